@@ -1,0 +1,67 @@
+# Case review manager. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# durable-rules 2.0.28 builds on Python 3.11 and 3.12 only (it does not import on 3.13).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3,11),(3,12)) else 1)'; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: help run test test-sqlite test-postgresql deps deps-dev frontend browser lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (durable-rules does not run on 3.13)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/activate requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(VENV)/.runtime node_modules/.installed ## Install the app's Python and front-end dependencies
+
+deps-dev: $(VENV)/.dev node_modules/.installed ## Install everything the tests need too
+
+browser: ## Install Debian's chromium for the browser tests, if missing
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: deps ## Migrate the SQLite database, load demo data if empty, serve on http://127.0.0.1:5000/
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo seed
+	$(BIN)/python -m webapp.devserver
+
+test: deps-dev browser ## Run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+	@mkdir -p test-results
+	env -u TEST_DATABASE_URL $(BIN)/pytest --junitxml=test-results/sqlite.xml
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL pass ($${TEST_DATABASE_URL%%@*}@…)"; \
+		$(BIN)/pytest --junitxml=test-results/postgresql.xml; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped"; fi
+
+lint: deps-dev ## Check style with ruff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: deps-dev ## Format the code with ruff
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: deps-dev ## Run the benchmarks and print their figures
+	$(BIN)/python bench/rules.py
+
+clean: ## Remove the virtualenv, node_modules and the local database
+	rm -rf $(VENV) node_modules instance test-results

@@ -1,0 +1,105 @@
+"""Configuration classes, chosen by name in ``create_app`` (env var ``FLASK_CONFIG``).
+
+Every setting that differs between machines comes from the environment; the defaults below are
+for trying the app on one machine and are documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 wants an explicit dialect+driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'case-review.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Case review manager <no-reply@case-review.invalid>"
+    )
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Session cookie: not readable from scripts, not sent on cross-site POSTs.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long form is not lost at 60 min
+
+    # argon2id cost; tests lower it so each sign-in does not cost 50 ms.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+
+    CASES_PER_PAGE = 25
+    POLICY_FILE = os.environ.get("CASE_REVIEW_POLICY")
+
+
+class Development(Config):
+    DEBUG = True
+
+
+class Test(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}")
+    )
+    # Unmocked services point at addresses that fail loudly rather than reach anything real.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 9  # discard port: nothing listens; a test that sends mail starts its own server
+    BASE_URL = "http://case-review.test"
+    WTF_CSRF_ENABLED = False  # the csrf fixture turns it back on
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or default secret."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Development,
+    "test": Test,
+    "production": Production,
+}

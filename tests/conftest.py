@@ -1,0 +1,142 @@
+"""Shared fixtures: the app on a schema built by the real migrations, cleaned between tests.
+
+The database is SQLite by default and PostgreSQL when TEST_DATABASE_URL is set (make test runs both).
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import text
+
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+def _reset_schema(app) -> None:
+    """Drop everything, then build the schema by running the migrations, as production does."""
+    import flask_migrate
+
+    from webapp.extensions import db
+
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def app():
+    from webapp import create_app
+
+    app = create_app("test")
+    with app.app_context():
+        _reset_schema(app)
+    return app
+
+
+def _truncate_all(app) -> None:
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(autouse=True)
+def _database(request):
+    """Tests that use the app get an app context and leave no rows behind."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+    _truncate_all(app)
+
+
+@pytest.fixture
+def csrf_on(app):
+    """Forms demand a CSRF token, as in production (the test config turns it off elsewhere)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+class Page:
+    """A response parsed as HTML, with the checks every page fetch makes."""
+
+    def __init__(self, response):
+        self.response = response
+        self.status = response.status_code
+        self.html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    @property
+    def title(self) -> str:
+        return self.html.title.get_text(strip=True) if self.html.title else ""
+
+    @property
+    def h1(self) -> str:
+        heading = self.html.find("h1")
+        return heading.get_text(" ", strip=True) if heading else ""
+
+    def error_summary(self) -> list[str]:
+        summary = self.html.select(".govuk-error-summary__list li")
+        return [item.get_text(" ", strip=True) for item in summary]
+
+    def text(self) -> str:
+        return self.html.get_text(" ", strip=True)
+
+
+class SignedInClient:
+    def __init__(self, client, user):
+        self.client = client
+        self.user = user
+
+    def get(self, url: str, *, status: int = 200) -> Page:
+        page = Page(self.client.get(url))
+        assert page.status == status, f"GET {url}: {page.status}, expected {status}"
+        if status == 200:
+            assert page.title.endswith("– Case review manager"), page.title
+            assert page.html.find("main"), "every page has a main landmark"
+            forms = page.html.select("form[method=post]")
+            for form in forms:
+                assert form.find("input", attrs={"name": "csrf_token"}) is not None, (
+                    f"{url}: a POST form without a CSRF token"
+                )
+        return page
+
+    def post(self, url: str, data: dict, *, status: int = 200, follow: bool = False) -> Page:
+        page = Page(self.client.post(url, data=data, follow_redirects=follow))
+        assert page.status == status, f"POST {url}: {page.status}, expected {status}"
+        return page
+
+
+def sign_in(client, email: str, password: str = DEFAULT_PASSWORD):
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in(user) -> a test client signed in as that user through the real sign-in form."""
+
+    def _signed_in(user=None, **user_kwargs) -> SignedInClient:
+        if user is None:
+            user = make_user(**user_kwargs)
+        client = app.test_client()
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, "sign-in failed"
+        return SignedInClient(client, user)
+
+    return _signed_in

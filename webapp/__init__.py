@@ -1,0 +1,166 @@
+"""The case review manager web application."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from flask import Flask, render_template
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, CONFIGS, Production
+
+GOVUK_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+
+def create_app(config_name: str | None = None) -> Flask:
+    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    if config_class is Production:
+        Production.check()
+
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    _configure_templates(app)
+    _configure_logging(app)
+
+    from webapp.extensions import csrf, db, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+
+    from webapp import auth
+
+    auth.init_login(login_manager)
+
+    from webapp.admin.routes import bp as admin_bp
+    from webapp.assets import bp as assets_bp
+    from webapp.auth.routes import bp as auth_bp
+    from webapp.cases.routes import bp as cases_bp
+    from webapp.main.routes import bp as main_bp
+
+    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    from webapp.cli import register_cli
+
+    register_cli(app)
+    _register_error_pages(app)
+    _register_sqlite_pragmas(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("webapp"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.add_template_global(_error_summary, "error_summary")
+
+    from webapp import formatting, models
+    from webapp.permissions import can
+
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["enums"] = models
+    app.jinja_env.globals["area_options"] = lambda areas: [(a.id, a.name) for a in areas]
+    formatting.register(app)
+
+
+def _error_summary(form) -> dict:
+    """The error summary's items; a form-level error (not tied to a field) gets no link."""
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    params = wtforms_errors(form)
+    for item in params["errorList"]:
+        if item.get("href", "").startswith("#None"):
+            item.pop("href")
+    return params
+
+
+class _DropQueryString(logging.Filter):
+    """Request lines in the access log lose their query string: searches can hold names."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+_QUERY = re.compile(r"\?\S*")
+
+
+def _configure_logging(app: Flask) -> None:
+    logging.getLogger("werkzeug").addFilter(_DropQueryString())
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def _register_error_pages(app: Flask) -> None:
+    for code, title in (
+        (400, "Sorry, there is a problem with the request"),
+        (403, "You do not have permission to see this page"),
+        (404, "Page not found"),
+        (405, "Sorry, there is a problem with the request"),
+        (500, "Sorry, there is a problem with the service"),
+    ):
+
+        def handler(error, code=code, title=title):
+            return render_template("errors/error.html", code=code, title=title), code
+
+        app.register_error_handler(code, handler)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return (
+            render_template(
+                "errors/error.html",
+                code=400,
+                title="Your form could not be sent",
+                detail="The page had been open too long or came from somewhere else. "
+                "Go back, reload the page and try again. Nothing was saved.",
+            ),
+            400,
+        )
+
+
+def _register_sqlite_pragmas(app: Flask) -> None:
+    """SQLite ignores foreign keys unless told; WAL lets the scheduler and the web app share it."""
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            return
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()

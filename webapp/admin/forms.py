@@ -1,0 +1,101 @@
+"""Forms for managing users and operational areas."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from webapp.auth.passwords import password_problem
+from webapp.forms import GovSelectField
+from webapp.models import ROLE_LABELS, Role
+
+
+class RolesField(SelectMultipleField):
+    widget = GovCheckboxesInput()
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        if not self.data:
+            raise ValidationError("Select at least one role")
+        if any(value not in allowed for value in self.data):
+            raise ValidationError("Select roles from the list")
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the person's full name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter an email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    roles = RolesField("Roles", choices=[(role.value, ROLE_LABELS[role]) for role in Role])
+    area_id = GovSelectField(
+        "Operational area", message="Select an operational area from the list", optional=True
+    )
+    line_manager_id = GovSelectField(
+        "Line manager",
+        message="Select a line manager from the list",
+        optional=True,
+        description="Overdue tasks escalate to the line manager",
+    )
+    password = PasswordField(
+        "Temporary password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Give it to the person in a secure way.",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+    def __init__(self, *args, password_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password_required = password_required
+        if not password_required:
+            self.password.label.text = "New password (optional)"
+            self.password.description = (
+                "Leave blank to keep the current password. Setting one signs the person out."
+            )
+
+    def validate_password(self, field):
+        if not field.data:
+            if self.password_required:
+                raise ValidationError("Enter a temporary password")
+            return
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def selected_roles(self) -> set[Role]:
+        return {Role(value) for value in self.roles.data}
+
+
+class AreaForm(FlaskForm):
+    name = StringField(
+        "Area name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the area name"),
+            Length(max=100, message="Area name must be 100 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save area", widget=GovSubmitInput())

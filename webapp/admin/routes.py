@@ -1,0 +1,176 @@
+"""Administrator pages: users, operational areas, and the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import audit
+from webapp.admin import services
+from webapp.admin.forms import AreaForm, UserForm
+from webapp.extensions import db
+from webapp.permissions import Permission, permission_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PER_PAGE = 50
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _user_or_404(user_id: int):
+    user = services.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_form_choices(form: UserForm, user=None) -> None:
+    form.area_id.choices = [("", "No area")] + [(a.id, a.name) for a in services.list_areas()]
+    form.line_manager_id.choices = [("", "No line manager")] + [
+        (u.id, u.name) for u in services.possible_managers(excluding=user.id if user else None)
+    ]
+
+
+@bp.route("/users")
+@permission_required(Permission.MANAGE_USERS)
+def list_users():
+    search = (request.args.get("q") or "").strip()[:100]
+    pagination = services.list_users(_page(), PER_PAGE, search)
+    return render_template("admin/users.html", title="Users", pagination=pagination, search=search)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def new_user():
+    form = UserForm(password_required=True)
+    _user_form_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                roles=form.selected_roles(),
+                area_id=form.area_id.data,
+                line_manager_id=form.line_manager_id.data,
+                password=form.password.data,
+            )
+        except services.DuplicateEmail:
+            form.email.errors.append("A user with this email address already exists")
+        except services.ManagerLoop:
+            form.line_manager_id.errors.append("Line manager cannot report to this person")
+        else:
+            flash("User added.", "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template("admin/user_form.html", title="Add a user", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    _user_form_choices(form, user)
+    if request.method == "GET":
+        form.roles.data = sorted(role.value for role in user.roles)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_user(
+                user,
+                name=form.name.data,
+                email=form.email.data,
+                roles=form.selected_roles(),
+                area_id=form.area_id.data,
+                line_manager_id=form.line_manager_id.data,
+            )
+            if form.password.data:
+                services.set_password(user, form.password.data)
+                changed.append("password")
+        except services.DuplicateEmail:
+            form.email.errors.append("A user with this email address already exists")
+        except services.ManagerLoop:
+            form.line_manager_id.errors.append("Line manager cannot report to this person")
+        else:
+            flash("User updated." if changed else "You did not change anything.", "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template("admin/user_form.html", title="Change user", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def deactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.", "info")
+    else:
+        services.set_active(user, False)
+        flash(f"{user.name} has been deactivated and signed out.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def reactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    services.set_active(user, True)
+    flash(f"{user.name} has been reactivated.", "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/areas", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_AREAS)
+def list_areas():
+    form = AreaForm()
+    if form.validate_on_submit():
+        try:
+            services.create_area(form.name.data)
+        except services.DuplicateArea:
+            form.name.errors.append("An area with this name already exists")
+        else:
+            flash("Area added.", "success")
+            return redirect(url_for("admin.list_areas"))
+    return render_template(
+        "admin/areas.html", title="Operational areas", form=form, areas=services.list_areas()
+    )
+
+
+@bp.route("/areas/<int:area_id>/rename", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_AREAS)
+def rename_area(area_id: int):
+    area = services.get_area(area_id)
+    if area is None:
+        abort(404)
+    form = AreaForm(obj=area)
+    if form.validate_on_submit():
+        try:
+            services.rename_area(area, form.name.data)
+        except services.DuplicateArea:
+            form.name.errors.append("An area with this name already exists")
+        else:
+            flash("Area renamed.", "success")
+            return redirect(url_for("admin.list_areas"))
+    return render_template("admin/area_form.html", title="Rename area", form=form, area=area)
+
+
+@bp.route("/audit")
+@permission_required(Permission.VIEW_AUDIT)
+def audit_trail():
+    case_id = request.args.get("case", type=int)
+    record_type = (request.args.get("record_type") or "").strip()[:40] or None
+    record_id = request.args.get("record_id", type=int)
+    pagination = services.audit_events(
+        case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
+    )
+    audit.record("audit.viewed", record_id=case_id)
+    db.session.commit()
+    return render_template(
+        "admin/audit.html",
+        title="Audit trail",
+        pagination=pagination,
+        case_id=case_id,
+        record_type=record_type,
+        record_id=record_id,
+        record_types=[(t, t) for t in sorted({spec.record_type for spec in audit.EVENT_TYPES.values()})],
+    )

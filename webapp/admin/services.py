@@ -1,0 +1,189 @@
+"""Queries and changes for users, operational areas and the audit trail."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp import audit
+from webapp.auth.passwords import hash_password
+from webapp.auth.services import normalise_email
+from webapp.extensions import db
+from webapp.models import AuditEvent, OperationalArea, Role, User
+
+
+class DuplicateEmail(Exception):
+    pass
+
+
+class DuplicateArea(Exception):
+    pass
+
+
+class ManagerLoop(Exception):
+    pass
+
+
+def list_areas() -> list[OperationalArea]:
+    return list(db.session.execute(select(OperationalArea).order_by(OperationalArea.name)).scalars())
+
+
+def get_area(area_id: int) -> OperationalArea | None:
+    return db.session.get(OperationalArea, area_id)
+
+
+def area_by_name(name: str) -> OperationalArea | None:
+    return db.session.execute(
+        select(OperationalArea).where(func.lower(OperationalArea.name) == name.strip().lower())
+    ).scalar_one_or_none()
+
+
+def create_area(name: str, *, actor=None, actor_label: str | None = None) -> OperationalArea:
+    name = " ".join(name.split())
+    if area_by_name(name) is not None:
+        raise DuplicateArea
+    area = OperationalArea(name=name)
+    db.session.add(area)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DuplicateArea from error
+    audit.record("area.created", record_id=area.id, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return area
+
+
+def rename_area(area: OperationalArea, name: str) -> None:
+    name = " ".join(name.split())
+    existing = area_by_name(name)
+    if existing is not None and existing.id != area.id:
+        raise DuplicateArea
+    if audit.apply_changes(area, {"name": name}):
+        audit.record("area.renamed", record_id=area.id, changed_fields=["name"])
+        db.session.commit()
+
+
+def list_users(page: int, per_page: int, search: str = ""):
+    query = select(User).order_by(User.name, User.id)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def possible_managers(excluding: int | None = None) -> list[User]:
+    query = select(User).where(User.active.is_(True)).order_by(User.name)
+    if excluding is not None:
+        query = query.where(User.id != excluding)
+    return list(db.session.execute(query).scalars())
+
+
+def _check_manager(user: User | None, manager_id: int | None) -> None:
+    """A line manager chain must not come back to the user (escalations would loop)."""
+    seen = {user.id} if user is not None and user.id else set()
+    current = db.session.get(User, manager_id) if manager_id else None
+    while current is not None:
+        if current.id in seen:
+            raise ManagerLoop
+        seen.add(current.id)
+        current = current.line_manager
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    roles: set[Role],
+    area_id: int | None,
+    line_manager_id: int | None,
+    password: str | None,
+    actor=None,
+    actor_label: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise DuplicateEmail
+    _check_manager(None, line_manager_id)
+    user = User(
+        email=email,
+        name=" ".join(name.split()),
+        area_id=area_id,
+        line_manager_id=line_manager_id,
+        password_hash=hash_password(password) if password else None,
+    )
+    user.set_roles(roles)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DuplicateEmail from error
+    audit.record("user.created", record_id=user.id, actor=actor, actor_label=actor_label)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, *, name: str, email: str, roles: set[Role], area_id, line_manager_id) -> list[str]:
+    email = normalise_email(email)
+    other = user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise DuplicateEmail
+    _check_manager(user, line_manager_id)
+    changed = audit.apply_changes(
+        user,
+        {
+            "name": " ".join(name.split()),
+            "email": email,
+            "area_id": area_id,
+            "line_manager_id": line_manager_id,
+        },
+    )
+    if roles != user.roles:
+        user.set_roles(roles)
+        changed.append("roles")
+        # New permissions, or fewer, apply from the next request: end existing sessions.
+        user.end_sessions()
+    if changed:
+        audit.record("user.updated", record_id=user.id, changed_fields=changed)
+        db.session.commit()
+    return changed
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password also ends every session the person has open."""
+    user.password_hash = hash_password(password)
+    user.end_sessions()
+    audit.record("user.updated", record_id=user.id, changed_fields=["password"])
+    db.session.commit()
+
+
+def set_active(user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.end_sessions()
+    audit.record("user.reactivated" if active else "user.deactivated", record_id=user.id)
+    db.session.commit()
+
+
+def audit_events(*, case_id: int | None, record_type: str | None, record_id: int | None, page: int, per_page: int):
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if case_id is not None:
+        query = query.where(AuditEvent.case_id == case_id)
+    if record_type:
+        query = query.where(AuditEvent.record_type == record_type)
+    if record_id is not None:
+        query = query.where(AuditEvent.record_id == record_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from webapp import audit
+from webapp.auth.passwords import verify_password
+from webapp.extensions import db
+from webapp.models import User
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Failed attempts are audited."""
+    user = db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        audit.record("user.sign_in_failed", record_id=user.id if user else None, actor_label="anonymous")
+        db.session.commit()
+        return None
+    audit.record("user.signed_in", record_id=user.id, actor=user)
+    db.session.commit()
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """A ``next=`` target only when it stays on this site (a path, no scheme or host)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    return target

@@ -1,0 +1,173 @@
+"""Case pages: list, record, view, edit, and the children and applications in a case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.admin.services import list_areas
+from webapp.cases import services
+from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
+from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
+from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
+from webapp.permissions import Permission, permission_required
+
+bp = Blueprint("cases", __name__)
+
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. Your changes have not been "
+    "saved. Check the record and make your changes again."
+)
+
+
+def page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def choice_arg(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in {m.value for m in allowed} else None
+
+
+def _case_form_choices(form: CaseForm) -> None:
+    form.area_id.choices = [("", "Select an area")] + [(a.id, a.name) for a in list_areas()]
+    form.practitioner_id.choices = [("", "Select a practitioner")] + [
+        (u.id, u.name) for u in services.users_with_role(Role.PRACTITIONER)
+    ]
+    form.practice_manager_id.choices = [("", "Select a Practice Manager")] + [
+        (u.id, u.name) for u in services.users_with_role(Role.PRACTICE_MANAGER)
+    ]
+
+
+@bp.route("/cases")
+@permission_required(Permission.VIEW_CASES)
+def list_cases():
+    filters = CaseFilters(
+        search=(request.args.get("q") or "").strip()[:100],
+        area_id=request.args.get("area", type=int),
+        proceedings_status=choice_arg("status", ProceedingsStatus),
+        law_type=choice_arg("law", LawType),
+    )
+    pagination = services.list_cases(
+        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]
+    )
+    return render_template(
+        "cases/list.html",
+        title="Cases",
+        pagination=pagination,
+        filters=filters,
+        areas=list_areas(),
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_CASES)
+def new_case():
+    form = CaseForm()
+    _case_form_choices(form)
+    if request.method == "GET":
+        if current_user.has_role(Role.PRACTICE_MANAGER):
+            form.practice_manager_id.data = current_user.id
+        if current_user.area_id:
+            form.area_id.data = current_user.area_id
+    if form.validate_on_submit():
+        values = form.values()
+        if services.case_number_taken(values["case_number"]):
+            form.case_number.errors.append("A case with this case number already exists")
+        else:
+            try:
+                case = services.create_case(values)
+            except DuplicateCaseNumber:
+                form.case_number.errors.append("A case with this case number already exists")
+            else:
+                flash(f"Case {case.case_number} recorded.", "success")
+                return redirect(url_for("cases.view_case", case_id=case.id))
+    return render_template("cases/form.html", title="Record a case", form=form, case=None)
+
+
+@bp.route("/cases/<int:case_id>")
+@permission_required(Permission.VIEW_CASES)
+def view_case(case_id: int):
+    case = get_case_or_404(case_id)
+    services.record_case_view(case)
+    return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_CASES)
+def edit_case(case_id: int):
+    case = get_case_or_404(case_id, for_update=request.method == "POST")
+    form = CaseForm(obj=case)
+    _case_form_choices(form)
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        values = form.values()
+        if services.case_number_taken(values["case_number"], excluding=case.id):
+            form.case_number.errors.append("A case with this case number already exists")
+        else:
+            try:
+                changed = services.update_case(
+                    case, values, expected_version=version_of(form) or -1
+                )
+            except StaleEdit:
+                form.form_errors.append(STALE_MESSAGE)
+            except DuplicateCaseNumber:
+                form.case_number.errors.append("A case with this case number already exists")
+            else:
+                flash("Case updated." if changed else "You did not change anything.", "success")
+                return redirect(url_for("cases.view_case", case_id=case.id))
+    return render_template("cases/form.html", title="Change case details", form=form, case=case)
+
+
+@bp.route("/cases/<int:case_id>/children/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_CASES)
+def add_child(case_id: int):
+    case = get_case_or_404(case_id)
+    form = ChildForm()
+    if form.validate_on_submit():
+        services.add_child(case, name=form.name.data.strip(), date_of_birth=form.date_of_birth.data)
+        flash("Child added.", "success")
+        return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+    return render_template("cases/child_form.html", title="Add a child", form=form, case=case)
+
+
+@bp.route("/cases/<int:case_id>/children/<int:child_id>/remove", methods=["POST"])
+@permission_required(Permission.EDIT_CASES)
+def remove_child(case_id: int, child_id: int):
+    case = get_case_or_404(case_id)
+    if not services.remove_child(case, child_id):
+        abort(404)
+    flash("Child removed.", "success")
+    return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+
+
+@bp.route("/cases/<int:case_id>/applications/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_CASES)
+def add_application(case_id: int):
+    case = get_case_or_404(case_id)
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        services.add_application(
+            case,
+            application_type=ApplicationType(form.application_type.data),
+            made_on=form.made_on.data,
+        )
+        flash("Application added.", "success")
+        return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+    return render_template(
+        "cases/application_form.html", title="Add an application", form=form, case=case
+    )
+
+
+@bp.route("/cases/<int:case_id>/applications/<int:application_id>/remove", methods=["POST"])
+@permission_required(Permission.EDIT_CASES)
+def remove_application(case_id: int, application_id: int):
+    case = get_case_or_404(case_id)
+    if not services.remove_application(case, application_id):
+        abort(404)
+    flash("Application removed.", "success")
+    return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+
+
+from webapp.cases import incident_routes  # noqa: E402,F401 - registers the incident pages on bp

@@ -1,0 +1,179 @@
+"""Queries and changes for cases, their children and court applications.
+
+Every read of a case goes through ``case_scope``: the one place that says who may see which case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.models import Case, Child, CourtApplication, Role, User
+from webapp.records import StaleEdit, save_edit  # noqa: F401 - StaleEdit re-exported
+
+ALL_CASES_ROLES = {
+    Role.CHIEF_EXECUTIVE,
+    Role.DEPUTY_CHIEF_EXECUTIVE,
+    Role.PRACTICE_DEVELOPMENT_TEAM,
+    Role.SENIOR_LEADERSHIP_TEAM,
+}
+AREA_ROLES = {Role.AREA_HEAD_OF_OPERATIONS, Role.HEAD_OF_OPERATIONS}
+
+
+class DuplicateCaseNumber(Exception):
+    pass
+
+
+def case_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause selecting the cases this user may see. Deny by default."""
+    roles = user.roles
+    if roles & ALL_CASES_ROLES:
+        return true()
+    clauses = []
+    if roles & AREA_ROLES and user.area_id is not None:
+        clauses.append(Case.area_id == user.area_id)
+    if Role.PRACTICE_MANAGER in roles:
+        clauses.append(Case.practice_manager_id == user.id)
+    if Role.PRACTITIONER in roles:
+        clauses.append(Case.practitioner_id == user.id)
+    return or_(*clauses) if clauses else false()
+
+
+def get_case_or_404(case_id: int, *, for_update: bool = False) -> Case:
+    """The case if it exists and the current user may see it; 404 otherwise, the same either way."""
+    query = select(Case).where(Case.id == case_id, case_scope(current_user))
+    if for_update:
+        query = query.with_for_update()
+    case = db.session.execute(query).scalar_one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    search: str = ""
+    area_id: int | None = None
+    proceedings_status: str | None = None
+    law_type: str | None = None
+
+
+def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
+    query = select(Case).where(case_scope(user)).options(selectinload(Case.area))
+    if filters.search:
+        pattern = f"%{_escape_like(filters.search.strip())}%"
+        query = query.where(
+            or_(
+                Case.case_number.ilike(pattern, escape="\\"),
+                Case.children.any(Child.name.ilike(pattern, escape="\\")),
+            )
+        )
+    if filters.area_id:
+        query = query.where(Case.area_id == filters.area_id)
+    if filters.proceedings_status:
+        query = query.where(Case.proceedings_status == filters.proceedings_status)
+    if filters.law_type:
+        query = query.where(Case.law_type == filters.law_type)
+    query = query.order_by(Case.created_at.desc(), Case.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+
+
+def normalise_case_number(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def case_number_taken(case_number: str, *, excluding: int | None = None) -> bool:
+    query = select(func.count()).select_from(Case).where(Case.case_number == case_number)
+    if excluding is not None:
+        query = query.where(Case.id != excluding)
+    return db.session.execute(query).scalar_one() > 0
+
+
+def create_case(values: dict) -> Case:
+    case = Case(**values)
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DuplicateCaseNumber from error
+    audit.record("case.created", record_id=case.id, case_id=case.id)
+    db.session.commit()
+    return case
+
+
+def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]:
+    try:
+        return save_edit(
+            case, values, expected_version=expected_version, event_type="case.updated",
+            case_id=case.id,
+        )
+    except IntegrityError as error:
+        raise DuplicateCaseNumber from error
+
+
+def record_case_view(case: Case) -> None:
+    audit.record("case.viewed", record_id=case.id, case_id=case.id)
+    db.session.commit()
+
+
+def add_child(case: Case, *, name: str, date_of_birth) -> Child:
+    child = Child(case=case, name=name, date_of_birth=date_of_birth)
+    db.session.add(child)
+    db.session.flush()
+    audit.record("child.added", record_id=child.id, case_id=case.id)
+    db.session.commit()
+    return child
+
+
+def remove_child(case: Case, child_id: int) -> bool:
+    child = next((c for c in case.children if c.id == child_id), None)
+    if child is None:
+        return False
+    case.children.remove(child)
+    audit.record("child.removed", record_id=child_id, case_id=case.id)
+    db.session.commit()
+    return True
+
+
+def add_application(case: Case, *, application_type, made_on) -> CourtApplication:
+    application = CourtApplication(case=case, application_type=application_type, made_on=made_on)
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.added", record_id=application.id, case_id=case.id)
+    db.session.commit()
+    return application
+
+
+def remove_application(case: Case, application_id: int) -> bool:
+    application = next((a for a in case.applications if a.id == application_id), None)
+    if application is None:
+        return False
+    case.applications.remove(application)
+    audit.record("application.removed", record_id=application_id, case_id=case.id)
+    db.session.commit()
+    return True
+
+
+def users_with_role(role: Role) -> list[User]:
+    from webapp.models import UserRole
+
+    return list(
+        db.session.execute(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == role, User.active.is_(True))
+            .order_by(User.name)
+        ).scalars()
+    )

@@ -1,0 +1,107 @@
+"""Command-line tools: ``flask users …``, ``flask areas …``, ``flask demo seed``, ``flask rules …``."""
+
+from __future__ import annotations
+
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from webapp.models import Role
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+areas_cli = AppGroup("areas", help="Manage operational areas.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+def _read_password() -> str:
+    stream = click.get_text_stream("stdin")
+    if stream.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return stream.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Sign-in email address (unique, any case).")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice([role.value for role in Role]),
+    help="A role; repeat for several.",
+)
+@click.option("--area", default=None, help="Operational area name (must exist).")
+@click.option("--manager", default=None, help="Line manager's email address (must exist).")
+def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str | None, manager: str | None):
+    """Create a user. The password is read from standard input."""
+    from webapp.admin import services
+    from webapp.auth.passwords import password_problem
+
+    area_row = None
+    if area is not None:
+        area_row = services.area_by_name(area)
+        if area_row is None:
+            raise click.UsageError(f"No operational area named {area!r}. Create it with 'flask areas create'.")
+    manager_row = None
+    if manager is not None:
+        manager_row = services.user_by_email(manager)
+        if manager_row is None:
+            raise click.UsageError("No user with the --manager email address.")
+    password = _read_password()
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        user = services.create_user(
+            email=email,
+            name=name,
+            roles={Role(r) for r in roles},
+            area_id=area_row.id if area_row else None,
+            line_manager_id=manager_row.id if manager_row else None,
+            password=password,
+            actor_label="cli",
+        )
+    except services.DuplicateEmail:
+        raise click.UsageError("A user with this email address already exists.") from None
+    click.echo(f"Created user {user.id}.")
+
+
+@areas_cli.command("create")
+@click.argument("name")
+def create_area_command(name: str):
+    """Create an operational area."""
+    from webapp.admin import services
+
+    if not name.strip() or len(name.strip()) > 100:
+        raise click.UsageError("The area name must be 1 to 100 characters.")
+    try:
+        area = services.create_area(name, actor_label="cli")
+    except services.DuplicateArea:
+        raise click.UsageError(f"An area named {name!r} already exists.") from None
+    click.echo(f"Created area {area.id}.")
+
+
+@demo_cli.command("seed")
+def seed_command():
+    """Load demonstration data into an empty database and print the demo sign-ins."""
+    from webapp import demo
+
+    if not demo.seed():
+        click.echo("The database already has data: demo data not loaded.")
+    demo.print_sign_ins(click.echo)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(areas_cli)
+    app.cli.add_command(demo_cli)
+    try:  # TEMP until rules/cli.py lands
+        from rules.cli import rules as rules_cli
+    except ImportError:
+        return
+    app.cli.add_command(rules_cli)
+
+
+__all__ = ["register_cli"]

@@ -1,0 +1,145 @@
+"""Demonstration data: clearly fictional people and cases, so a new user can click through."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from webapp import audit
+from webapp.admin import services as admin
+from webapp.extensions import db
+from webapp.models import (
+    ApplicationType,
+    Case,
+    Child,
+    CourtApplication,
+    Incident,
+    IncidentCause,
+    IncidentKind,
+    LawType,
+    PersonAffected,
+    ProceedingsStatus,
+    Role,
+    User,
+)
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used in production
+AREAS = ["North Wales", "South East Wales", "South West Wales", "Mid and West Wales"]
+
+# (key, name, roles, area, line manager key)
+PEOPLE = [
+    ("admin", "Alex Admin", [Role.ADMINISTRATOR], None, None),
+    ("ce", "Ceri Example", [Role.CHIEF_EXECUTIVE], None, None),
+    ("dce", "Dafydd Example", [Role.DEPUTY_CHIEF_EXECUTIVE], None, "ce"),
+    ("ahoo.north", "Nia Sample", [Role.AREA_HEAD_OF_OPERATIONS], "North Wales", "dce"),
+    ("ahoo.southeast", "Rhys Sample", [Role.AREA_HEAD_OF_OPERATIONS], "South East Wales", "dce"),
+    ("hoo.southwest", "Bethan Demo", [Role.HEAD_OF_OPERATIONS], "South West Wales", "dce"),
+    ("pm.north", "Gareth Demo", [Role.PRACTICE_MANAGER], "North Wales", "ahoo.north"),
+    ("pm.southeast", "Sian Demo", [Role.PRACTICE_MANAGER], "South East Wales", "ahoo.southeast"),
+    ("practitioner.north", "Owain Test", [Role.PRACTITIONER], "North Wales", "pm.north"),
+    ("practitioner.southeast", "Ffion Test", [Role.PRACTITIONER], "South East Wales", "pm.southeast"),
+    ("pdt", "Huw Example", [Role.PRACTICE_DEVELOPMENT_TEAM], None, "dce"),
+    ("slt", "Megan Example", [Role.SENIOR_LEADERSHIP_TEAM], None, "ce"),
+]
+
+CHILD_FIRST_NAMES = ["Alys", "Bryn", "Cadi", "Deio", "Elin", "Gethin", "Hana", "Iwan", "Lowri", "Macsen", "Nel", "Osian"]
+
+
+def demo_email(key: str) -> str:
+    return f"{key}@example.org"
+
+
+def seed(*, today: date | None = None) -> bool:
+    """Load the demo data if the database holds no users. Returns False (and adds nothing) otherwise."""
+    if db.session.execute(select(func.count()).select_from(User)).scalar_one() > 0:
+        return False
+    today = today or date.today()
+    rng = random.Random(2026)
+
+    areas = {name: admin.create_area(name, actor_label="cli") for name in AREAS}
+    people: dict[str, User] = {}
+    for key, name, roles, area, manager in PEOPLE:
+        people[key] = admin.create_user(
+            email=demo_email(key),
+            name=name,
+            roles=set(roles),
+            area_id=areas[area].id if area else None,
+            line_manager_id=people[manager].id if manager else None,
+            password=DEMO_PASSWORD,
+            actor_label="cli",
+        )
+
+    teams = [
+        (areas["North Wales"], people["practitioner.north"], people["pm.north"]),
+        (areas["South East Wales"], people["practitioner.southeast"], people["pm.southeast"]),
+    ]
+    cases = []
+    for number in range(1, 25):
+        area, practitioner, manager = teams[number % 2]
+        closed = number % 3 == 0
+        law = LawType.PUBLIC if number % 4 in (0, 1) else LawType.PRIVATE
+        case = Case(
+            case_number=f"DEMO{today.year % 100:02d}{'C' if law == LawType.PUBLIC else 'P'}{number:05d}",
+            area=area,
+            law_type=law,
+            proceedings_status=ProceedingsStatus.CLOSED if closed else ProceedingsStatus.ONGOING,
+            proceedings_closed_on=today - timedelta(days=30 + number) if closed else None,
+            practitioner=practitioner,
+            practice_manager=manager,
+        )
+        for index in range(1 + number % 3):
+            case.children.append(
+                Child(
+                    name=f"{rng.choice(CHILD_FIRST_NAMES)} Example",
+                    date_of_birth=today - timedelta(days=rng.randint(365, 15 * 365)),
+                )
+            )
+        kinds = [ApplicationType.CARE_ORDER, ApplicationType.SUPERVISION_ORDER] if law == LawType.PUBLIC else [
+            ApplicationType.CHILD_ARRANGEMENTS,
+            ApplicationType.PROHIBITED_STEPS,
+        ]
+        case.applications.append(
+            CourtApplication(application_type=rng.choice(kinds), made_on=today - timedelta(days=200 + number))
+        )
+        db.session.add(case)
+        cases.append(case)
+    db.session.flush()
+
+    incidents = [
+        (cases[0], IncidentKind.SIGNIFICANT_INCIDENT, IncidentCause.VIOLENCE, PersonAffected.CHILD_SUBJECT, True, False),
+        (cases[1], IncidentKind.DEATH, IncidentCause.UNKNOWN, PersonAffected.ADULT_PARTY, True, True),
+        (cases[2], IncidentKind.DEATH, IncidentCause.NEGLECT, PersonAffected.CHILD_SUBJECT, True, False),
+        (cases[4], IncidentKind.SIGNIFICANT_INCIDENT, IncidentCause.OTHER, PersonAffected.OTHER, False, False),
+    ]
+    for offset, (case, kind, cause, person, linked, susr) in enumerate(incidents):
+        db.session.add(
+            Incident(
+                case=case,
+                kind=kind,
+                occurred_on=today - timedelta(days=10 + offset),
+                cause=cause,
+                person_affected=person,
+                linked_to_court_involvement=linked,
+                susr_known=susr,
+                scr_known=False,
+                summary="Fictional demonstration incident. No real person is described.",
+                notified_by="Local authority social worker (demo)",
+                notified_on=today - timedelta(days=8 + offset),
+                recorded_by=case.practice_manager,
+            )
+        )
+    audit.record("demo.seeded", record_id=None, actor_label="cli")
+    db.session.commit()
+    return True
+
+
+def print_sign_ins(echo: Callable[[str], None]) -> None:
+    echo("")
+    echo("Demo sign-ins (all fictional). Password for every account: " + DEMO_PASSWORD)
+    for key, name, roles, area, _manager in PEOPLE:
+        role_text = ", ".join(role.label for role in roles)
+        echo(f"  {demo_email(key):34} {role_text}{' – ' + area if area else ''}")
+    echo("")

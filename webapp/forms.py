@@ -1,0 +1,119 @@
+"""Form fields shared by every area: GOV.UK widgets with the messages the design system asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from wtforms import DateField, RadioField, SelectField
+from wtforms.validators import StopValidation, ValidationError
+
+from webapp.formatting import LONDON
+
+
+def today_in_london() -> date:
+    from datetime import datetime
+
+    return datetime.now(LONDON).date()
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a clear message for anything that is not a real date."""
+
+    widget = GovDateInput()
+
+    def __init__(
+        self, label=None, validators=None, *, missing_message: str, optional: bool = False, **kwargs
+    ):
+        self.missing_message = missing_message
+        self.optional = optional
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        if len(valuelist) != 3 or not all(part.strip() for part in valuelist):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            day, month, year = (int(part.strip()) for part in valuelist)
+            if year < 1900:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date") from None
+
+    def pre_validate(self, form):
+        if self.data is None and not self.errors:
+            raise StopValidation(None if self.optional else self.missing_message)
+        if self.errors:
+            raise StopValidation()
+
+
+class NotInFuture:
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data > today_in_london():
+            raise ValidationError(self.message)
+
+
+class GovRadioField(RadioField):
+    """Radios where a missing or unknown answer gets the one message the page asks for."""
+
+    widget = GovRadioInput()
+
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        self.missing_message = message
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _label in self.choices}:
+            raise StopValidation(self.missing_message)
+
+
+def radio_field(label: str, choices: list[tuple[str, str]], *, message: str, **kwargs) -> RadioField:
+    return GovRadioField(label, choices=choices, message=message, **kwargs)
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no_field(label: str, *, message: str, **kwargs) -> RadioField:
+    return radio_field(label, YES_NO, message=message, **kwargs)
+
+
+def int_or_none(value) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class GovSelectField(SelectField):
+    """A select of ids; a missing, malformed or unknown choice gets the page's own message."""
+
+    widget = GovSelect()
+
+    def __init__(
+        self, label=None, validators=None, *, message: str, optional: bool = False, **kwargs
+    ):
+        self.missing_message = message
+        self.optional = optional
+        kwargs.setdefault("coerce", int_or_none)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        allowed = {self.coerce(value) for value, *_ in self.choices} - {None}
+        if self.data is None and self.optional:
+            return
+        if self.data not in allowed:
+            raise StopValidation(self.missing_message)

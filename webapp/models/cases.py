@@ -1,0 +1,216 @@
+"""Cases, the children and court applications in them, and incident notifications."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+from webapp.models.users import OperationalArea, User
+
+
+class LabelledEnum(enum.StrEnum):
+    """A stored value with the words a person reads; labels live beside the values."""
+
+    @property
+    def label(self) -> str:
+        return self._labels()[self]
+
+    @classmethod
+    def _labels(cls) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class ProceedingsStatus(LabelledEnum):
+    ONGOING = "ongoing"
+    CLOSED = "closed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.ONGOING: "Ongoing", cls.CLOSED: "Closed"}
+
+
+class LawType(LabelledEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.PUBLIC: "Public law", cls.PRIVATE: "Private law"}
+
+
+class ApplicationType(LabelledEnum):
+    CHILD_ARRANGEMENTS = "child_arrangements"
+    PROHIBITED_STEPS = "prohibited_steps"
+    SPECIFIC_ISSUE = "specific_issue"
+    CARE_ORDER = "care_order"
+    SUPERVISION_ORDER = "supervision_order"
+    EMERGENCY_PROTECTION_ORDER = "emergency_protection_order"
+    PLACEMENT_ORDER = "placement_order"
+    ADOPTION = "adoption"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.CHILD_ARRANGEMENTS: "Child arrangements order",
+            cls.PROHIBITED_STEPS: "Prohibited steps order",
+            cls.SPECIFIC_ISSUE: "Specific issue order",
+            cls.CARE_ORDER: "Care order",
+            cls.SUPERVISION_ORDER: "Supervision order",
+            cls.EMERGENCY_PROTECTION_ORDER: "Emergency protection order",
+            cls.PLACEMENT_ORDER: "Placement order",
+            cls.ADOPTION: "Adoption",
+            cls.OTHER: "Other application",
+        }
+
+
+class IncidentKind(LabelledEnum):
+    DEATH = "death"
+    SIGNIFICANT_INCIDENT = "significant_incident"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.DEATH: "Death", cls.SIGNIFICANT_INCIDENT: "Significant incident"}
+
+
+class IncidentCause(LabelledEnum):
+    VIOLENCE = "violence"
+    ABUSE = "abuse"
+    NEGLECT = "neglect"
+    SUICIDE = "suicide"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.VIOLENCE: "Violence",
+            cls.ABUSE: "Abuse",
+            cls.NEGLECT: "Neglect",
+            cls.SUICIDE: "Suicide",
+            cls.OTHER: "Other cause",
+            cls.UNKNOWN: "Not yet known",
+        }
+
+
+class PersonAffected(LabelledEnum):
+    CHILD_SUBJECT = "child_subject"
+    ADULT_PARTY = "adult_party"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.CHILD_SUBJECT: "A child who is the subject of an application",
+            cls.ADULT_PARTY: "An adult who is a party to the proceedings",
+            cls.OTHER: "Someone else",
+        }
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(
+            "(proceedings_status = 'closed') = (proceedings_closed_on IS NOT NULL)",
+            name="closed_date_iff_closed",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("operational_areas.id"), index=True)
+    proceedings_status: Mapped[ProceedingsStatus] = mapped_column(
+        enum_column(ProceedingsStatus, "proceedings_status"), index=True
+    )
+    proceedings_closed_on: Mapped[date | None] = mapped_column(Date)
+    law_type: Mapped[LawType] = mapped_column(enum_column(LawType, "law_type"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    practice_manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking: an edit based on a stale copy is refused rather than silently lost.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    area: Mapped[OperationalArea] = relationship()
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+    practice_manager: Mapped[User] = relationship(foreign_keys=[practice_manager_id])
+    children: Mapped[list[Child]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Child.id"
+    )
+    applications: Mapped[list[CourtApplication]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CourtApplication.made_on"
+    )
+    incidents: Mapped[list[Incident]] = relationship(
+        back_populates="case", order_by="Incident.occurred_on.desc()"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id}>"
+
+
+class Child(db.Model):
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="children")
+
+
+class CourtApplication(db.Model):
+    __tablename__ = "court_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    application_type: Mapped[ApplicationType] = mapped_column(
+        enum_column(ApplicationType, "application_type")
+    )
+    made_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="applications")
+
+
+class Incident(db.Model):
+    """An incident notification recorded against a case (procedure step 1)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[IncidentKind] = mapped_column(enum_column(IncidentKind, "incident_kind"))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    cause: Mapped[IncidentCause] = mapped_column(enum_column(IncidentCause, "incident_cause"))
+    person_affected: Mapped[PersonAffected] = mapped_column(
+        enum_column(PersonAffected, "person_affected")
+    )
+    linked_to_court_involvement: Mapped[bool] = mapped_column(Boolean)
+    susr_known: Mapped[bool] = mapped_column(Boolean)
+    scr_known: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[str] = mapped_column(Text)
+    notified_by: Mapped[str] = mapped_column(String(200))
+    notified_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship(back_populates="incidents")
+    recorded_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Incident {self.id}>"

@@ -1,0 +1,126 @@
+"""People, their roles and operational areas."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    CHIEF_EXECUTIVE = "chief_executive"
+    DEPUTY_CHIEF_EXECUTIVE = "deputy_chief_executive"
+    AREA_HEAD_OF_OPERATIONS = "area_head_of_operations"
+    HEAD_OF_OPERATIONS = "head_of_operations"
+    PRACTICE_MANAGER = "practice_manager"
+    PRACTITIONER = "practitioner"
+    PRACTICE_DEVELOPMENT_TEAM = "practice_development_team"
+    SENIOR_LEADERSHIP_TEAM = "senior_leadership_team"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.CHIEF_EXECUTIVE: "Chief Executive",
+    Role.DEPUTY_CHIEF_EXECUTIVE: "Deputy Chief Executive",
+    Role.AREA_HEAD_OF_OPERATIONS: "Area Head of Operations",
+    Role.HEAD_OF_OPERATIONS: "Head of Operations",
+    Role.PRACTICE_MANAGER: "Practice Manager",
+    Role.PRACTITIONER: "Practitioner",
+    Role.PRACTICE_DEVELOPMENT_TEAM: "Practice Development Team",
+    Role.SENIOR_LEADERSHIP_TEAM: "Senior Leadership Team",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OperationalArea(db.Model):
+    __tablename__ = "operational_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OperationalArea {self.id}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_user_roles_user_id_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index makes addresses unique regardless of case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("operational_areas.id"), index=True)
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Flask-Login keeps this token in the session, not the id: rotating it (on deactivation or
+    # a password change) ends every existing session of the user at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    area: Mapped[OperationalArea | None] = relationship()
+    line_manager: Mapped[User | None] = relationship(remote_side=[id])
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def set_roles(self, roles: set[Role]) -> None:
+        current = {row.role: row for row in self.role_rows}
+        for role, row in current.items():
+            if role not in roles:
+                self.role_rows.remove(row)
+        for role in sorted(roles - current.keys()):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

@@ -1,0 +1,96 @@
+"""Deny by default: every route names a permission from a fixed set, or is declared public.
+
+Roles grant permissions here and nowhere else. Per-record checks (which cases a person may see)
+live in ``webapp.cases.services.case_scope``; routes reach records only through ``get_*_or_404``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from webapp.models import Role
+
+F = TypeVar("F", bound=Callable)
+
+
+class Permission(enum.StrEnum):
+    VIEW_CASES = "view_cases"
+    EDIT_CASES = "edit_cases"
+    RECORD_INCIDENTS = "record_incidents"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+    MANAGE_AREAS = "manage_areas"
+    SIGNED_IN = "signed_in"  # any active account: home page, sign out
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CHIEF_EXECUTIVE: frozenset(
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS,
+         Permission.VIEW_AUDIT}
+    ),
+    Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS,
+         Permission.VIEW_AUDIT}
+    ),
+    Role.AREA_HEAD_OF_OPERATIONS: frozenset(
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS}
+    ),
+    Role.HEAD_OF_OPERATIONS: frozenset({Permission.VIEW_CASES, Permission.RECORD_INCIDENTS}),
+    Role.PRACTICE_MANAGER: frozenset(
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS}
+    ),
+    Role.PRACTITIONER: frozenset({Permission.VIEW_CASES, Permission.RECORD_INCIDENTS}),
+    Role.PRACTICE_DEVELOPMENT_TEAM: frozenset({Permission.VIEW_CASES}),
+    Role.SENIOR_LEADERSHIP_TEAM: frozenset({Permission.VIEW_CASES}),
+    # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT}
+    ),
+}
+
+
+def permissions_of(user) -> frozenset[Permission]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    granted: set[Permission] = {Permission.SIGNED_IN}
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def can(permission: Permission | str) -> bool:
+    """For templates and services: may the current user do this?"""
+    return Permission(permission) in permissions_of(current_user)
+
+
+def permission_required(permission: Permission | str) -> Callable[[F], F]:
+    """Route decorator. An unknown permission name fails at import, not at request time."""
+    needed = Permission(permission)
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from webapp.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if needed not in permissions_of(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = needed  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Mark a route as open to everyone (sign-in page, assets, health check)."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view

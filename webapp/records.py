@@ -1,0 +1,35 @@
+"""Saving an edit to a versioned record: refused if stale, audited with the fields it changed."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp import audit
+from webapp.extensions import db
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was opened; saving would overwrite someone's work."""
+
+
+def save_edit(record, values: dict, *, expected_version: int, event_type: str, case_id: int) -> list[str]:
+    """Apply ``values`` to ``record`` and commit with an audit event; return the changed names.
+
+    Any database error rolls the whole edit back and propagates, so nothing is half-saved.
+    """
+    if record.version != expected_version:
+        raise StaleEdit
+    changed = audit.apply_changes(record, values)
+    if not changed:
+        return []
+    try:
+        db.session.flush()
+        audit.record(event_type, record_id=record.id, case_id=case_id, changed_fields=changed)
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+    except Exception:
+        db.session.rollback()
+        raise
+    return changed
