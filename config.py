@@ -81,7 +81,7 @@ class Test(Config):
     BASE_URL = "http://case-review.test"
     WTF_CSRF_ENABLED = False  # the csrf fixture turns it back on
     ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 8
+    ARGON2_MEMORY_COST = 64  # KiB; the floor argon2 accepts with its default parallelism is 32
 
 
 class Production(Config):

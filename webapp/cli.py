@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -15,7 +17,7 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 
 
 def _read_password() -> str:
-    stream = click.get_text_stream("stdin")
+    stream = sys.stdin
     if stream.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return stream.readline().rstrip("\r\n")

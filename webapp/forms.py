@@ -17,10 +17,19 @@ def today_in_london() -> date:
     return datetime.now(LONDON).date()
 
 
+class _DateInput(GovDateInput):
+    """The library's widget expects exactly three posted parts; a tampered form may send fewer."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        return super().map_gov_params(field, **kwargs)
+
+
 class GovDateField(DateField):
     """Day, month and year boxes; a clear message for anything that is not a real date."""
 
-    widget = GovDateInput()
+    widget = _DateInput()
 
     def __init__(
         self, label=None, validators=None, *, missing_message: str, optional: bool = False, **kwargs
@@ -46,8 +55,8 @@ class GovDateField(DateField):
             raise ValueError(f"{self.label.text} must be a real date") from None
 
     def pre_validate(self, form):
-        if self.data is None and not self.errors:
-            raise StopValidation(None if self.optional else self.missing_message)
+        if self.data is None and not self.errors and not self.optional:
+            raise StopValidation(self.missing_message)
         if self.errors:
             raise StopValidation()
 

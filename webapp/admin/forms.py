@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from webapp.auth.passwords import password_problem
 from webapp.forms import GovSelectField
@@ -63,7 +63,6 @@ class UserForm(FlaskForm):
         "Temporary password",
         widget=GovPasswordInput(),
         description="At least 12 characters. Give it to the person in a secure way.",
-        validators=[Optional()],
     )
     submit = SubmitField("Save user", widget=GovSubmitInput())
 

@@ -107,7 +107,10 @@ def create_case(values: dict) -> Case:
         db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
-        raise DuplicateCaseNumber from error
+        # Only a lost race on the unique case number is the user's to fix; anything else is a bug.
+        if case_number_taken(values["case_number"]):
+            raise DuplicateCaseNumber from error
+        raise
     audit.record("case.created", record_id=case.id, case_id=case.id)
     db.session.commit()
     return case
@@ -120,7 +123,9 @@ def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]
             case_id=case.id,
         )
     except IntegrityError as error:
-        raise DuplicateCaseNumber from error
+        if case_number_taken(values["case_number"], excluding=case.id):
+            raise DuplicateCaseNumber from error
+        raise
 
 
 def record_case_view(case: Case) -> None:
