@@ -22,7 +22,7 @@ from webapp.models import (
     User,
 )
 
-DEFAULT_PASSWORD = "correct horse battery"  # noqa: S105
+DEFAULT_PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
 
 

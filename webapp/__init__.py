@@ -101,9 +101,7 @@ class _DropQueryString(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
-            )
+            record.args = tuple(_QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
         return True
 
 

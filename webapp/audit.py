@@ -71,9 +71,8 @@ def record(
         raise AuditError(f"{event_type} must name the case")
     if spec.needs_fields and not changed_fields:
         raise AuditError(f"{event_type} must list the changed fields")
-    if actor is None and actor_label is None and has_request_context():
-        if current_user.is_authenticated:
-            actor = current_user
+    if actor is None and actor_label is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
     if actor is None and actor_label is None:
         actor_label = "system"
     event = AuditEvent(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import sys
 
 import click
@@ -45,7 +44,9 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str
     if area is not None:
         area_row = services.area_by_name(area)
         if area_row is None:
-            raise click.UsageError(f"No operational area named {area!r}. Create it with 'flask areas create'.")
+            raise click.UsageError(
+                f"No operational area named {area!r}. Create it with 'flask areas create'."
+            )
     manager_row = None
     if manager is not None:
         manager_row = services.user_by_email(manager)

@@ -45,7 +45,20 @@ PEOPLE = [
     ("slt", "Megan Example", [Role.SENIOR_LEADERSHIP_TEAM], None, "ce"),
 ]
 
-CHILD_FIRST_NAMES = ["Alys", "Bryn", "Cadi", "Deio", "Elin", "Gethin", "Hana", "Iwan", "Lowri", "Macsen", "Nel", "Osian"]
+CHILD_FIRST_NAMES = [
+    "Alys",
+    "Bryn",
+    "Cadi",
+    "Deio",
+    "Elin",
+    "Gethin",
+    "Hana",
+    "Iwan",
+    "Lowri",
+    "Macsen",
+    "Nel",
+    "Osian",
+]
 
 
 def demo_email(key: str) -> str:
@@ -90,17 +103,21 @@ def seed(*, today: date | None = None) -> bool:
             practitioner=practitioner,
             practice_manager=manager,
         )
-        for index in range(1 + number % 3):
+        for _index in range(1 + number % 3):
             case.children.append(
                 Child(
                     name=f"{rng.choice(CHILD_FIRST_NAMES)} Example",
                     date_of_birth=today - timedelta(days=rng.randint(365, 15 * 365)),
                 )
             )
-        kinds = [ApplicationType.CARE_ORDER, ApplicationType.SUPERVISION_ORDER] if law == LawType.PUBLIC else [
-            ApplicationType.CHILD_ARRANGEMENTS,
-            ApplicationType.PROHIBITED_STEPS,
-        ]
+        kinds = (
+            [ApplicationType.CARE_ORDER, ApplicationType.SUPERVISION_ORDER]
+            if law == LawType.PUBLIC
+            else [
+                ApplicationType.CHILD_ARRANGEMENTS,
+                ApplicationType.PROHIBITED_STEPS,
+            ]
+        )
         case.applications.append(
             CourtApplication(application_type=rng.choice(kinds), made_on=today - timedelta(days=200 + number))
         )
@@ -109,10 +126,24 @@ def seed(*, today: date | None = None) -> bool:
     db.session.flush()
 
     incidents = [
-        (cases[0], IncidentKind.SIGNIFICANT_INCIDENT, IncidentCause.VIOLENCE, PersonAffected.CHILD_SUBJECT, True, False),
+        (
+            cases[0],
+            IncidentKind.SIGNIFICANT_INCIDENT,
+            IncidentCause.VIOLENCE,
+            PersonAffected.CHILD_SUBJECT,
+            True,
+            False,
+        ),
         (cases[1], IncidentKind.DEATH, IncidentCause.UNKNOWN, PersonAffected.ADULT_PARTY, True, True),
         (cases[2], IncidentKind.DEATH, IncidentCause.NEGLECT, PersonAffected.CHILD_SUBJECT, True, False),
-        (cases[4], IncidentKind.SIGNIFICANT_INCIDENT, IncidentCause.OTHER, PersonAffected.OTHER, False, False),
+        (
+            cases[4],
+            IncidentKind.SIGNIFICANT_INCIDENT,
+            IncidentCause.OTHER,
+            PersonAffected.OTHER,
+            False,
+            False,
+        ),
     ]
     for offset, (case, kind, cause, person, linked, susr) in enumerate(incidents):
         db.session.add(
@@ -139,7 +170,7 @@ def seed(*, today: date | None = None) -> bool:
 def print_sign_ins(echo: Callable[[str], None]) -> None:
     echo("")
     echo("Demo sign-ins (all fictional). Password for every account: " + DEMO_PASSWORD)
-    for key, name, roles, area, _manager in PEOPLE:
+    for key, _name, roles, area, _manager in PEOPLE:
         role_text = ", ".join(role.label for role in roles)
         echo(f"  {demo_email(key):34} {role_text}{' – ' + area if area else ''}")
     echo("")

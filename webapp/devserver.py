@@ -14,8 +14,12 @@ PROCESSES: list[tuple[str, list[str]]] = [
 
 
 def main() -> int:
-    env = {**os.environ, "FLASK_APP": "wsgi.py", "FLASK_CONFIG": os.environ.get("FLASK_CONFIG", "development")}
-    children = [(name, subprocess.Popen(cmd, env=env)) for name, cmd in PROCESSES]
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "FLASK_CONFIG": os.environ.get("FLASK_CONFIG", "development"),
+    }
+    children = [(name, subprocess.Popen(cmd, env=env)) for name, cmd in PROCESSES]  # noqa: S603 - fixed argv
     print("Serving on http://127.0.0.1:5000/ – press Ctrl-C to stop.", flush=True)
     try:
         while True:

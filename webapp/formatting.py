@@ -27,9 +27,7 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = london(value)
     hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
-        "PM", "pm"
-    )
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def yes_no(value: bool | None) -> str:

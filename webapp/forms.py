@@ -22,7 +22,7 @@ class _DateInput(GovDateInput):
 
     def map_gov_params(self, field, **kwargs):
         if field.raw_data is not None and len(field.raw_data) != 3:
-            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+            field.raw_data = ([*list(field.raw_data), "", "", ""])[:3]
         return super().map_gov_params(field, **kwargs)
 
 
@@ -106,9 +106,7 @@ class GovSelectField(SelectField):
 
     widget = GovSelect()
 
-    def __init__(
-        self, label=None, validators=None, *, message: str, optional: bool = False, **kwargs
-    ):
+    def __init__(self, label=None, validators=None, *, message: str, optional: bool = False, **kwargs):
         self.missing_message = message
         self.optional = optional
         kwargs.setdefault("coerce", int_or_none)

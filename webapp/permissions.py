@@ -31,12 +31,10 @@ class Permission(enum.StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHIEF_EXECUTIVE: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS,
-         Permission.VIEW_AUDIT}
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_AUDIT}
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS,
-         Permission.VIEW_AUDIT}
+        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_AUDIT}
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
         {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS}
@@ -49,9 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRACTICE_DEVELOPMENT_TEAM: frozenset({Permission.VIEW_CASES}),
     Role.SENIOR_LEADERSHIP_TEAM: frozenset({Permission.VIEW_CASES}),
     # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
-    Role.ADMINISTRATOR: frozenset(
-        {Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT}
-    ),
+    Role.ADMINISTRATOR: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT}),
 }
 
 

@@ -27,7 +27,9 @@ def test_admin_adds_a_user_who_can_then_sign_in(app, signed_in):
     area = make_area(name="North")
     manager = make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=area)
     client = signed_in(roles=Role.ADMINISTRATOR)
-    client.post("/admin/users/new", user_form(area_id=str(area.id), line_manager_id=str(manager.id)), status=302)
+    client.post(
+        "/admin/users/new", user_form(area_id=str(area.id), line_manager_id=str(manager.id)), status=302
+    )
     user = db.session.execute(select(User).where(User.email == "gwen.example@example.org")).scalar_one()
     assert user.roles == {Role.PRACTICE_MANAGER, Role.PRACTITIONER}
     assert user.area_id == area.id and user.line_manager_id == manager.id
@@ -40,7 +42,10 @@ def test_user_form_errors(app, signed_in):
     cases = [
         (user_form(roles=None), "Select at least one role"),
         (user_form(roles=["emperor"]), "Select roles from the list"),
-        (user_form(email="not-an-email"), "Enter an email address in the correct format, like name@example.org"),
+        (
+            user_form(email="not-an-email"),
+            "Enter an email address in the correct format, like name@example.org",
+        ),
         (user_form(email="TAKEN@example.org"), "A user with this email address already exists"),
         (user_form(password="short"), "Password must be 12 characters or more"),
         (user_form(password=""), "Enter a temporary password"),
@@ -59,7 +64,13 @@ def test_line_manager_chain_cannot_loop(app, signed_in):
     client = signed_in(roles=Role.ADMINISTRATOR)
     page = client.post(
         f"/admin/users/{top.id}/edit",
-        user_form(name=top.name, email=top.email, roles=["deputy_chief_executive"], line_manager_id=str(middle.id), password=""),
+        user_form(
+            name=top.name,
+            email=top.email,
+            roles=["deputy_chief_executive"],
+            line_manager_id=str(middle.id),
+            password="",
+        ),
     )
     assert "Line manager cannot report to this person" in page.error_summary()
     db.session.expire_all()
@@ -75,7 +86,12 @@ def test_deactivate_and_reactivate(app, signed_in):
     assert sign_in(app.test_client(), person.email).status_code == 200
     admin_client.post(f"/admin/users/{person.id}/reactivate", {}, status=302)
     assert sign_in(app.test_client(), person.email).status_code == 302
-    kinds = [e.event_type for e in db.session.execute(select(AuditEvent).where(AuditEvent.record_id == person.id, AuditEvent.record_type == "user")).scalars()]
+    kinds = [
+        e.event_type
+        for e in db.session.execute(
+            select(AuditEvent).where(AuditEvent.record_id == person.id, AuditEvent.record_type == "user")
+        ).scalars()
+    ]
     assert "user.deactivated" in kinds and "user.reactivated" in kinds
 
 
@@ -92,7 +108,9 @@ def test_password_reset_signs_the_person_out(app, signed_in):
     admin_client = signed_in(roles=Role.ADMINISTRATOR)
     admin_client.post(
         f"/admin/users/{person.id}/edit",
-        user_form(name=person.name, email=person.email, roles=["practitioner"], password="a brand new password"),
+        user_form(
+            name=person.name, email=person.email, roles=["practitioner"], password="a brand new password"
+        ),
         status=302,
     )
     assert person_client.client.get("/cases").status_code == 302
@@ -102,7 +120,10 @@ def test_password_reset_signs_the_person_out(app, signed_in):
 def test_areas_are_managed_by_administrators(app, signed_in):
     client = signed_in(roles=Role.ADMINISTRATOR)
     client.post("/admin/areas", {"name": "  Mid   Wales "}, status=302)
-    assert "An area with this name already exists" in client.post("/admin/areas", {"name": "mid wales"}).error_summary()
+    assert (
+        "An area with this name already exists"
+        in client.post("/admin/areas", {"name": "mid wales"}).error_summary()
+    )
     assert "Enter the area name" in client.post("/admin/areas", {"name": ""}).error_summary()
     [area] = db.session.execute(select(OperationalArea)).scalars()
     assert area.name == "Mid Wales"

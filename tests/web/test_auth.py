@@ -66,7 +66,9 @@ def test_deactivation_ends_existing_sessions_at_once(app, signed_in):
 def test_changing_roles_ends_sessions(app, signed_in):
     user = make_user(roles=Role.CHIEF_EXECUTIVE)
     client = signed_in(user)
-    admin.update_user(user, name=user.name, email=user.email, roles={Role.PRACTITIONER}, area_id=None, line_manager_id=None)
+    admin.update_user(
+        user, name=user.name, email=user.email, roles={Role.PRACTITIONER}, area_id=None, line_manager_id=None
+    )
     assert client.client.get("/cases").status_code == 302
 
 
@@ -106,7 +108,9 @@ def test_csrf_token_is_required_when_on(app, csrf_on):
 
     page = client.get("/sign-in").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    accepted = client.post("/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+    accepted = client.post(
+        "/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    )
     assert accepted.status_code == 302
     # Signed in, a state-changing POST without the token is still refused.
     assert client.post("/sign-out").status_code == 400

@@ -61,7 +61,10 @@ def test_record_a_case(team, signed_in):
     [
         ({"case_number": ""}, "Enter the case number"),
         ({"case_number": "X" * 33}, "Case number must be 32 characters or fewer"),
-        ({"case_number": "CF<script>"}, "Case number must only include letters, numbers, hyphens and slashes"),
+        (
+            {"case_number": "CF<script>"},
+            "Case number must only include letters, numbers, hyphens and slashes",
+        ),
         ({"area_id": None}, "Select the operational area"),
         ({"area_id": "99999"}, "Select the operational area"),
         ({"area_id": "north"}, "Select the operational area"),
@@ -93,7 +96,11 @@ def test_future_closure_date_is_refused(team, signed_in):
     tomorrow = date.today() + timedelta(days=2)
     page = signed_in(team["ahoo"]).post(
         "/cases/new",
-        case_form(team, proceedings_status="closed", proceedings_closed_on=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]),
+        case_form(
+            team,
+            proceedings_status="closed",
+            proceedings_closed_on=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+        ),
     )
     assert "Date the proceedings closed must be today or in the past" in page.error_summary()
     assert count(Case) == 0
@@ -113,12 +120,21 @@ def test_duplicate_case_number_is_refused(team, signed_in):
 
 def test_closed_case_keeps_its_date_and_ongoing_clears_it(team, signed_in):
     client = signed_in(team["ahoo"])
-    client.post("/cases/new", case_form(team, proceedings_status="closed", proceedings_closed_on=["3", "2", "2025"]), status=302)
+    client.post(
+        "/cases/new",
+        case_form(team, proceedings_status="closed", proceedings_closed_on=["3", "2", "2025"]),
+        status=302,
+    )
     case = db.session.execute(select(Case)).scalar_one()
     assert case.proceedings_closed_on == date(2025, 2, 3)
     client.post(
         f"/cases/{case.id}/edit",
-        case_form(team, proceedings_status="ongoing", proceedings_closed_on=["3", "2", "2025"], version=str(case.version)),
+        case_form(
+            team,
+            proceedings_status="ongoing",
+            proceedings_closed_on=["3", "2", "2025"],
+            version=str(case.version),
+        ),
         status=302,
     )
     db.session.expire_all()
@@ -127,9 +143,16 @@ def test_closed_case_keeps_its_date_and_ongoing_clears_it(team, signed_in):
 
 
 def test_edit_records_changed_field_names_not_values(team, signed_in):
-    case = make_case(area=team["area"], practitioner=team["practitioner"], practice_manager=team["manager"], case_number="AB1")
+    case = make_case(
+        area=team["area"],
+        practitioner=team["practitioner"],
+        practice_manager=team["manager"],
+        case_number="AB1",
+    )
     client = signed_in(team["manager"])
-    client.post(f"/cases/{case.id}/edit", case_form(team, case_number="AB2", version=str(case.version)), status=302)
+    client.post(
+        f"/cases/{case.id}/edit", case_form(team, case_number="AB2", version=str(case.version)), status=302
+    )
     db.session.expire_all()
     assert case.case_number == "AB2"
     [event] = events("case.updated")
@@ -138,11 +161,18 @@ def test_edit_records_changed_field_names_not_values(team, signed_in):
 
 
 def test_stale_edit_is_refused_and_changes_nothing(team, signed_in):
-    case = make_case(area=team["area"], practitioner=team["practitioner"], practice_manager=team["manager"], case_number="AB1")
+    case = make_case(
+        area=team["area"],
+        practitioner=team["practitioner"],
+        practice_manager=team["manager"],
+        case_number="AB1",
+    )
     opened_version = str(case.version)
     client = signed_in(team["manager"])
     # Someone else saves first.
-    client.post(f"/cases/{case.id}/edit", case_form(team, case_number="AB2", version=opened_version), status=302)
+    client.post(
+        f"/cases/{case.id}/edit", case_form(team, case_number="AB2", version=opened_version), status=302
+    )
     page = client.post(f"/cases/{case.id}/edit", case_form(team, case_number="AB3", version=opened_version))
     assert any("Someone else changed this record" in e for e in page.error_summary())
     db.session.expire_all()
@@ -161,10 +191,20 @@ def test_children_and_applications(team, signed_in):
     client = signed_in(team["manager"])
     page = client.post(f"/cases/{case.id}/children/new", {"name": "", "date_of_birth": ["", "", ""]})
     assert page.error_summary() == ["Enter the child's full name", "Enter the child's date of birth"]
-    client.post(f"/cases/{case.id}/children/new", {"name": "Alys Example", "date_of_birth": ["14", "6", "2019"]}, status=302)
-    page = client.post(f"/cases/{case.id}/applications/new", {"application_type": "made_up", "made_on": ["1", "1", "2025"]})
+    client.post(
+        f"/cases/{case.id}/children/new",
+        {"name": "Alys Example", "date_of_birth": ["14", "6", "2019"]},
+        status=302,
+    )
+    page = client.post(
+        f"/cases/{case.id}/applications/new", {"application_type": "made_up", "made_on": ["1", "1", "2025"]}
+    )
     assert page.error_summary() == ["Select the type of application"]
-    client.post(f"/cases/{case.id}/applications/new", {"application_type": "care_order", "made_on": ["1", "1", "2025"]}, status=302)
+    client.post(
+        f"/cases/{case.id}/applications/new",
+        {"application_type": "care_order", "made_on": ["1", "1", "2025"]},
+        status=302,
+    )
     text = client.get(f"/cases/{case.id}").text()
     assert "Alys Example" in text and "14 June 2019" in text
     assert "Care order" in text and "1 January 2025" in text
@@ -175,7 +215,12 @@ def test_children_and_applications(team, signed_in):
     client.post(f"/cases/{case.id}/children/{child_id}/remove", {}, status=404)
     db.session.expire_all()
     assert case.children == []
-    assert [e.event_type for e in db.session.execute(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)).scalars()] == [
+    assert [
+        e.event_type
+        for e in db.session.execute(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+        ).scalars()
+    ] == [
         "child.added",
         "application.added",
         "case.viewed",

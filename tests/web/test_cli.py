@@ -23,15 +23,37 @@ def test_areas_create(app):
 def test_users_create_reads_the_password_from_stdin(app):
     run(app, "areas", "create", "North Wales")
     result = run(
-        app, "users", "create", "--email", "Boss@Example.org", "--name", "Boss Person",
-        "--role", "area_head_of_operations", "--role", "head_of_operations", "--area", "North Wales",
+        app,
+        "users",
+        "create",
+        "--email",
+        "Boss@Example.org",
+        "--name",
+        "Boss Person",
+        "--role",
+        "area_head_of_operations",
+        "--role",
+        "head_of_operations",
+        "--area",
+        "North Wales",
         input="a long enough password\n",
     )
     assert result.exit_code == 0, result.output
     assert "a long enough password" not in result.output
     result = run(
-        app, "users", "create", "--email", "staff@example.org", "--name", "Staff Person",
-        "--role", "practice_manager", "--area", "North Wales", "--manager", "boss@example.org",
+        app,
+        "users",
+        "create",
+        "--email",
+        "staff@example.org",
+        "--name",
+        "Staff Person",
+        "--role",
+        "practice_manager",
+        "--area",
+        "North Wales",
+        "--manager",
+        "boss@example.org",
         input="another long password\n",
     )
     assert result.exit_code == 0, result.output
@@ -42,10 +64,48 @@ def test_users_create_reads_the_password_from_stdin(app):
 
 
 def test_users_create_refuses_bad_input(app):
-    assert run(app, "users", "create", "--email", "a@example.org", "--name", "A", "--role", "king", input="x" * 20 + "\n").exit_code == 2
-    no_area = run(app, "users", "create", "--email", "a@example.org", "--name", "A", "--role", "practitioner", "--area", "Atlantis", input="x" * 20 + "\n")
+    assert (
+        run(
+            app,
+            "users",
+            "create",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--role",
+            "king",
+            input="x" * 20 + "\n",
+        ).exit_code
+        == 2
+    )
+    no_area = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "a@example.org",
+        "--name",
+        "A",
+        "--role",
+        "practitioner",
+        "--area",
+        "Atlantis",
+        input="x" * 20 + "\n",
+    )
     assert no_area.exit_code == 2 and "No operational area" in no_area.output
-    short = run(app, "users", "create", "--email", "a@example.org", "--name", "A", "--role", "practitioner", input="short\n")
+    short = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "a@example.org",
+        "--name",
+        "A",
+        "--role",
+        "practitioner",
+        input="short\n",
+    )
     assert short.exit_code == 2 and "12 characters" in short.output
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
 

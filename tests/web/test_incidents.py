@@ -69,11 +69,17 @@ def test_practitioner_records_an_incident_on_their_case(case, signed_in):
         ({"kind": "accident"}, "Select a death or a significant incident"),
         ({"cause": "misadventure"}, "Select the cause, or 'Not yet known'"),
         ({"person_affected": None}, "Select who was affected"),
-        ({"linked_to_court_involvement": "maybe"}, "Select yes if the incident is linked to the court involvement"),
+        (
+            {"linked_to_court_involvement": "maybe"},
+            "Select yes if the incident is linked to the court involvement",
+        ),
         ({"susr_known": None}, "Select yes if a Single Unified Safeguarding Review is known"),
         ({"occurred_on": ["", "", ""]}, "Enter the date of the incident"),
         ({"occurred_on": ["30", "2", "2026"]}, "Date of the incident must be a real date"),
-        ({"occurred_on": d(date.today() + timedelta(days=2))}, "Date of the incident must be today or in the past"),
+        (
+            {"occurred_on": d(date.today() + timedelta(days=2))},
+            "Date of the incident must be today or in the past",
+        ),
         ({"summary": "   "}, "Enter a summary of what is known"),
         ({"summary": "x" * 2001}, "Summary must be 2000 characters or fewer"),
         ({"notified_by": "y" * 201}, "Who told us must be 200 characters or fewer"),
@@ -84,7 +90,9 @@ def test_practitioner_records_an_incident_on_their_case(case, signed_in):
     ],
 )
 def test_bad_incident_input_is_explained_and_saves_nothing(case, signed_in, overrides, message):
-    page = signed_in(case.practice_manager).post(f"/cases/{case.id}/incidents/new", incident_form(**overrides))
+    page = signed_in(case.practice_manager).post(
+        f"/cases/{case.id}/incidents/new", incident_form(**overrides)
+    )
     assert message in page.error_summary()
     assert incident_count() == 0
 
@@ -116,7 +124,9 @@ def test_edit_incident_keeps_history_of_field_names(case, signed_in):
     )
     db.session.expire_all()
     assert incident.susr_known is True
-    [event] = db.session.execute(select(AuditEvent).where(AuditEvent.event_type == "incident.updated")).scalars()
+    [event] = db.session.execute(
+        select(AuditEvent).where(AuditEvent.event_type == "incident.updated")
+    ).scalars()
     assert event.changed_fields == ["susr_known"]
 
 

@@ -73,7 +73,12 @@ SCOPE = {
     Role.PRACTITIONER: (True, False),
     Role.ADMINISTRATOR: (False, False),
 }
-CAN_EDIT = {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE, Role.AREA_HEAD_OF_OPERATIONS, Role.PRACTICE_MANAGER}
+CAN_EDIT = {
+    Role.CHIEF_EXECUTIVE,
+    Role.DEPUTY_CHIEF_EXECUTIVE,
+    Role.AREA_HEAD_OF_OPERATIONS,
+    Role.PRACTICE_MANAGER,
+}
 CAN_RECORD = CAN_EDIT | {Role.HEAD_OF_OPERATIONS, Role.PRACTITIONER}
 
 
@@ -96,12 +101,12 @@ def test_access_matrix(role, world, signed_in):
             allowed = role in CAN_RECORD
         else:
             allowed = role != Role.ADMINISTRATOR
-        for case_key, incident_key, in_scope in (("case_a", "incident_a", sees_a), ("case_b", "incident_b", sees_b)):
+        for case_key, incident_key, in_scope in (
+            ("case_a", "incident_a", sees_a),
+            ("case_b", "incident_b", sees_b),
+        ):
             url = template.format(case=world[case_key].id, incident=world[incident_key].id)
-            if not allowed:
-                expected = 403
-            else:
-                expected = 200 if in_scope else 404
+            expected = 403 if not allowed else 200 if in_scope else 404
             client.get(url, status=expected)
         # An id that does not exist answers exactly as a record out of scope does.
         missing = template.format(case=999999, incident=999999)
@@ -111,7 +116,12 @@ def test_access_matrix(role, world, signed_in):
         client.get(url, status=200 if role != Role.ADMINISTRATOR else 403)
     for url in ADMIN_PAGES:
         client.get(url, status=200 if role == Role.ADMINISTRATOR else 403)
-    client.get("/admin/audit", status=200 if role in {Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE} else 403)
+    client.get(
+        "/admin/audit",
+        status=200
+        if role in {Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}
+        else 403,
+    )
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR], ids=lambda r: r.value)

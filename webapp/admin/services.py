@@ -77,9 +77,7 @@ def get_user(user_id: int) -> User | None:
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.execute(
-        select(User).where(User.email == normalise_email(email))
-    ).scalar_one_or_none()
+    return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
 def possible_managers(excluding: int | None = None) -> list[User]:
@@ -134,7 +132,9 @@ def create_user(
     return user
 
 
-def update_user(user: User, *, name: str, email: str, roles: set[Role], area_id, line_manager_id) -> list[str]:
+def update_user(
+    user: User, *, name: str, email: str, roles: set[Role], area_id, line_manager_id
+) -> list[str]:
     email = normalise_email(email)
     other = user_by_email(email)
     if other is not None and other.id != user.id:
@@ -178,7 +178,9 @@ def set_active(user: User, active: bool) -> None:
     db.session.commit()
 
 
-def audit_events(*, case_id: int | None, record_type: str | None, record_id: int | None, page: int, per_page: int):
+def audit_events(
+    *, case_id: int | None, record_type: str | None, record_id: int | None, page: int, per_page: int
+):
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if case_id is not None:
         query = query.where(AuditEvent.case_id == case_id)

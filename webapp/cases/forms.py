@@ -51,9 +51,7 @@ class CaseForm(FlaskForm):
         validators=[NotInFuture("Date the proceedings closed must be today or in the past")],
     )
     practitioner_id = GovSelectField("Allocated practitioner", message="Select the practitioner")
-    practice_manager_id = GovSelectField(
-        "Practice Manager", message="Select the Practice Manager"
-    )
+    practice_manager_id = GovSelectField("Practice Manager", message="Select the Practice Manager")
     version = HiddenField()
     submit = SubmitField("Save case", widget=GovSubmitInput())
 
@@ -190,6 +188,3 @@ def version_of(form) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
-
-
-

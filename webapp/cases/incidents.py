@@ -61,7 +61,10 @@ def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
 
 def update_incident(incident: Incident, values: dict, *, expected_version: int) -> list[str]:
     return save_edit(
-        incident, values, expected_version=expected_version, event_type="incident.updated",
+        incident,
+        values,
+        expected_version=expected_version,
+        event_type="incident.updated",
         case_id=incident.case_id,
     )
 

@@ -107,9 +107,7 @@ def edit_case(case_id: int):
             form.case_number.errors.append("A case with this case number already exists")
         else:
             try:
-                changed = services.update_case(
-                    case, values, expected_version=version_of(form) or -1
-                )
+                changed = services.update_case(case, values, expected_version=version_of(form) or -1)
             except StaleEdit:
                 form.form_errors.append(STALE_MESSAGE)
             except DuplicateCaseNumber:
@@ -155,9 +153,7 @@ def add_application(case_id: int):
         )
         flash("Application added.", "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
-    return render_template(
-        "cases/application_form.html", title="Add an application", form=form, case=case
-    )
+    return render_template("cases/application_form.html", title="Add an application", form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/applications/<int:application_id>/remove", methods=["POST"])

@@ -119,7 +119,10 @@ def create_case(values: dict) -> Case:
 def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]:
     try:
         return save_edit(
-            case, values, expected_version=expected_version, event_type="case.updated",
+            case,
+            values,
+            expected_version=expected_version,
+            event_type="case.updated",
             case_id=case.id,
         )
     except IntegrityError as error:

@@ -193,9 +193,7 @@ class Incident(db.Model):
     kind: Mapped[IncidentKind] = mapped_column(enum_column(IncidentKind, "incident_kind"))
     occurred_on: Mapped[date] = mapped_column(Date, index=True)
     cause: Mapped[IncidentCause] = mapped_column(enum_column(IncidentCause, "incident_cause"))
-    person_affected: Mapped[PersonAffected] = mapped_column(
-        enum_column(PersonAffected, "person_affected")
-    )
+    person_affected: Mapped[PersonAffected] = mapped_column(enum_column(PersonAffected, "person_affected"))
     linked_to_court_involvement: Mapped[bool] = mapped_column(Boolean)
     susr_known: Mapped[bool] = mapped_column(Boolean)
     scr_known: Mapped[bool] = mapped_column(Boolean)
