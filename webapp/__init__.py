@@ -25,6 +25,10 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(exist_ok=True)
 
+    import rules
+
+    # The timescales policy is read once at start (DESIGN.md section 3); a bad file stops start-up.
+    app.extensions["case_review_policy"] = rules.load_policy(app.config["POLICY_FILE"])
     _configure_templates(app)
     _configure_logging(app)
 
@@ -45,8 +49,9 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
     from webapp.main.routes import bp as main_bp
+    from webapp.reviews.routes import bp as reviews_bp
 
-    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, admin_bp):
+    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, reviews_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from webapp.cli import register_cli

@@ -100,10 +100,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(areas_cli)
     app.cli.add_command(demo_cli)
-    try:  # TEMP until rules/cli.py lands
-        from rules.cli import rules as rules_cli
-    except ImportError:
-        return
+    from rules.cli import rules as rules_cli
+
     app.cli.add_command(rules_cli)
 
 

@@ -10,6 +10,10 @@ from flask import Flask
 LONDON = ZoneInfo("Europe/London")
 
 
+def today_in_london() -> date:
+    return datetime.now(LONDON).date()
+
+
 def london(value: datetime | None) -> datetime | None:
     return value.astimezone(LONDON) if value is not None else None
 

@@ -8,13 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 
-from webapp.formatting import LONDON
-
-
-def today_in_london() -> date:
-    from datetime import datetime
-
-    return datetime.now(LONDON).date()
+from webapp.formatting import today_in_london
 
 
 class _DateInput(GovDateInput):

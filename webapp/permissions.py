@@ -26,28 +26,52 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_AREAS = "manage_areas"
+    VIEW_TASKS = "view_tasks"
+    VIEW_TEAM_TASKS = "view_team_tasks"
+    DECIDE_REVIEWS = "decide_reviews"
+    VIEW_POLICY = "view_policy"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
+_CASE_WORK = {Permission.VIEW_CASES, Permission.VIEW_TASKS}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHIEF_EXECUTIVE: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_AUDIT}
+        _CASE_WORK
+        | {
+            Permission.EDIT_CASES,
+            Permission.RECORD_INCIDENTS,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_TEAM_TASKS,
+            Permission.DECIDE_REVIEWS,
+            Permission.VIEW_POLICY,
+        }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_AUDIT}
+        _CASE_WORK
+        | {
+            Permission.EDIT_CASES,
+            Permission.RECORD_INCIDENTS,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_TEAM_TASKS,
+            Permission.DECIDE_REVIEWS,
+            Permission.VIEW_POLICY,
+        }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS}
+        _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
     ),
-    Role.HEAD_OF_OPERATIONS: frozenset({Permission.VIEW_CASES, Permission.RECORD_INCIDENTS}),
+    Role.HEAD_OF_OPERATIONS: frozenset(_CASE_WORK | {Permission.RECORD_INCIDENTS}),
     Role.PRACTICE_MANAGER: frozenset(
-        {Permission.VIEW_CASES, Permission.EDIT_CASES, Permission.RECORD_INCIDENTS}
+        _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
     ),
-    Role.PRACTITIONER: frozenset({Permission.VIEW_CASES, Permission.RECORD_INCIDENTS}),
-    Role.PRACTICE_DEVELOPMENT_TEAM: frozenset({Permission.VIEW_CASES}),
-    Role.SENIOR_LEADERSHIP_TEAM: frozenset({Permission.VIEW_CASES}),
+    Role.PRACTITIONER: frozenset(_CASE_WORK | {Permission.RECORD_INCIDENTS}),
+    Role.PRACTICE_DEVELOPMENT_TEAM: frozenset(_CASE_WORK),
+    Role.SENIOR_LEADERSHIP_TEAM: frozenset(_CASE_WORK),
     # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
-    Role.ADMINISTRATOR: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT, Permission.VIEW_POLICY}
+    ),
 }
 
 

@@ -149,3 +149,16 @@ def test_ce_reads_a_case_trail_from_the_case_page(app, signed_in):
     link = page.html.find("a", string="View the audit trail for this case")
     trail = client.get(link["href"])
     assert len(trail.html.select("tbody tr")) >= 1
+
+
+def test_policy_page_shows_every_timescale_as_a_default(app, signed_in):
+    policy = app.extensions["case_review_policy"]
+    page = signed_in(roles=Role.ADMINISTRATOR).get("/admin/policy")
+    assert "our defaults" in page.text()
+    rows = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[1].get_text(strip=True)
+        for tr in page.html.select("tbody tr")
+    }
+    for key, days, _description in policy.describe():
+        assert rows[key] == (str(days) if days is not None else "not set")
+    signed_in(roles=Role.PRACTITIONER).get("/admin/policy", status=403)

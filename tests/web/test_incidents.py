@@ -59,7 +59,7 @@ def test_practitioner_records_an_incident_on_their_case(case, signed_in):
     view = client.get(f"/incidents/{incident.id}")
     assert "Not yet known" in view.text() and "Police" in view.text()
     kinds = [e.event_type for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
-    assert kinds[-2:] == ["incident.recorded", "incident.viewed"]
+    assert kinds[-3:] == ["incident.recorded", "review.transition", "incident.viewed"]
 
 
 @pytest.mark.parametrize(

@@ -154,6 +154,20 @@ def rename_area(area_id: int):
     return render_template("admin/area_form.html", title="Rename area", form=form, area=area)
 
 
+@bp.route("/policy")
+@permission_required(Permission.VIEW_POLICY)
+def policy():
+    from flask import current_app
+
+    policy = current_app.extensions["case_review_policy"]
+    return render_template(
+        "admin/policy.html",
+        title="Timescales policy",
+        rows=policy.describe(),
+        source=current_app.config["POLICY_FILE"] or "rules/policy.toml (the defaults)",
+    )
+
+
 @bp.route("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def audit_trail():

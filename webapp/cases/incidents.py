@@ -51,11 +51,19 @@ def list_incidents(user: User, filters: IncidentFilters, page: int, per_page: in
 
 
 def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
+    """Record the notification and, in the same transaction, open its review (procedure step 2)."""
+    from webapp.reviews.services import open_review
+
     incident = Incident(case=case, recorded_by=recorded_by, **values)
     db.session.add(incident)
-    db.session.flush()
-    audit.record("incident.recorded", record_id=incident.id, case_id=case.id)
-    db.session.commit()
+    try:
+        db.session.flush()
+        audit.record("incident.recorded", record_id=incident.id, case_id=case.id)
+        open_review(incident, actor=recorded_by)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return incident
 
 

@@ -13,6 +13,7 @@ from webapp.models.cases import (
     PersonAffected,
     ProceedingsStatus,
 )
+from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
 from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
@@ -30,7 +31,13 @@ __all__ = [
     "OperationalArea",
     "PersonAffected",
     "ProceedingsStatus",
+    "Review",
+    "ReviewState",
+    "ReviewTransition",
     "Role",
+    "Task",
+    "TaskKind",
+    "TaskStatus",
     "User",
     "UserRole",
     "utcnow",

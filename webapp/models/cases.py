@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.extensions import db
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
+
+if TYPE_CHECKING:
+    from webapp.models.reviews import Review
 
 
 class LabelledEnum(enum.StrEnum):
@@ -207,6 +211,7 @@ class Incident(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="incidents")
     recorded_by: Mapped[User] = relationship()
+    review: Mapped[Review | None] = relationship("Review", back_populates="incident", uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
 

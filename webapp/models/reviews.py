@@ -1,0 +1,150 @@
+"""Reviews opened on incidents, their tasks, and the history of their states."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.cases import Case, Incident, LabelledEnum
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+from webapp.models.users import OperationalArea, User
+
+
+class ReviewState(LabelledEnum):
+    AWAITING_DECISION = "awaiting_decision"
+    OUTSIDE_PROCEDURE = "outside_procedure"
+    NOT_INITIATED = "not_initiated"
+    INITIATED = "initiated"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.AWAITING_DECISION: "Awaiting decision",
+            cls.OUTSIDE_PROCEDURE: "Outside the procedure",
+            cls.NOT_INITIATED: "Review not initiated",
+            cls.INITIATED: "Review initiated",
+        }
+
+
+class TaskKind(LabelledEnum):
+    ACKNOWLEDGE_INCIDENT = "acknowledge_incident"
+    CONSULT_AREA_HEAD = "consult_area_head"
+    RAPID_REVIEW = "rapid_review"
+    DECIDE = "decide"
+    INFORM_PRACTITIONER_AND_PM = "inform_practitioner_and_pm"
+    OFFER_EAP_REFERRAL = "offer_eap_referral"
+    ARRANGE_SUPPORT_MEETINGS = "arrange_support_meetings"
+    AGREE_SUPPORT_NEEDS = "agree_support_needs"
+    ALLOCATE_REVIEWER = "allocate_reviewer"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ACKNOWLEDGE_INCIDENT: "Acknowledge the incident notification",
+            cls.CONSULT_AREA_HEAD: "Give your view on whether to initiate a review",
+            cls.RAPID_REVIEW: "Complete the rapid review and timeline",
+            cls.DECIDE: "Decide whether to initiate an internal case review",
+            cls.INFORM_PRACTITIONER_AND_PM: "Inform the practitioner and Practice Manager",
+            cls.OFFER_EAP_REFERRAL: "Offer the practitioner an Employee Assistance Programme referral",
+            cls.ARRANGE_SUPPORT_MEETINGS: "Arrange regular support meetings",
+            cls.AGREE_SUPPORT_NEEDS: "Agree support needs with the practitioner",
+            cls.ALLOCATE_REVIEWER: "Allocate an independent Head of Operations to lead the review",
+        }
+
+
+class TaskStatus(LabelledEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.OPEN: "Open", cls.DONE: "Done", cls.CANCELLED: "No longer needed"}
+
+
+class Review(db.Model):
+    """The procedure's handling of one incident: one review per incident, enforced here."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    state: Mapped[ReviewState] = mapped_column(enum_column(ReviewState, "review_state"), index=True)
+    # What the rules engine decided when the incident was recorded, with its reasons.
+    within_procedure: Mapped[bool] = mapped_column(Boolean)
+    circumstance: Mapped[str | None] = mapped_column(String(40))
+    rapid_review: Mapped[bool] = mapped_column(Boolean)
+    follow_susr_process: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[list[dict]] = mapped_column(JSON)
+    # The CE's or DCE's decision.
+    decision_initiate: Mapped[bool | None] = mapped_column(Boolean)
+    decision_rationale: Mapped[str | None] = mapped_column(Text)
+    decision_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    incident: Mapped[Incident] = relationship(back_populates="review")
+    case: Mapped[Case] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    tasks: Mapped[list[Task]] = relationship(back_populates="review", order_by="Task.id")
+    transitions: Mapped[list[ReviewTransition]] = relationship(order_by="ReviewTransition.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def task(self, kind: TaskKind) -> Task | None:
+        return next((t for t in self.tasks if t.kind == kind), None)
+
+
+class Task(db.Model):
+    """Something a person (or anyone holding a role, in an area) must do by a date."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    kind: Mapped[TaskKind] = mapped_column(enum_column(TaskKind, "task_kind"))
+    # Either a named person, or a pool: everyone holding the pool's roles (in the area, when given).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_pool: Mapped[str | None] = mapped_column(String(40))
+    assignee_area_id: Mapped[int | None] = mapped_column(ForeignKey("operational_areas.id"))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True)
+    outcome: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    review: Mapped[Review] = relationship(back_populates="tasks")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    assignee_area: Mapped[OperationalArea | None] = relationship()
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+
+class ReviewTransition(db.Model):
+    """Each change of a review's state, who made it and why."""
+
+    __tablename__ = "review_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship()

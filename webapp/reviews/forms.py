@@ -1,0 +1,133 @@
+"""Forms for the decision and for actioning each kind of task."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
+from wtforms import IntegerField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from webapp.forms import GovDateField, GovSelectField, radio_field, yes_no_field
+from webapp.models import TaskKind
+
+TEXT_MAX = 5000
+
+
+def _text(label: str, message: str, *, required: bool = True, description: str | None = None):
+    validators = [Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer")]
+    validators.insert(0, DataRequired(message=message) if required else Optional())
+    return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
+
+
+class DecisionForm(FlaskForm):
+    decision = radio_field(
+        "Do you want to initiate an internal case review?",
+        [("initiate", "Yes, initiate a review"), ("decline", "No, do not initiate a review")],
+        message="Select whether to initiate a review",
+    )
+    rationale = _text("Rationale", "Enter the rationale for your decision")
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class OverrideForm(FlaskForm):
+    rationale = _text(
+        "Why initiate a review although the incident is outside the procedure?",
+        "Enter the rationale for initiating a review",
+    )
+    submit = SubmitField("Initiate a review", widget=GovSubmitInput())
+
+
+class NoteForm(FlaskForm):
+    note = _text("Note", "", required=False, description="Optional.")
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class ConsultationForm(FlaskForm):
+    view = _text(
+        "Your view on whether a review should be initiated",
+        "Enter your view for the Chief Executive or Deputy Chief Executive",
+    )
+    submit = SubmitField("Record consultation", widget=GovSubmitInput())
+
+
+class RapidReviewForm(FlaskForm):
+    findings = _text("Findings of the rapid review and timeline", "Enter the findings of the rapid review")
+    full_review_recommended = yes_no_field(
+        "Is a full internal case review recommended?",
+        message="Select yes if a full internal case review is recommended",
+    )
+    submit = SubmitField("Record rapid review", widget=GovSubmitInput())
+
+
+class InformedForm(FlaskForm):
+    informed_on = GovDateField(
+        "Date the practitioner and Practice Manager were informed",
+        missing_message="Enter the date they were informed",
+    )
+    note = _text("Note", "", required=False, description="Optional.")
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class EapForm(FlaskForm):
+    eap = radio_field(
+        "Employee Assistance Programme referral",
+        [
+            ("accepted", "Offered and accepted"),
+            ("declined", "Offered and declined"),
+            ("offered", "Offered, answer awaited"),
+        ],
+        message="Select the outcome of the referral offer",
+    )
+    submit = SubmitField("Record referral offer", widget=GovSubmitInput())
+
+
+class SupportMeetingsForm(FlaskForm):
+    first_meeting_on = GovDateField(
+        "Date of the first support meeting", missing_message="Enter the date of the first support meeting"
+    )
+    cadence_working_days = IntegerField(
+        "Working days between meetings",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the number of working days between meetings"),
+            NumberRange(min=1, max=60, message="Working days between meetings must be from 1 to 60"),
+        ],
+    )
+    submit = SubmitField("Record support meetings", widget=GovSubmitInput())
+
+
+class SupportNeedsForm(FlaskForm):
+    needs = _text("Support needs agreed with the practitioner", "Enter the support needs agreed")
+    submit = SubmitField("Record support needs", widget=GovSubmitInput())
+
+
+class AllocateReviewerForm(FlaskForm):
+    reviewer_id = GovSelectField(
+        "Head of Operations to lead the review",
+        message="Select a Head of Operations from another operational area",
+        description="Only Heads of Operations from outside the case-managing area are listed.",
+    )
+    submit = SubmitField("Allocate reviewer", widget=GovSubmitInput())
+
+
+TASK_FORMS: dict[TaskKind, type[FlaskForm]] = {
+    TaskKind.ACKNOWLEDGE_INCIDENT: NoteForm,
+    TaskKind.CONSULT_AREA_HEAD: ConsultationForm,
+    TaskKind.RAPID_REVIEW: RapidReviewForm,
+    TaskKind.INFORM_PRACTITIONER_AND_PM: InformedForm,
+    TaskKind.OFFER_EAP_REFERRAL: EapForm,
+    TaskKind.ARRANGE_SUPPORT_MEETINGS: SupportMeetingsForm,
+    TaskKind.AGREE_SUPPORT_NEEDS: SupportNeedsForm,
+    TaskKind.ALLOCATE_REVIEWER: AllocateReviewerForm,
+}
+
+
+def outcome_of(form: FlaskForm) -> dict:
+    """The answers as JSON-ready values, without the token and the button."""
+    values = {}
+    for name, field in form._fields.items():
+        if name in {"csrf_token", "submit"}:
+            continue
+        value = field.data
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values

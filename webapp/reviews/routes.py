@@ -1,0 +1,144 @@
+"""Review pages: the review and its reasons, the decision, and tasks (mine, my team's, one task)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+from webapp.models import ReviewState, TaskKind
+from webapp.permissions import Permission, permission_required
+from webapp.records import StaleEdit
+from webapp.reviews import services
+from webapp.reviews.forms import (
+    TASK_FORMS,
+    AllocateReviewerForm,
+    DecisionForm,
+    OverrideForm,
+    SupportMeetingsForm,
+    outcome_of,
+)
+from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransition
+
+bp = Blueprint("reviews", __name__)
+
+ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
+
+
+@bp.app_context_processor
+def _task_helpers():
+    return {
+        "timeliness": lambda task: services.timeliness(task, today_in_london()),
+        "pool_label": POOL_LABELS.get,
+        "action_label": ACTION_LABELS.get,
+    }
+
+
+@bp.route("/reviews/<int:review_id>")
+@permission_required(Permission.VIEW_CASES)
+def view_review(review_id: int):
+    review = services.get_review_or_404(review_id)
+    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
+    db.session.commit()
+    return render_template(
+        "reviews/view.html",
+        title="Review",
+        review=review,
+        blockers=services.decision_blockers(review),
+    )
+
+
+@bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
+@permission_required(Permission.DECIDE_REVIEWS)
+def decide(review_id: int):
+    review = services.get_review_or_404(review_id, for_update=request.method == "POST")
+    override = review.state == ReviewState.OUTSIDE_PROCEDURE
+    if review.state not in (ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE):
+        flash("A decision has already been recorded for this review.", "info")
+        return redirect(url_for("reviews.view_review", review_id=review.id))
+    form = OverrideForm() if override else DecisionForm()
+    blockers = [] if override else services.decision_blockers(review)
+    if form.validate_on_submit():
+        initiate = True if override else form.decision.data == "initiate"
+        try:
+            services.decide(
+                review, initiate=initiate, rationale=form.rationale.data.strip(), actor=current_user
+            )
+        except services.DecisionBlocked as blocked:
+            form.form_errors.extend(blocked.args[0])
+        except (InvalidTransition, StaleEdit) as error:
+            db.session.rollback()
+            flash(str(error) or "Someone else recorded a decision first. Nothing was saved.", "info")
+            return redirect(url_for("reviews.view_review", review_id=review_id))
+        else:
+            flash("Decision recorded.", "success")
+            return redirect(url_for("reviews.view_review", review_id=review.id))
+    return render_template(
+        "reviews/decide.html",
+        title="Initiate a review" if override else "Decide whether to initiate a review",
+        form=form,
+        review=review,
+        blockers=blockers,
+        override=override,
+    )
+
+
+@bp.route("/tasks")
+@permission_required(Permission.VIEW_TASKS)
+def my_tasks():
+    return render_template("reviews/my_tasks.html", title="My tasks", tasks=services.my_tasks(current_user))
+
+
+@bp.route("/tasks/team")
+@permission_required(Permission.VIEW_TEAM_TASKS)
+def team_tasks():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_template(
+        "reviews/team_tasks.html", title="Team tasks", pagination=services.team_tasks(current_user, page, 50)
+    )
+
+
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_TASKS)
+def action_task(task_id: int):
+    task = services.get_task_or_404(task_id)
+    if task.kind == TaskKind.DECIDE:
+        return redirect(url_for("reviews.decide", review_id=task.review_id))
+    may_action = services.may_action(task, current_user) and task.is_open
+    form_class = TASK_FORMS[task.kind]
+    form = form_class()
+    if isinstance(form, AllocateReviewerForm):
+        form.reviewer_id.choices = [("", "Select a Head of Operations")] + [
+            (u.id, f"{u.name} ({u.area.name})") for u in services.independent_reviewers(task.review.case)
+        ]
+    if isinstance(form, SupportMeetingsForm) and request.method == "GET":
+        form.cadence_working_days.data = services.policy().timescale("support_meeting_cadence")
+    if request.method == "POST":
+        if not services.may_action(task, current_user):
+            abort(403)
+        if not task.is_open:
+            flash(ALREADY_DONE, "info")
+            return redirect(url_for("reviews.action_task", task_id=task.id))
+    if may_action and form.validate_on_submit():
+        try:
+            if isinstance(form, AllocateReviewerForm):
+                from webapp.models import User
+
+                services.allocate_reviewer(
+                    task, db.session.get(User, form.reviewer_id.data), actor=current_user
+                )
+            else:
+                services.complete_task(task, actor=current_user, outcome=outcome_of(form))
+        except services.TaskAlreadyDone:
+            flash(ALREADY_DONE, "info")
+            return redirect(url_for("reviews.action_task", task_id=task_id))
+        except services.NotIndependent as refused:
+            form.reviewer_id.errors.append(str(refused))
+        else:
+            flash("Task done.", "success")
+            return redirect(url_for("reviews.view_review", review_id=task.review_id))
+    return render_template(
+        "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
+    )
