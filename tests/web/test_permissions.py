@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_area, make_case, make_incident, make_user
+from webapp.extensions import db
 from webapp.models import Role
 
 # Flask's own static route serves webapp/static (CSS and the GOV.UK initialiser): no data.
@@ -144,8 +145,6 @@ def test_posts_to_foreign_records_change_nothing(world, signed_in):
         f"/cases/{case_b.id}/children/new", {"name": "X", "date_of_birth": ["1", "1", "2020"]}, status=404
     )
     client.post(f"/cases/{world['case_a'].id}/edit", {"case_number": "HIJACK"}, status=403)
-    from webapp.extensions import db
-
     db.session.expire_all()
     assert world["case_a"].case_number != "HIJACK"
     assert world["case_b"].children == []
@@ -156,3 +155,35 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, url):
     response = app.test_client().get(url)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_review_and_task_pages_follow_case_scope(role, world, signed_in, app):
+    from webapp.models import Review, TaskKind
+    from webapp.reviews.services import open_review
+
+    for key in ("incident_a", "incident_b"):
+        open_review(world[key], actor=world["manager"])
+    db.session.commit()
+    reviews = {r.incident_id: r for r in db.session.query(Review)}
+    review_a, review_b = reviews[world["incident_a"].id], reviews[world["incident_b"].id]
+    client = signed_in(_user_for(role, world))
+    sees_a, sees_b = SCOPE[role]
+    has_tasks = role != Role.ADMINISTRATOR
+    for review, in_scope in ((review_a, sees_a), (review_b, sees_b)):
+        client.get(f"/reviews/{review.id}", status=(200 if in_scope else 404) if has_tasks else 403)
+        task = review.task(TaskKind.ACKNOWLEDGE_INCIDENT)
+        client.get(f"/tasks/{task.id}", status=(200 if in_scope else 404) if has_tasks else 403)
+    client.get("/reviews/999999", status=404 if has_tasks else 403)
+    client.get("/tasks/999999", status=404 if has_tasks else 403)
+    client.get("/tasks", status=200 if has_tasks else 403)
+    managers = {
+        Role.CHIEF_EXECUTIVE,
+        Role.DEPUTY_CHIEF_EXECUTIVE,
+        Role.AREA_HEAD_OF_OPERATIONS,
+        Role.PRACTICE_MANAGER,
+    }
+    client.get("/tasks/team", status=200 if role in managers else 403)
+    deciders = {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}
+    client.get(f"/reviews/{review_a.id}/decide", status=200 if role in deciders else 403)
+    client.get("/admin/policy", status=200 if role in deciders | {Role.ADMINISTRATOR} else 403)
