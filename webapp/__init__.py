@@ -94,10 +94,15 @@ def _error_summary(form) -> dict:
     """The error summary's items; a form-level error (not tied to a field) gets no link."""
     from govuk_frontend_wtf.main import wtforms_errors
 
+    from webapp.forms import GovDateField
+
     params = wtforms_errors(form)
+    date_links = {f"#{field.id}" for field in form if isinstance(field, GovDateField)}
     for item in params["errorList"]:
         if item.get("href", "").startswith("#None"):
             item.pop("href")
+        elif item.get("href") in date_links:
+            item["href"] += "-day"  # a date's error links to its first box
     return params
 
 

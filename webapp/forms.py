@@ -64,10 +64,20 @@ class NotInFuture:
             raise ValidationError(self.message)
 
 
+class _RadioInput(GovRadioInput):
+    """No empty hint element: the library adds one, and aria-describedby would point at nothing."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text"):
+            params.pop("hint", None)
+        return params
+
+
 class GovRadioField(RadioField):
     """Radios where a missing or unknown answer gets the one message the page asks for."""
 
-    widget = GovRadioInput()
+    widget = _RadioInput()
 
     def __init__(self, label=None, validators=None, *, message: str, **kwargs):
         self.missing_message = message
