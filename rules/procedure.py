@@ -1,0 +1,284 @@
+"""The case review procedure as durable-rules rules, one entry per rule, with its reason.
+
+Source: Case Review Procedure (Cafcass Cymru, V1 August 2025). Every rule quotes the passage it encodes.
+
+How the rules chain: the incident is asserted as a fact (``t: "incident"``). ``incident_notified``
+fires for every incident fact (the catch-all). The scope rules decide whether one of the procedure's
+two circumstances applies and assert a ``scope`` fact; the decision, consultation and SUSR rules
+match that ``scope`` fact (joined with the incident where they need it). Every valid incident meets
+or fails each scope condition, and every ``scope`` fact is matched by either a decision rule or
+``outside_procedure``, so no valid message goes unhandled.
+
+Why the catch-all matters: in durable-rules 2.0.28 a message no rule matches raises, and leaves a
+session that ``delete_state`` cannot free (it frees memory that is only set once an action has run,
+and crashes the process); each such session counts for good against the ruleset's 1024. A rule that
+fires on every incident makes every evaluation's session deletable.
+
+``kind`` (death or significant incident) appears in no other condition: the procedure covers both alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.engine import Rulebook
+
+RULESET = "case_review"
+
+# Causes for which the procedure applies during ongoing proceedings; "unknown" is covered separately
+# because the procedure also covers incidents that "appear to have occurred".
+COVERED_CAUSES = ("violence", "abuse", "neglect", "suicide")
+COVERED_PEOPLE = ("child_subject", "adult_party")
+DECISION_MAKERS = ("chief_executive", "deputy_chief_executive")
+
+# The scope facts the scope rules assert; identical outside facts are asserted once per evaluation.
+WITHIN_ONGOING = {"t": "scope", "within": True, "circumstance": "ongoing_proceedings"}
+WITHIN_CLOSED = {"t": "scope", "within": True, "circumstance": "closed_case"}
+OUTSIDE = {"t": "scope", "within": False}
+
+_ONGOING_CLAUSE = (
+    'Case Review Explained, 1. Ongoing Proceedings: "Where we are actively involved in a case and a '
+    "death or significant incident has occurred, or appears to have occurred, as a result of violence, "
+    "abuse, neglect, or suicide. This applies to children who are the subject of an application or "
+    'adults who are parties to the proceedings."'
+)
+_CLOSED_CLAUSE = (
+    'Case Review Explained, 2. Closed Cases: "Where we become aware of a death or significant '
+    'incident linked to previous family court involvement."'
+)
+_SUSR_CLAUSE = (
+    'Case Review Explained: "If we are aware from the outset that a Single Unified Safeguarding Review '
+    "will be taking place, we will follow their process. However, we will also conduct a rapid review "
+    'and develop a timeline to determine whether a full internal case review is required."'
+)
+_DECISION_CLAUSE = (
+    'Purpose and Process: "The decision to initiate a review will be made by the Chief Executive '
+    "Officer or Deputy Chief Executive, either: "
+)
+
+
+def _pattern(kind: str, tests: Mapping[str, Any]) -> dict[str, Any]:
+    """A durable-rules pattern on one fact type; a tuple value means any one of those values."""
+    terms: list[dict[str, Any]] = [{"t": kind}]
+    for name, value in tests.items():
+        if isinstance(value, tuple):
+            terms.append({"$or": [{name: one} for one in value]})
+        else:
+            terms.append({name: value})
+    return {"$and": terms}
+
+
+def incident(**tests: Any) -> dict[str, Any]:
+    """Pattern on the incident fact."""
+    return _pattern("incident", tests)
+
+
+def scope(**tests: Any) -> dict[str, Any]:
+    """Pattern on the scope fact asserted by the scope rules."""
+    return _pattern("scope", tests)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: when all patterns match, it fires, gives its reason and concludes its outputs."""
+
+    id: str
+    when: Mapping[str, dict[str, Any]]  # fact alias -> pattern; all must match (a join)
+    text: str  # the reason, in words a manager understands
+    clause: str  # the passage of the procedure the rule encodes
+    concludes: Mapping[str, Any] = field(default_factory=dict)
+    asserts: Mapping[str, Any] | None = None  # a fact the rule adds for the rules that follow
+
+
+RULES: tuple[Rule, ...] = (
+    # --- The catch-all: every notified incident is checked against the procedure ---
+    Rule(
+        id="incident_notified",
+        when={"m": incident()},
+        text=(
+            "A death or significant incident has been notified. The procedure applies in two "
+            "circumstances; the reasons below say whether either is met and what follows."
+        ),
+        clause='Case Review Explained: "Internal case reviews may be conducted in two circumstances"',
+    ),
+    # --- Is the incident within the procedure, and in which circumstance? ---
+    Rule(
+        id="within_ongoing_proceedings",
+        when={"m": incident(proceedings="ongoing", cause=COVERED_CAUSES, person=COVERED_PEOPLE)},
+        text=(
+            "The incident happened while proceedings are ongoing, to a child who is the subject of an "
+            "application or an adult party to the proceedings, as a result of violence, abuse, neglect "
+            "or suicide. The procedure applies: ongoing proceedings."
+        ),
+        clause=_ONGOING_CLAUSE,
+        concludes={"within_procedure": True, "circumstance": "ongoing_proceedings"},
+        asserts=WITHIN_ONGOING,
+    ),
+    Rule(
+        id="within_ongoing_cause_unknown",
+        when={"m": incident(proceedings="ongoing", cause="unknown", person=COVERED_PEOPLE)},
+        text=(
+            "The incident happened while proceedings are ongoing, to a child who is the subject of an "
+            "application or an adult party to the proceedings. Its cause is not yet known; the "
+            "procedure also covers incidents that appear to have occurred through violence, abuse, "
+            "neglect or suicide, so it applies (ongoing proceedings) unless the cause proves otherwise."
+        ),
+        clause=_ONGOING_CLAUSE,
+        concludes={"within_procedure": True, "circumstance": "ongoing_proceedings"},
+        asserts=WITHIN_ONGOING,
+    ),
+    Rule(
+        id="cause_not_covered",
+        when={"m": incident(proceedings="ongoing", cause="other")},
+        text=(
+            "Proceedings are ongoing, but the cause is recorded as other. During proceedings the "
+            "procedure covers only deaths and significant incidents resulting from violence, abuse, "
+            "neglect or suicide, so this condition is not met."
+        ),
+        clause=_ONGOING_CLAUSE,
+        concludes={"within_procedure": False, "circumstance": None},
+        asserts=OUTSIDE,
+    ),
+    Rule(
+        id="person_not_covered",
+        when={"m": incident(proceedings="ongoing", person="other")},
+        text=(
+            "Proceedings are ongoing, but the person is neither a child who is the subject of an "
+            "application nor an adult party to the proceedings, so this condition is not met."
+        ),
+        clause=_ONGOING_CLAUSE,
+        concludes={"within_procedure": False, "circumstance": None},
+        asserts=OUTSIDE,
+    ),
+    Rule(
+        id="within_closed_case",
+        when={"m": incident(proceedings="closed", linked_to_court_involvement=True)},
+        text=(
+            "Proceedings have closed and the incident is linked to our previous family court "
+            "involvement. The procedure applies: closed case, whatever the cause and whoever the person."
+        ),
+        clause=_CLOSED_CLAUSE,
+        concludes={"within_procedure": True, "circumstance": "closed_case"},
+        asserts=WITHIN_CLOSED,
+    ),
+    Rule(
+        id="closed_case_not_linked",
+        when={"m": incident(proceedings="closed", linked_to_court_involvement=False)},
+        text=(
+            "Proceedings have closed and the incident is not linked to our previous family court "
+            "involvement, so this condition is not met."
+        ),
+        clause=_CLOSED_CLAUSE,
+        concludes={"within_procedure": False, "circumstance": None},
+        asserts=OUTSIDE,
+    ),
+    # --- Who decides, and who is consulted first? ---
+    Rule(
+        id="decision_in_consultation",
+        when={"m": scope(within=True, circumstance="ongoing_proceedings")},
+        text=(
+            "The Chief Executive Officer or the Deputy Chief Executive decides whether to initiate a "
+            "review, in consultation with the Area Head of Operations, because the incident occurred "
+            "during proceedings."
+        ),
+        clause=_DECISION_CLAUSE + "[...] In consultation with the Area Head of Operations where a "
+        'death or significant incident has occurred during proceedings."',
+        concludes={"decision_by": DECISION_MAKERS, "consult": ("area_head_of_operations",)},
+    ),
+    Rule(
+        id="decision_following_notification",
+        when={"m": scope(within=True, circumstance="closed_case")},
+        text=(
+            "The Chief Executive Officer or the Deputy Chief Executive decides whether to initiate a "
+            "review, following the notification, because proceedings have concluded. The procedure "
+            "requires no consultation first."
+        ),
+        clause=_DECISION_CLAUSE + "Following notification of a death or significant incident, after "
+        'proceedings have concluded [...]"',
+        concludes={"decision_by": DECISION_MAKERS, "consult": ()},
+    ),
+    # --- Is a Single Unified Safeguarding Review known from the outset? ---
+    Rule(
+        id="susr_rapid_review",
+        when={"s": scope(within=True), "i": incident(susr=True)},
+        text=(
+            "A Single Unified Safeguarding Review is known from the outset. We follow its process, and "
+            "we also carry out a rapid review and develop a timeline to determine whether a full "
+            "internal case review is required."
+        ),
+        clause=_SUSR_CLAUSE,
+        concludes={"rapid_review": True, "follow_susr_process": True},
+    ),
+    Rule(
+        id="no_susr_known",
+        when={"s": scope(within=True), "i": incident(susr=False)},
+        text=(
+            "No Single Unified Safeguarding Review is known from the outset, so no rapid review is "
+            "called for: the decision-makers decide directly whether to initiate a full internal case "
+            "review."
+        ),
+        clause=_SUSR_CLAUSE,
+        concludes={"rapid_review": False, "follow_susr_process": False},
+    ),
+    # --- Outside the procedure ---
+    Rule(
+        id="outside_procedure",
+        when={"m": scope(within=False)},
+        text=(
+            "The incident meets neither circumstance in which the procedure applies, so it is outside "
+            "the procedure: no review decision, consultation or rapid review is required under it."
+        ),
+        clause=(
+            'Case Review Explained: "Internal case reviews may be conducted in two circumstances": '
+            "1. Ongoing Proceedings, 2. Closed Cases."
+        ),
+        concludes={
+            "decision_by": (),
+            "consult": (),
+            "rapid_review": False,
+            "follow_susr_process": False,
+        },
+    ),
+    Rule(
+        id="susr_outside_procedure",
+        when={"s": scope(within=False), "i": incident(susr=True)},
+        text=(
+            "A Single Unified Safeguarding Review is known, but the incident is outside this "
+            "procedure, so no rapid review or timeline is required under it."
+        ),
+        clause=_SUSR_CLAUSE,
+    ),
+    # --- Serious Case Review (England): recorded, changes nothing on its own ---
+    Rule(
+        id="scr_known",
+        when={"m": incident(scr=True)},
+        text=(
+            "A Serious Case Review (England) is known. The procedure allows the final investigation "
+            "report to be shared with it, but on its own it changes neither whether the procedure "
+            "applies nor whether a rapid review is needed."
+        ),
+        clause=(
+            'Case Review Explained: "The final investigation report may be shared with formal '
+            'external review processes, such as: [...] Serious Case Reviews (England)"'
+        ),
+    ),
+)
+
+RULES_BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def definition() -> dict[str, Any]:
+    """The ruleset in durable-rules JSON form (the action of each rule is named by its id)."""
+    return {
+        rule.id: {"all": [{alias: pattern} for alias, pattern in rule.when.items()], "run": rule.id}
+        for rule in RULES
+    }
+
+
+CASE_REVIEW = Rulebook(
+    RULESET,
+    definition(),
+    {rule.id: rule.asserts for rule in RULES if rule.asserts is not None},
+)
