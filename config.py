@@ -61,6 +61,14 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
 
+    # The outbox relay: how long a claim lasts before another relay may take the row over, how many
+    # attempts before a row fails, and the first retry delay (doubling each time).
+    RELAY_LEASE_SECONDS = int(os.environ.get("RELAY_LEASE_SECONDS", "300"))
+    RELAY_MAX_ATTEMPTS = int(os.environ.get("RELAY_MAX_ATTEMPTS", "6"))
+    RELAY_BACKOFF_SECONDS = int(os.environ.get("RELAY_BACKOFF_SECONDS", "30"))
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail suppresses when TESTING; the tests use a real SMTP server
+
     CASES_PER_PAGE = 25
     POLICY_FILE = os.environ.get("CASE_REVIEW_POLICY")
 

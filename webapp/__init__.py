@@ -49,9 +49,10 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
     from webapp.main.routes import bp as main_bp
+    from webapp.notifications.routes import bp as notifications_bp
     from webapp.reviews.routes import bp as reviews_bp
 
-    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, reviews_bp, admin_bp):
+    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, reviews_bp, notifications_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from webapp.cli import register_cli

@@ -1,16 +1,46 @@
-"""``make run``: the web server and its companion processes, stopped together by Ctrl-C."""
+"""``make run``: the web server and its companion processes, stopped together by Ctrl-C.
+
+Without ``MAIL_SERVER`` in the environment the app sends to 127.0.0.1:8025, so a mail catcher is
+started there first; administrators read what it caught at /admin/mail. If any process stops, the
+others are stopped too.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
-PROCESSES: list[tuple[str, list[str]]] = [
-    ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", "5000"]),
-]
+from webapp.mailcatcher import DEFAULT_HOST, DEFAULT_PORT
+
+
+def processes(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Name and argv of each child, in start order."""
+    children = []
+    if "MAIL_SERVER" not in environ:
+        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher"]))
+    children += [
+        ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", "5000"]),
+        # Its own process, never in the web server (or its reloader): see jobs/runner.py.
+        ("scheduler", [sys.executable, "-m", "flask", "scheduler", "run"]),
+    ]
+    return children
+
+
+def _wait_for_port(host: str, port: int, child: subprocess.Popen, timeout: float = 10.0) -> None:
+    """So the first email is not sent before the catcher listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
 
 
 def main() -> int:
@@ -19,9 +49,17 @@ def main() -> int:
         "FLASK_APP": "wsgi.py",
         "FLASK_CONFIG": os.environ.get("FLASK_CONFIG", "development"),
     }
-    children = [(name, subprocess.Popen(cmd, env=env)) for name, cmd in PROCESSES]  # noqa: S603 - fixed argv
-    print("Serving on http://127.0.0.1:5000/ – press Ctrl-C to stop.", flush=True)
+    children: list[tuple[str, subprocess.Popen]] = []
+    interrupted = False
     try:
+        for name, cmd in processes(os.environ):
+            child = subprocess.Popen(cmd, env=env)  # noqa: S603 - fixed argv
+            children.append((name, child))
+            if name == "mail":
+                _wait_for_port(DEFAULT_HOST, DEFAULT_PORT, child)
+        print("Serving on http://127.0.0.1:5000/ – press Ctrl-C to stop.", flush=True)
+        if "MAIL_SERVER" not in os.environ:
+            print("Emails are caught locally: an administrator sees them at /admin/mail.", flush=True)
         while True:
             for name, child in children:
                 if child.poll() is not None:
@@ -29,16 +67,32 @@ def main() -> int:
                     return child.returncode or 1
             time.sleep(0.5)
     except KeyboardInterrupt:
+        interrupted = True
         return 0
     finally:
-        for _name, child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for _name, child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop([child for _name, child in children], interrupted=interrupted)
+
+
+def _stop(children: list[subprocess.Popen], *, interrupted: bool) -> None:
+    if interrupted:
+        # Ctrl-C in the terminal has already sent SIGINT to every child (they share its process
+        # group); a second signal straight away would cut their clean shutdown short.
+        _wait(children, 3)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    _wait(children, 10)
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def _wait(children: list[subprocess.Popen], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(deadline - time.monotonic(), 0))
 
 
 if __name__ == "__main__":

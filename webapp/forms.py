@@ -88,6 +88,15 @@ class GovRadioField(RadioField):
             raise StopValidation(self.missing_message)
 
 
+class NotInPast:
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data < today_in_london():
+            raise ValidationError(self.message)
+
+
 def radio_field(label: str, choices: list[tuple[str, str]], *, message: str, **kwargs) -> RadioField:
     return GovRadioField(label, choices=choices, message=message, **kwargs)
 

@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     VIEW_TEAM_TASKS = "view_team_tasks"
     DECIDE_REVIEWS = "decide_reviews"
     VIEW_POLICY = "view_policy"
+    MANAGE_NOTIFICATIONS = "manage_notifications"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
@@ -70,7 +71,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SENIOR_LEADERSHIP_TEAM: frozenset(_CASE_WORK),
     # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
     Role.ADMINISTRATOR: frozenset(
-        {Permission.MANAGE_USERS, Permission.MANAGE_AREAS, Permission.VIEW_AUDIT, Permission.VIEW_POLICY}
+        {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_AREAS,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_POLICY,
+            Permission.MANAGE_NOTIFICATIONS,
+        }
     ),
 }
 

@@ -216,9 +216,20 @@ def test_initiation_gives_the_practice_manager_support_tasks(world, signed_in):
     pm.post(f"/tasks/{eap.id}", {"eap": "accepted"}, status=302)
     meetings = review.task(TaskKind.ARRANGE_SUPPORT_MEETINGS)
     soon = date.today() + timedelta(days=7)
-    pm.post(f"/tasks/{meetings.id}", {"first_meeting_on": d(soon), "cadence_working_days": "10"}, status=302)
+    pm.post(
+        f"/tasks/{meetings.id}",
+        {"first_meeting_on": d(soon), "first_meeting_time": "14:30", "cadence_working_days": "10"},
+        status=302,
+    )
     db.session.refresh(meetings)
-    assert meetings.outcome == {"first_meeting_on": soon.isoformat(), "cadence_working_days": 10}
+    assert meetings.status == TaskStatus.DONE
+    from webapp.formatting import london
+    from webapp.models import SupportPlan
+
+    plan = db.session.execute(select(SupportPlan)).scalar_one()
+    assert plan.cadence_working_days == 10 and plan.practitioner_id == case.practitioner_id
+    [meeting] = plan.meetings
+    assert london(meeting.starts_at).date() == soon and london(meeting.starts_at).strftime("%H:%M") == "14:30"
 
 
 def test_reviewer_must_be_independent_of_the_case_area(world, signed_in):

@@ -13,6 +13,13 @@ from webapp.models.cases import (
     PersonAffected,
     ProceedingsStatus,
 )
+from webapp.models.notifications import (
+    Notification,
+    NotificationStatus,
+    SupportMeeting,
+    SupportPlan,
+    TaskEscalation,
+)
 from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
 from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
@@ -28,6 +35,8 @@ __all__ = [
     "IncidentCause",
     "IncidentKind",
     "LawType",
+    "Notification",
+    "NotificationStatus",
     "OperationalArea",
     "PersonAffected",
     "ProceedingsStatus",
@@ -35,7 +44,10 @@ __all__ = [
     "ReviewState",
     "ReviewTransition",
     "Role",
+    "SupportMeeting",
+    "SupportPlan",
     "Task",
+    "TaskEscalation",
     "TaskKind",
     "TaskStatus",
     "User",

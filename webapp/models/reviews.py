@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.cases import Case, Incident, LabelledEnum
+from webapp.models.notifications import TaskEscalation
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
 
@@ -108,6 +109,7 @@ class Task(db.Model):
     """Something a person (or anyone holding a role, in an area) must do by a date."""
 
     __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_escalation_due", "next_escalation_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
@@ -117,6 +119,9 @@ class Task(db.Model):
     assignee_pool: Mapped[str | None] = mapped_column(String(40))
     assignee_area_id: Mapped[int | None] = mapped_column(ForeignKey("operational_areas.id"))
     due_on: Mapped[date] = mapped_column(Date, index=True)
+    # The date the next step of the escalation ladder falls due; None once the ladder is climbed or
+    # the task is closed. The sweep reads only rows with a date on or before today (see jobs/sweep.py).
+    next_escalation_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True)
     outcome: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -127,6 +132,7 @@ class Task(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     assignee_area: Mapped[OperationalArea | None] = relationship()
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    escalations: Mapped[list[TaskEscalation]] = relationship(order_by="TaskEscalation.id")
 
     @property
     def is_open(self) -> bool:

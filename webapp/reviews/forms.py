@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
-from wtforms import IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from webapp.forms import GovDateField, GovSelectField, radio_field, yes_no_field
+from webapp.forms import GovDateField, GovSelectField, NotInPast, radio_field, yes_no_field
 from webapp.models import TaskKind
 
 TEXT_MAX = 5000
@@ -83,7 +83,19 @@ class EapForm(FlaskForm):
 
 class SupportMeetingsForm(FlaskForm):
     first_meeting_on = GovDateField(
-        "Date of the first support meeting", missing_message="Enter the date of the first support meeting"
+        "Date of the first support meeting",
+        missing_message="Enter the date of the first support meeting",
+        validators=[NotInPast("Date of the first support meeting must be today or in the future")],
+    )
+    first_meeting_time = StringField(
+        "Time of the first support meeting",
+        widget=GovTextInput(),
+        description="Use the 24-hour clock, for example 14:30. Later meetings keep the same time.",
+        default="10:00",
+        validators=[
+            DataRequired(message="Enter the time of the first support meeting"),
+            Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message="Enter a time like 09:30 or 14:00"),
+        ],
     )
     cadence_working_days = IntegerField(
         "Working days between meetings",
@@ -120,6 +132,17 @@ TASK_FORMS: dict[TaskKind, type[FlaskForm]] = {
     TaskKind.AGREE_SUPPORT_NEEDS: SupportNeedsForm,
     TaskKind.ALLOCATE_REVIEWER: AllocateReviewerForm,
 }
+
+
+def meeting_start(form: SupportMeetingsForm):
+    """The first meeting's date and time, in Europe/London, as an aware UTC datetime."""
+    from datetime import UTC, datetime, time
+
+    from webapp.formatting import LONDON
+
+    hours, minutes = (int(part) for part in form.first_meeting_time.data.strip().split(":"))
+    local = datetime.combine(form.first_meeting_on.data, time(hours, minutes), tzinfo=LONDON)
+    return local.astimezone(UTC)
 
 
 def outcome_of(form: FlaskForm) -> dict:

@@ -8,16 +8,18 @@ from flask_login import current_user
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
-from webapp.models import ReviewState, TaskKind
+from webapp.models import ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews import services
+from webapp.reviews import services, support
+from webapp.reviews.escalation import STEP_LABELS
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
     DecisionForm,
     OverrideForm,
     SupportMeetingsForm,
+    meeting_start,
     outcome_of,
 )
 from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransition
@@ -33,6 +35,7 @@ def _task_helpers():
         "timeliness": lambda task: services.timeliness(task, today_in_london()),
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
+        "escalation_label": STEP_LABELS.get,
     }
 
 
@@ -124,10 +127,14 @@ def action_task(task_id: int):
     if may_action and form.validate_on_submit():
         try:
             if isinstance(form, AllocateReviewerForm):
-                from webapp.models import User
-
-                services.allocate_reviewer(
-                    task, db.session.get(User, form.reviewer_id.data), actor=current_user
+                reviewer = db.session.get(User, form.reviewer_id.data)
+                services.allocate_reviewer(task, reviewer, actor=current_user)
+            elif isinstance(form, SupportMeetingsForm):
+                support.arrange(
+                    task,
+                    actor=current_user,
+                    first_meeting_at=meeting_start(form),
+                    cadence_working_days=form.cadence_working_days.data,
                 )
             else:
                 services.complete_task(task, actor=current_user, outcome=outcome_of(form))
@@ -136,9 +143,14 @@ def action_task(task_id: int):
             return redirect(url_for("reviews.action_task", task_id=task_id))
         except services.NotIndependent as refused:
             form.reviewer_id.errors.append(str(refused))
+        except support.SupportError as refused:
+            form.form_errors.append(str(refused))
         else:
             flash("Task done.", "success")
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )
+
+
+from webapp.reviews import support_routes  # noqa: E402,F401 - registers the support pages on bp

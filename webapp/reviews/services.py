@@ -28,7 +28,9 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.notifications.services import notify_all
 from webapp.records import StaleEdit
+from webapp.reviews.escalation import step_dates
 from webapp.reviews.lifecycle import POOLS, TASKS, TASKS_ON_INITIATE, InvalidTransition, next_state
 
 
@@ -85,11 +87,13 @@ def _record_transition(review: Review, before: ReviewState | None, action: str, 
 
 def _add_task(review: Review, kind: TaskKind, case: Case) -> Task:
     spec = TASKS[kind]
+    due_on = rules.due_date(utcnow(), policy().timescale(spec.policy_key))
     task = Task(
         review=review,
         kind=kind,
         status=TaskStatus.OPEN,
-        due_on=rules.due_date(utcnow(), policy().timescale(spec.policy_key)),
+        due_on=due_on,
+        next_escalation_on=step_dates(due_on, policy())["reminder"],
         outcome={},
     )
     if spec.assign_to == "case:practice_manager":
@@ -129,7 +133,31 @@ def open_review(incident: Incident, *, actor: User) -> Review:
         _add_task(review, TaskKind.RAPID_REVIEW, case)
     if result["within_procedure"]:
         _add_task(review, TaskKind.DECIDE, case)
+    notify_all(
+        area_heads(case.area_id),
+        "incident_recorded",
+        link_path=f"/reviews/{review.id}",
+        detail=f"An incident was recorded on case {case.case_number}: {review.state.label.lower()}.",
+        key=f"review:{review.id}:incident_recorded",
+    )
     return review
+
+
+def area_heads(area_id: int) -> list[User]:
+    """The active Area Heads of Operations of an area."""
+    from webapp.models import UserRole
+
+    return list(
+        db.session.execute(
+            select(User)
+            .join(UserRole)
+            .where(
+                UserRole.role == Role.AREA_HEAD_OF_OPERATIONS,
+                User.area_id == area_id,
+                User.active.is_(True),
+            )
+        ).scalars()
+    )
 
 
 def get_review_or_404(review_id: int, *, for_update: bool = False) -> Review:
@@ -189,7 +217,7 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
     review.decided_at = utcnow()
     decide_task = review.task(TaskKind.DECIDE)
     if decide_task is not None and decide_task.is_open:
-        _close_task(decide_task, actor, {"initiate": initiate})
+        close_task(decide_task, actor, {"initiate": initiate})
     if initiate:
         for kind in TASKS_ON_INITIATE:
             _add_task(review, kind, review.case)
@@ -202,12 +230,18 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
         raise StaleEdit from error
 
 
-def _close_task(task: Task, actor: User, outcome: dict) -> None:
+def close_task(task: Task, actor: User, outcome: dict) -> None:
     """Complete a task only if it is still open: a second person gets TaskAlreadyDone."""
     result = db.session.execute(
         update(Task)
         .where(Task.id == task.id, Task.status == TaskStatus.OPEN)
-        .values(status=TaskStatus.DONE, completed_at=utcnow(), completed_by_id=actor.id, outcome=outcome)
+        .values(
+            status=TaskStatus.DONE,
+            completed_at=utcnow(),
+            completed_by_id=actor.id,
+            outcome=outcome,
+            next_escalation_on=None,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -218,7 +252,7 @@ def _close_task(task: Task, actor: User, outcome: dict) -> None:
 
 
 def complete_task(task: Task, *, actor: User, outcome: dict) -> None:
-    _close_task(task, actor, outcome)
+    close_task(task, actor, outcome)
     db.session.commit()
 
 
@@ -250,7 +284,7 @@ def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
             "The reviewer must be independent of the case-managing operational area: choose a Head of "
             "Operations from another area."
         )
-    _close_task(task, actor, {"reviewer_id": reviewer.id})
+    close_task(task, actor, {"reviewer_id": reviewer.id})
     task.review.reviewer_id = reviewer.id
     audit.record(
         "review.reviewer_allocated", record_id=task.review_id, case_id=case.id, changed_fields=["reviewer_id"]

@@ -1,0 +1,14 @@
+"""Background jobs and the scheduler process that runs them.
+
+Every job is a function ``run(now: datetime | None = None) -> dict[str, int]`` that must be called
+inside a Flask app context, takes no objects (only reloads rows by id), is safe to run twice and
+concurrently, and returns counts of what it did (for logs and `flask jobs run-once`).
+"""
+
+# name -> "module:function". The scheduler's timings live in jobs/schedule.py.
+JOBS: dict[str, str] = {
+    "relay": "jobs.relay:run",
+    "sweep": "jobs.sweep:run",
+    "support": "jobs.support:run",
+    "digest": "jobs.digest:run",
+}

@@ -1,0 +1,72 @@
+"""A weekday-morning summary to each Area Head of Operations: their area's open reviews and
+overdue tasks. The email says only that the summary is ready; the counts are in the app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.formatting import london
+from webapp.models import (
+    Case,
+    Review,
+    ReviewState,
+    Role,
+    Task,
+    TaskStatus,
+    User,
+    UserRole,
+    utcnow,
+)
+from webapp.notifications.services import notify
+
+OPEN_STATES = (ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE, ReviewState.INITIATED)
+
+
+def run(now: datetime | None = None) -> dict[str, int]:
+    today = london(now or utcnow()).date()
+    heads = list(
+        db.session.execute(
+            select(User)
+            .join(UserRole)
+            .where(
+                UserRole.role == Role.AREA_HEAD_OF_OPERATIONS,
+                User.active.is_(True),
+                User.area_id.is_not(None),
+            )
+        ).scalars()
+    )
+    sent = 0
+    for head in heads:
+        reviews = db.session.execute(
+            select(func.count())
+            .select_from(Review)
+            .join(Case, Review.case_id == Case.id)
+            .where(Case.area_id == head.area_id, Review.state.in_(OPEN_STATES))
+        ).scalar_one()
+        overdue = db.session.execute(
+            select(func.count())
+            .select_from(Task)
+            .join(Review, Task.review_id == Review.id)
+            .join(Case, Review.case_id == Case.id)
+            .where(Case.area_id == head.area_id, Task.status == TaskStatus.OPEN, Task.due_on < today)
+        ).scalar_one()
+        if not reviews and not overdue:
+            continue
+        notify(
+            head,
+            "daily_digest",
+            link_path="/tasks/team",
+            detail=f"Your area has {reviews} open review(s) and {overdue} overdue task(s).",
+            dedupe_key=f"digest:{today.isoformat()}:user:{head.id}",
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:  # today's digest already went to this person
+            db.session.rollback()
+            continue
+        sent += 1
+    return {"digests": sent}

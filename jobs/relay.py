@@ -1,0 +1,172 @@
+"""The outbox relay: claims due notifications, sends them over SMTP, retries, gives up cleanly.
+
+Exactly-once is not possible over SMTP (a crash after the server accepted a message and before the
+row is marked sent resends it), so every email carries a stable Message-ID for receivers to drop
+duplicates. Everything else is at-most-once per claim:
+
+- a row is claimed (pending -> sending) in its own short transaction; on PostgreSQL with
+  FOR UPDATE SKIP LOCKED, so parallel relays take different rows and never wait on each other;
+- a claim that is not finished within the lease (the relay died mid-send) is claimed again;
+- a temporary failure (connection refused, 4xx) is retried with exponential backoff; a permanent
+  one (5xx) or too many attempts ends in ``failed``, which administrators see and can retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_mail import Connection
+from sqlalchemy import and_, or_, select, update
+
+from webapp.extensions import db, mail
+from webapp.models import Notification, NotificationStatus, utcnow
+from webapp.notifications.email import build_message
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+def _due(now: datetime, lease: timedelta):
+    return or_(
+        and_(Notification.status == NotificationStatus.PENDING, Notification.next_attempt_at <= now),
+        and_(Notification.status == NotificationStatus.SENDING, Notification.claimed_at < now - lease),
+    )
+
+
+def claim(now: datetime, worker: str, *, limit: int = BATCH) -> list[int]:
+    """Mark up to ``limit`` due rows as being sent by ``worker``; return their ids."""
+    lease = timedelta(seconds=current_app.config["RELAY_LEASE_SECONDS"])
+    query = select(Notification.id).where(_due(now, lease)).order_by(Notification.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.execute(query).scalars())
+    claimed = []
+    for notification_id in ids:
+        # Conditional: on SQLite (no row locks) a second relay that read the same ids finds the
+        # status already changed and gets nothing.
+        result = db.session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, _due(now, lease))
+            .values(status=NotificationStatus.SENDING, claimed_at=now, claimed_by=worker)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(notification_id)
+    db.session.commit()
+    return claimed
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    # Refused, reset or timed-out connections, and servers that hang up, are worth retrying.
+    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+
+
+def _describe(error: Exception) -> str:
+    """The error class and SMTP code only: server replies can echo addresses back."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
+
+
+class _Connection(Connection):
+    """Flask-Mail's connection with a socket timeout: a hung server must not hang the relay."""
+
+    def configure_host(self):
+        timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
+        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+class _Sender:
+    """One SMTP connection for a batch, reopened after any failure."""
+
+    def __init__(self) -> None:
+        self.connection: _Connection | None = None
+
+    def send(self, notification: Notification) -> None:
+        if self.connection is None:
+            self.connection = _Connection(mail).__enter__()
+        try:
+            self.connection.send(build_message(notification))
+        except Exception:
+            self.close(polite=False)
+            raise
+
+    def close(self, *, polite: bool = True) -> None:
+        if self.connection is not None and self.connection.host is not None:
+            try:
+                if polite:
+                    self.connection.host.quit()
+                else:
+                    self.connection.host.close()
+            except (smtplib.SMTPException, OSError):
+                pass
+        self.connection = None
+
+
+def send_one(notification_id: int, worker: str, now: datetime, sender: _Sender) -> str:
+    """Send a claimed notification; returns the row's new status."""
+    notification = db.session.get(Notification, notification_id)
+    if (
+        notification is None
+        or notification.status != NotificationStatus.SENDING
+        or notification.claimed_by != worker
+    ):
+        return "skipped"
+    try:
+        sender.send(notification)
+    except Exception as error:
+        notification.attempts += 1
+        notification.last_error = _describe(error)
+        notification.claimed_by = None
+        max_attempts = current_app.config["RELAY_MAX_ATTEMPTS"]
+        if _is_temporary(error) and notification.attempts < max_attempts:
+            delay = current_app.config["RELAY_BACKOFF_SECONDS"] * 2 ** (notification.attempts - 1)
+            notification.status = NotificationStatus.PENDING
+            notification.next_attempt_at = now + timedelta(seconds=delay)
+        else:
+            notification.status = NotificationStatus.FAILED
+        log.warning(
+            "notification %s not sent (%s), attempt %s, now %s",
+            notification.id,
+            notification.last_error,
+            notification.attempts,
+            notification.status.value,
+        )
+    else:
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = utcnow()
+        notification.attempts += 1
+    db.session.commit()
+    return notification.status.value
+
+
+def run(now: datetime | None = None, *, worker: str | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    worker = worker or uuid.uuid4().hex
+    counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0}
+    claimed = claim(now, worker)
+    counts["claimed"] = len(claimed)
+    sender = _Sender()
+    try:
+        for notification_id in claimed:
+            outcome = send_one(notification_id, worker, now, sender)
+            if outcome in counts:
+                counts[outcome] += 1
+    finally:
+        sender.close()
+    return counts

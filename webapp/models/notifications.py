@@ -1,0 +1,120 @@
+"""The notification outbox, the escalation ladder's steps, and support plans with their meetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.cases import LabelledEnum
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+from webapp.models.users import User
+
+
+class NotificationStatus(LabelledEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PENDING: "Waiting to send",
+            cls.SENDING: "Sending",
+            cls.SENT: "Sent",
+            cls.FAILED: "Failed",
+        }
+
+
+class Notification(db.Model):
+    """One message to one person: written in the transaction that causes it, sent later by the relay.
+
+    ``subject`` and the email body carry no personal or case data; ``detail`` is shown only in the app.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # One message per cause: a second write with the same key is a bug or a race, refused here.
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    detail: Mapped[str] = mapped_column(Text)
+    link_path: Mapped[str] = mapped_column(String(200))
+    meeting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_uid: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[NotificationStatus] = mapped_column(enum_column(NotificationStatus, "notification_status"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+
+
+class TaskEscalation(db.Model):
+    """A step of the escalation ladder taken for a task; each step is taken once."""
+
+    __tablename__ = "task_escalations"
+    __table_args__ = (UniqueConstraint("task_id", "step", name="uq_task_escalations_task_id_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SupportPlan(db.Model):
+    """Regular support meetings for the practitioner, arranged by the Practice Manager."""
+
+    __tablename__ = "support_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), unique=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    practice_manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    cadence_working_days: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+    practice_manager: Mapped[User] = relationship(foreign_keys=[practice_manager_id])
+    meetings: Mapped[list[SupportMeeting]] = relationship(
+        back_populates="plan", order_by="SupportMeeting.starts_at"
+    )
+
+
+class SupportMeeting(db.Model):
+    __tablename__ = "support_meetings"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "starts_at", name="uq_support_meetings_plan_id_starts_at"),
+        Index("ix_support_meetings_due", "held_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("support_plans.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    missed_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    plan: Mapped[SupportPlan] = relationship(back_populates="meetings")
+
+    @property
+    def local_date(self) -> date:
+        from webapp.formatting import london
+
+        return london(self.starts_at).date()

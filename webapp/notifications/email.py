@@ -1,0 +1,64 @@
+"""Builds the email for a notification: generic words, a sign-in link, a stable Message-ID."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from webapp.models import Notification
+from webapp.notifications.kinds import KINDS
+
+MEETING_LENGTH = timedelta(hours=1)
+
+
+def message_id(notification: Notification) -> str:
+    """Stable per notification, so a receiver can drop a copy resent after a relay crash."""
+    host = current_app.config.get("MESSAGE_ID_DOMAIN", "case-review.invalid")
+    return f"<notification-{notification.id}@{host}>"
+
+
+def sign_in_link(notification: Notification) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/sign-in?next={quote(f'/notifications/{notification.id}', safe='/')}"
+
+
+def build_message(notification: Notification) -> Message:
+    kind = KINDS[notification.kind]
+    link = sign_in_link(notification)
+    message = Message(
+        subject=kind.subject,
+        recipients=[notification.user.email],
+        body=render_template("email/notification.txt", line=kind.line, link=link),
+        html=render_template("email/notification.html", line=kind.line, link=link),
+    )
+    message.msgId = message_id(notification)
+    if notification.meeting_starts_at is not None:
+        message.attach(
+            "invitation.ics",
+            "text/calendar; method=REQUEST; charset=utf-8",
+            calendar_invitation(notification, link),
+        )
+    return message
+
+
+def calendar_invitation(notification: Notification, link: str) -> str:
+    """An iCalendar invitation with the time and a link: no names, no case data."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Case review manager//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", notification.meeting_uid or f"notification-{notification.id}@case-review.invalid")
+    event.add("dtstamp", notification.created_at)
+    event.add("dtstart", notification.meeting_starts_at)
+    event.add("dtend", notification.meeting_starts_at + MEETING_LENGTH)
+    event.add("summary", "Support meeting")
+    event.add("description", f"Sign in to see the details: {link}")
+    event.add("url", link)
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")

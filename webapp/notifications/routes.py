@@ -1,0 +1,57 @@
+"""Notifications in the app: each person's own, with the detail emails leave out; and the
+administrators' list of notifications that could not be sent."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.notifications import services
+from webapp.notifications.kinds import KINDS
+from webapp.permissions import Permission, permission_required
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def _unread():
+    from webapp.permissions import can
+
+    if current_user.is_authenticated and can(Permission.SIGNED_IN):
+        return {"unread_notifications": services.unread_count(current_user), "notification_kinds": KINDS}
+    return {"unread_notifications": 0, "notification_kinds": KINDS}
+
+
+@bp.route("/notifications")
+@permission_required(Permission.SIGNED_IN)
+def list_notifications():
+    return render_template(
+        "notifications/list.html", title="Notifications", notifications=services.for_user(current_user)
+    )
+
+
+@bp.route("/notifications/<int:notification_id>")
+@permission_required(Permission.SIGNED_IN)
+def open_notification(notification_id: int):
+    """Where an email's link lands: marks it read and goes to what it is about."""
+    notification = services.open_notification(notification_id)
+    return redirect(notification.link_path)
+
+
+@bp.route("/admin/notifications/failed")
+@permission_required(Permission.MANAGE_NOTIFICATIONS)
+def failed_notifications():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_template(
+        "notifications/failed.html", title="Notifications not sent", pagination=services.failed(page, 50)
+    )
+
+
+@bp.route("/admin/notifications/<int:notification_id>/retry", methods=["POST"])
+@permission_required(Permission.MANAGE_NOTIFICATIONS)
+def retry_notification(notification_id: int):
+    if services.retry(notification_id):
+        flash("The notification will be sent again at the next relay run.", "success")
+    else:
+        flash("That notification is no longer waiting for a retry.", "info")
+    return redirect(url_for("notifications.failed_notifications"))

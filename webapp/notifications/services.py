@@ -1,0 +1,122 @@
+"""The outbox: notifications are rows written in the transaction that causes them.
+
+Nothing here sends anything; jobs/relay.py does. An email carries a generic line and a link to sign
+in; the detail (which may name a case) is shown only in the app, to the signed-in recipient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import func, select, update
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.models import Notification, NotificationStatus, User, utcnow
+from webapp.notifications.kinds import KINDS
+
+
+def notify(
+    user: User,
+    kind: str,
+    *,
+    link_path: str,
+    detail: str,
+    dedupe_key: str,
+    meeting_starts_at: datetime | None = None,
+    meeting_uid: str | None = None,
+) -> Notification | None:
+    """Add a notification to the current transaction; the caller commits it with its cause.
+
+    Returns None for a deactivated user: they can no longer sign in to act on it.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not link_path.startswith("/"):
+        raise ValueError("link_path must be a path on this site")
+    if not user.active:
+        return None
+    notification = Notification(
+        user_id=user.id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        detail=detail,
+        link_path=link_path,
+        meeting_starts_at=meeting_starts_at,
+        meeting_uid=meeting_uid,
+        status=NotificationStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(notification)
+    return notification
+
+
+def notify_all(users: Iterable[User], kind: str, *, link_path: str, detail: str, key: str) -> int:
+    """One notification per distinct active user; ``key`` is extended with each user's id."""
+    sent = 0
+    for user in {u.id: u for u in users}.values():
+        if notify(user, kind, link_path=link_path, detail=detail, dedupe_key=f"{key}:user:{user.id}"):
+            sent += 1
+    return sent
+
+
+def for_user(user: User, *, limit: int = 100) -> list[Notification]:
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.execute(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+def open_notification(notification_id: int) -> Notification:
+    """The current user's own notification, marked read; 404 for anyone else's."""
+    notification = db.session.execute(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == current_user.id
+        )
+    ).scalar_one_or_none()
+    if notification is None:
+        abort(404)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+    return notification
+
+
+def failed(page: int, per_page: int):
+    query = (
+        select(Notification)
+        .where(Notification.status == NotificationStatus.FAILED)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def retry(notification_id: int) -> bool:
+    """Put a failed notification back in the queue, with a fresh set of attempts."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
+        .values(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    audit.record("notification.retried", record_id=notification_id)
+    db.session.commit()
+    return True

@@ -1,0 +1,29 @@
+"""The escalation ladder's steps and when each falls due, from the policy file's [escalation] table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import rules
+
+STEPS = ("reminder", "line_manager", "deputy_chief_executive")
+STEP_KINDS = {
+    "reminder": "task_due",
+    "line_manager": "task_overdue_line_manager",
+    "deputy_chief_executive": "task_overdue_deputy_chief_executive",
+}
+STEP_LABELS = {
+    "reminder": "Reminder sent to whoever holds the task",
+    "line_manager": "Escalated to their line manager",
+    "deputy_chief_executive": "Escalated to the Deputy Chief Executive",
+}
+
+
+def step_dates(due_on: date, policy: rules.Policy) -> dict[str, date]:
+    """The date each step falls due: working days after the due date."""
+    ladder = policy.escalation
+    return {
+        "reminder": rules.add_working_days(due_on, ladder.reminder_at_due),
+        "line_manager": rules.add_working_days(due_on, ladder.line_manager_after),
+        "deputy_chief_executive": rules.add_working_days(due_on, ladder.deputy_chief_executive_after),
+    }

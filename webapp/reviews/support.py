@@ -1,0 +1,94 @@
+"""Support for the practitioner: regular meetings arranged by the Practice Manager (procedure:
+"Regular support meetings"), prompted before each one, escalated to the AHoO when one is missed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+import rules
+from webapp import audit
+from webapp.extensions import db
+from webapp.formatting import LONDON, london
+from webapp.models import Review, SupportMeeting, SupportPlan, Task, User, utcnow
+from webapp.reviews.services import close_task
+
+
+class SupportError(Exception):
+    pass
+
+
+def next_meeting_time(previous: datetime, cadence_working_days: int) -> datetime:
+    """The same local time, ``cadence`` working days later (bank holidays and weekends skipped)."""
+    local = london(previous)
+    day = rules.add_working_days(local.date(), cadence_working_days)
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=LONDON).astimezone(
+        previous.tzinfo
+    )
+
+
+def arrange(task: Task, *, actor: User, first_meeting_at: datetime, cadence_working_days: int) -> SupportPlan:
+    """Complete the 'arrange support meetings' task: the plan and its first meeting."""
+    review = task.review
+    if db.session.execute(select(SupportPlan).where(SupportPlan.review_id == review.id)).scalar_one_or_none():
+        raise SupportError("Support meetings are already arranged for this review.")
+    close_task(
+        task,
+        actor,
+        {"first_meeting_at": first_meeting_at.isoformat(), "cadence_working_days": cadence_working_days},
+    )
+    plan = SupportPlan(
+        review_id=review.id,
+        practitioner_id=review.case.practitioner_id,
+        practice_manager_id=review.case.practice_manager_id,
+        cadence_working_days=cadence_working_days,
+        active=True,
+    )
+    plan.meetings.append(SupportMeeting(starts_at=first_meeting_at))
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("support.arranged", record_id=plan.id, case_id=review.case_id, actor=actor)
+    db.session.commit()
+    return plan
+
+
+def plan_for(review: Review) -> SupportPlan | None:
+    return db.session.execute(
+        select(SupportPlan).where(SupportPlan.review_id == review.id)
+    ).scalar_one_or_none()
+
+
+def may_manage(plan: SupportPlan, user: User) -> bool:
+    return user.id == plan.practice_manager_id
+
+
+def record_held(meeting: SupportMeeting, *, actor: User) -> SupportMeeting | None:
+    """Mark a meeting held and, while support goes on, book the next one at the plan's cadence."""
+    plan = meeting.plan
+    if meeting.held_at is not None:
+        raise SupportError("This meeting is already recorded as held.")
+    meeting.held_at = utcnow()
+    meeting.recorded_by_id = actor.id
+    following = None
+    if plan.active and all(m.starts_at <= meeting.starts_at for m in plan.meetings):
+        following = SupportMeeting(starts_at=next_meeting_time(meeting.starts_at, plan.cadence_working_days))
+        plan.meetings.append(following)
+    review = db.session.get(Review, plan.review_id)
+    audit.record("support.meeting_held", record_id=meeting.id, case_id=review.case_id, actor=actor)
+    db.session.commit()
+    return following
+
+
+def end_support(plan: SupportPlan, *, actor: User) -> None:
+    if not plan.active:
+        raise SupportError("Support has already ended.")
+    plan.active = False
+    plan.ended_at = utcnow()
+    plan.ended_by_id = actor.id
+    for meeting in plan.meetings:
+        if meeting.held_at is None and meeting.starts_at > utcnow() - timedelta(hours=1):
+            meeting.cancelled = True
+    review = db.session.get(Review, plan.review_id)
+    audit.record("support.ended", record_id=plan.id, case_id=review.case_id, actor=actor)
+    db.session.commit()

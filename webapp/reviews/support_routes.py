@@ -1,0 +1,68 @@
+"""Support meetings for the practitioner: see them, record one as held, end support."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import SupportMeeting
+from webapp.permissions import Permission, permission_required
+from webapp.reviews import services, support
+from webapp.reviews.routes import bp
+
+
+@bp.route("/reviews/<int:review_id>/support")
+@permission_required(Permission.VIEW_TASKS)
+def view_support(review_id: int):
+    review = services.get_review_or_404(review_id)
+    plan = support.plan_for(review)
+    return render_template(
+        "reviews/support.html",
+        title="Support meetings",
+        review=review,
+        plan=plan,
+        may_manage=plan is not None and support.may_manage(plan, current_user),
+    )
+
+
+def _plan_to_manage(review_id: int):
+    review = services.get_review_or_404(review_id)
+    plan = support.plan_for(review)
+    if plan is None:
+        abort(404)
+    if not support.may_manage(plan, current_user):
+        abort(403)
+    return review, plan
+
+
+@bp.route("/reviews/<int:review_id>/support/meetings/<int:meeting_id>/held", methods=["POST"])
+@permission_required(Permission.VIEW_TASKS)
+def meeting_held(review_id: int, meeting_id: int):
+    review, plan = _plan_to_manage(review_id)
+    meeting = db.session.execute(
+        select(SupportMeeting).where(SupportMeeting.id == meeting_id, SupportMeeting.plan_id == plan.id)
+    ).scalar_one_or_none()
+    if meeting is None:
+        abort(404)
+    try:
+        following = support.record_held(meeting, actor=current_user)
+    except support.SupportError as refused:
+        flash(str(refused), "info")
+    else:
+        flash("Meeting recorded as held." + (" The next one is booked." if following else ""), "success")
+    return redirect(url_for("reviews.view_support", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>/support/end", methods=["POST"])
+@permission_required(Permission.VIEW_TASKS)
+def end_support(review_id: int):
+    review, plan = _plan_to_manage(review_id)
+    try:
+        support.end_support(plan, actor=current_user)
+    except support.SupportError as refused:
+        flash(str(refused), "info")
+    else:
+        flash("Support has ended. No more meetings will be booked or prompted.", "success")
+    return redirect(url_for("reviews.view_support", review_id=review.id))
