@@ -85,7 +85,10 @@ class Test(Config):
     )
     # Unmocked services point at addresses that fail loudly rather than reach anything real.
     MAIL_SERVER = "127.0.0.1"
-    MAIL_PORT = 9  # discard port: nothing listens; a test that sends mail starts its own server
+    # Port 9 (discard): nothing listens. A test that sends mail starts its own server and passes
+    # its port here, or to subprocesses through TEST_MAIL_PORT.
+    MAIL_PORT = int(os.environ.get("TEST_MAIL_PORT", "9"))
+    MAIL_TIMEOUT_SECONDS = 5
     BASE_URL = "http://case-review.test"
     WTF_CSRF_ENABLED = False  # the csrf fixture turns it back on
     ARGON2_TIME_COST = 1

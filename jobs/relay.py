@@ -22,7 +22,7 @@ from flask import current_app
 from flask_mail import Connection
 from sqlalchemy import and_, or_, select, update
 
-from webapp.extensions import db, mail
+from webapp.extensions import db
 from webapp.models import Notification, NotificationStatus, utcnow
 from webapp.notifications.email import build_message
 
@@ -99,7 +99,7 @@ class _Sender:
 
     def send(self, notification: Notification) -> None:
         if self.connection is None:
-            self.connection = _Connection(mail).__enter__()
+            self.connection = _Connection(current_app.extensions["mail"]).__enter__()
         try:
             self.connection.send(build_message(notification))
         except Exception:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.extensions import db
 from webapp.formatting import format_date, london
@@ -72,38 +72,37 @@ def _climb(task_id: int, today: date) -> int:
     seen = task.next_escalation_on
     dates = step_dates(task.due_on, current_app.extensions["case_review_policy"])
     taken = {e.step for e in task.escalations}
-    case = task.review.case
-    steps = 0
-    for step in STEPS:
-        if step in taken or dates[step] > today:
-            continue
-        people = recipients(task, step)
-        sent = notify_all(
-            people,
-            STEP_KINDS[step],
-            link_path=f"/tasks/{task.id}",
-            detail=f"{task.kind.label} (case {case.case_number}) was due on {format_date(task.due_on)}.",
-            key=f"task:{task.id}:{step}",
-        )
-        db.session.add(TaskEscalation(task_id=task.id, step=step, recipients=sent))
-        steps += 1
+    due_now = [step for step in STEPS if step not in taken and dates[step] <= today]
     following = [dates[s] for s in STEPS if s not in taken and dates[s] > today]
-    # Conditional on the date we read: a sweep that lost a race changes nothing.
-    result = db.session.execute(
-        update(Task)
-        .where(Task.id == task.id, Task.next_escalation_on == seen)
-        .values(next_escalation_on=min(following) if following else None)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return 0
     try:
+        # Claim first, conditional on the date we read: of two racing sweeps, one moves the date
+        # and takes the steps; the other changes nothing (on PostgreSQL it skipped the locked row).
+        claimed = db.session.execute(
+            update(Task)
+            .where(Task.id == task.id, Task.next_escalation_on == seen)
+            .values(next_escalation_on=min(following) if following else None)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            return 0
+        case = task.review.case
+        for step in due_now:
+            sent = notify_all(
+                recipients(task, step),
+                STEP_KINDS[step],
+                link_path=f"/tasks/{task.id}",
+                detail=f"{task.kind.label} (case {case.case_number}) was due on {format_date(task.due_on)}.",
+                key=f"task:{task.id}:{step}",
+            )
+            db.session.add(TaskEscalation(task_id=task.id, step=step, recipients=sent))
         db.session.commit()
-    except IntegrityError:  # the same step, taken by a concurrent sweep: theirs stands
+    except (IntegrityError, OperationalError):
+        # A concurrent sweep took these steps (unique per task and step), or SQLite refused a
+        # second writer: theirs stands, and anything left is picked up at the next run.
         db.session.rollback()
         return 0
-    return steps
+    return len(due_now)
 
 
 def run(now: datetime | None = None) -> dict[str, int]:

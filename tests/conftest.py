@@ -157,3 +157,18 @@ def signed_in(app):
         return SignedInClient(client, user)
 
     return _signed_in
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free port; Flask-Mail is pointed at it for the test."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    state = app.extensions["mail"]
+    saved = (state.server, state.port, state.suppress)
+    state.server, state.port, state.suppress = "127.0.0.1", server.port, False
+    yield server
+    state.server, state.port, state.suppress = saved
+    server.stop()

@@ -6,8 +6,10 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
+import rules
 from webapp import audit
 from webapp.admin import services as admin
 from webapp.extensions import db
@@ -25,6 +27,8 @@ from webapp.models import (
     Role,
     User,
 )
+from webapp.reviews.escalation import step_dates
+from webapp.reviews.services import open_review
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used in production
 AREAS = ["North Wales", "South East Wales", "South West Wales", "Mid and West Wales"]
@@ -146,25 +150,42 @@ def seed(*, today: date | None = None) -> bool:
         ),
     ]
     for offset, (case, kind, cause, person, linked, susr) in enumerate(incidents):
-        db.session.add(
-            Incident(
-                case=case,
-                kind=kind,
-                occurred_on=today - timedelta(days=10 + offset),
-                cause=cause,
-                person_affected=person,
-                linked_to_court_involvement=linked,
-                susr_known=susr,
-                scr_known=False,
-                summary="Fictional demonstration incident. No real person is described.",
-                notified_by="Local authority social worker (demo)",
-                notified_on=today - timedelta(days=8 + offset),
-                recorded_by=case.practice_manager,
-            )
+        incident = Incident(
+            case=case,
+            kind=kind,
+            occurred_on=today - timedelta(days=10 + offset),
+            cause=cause,
+            person_affected=person,
+            linked_to_court_involvement=linked,
+            susr_known=susr,
+            scr_known=False,
+            summary="Fictional demonstration incident. No real person is described.",
+            notified_by="Local authority social worker (demo)",
+            notified_on=today - timedelta(days=8 + offset),
+            recorded_by=case.practice_manager,
         )
+        db.session.add(incident)
+        db.session.flush()
+        review = open_review(incident, actor=case.practice_manager)
+        db.session.flush()
+        _backdate(review, working_days=2 + 2 * offset)
     audit.record("demo.seeded", record_id=None, actor_label="cli")
     db.session.commit()
     return True
+
+
+def _backdate(review, *, working_days: int) -> None:
+    """Make the demo's tasks already overdue, so the first sweep after `make run` sends reminders
+    and escalations that can be seen in the local mail page."""
+    policy = current_app.extensions["case_review_policy"]
+    due = date.today()
+    for _ in range(working_days):
+        due -= timedelta(days=1)
+        while not rules.is_working_day(due):
+            due -= timedelta(days=1)
+    for task in review.tasks:
+        task.due_on = due
+        task.next_escalation_on = step_dates(due, policy)["reminder"]
 
 
 def print_sign_ins(echo: Callable[[str], None]) -> None:

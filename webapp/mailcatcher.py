@@ -129,9 +129,10 @@ def _plain_text(message) -> str:
     if body is None:
         return ""
     try:
-        return body.get_content()
+        text = body.get_content()
     except (LookupError, ValueError):  # an unknown charset or a broken encoding
-        return body.get_payload(decode=True).decode("utf-8", errors="replace")
+        text = body.get_payload(decode=True).decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n")  # as sent over SMTP
 
 
 def start(

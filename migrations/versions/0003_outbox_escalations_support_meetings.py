@@ -95,7 +95,7 @@ def upgrade():
 
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_escalation_on', sa.Date(), nullable=True))
-        batch_op.create_index('ix_tasks_escalation_due', ['next_escalation_on'], unique=False)
+        batch_op.create_index('ix_tasks_escalation_due', ['status', 'next_escalation_on'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -109,7 +109,7 @@ class Task(db.Model):
     """Something a person (or anyone holding a role, in an area) must do by a date."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_escalation_due", "next_escalation_on"),)
+    __table_args__ = (Index("ix_tasks_escalation_due", "status", "next_escalation_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)

@@ -15,9 +15,12 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _unread():
+    from flask import has_request_context
+
     from webapp.permissions import can
 
-    if current_user.is_authenticated and can(Permission.SIGNED_IN):
+    # Email templates are rendered by jobs, outside any request: no one is signed in there.
+    if has_request_context() and current_user.is_authenticated and can(Permission.SIGNED_IN):
         return {"unread_notifications": services.unread_count(current_user), "notification_kinds": KINDS}
     return {"unread_notifications": 0, "notification_kinds": KINDS}
 

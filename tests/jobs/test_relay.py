@@ -1,0 +1,174 @@
+"""The outbox relay against a real SMTP server: delivery, retries, failures, exactly-once claims."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jobs import relay
+from tests.factories import make_user
+from webapp.extensions import db
+from webapp.models import Notification, NotificationStatus, utcnow
+from webapp.notifications.services import notify
+
+
+def queue(count: int = 1, **kwargs) -> list[Notification]:
+    user = kwargs.pop("user", None) or make_user(name="Ann Recipient", email="ann@example.org")
+    rows = [
+        notify(
+            user,
+            "task_due",
+            link_path=f"/tasks/{n}",
+            detail=f"Secret detail {n}",
+            dedupe_key=f"test:{n}:{user.id}",
+        )
+        for n in range(count)
+    ]
+    db.session.commit()
+    return rows
+
+
+def statuses() -> list[str]:
+    return [
+        n.status.value for n in db.session.execute(select(Notification).order_by(Notification.id)).scalars()
+    ]
+
+
+def test_delivers_a_generic_email_with_a_stable_message_id(smtp_server, app):
+    [row] = queue()
+    assert relay.run() == {"claimed": 1, "sent": 1, "pending": 0, "failed": 0}
+    [message] = smtp_server.messages
+    assert message["To"] == "ann@example.org"
+    assert message["Subject"] == "You have a case review task that is due"
+    assert message["Message-ID"] == f"<notification-{row.id}@case-review.invalid>"
+    text = smtp_server.texts()[0]
+    assert f"{app.config['BASE_URL']}/sign-in?next=/notifications/{row.id}" in text
+    assert "Secret detail" not in text and "Ann Recipient" not in text
+    assert message.is_multipart() and {p.get_content_type() for p in message.walk()} >= {
+        "text/plain",
+        "text/html",
+    }
+    db.session.refresh(row)
+    assert row.status == NotificationStatus.SENT and row.sent_at is not None
+    assert relay.run()["claimed"] == 0  # nothing twice
+
+
+def test_server_down_then_back_delivers_each_message_exactly_once(smtp_server, app):
+    queue(3)
+    smtp_server.stop()
+    start = utcnow()
+    assert relay.run(start) == {"claimed": 3, "sent": 0, "pending": 3, "failed": 0}
+    rows = db.session.execute(select(Notification)).scalars().all()
+    assert all(r.attempts == 1 and r.last_error for r in rows)
+    assert "ann@example.org" not in " ".join(r.last_error for r in rows)
+    smtp_server.start()
+    assert relay.run(start + timedelta(seconds=1))["claimed"] == 0  # backing off
+    backoff = app.config["RELAY_BACKOFF_SECONDS"]
+    assert relay.run(start + timedelta(seconds=backoff + 1))["sent"] == 3
+    assert relay.run(start + timedelta(hours=1))["claimed"] == 0
+    assert len(smtp_server.messages) == 3 and len(set(smtp_server.message_ids())) == 3
+
+
+def test_temporary_refusal_is_retried_with_growing_delays(smtp_server, app):
+    [row] = queue()
+    smtp_server.handler.reply = "451 4.3.0 Mailbox busy, try later"
+    now = utcnow()
+    backoff = app.config["RELAY_BACKOFF_SECONDS"]
+    relay.run(now)
+    db.session.refresh(row)
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 1)
+    assert row.last_error == "SMTPDataError 451"
+    first_delay = row.next_attempt_at - now
+    relay.run(row.next_attempt_at)
+    db.session.refresh(row)
+    assert row.attempts == 2 and (row.next_attempt_at - now) - first_delay >= timedelta(
+        seconds=2 * backoff - 1
+    )
+    smtp_server.handler.reply = None
+    relay.run(row.next_attempt_at)
+    db.session.refresh(row)
+    assert row.status == NotificationStatus.SENT and len(smtp_server.messages) == 1
+
+
+def test_permanent_refusal_fails_at_once_and_can_be_retried_by_an_administrator(smtp_server, signed_in):
+    from webapp.models import Role
+
+    [row] = queue()
+    smtp_server.handler.reply = "550 5.1.1 No such user"
+    relay.run()
+    db.session.refresh(row)
+    assert row.status == NotificationStatus.FAILED and row.attempts == 1
+    admin = signed_in(roles=Role.ADMINISTRATOR)
+    page = admin.get("/admin/notifications/failed")
+    assert "ann@example.org" in page.text() and "SMTPDataError 550" in page.text()
+    smtp_server.handler.reply = None
+    admin.post(f"/admin/notifications/{row.id}/retry", {}, status=302)
+    assert relay.run()["sent"] == 1
+    admin.post(f"/admin/notifications/{row.id}/retry", {}, status=302)  # already sent: no effect
+    assert relay.run()["claimed"] == 0 and len(smtp_server.messages) == 1
+
+
+def test_too_many_temporary_failures_end_in_failed(smtp_server, app):
+    [row] = queue()
+    smtp_server.stop()
+    when = utcnow()
+    for _ in range(app.config["RELAY_MAX_ATTEMPTS"]):
+        relay.run(when)
+        db.session.refresh(row)
+        when = row.next_attempt_at
+    assert row.status == NotificationStatus.FAILED and row.attempts == app.config["RELAY_MAX_ATTEMPTS"]
+
+
+def test_a_relay_that_died_after_claiming_is_taken_over_after_the_lease(smtp_server, app):
+    queue(2)
+    now = utcnow()
+    claimed = relay.claim(now, "relay-that-crashed")
+    assert len(claimed) == 2 and statuses() == ["sending", "sending"]
+    assert relay.run(now + timedelta(seconds=10))["claimed"] == 0  # the claim still stands
+    lease = app.config["RELAY_LEASE_SECONDS"]
+    assert relay.run(now + timedelta(seconds=lease + 1))["sent"] == 2
+    # The crashed relay, coming back, finds its claim gone and sends nothing.
+    assert relay.send_one(claimed[0], "relay-that-crashed", now, relay._Sender()) == "skipped"
+    assert len(smtp_server.messages) == 2
+
+
+def test_two_relays_at_once_send_each_message_once(smtp_server, app):
+    queue(120)
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def one_relay():
+        try:
+            with app.app_context():
+                results.append(relay.run())
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one_relay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sum(r["sent"] for r in results) == 120
+    ids = smtp_server.message_ids()
+    assert len(ids) == 120 and len(set(ids)) == 120
+    db.session.expire_all()
+    assert set(statuses()) == {"sent"}
+
+
+def test_deactivated_people_are_not_notified(app):
+    user = make_user(active=False)
+    assert notify(user, "task_due", link_path="/tasks/1", detail="x", dedupe_key="k") is None
+
+
+def test_unknown_kinds_and_foreign_links_are_refused(app):
+    user = make_user()
+    with pytest.raises(ValueError):
+        notify(user, "gossip", link_path="/tasks/1", detail="x", dedupe_key="k1")
+    with pytest.raises(ValueError):
+        notify(user, "task_due", link_path="https://evil.example/", detail="x", dedupe_key="k2")
