@@ -6,9 +6,11 @@ concurrently, and returns counts of what it did (for logs and `flask jobs run-on
 """
 
 # name -> "module:function". The scheduler's timings live in jobs/schedule.py.
+# Order matters for `flask jobs run-once`: the jobs that write notifications run before the relay,
+# so one command sends what it produced.
 JOBS: dict[str, str] = {
-    "relay": "jobs.relay:run",
     "sweep": "jobs.sweep:run",
     "support": "jobs.support:run",
     "digest": "jobs.digest:run",
+    "relay": "jobs.relay:run",
 }

@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None) -> Flask:
 
     auth.init_login(login_manager)
 
+    from webapp.admin.mail_routes import bp as admin_mail_bp
     from webapp.admin.routes import bp as admin_bp
     from webapp.assets import bp as assets_bp
     from webapp.auth.routes import bp as auth_bp
@@ -52,7 +53,17 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.notifications.routes import bp as notifications_bp
     from webapp.reviews.routes import bp as reviews_bp
 
-    for blueprint in (assets_bp, auth_bp, main_bp, cases_bp, reviews_bp, notifications_bp, admin_bp):
+    blueprints = (
+        assets_bp,
+        auth_bp,
+        main_bp,
+        cases_bp,
+        reviews_bp,
+        notifications_bp,
+        admin_bp,
+        admin_mail_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     from webapp.cli import register_cli

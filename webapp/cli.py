@@ -103,6 +103,9 @@ def register_cli(app: Flask) -> None:
     from rules.cli import rules as rules_cli
 
     app.cli.add_command(rules_cli)
+    from jobs.cli import register as register_jobs_cli
+
+    register_jobs_cli(app)
 
 
 __all__ = ["register_cli"]

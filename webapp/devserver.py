@@ -23,13 +23,19 @@ def processes(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
     """Name and argv of each child, in start order."""
     children = []
     if "MAIL_SERVER" not in environ:
-        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher"]))
+        port = _catcher_port(environ)
+        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher", "--port", str(port)]))
     children += [
         ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", "5000"]),
         # Its own process, never in the web server (or its reloader): see jobs/runner.py.
         ("scheduler", [sys.executable, "-m", "flask", "scheduler", "run"]),
     ]
     return children
+
+
+def _catcher_port(environ: Mapping[str, str]) -> int:
+    # The app sends to 127.0.0.1 on MAIL_PORT (config.py): the catcher listens there.
+    return int(environ.get("MAIL_PORT", DEFAULT_PORT))
 
 
 def _wait_for_port(host: str, port: int, child: subprocess.Popen, timeout: float = 10.0) -> None:
@@ -56,7 +62,7 @@ def main() -> int:
             child = subprocess.Popen(cmd, env=env)  # noqa: S603 - fixed argv
             children.append((name, child))
             if name == "mail":
-                _wait_for_port(DEFAULT_HOST, DEFAULT_PORT, child)
+                _wait_for_port(DEFAULT_HOST, _catcher_port(os.environ), child)
         print("Serving on http://127.0.0.1:5000/ – press Ctrl-C to stop.", flush=True)
         if "MAIL_SERVER" not in os.environ:
             print("Emails are caught locally: an administrator sees them at /admin/mail.", flush=True)

@@ -145,7 +145,7 @@ def test_two_relays_at_once_send_each_message_once(smtp_server, app):
             with app.app_context():
                 results.append(relay.run())
                 db.session.remove()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=one_relay) for _ in range(2)]

@@ -111,7 +111,7 @@ def test_two_sweeps_at_once_take_each_step_once(ladder, app):
             with app.app_context():
                 sweep.run(at(date(2027, 1, 20)))
                 db.session.remove()
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=one_sweep) for _ in range(3)]

@@ -13,7 +13,7 @@ SHOWN = 100  # the newest; older files stay in instance/mail/
 
 
 @bp.route("/mail")
-@permission_required(Permission.MANAGE_USERS)
+@permission_required(Permission.MANAGE_NOTIFICATIONS)
 def caught_mail():
     if not mailcatcher.catcher_in_use(current_app):
         return render_template(
