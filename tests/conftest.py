@@ -45,8 +45,31 @@ def app():
         db.engine.dispose()
 
 
+def _seed_rows():
+    """Reference rows the migrations insert (learning tags), restored after each test's cleanup.
+
+    Taken from the migration itself, so there is one list."""
+    import importlib.util
+    from pathlib import Path
+
+    [path] = Path(__file__).parent.parent.glob("migrations/versions/0004_*.py")
+    spec = importlib.util.spec_from_file_location("migration_0004", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [{"kind": "risk_factor", "name": n, "active": True} for n in module.RISK_FACTORS] + [
+        {"kind": "practice_theme", "name": n, "active": True} for n in module.PRACTICE_THEMES
+    ]
+
+
+SEED_ROWS = None
+
+
 def _truncate_all(app) -> None:
     from webapp.extensions import db
+
+    global SEED_ROWS
+    if SEED_ROWS is None:
+        SEED_ROWS = _seed_rows()
 
     with app.app_context():
         db.session.remove()
@@ -55,6 +78,10 @@ def _truncate_all(app) -> None:
         with db.engine.begin() as connection:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our metadata
+            connection.execute(
+                text("INSERT INTO learning_tags (kind, name, active) VALUES (:kind, :name, :active)"),
+                SEED_ROWS,
+            )
 
 
 def _fresh_request_user(sender, **extra) -> None:

@@ -31,6 +31,11 @@ class Permission(enum.StrEnum):
     DECIDE_REVIEWS = "decide_reviews"
     VIEW_POLICY = "view_policy"
     MANAGE_NOTIFICATIONS = "manage_notifications"
+    CONDUCT_REVIEWS = "conduct_reviews"  # the reviewer's work; per record: the review's reviewer
+    DECIDE_DISPUTES = "decide_disputes"
+    MANAGE_LEARNING = "manage_learning"
+    VIEW_DASHBOARD = "view_dashboard"
+    MANAGE_TAXONOMY = "manage_taxonomy"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
@@ -46,6 +51,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TEAM_TASKS,
             Permission.DECIDE_REVIEWS,
             Permission.VIEW_POLICY,
+            Permission.MANAGE_LEARNING,
+            Permission.VIEW_DASHBOARD,
         }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
@@ -57,18 +64,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TEAM_TASKS,
             Permission.DECIDE_REVIEWS,
             Permission.VIEW_POLICY,
+            Permission.DECIDE_DISPUTES,
+            Permission.MANAGE_LEARNING,
+            Permission.VIEW_DASHBOARD,
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
         _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
     ),
-    Role.HEAD_OF_OPERATIONS: frozenset(_CASE_WORK | {Permission.RECORD_INCIDENTS}),
+    Role.HEAD_OF_OPERATIONS: frozenset(
+        _CASE_WORK | {Permission.RECORD_INCIDENTS, Permission.CONDUCT_REVIEWS}
+    ),
     Role.PRACTICE_MANAGER: frozenset(
         _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
     ),
     Role.PRACTITIONER: frozenset(_CASE_WORK | {Permission.RECORD_INCIDENTS}),
-    Role.PRACTICE_DEVELOPMENT_TEAM: frozenset(_CASE_WORK),
-    Role.SENIOR_LEADERSHIP_TEAM: frozenset(_CASE_WORK),
+    Role.PRACTICE_DEVELOPMENT_TEAM: frozenset(
+        _CASE_WORK | {Permission.MANAGE_LEARNING, Permission.VIEW_DASHBOARD}
+    ),
+    Role.SENIOR_LEADERSHIP_TEAM: frozenset(_CASE_WORK | {Permission.VIEW_DASHBOARD}),
     # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
     Role.ADMINISTRATOR: frozenset(
         {
@@ -77,6 +91,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.VIEW_POLICY,
             Permission.MANAGE_NOTIFICATIONS,
+            Permission.MANAGE_TAXONOMY,
         }
     ),
 }

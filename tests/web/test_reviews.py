@@ -364,3 +364,24 @@ def test_facts_come_from_the_incident_and_its_case(world):
         "susr": True,
         "scr": False,
     }
+
+
+def test_allocating_the_reviewer_starts_the_review_and_gives_the_reviewer_tasks(world, signed_in):
+    case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
+    review = record_incident(signed_in(case.practice_manager), case)
+    ce = signed_in(world["ce"])
+    ce.post(f"/reviews/{review.id}/decide", {"decision": "initiate", "rationale": "y"}, status=302)
+    db.session.refresh(review)
+    ce.post(
+        f"/tasks/{review.task(TaskKind.ALLOCATE_REVIEWER).id}",
+        {"reviewer_id": str(world["hoo_south"].id)},
+        status=302,
+    )
+    db.session.refresh(review)
+    assert review.state == ReviewState.IN_REVIEW
+    for kind in (TaskKind.GATHER_INFORMATION, TaskKind.DRAFT_REPORT):
+        assert review.task(kind).assignee_id == world["hoo_south"].id
+    # The reviewer, from another area, can now see the case and the review.
+    reviewer = signed_in(world["hoo_south"])
+    reviewer.get(f"/cases/{case.id}")
+    assert "Gather the information for the review" in reviewer.get("/tasks").text()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.extensions import db
-from webapp.models import Case, Child, CourtApplication, Role, User
+from webapp.models import Case, Child, CourtApplication, Review, Role, User
 from webapp.records import StaleEdit, save_edit  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
@@ -39,6 +39,9 @@ def case_scope(user: User) -> ColumnElement[bool]:
     clauses = []
     if roles & AREA_ROLES and user.area_id is not None:
         clauses.append(Case.area_id == user.area_id)
+    if Role.HEAD_OF_OPERATIONS in roles:
+        # The independent reviewer works on a case from another area.
+        clauses.append(Case.id.in_(select(Review.case_id).where(Review.reviewer_id == user.id)))
     if Role.PRACTICE_MANAGER in roles:
         clauses.append(Case.practice_manager_id == user.id)
     if Role.PRACTITIONER in roles:

@@ -19,6 +19,14 @@ class ReviewState(LabelledEnum):
     OUTSIDE_PROCEDURE = "outside_procedure"
     NOT_INITIATED = "not_initiated"
     INITIATED = "initiated"
+    IN_REVIEW = "in_review"
+    ACCURACY_CHECK = "accuracy_check"
+    DISPUTE_AUTHOR = "dispute_author"
+    DISPUTE_DCE = "dispute_dce"
+    AGREED = "agreed"
+    ACTION_PLANNING = "action_planning"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -27,6 +35,14 @@ class ReviewState(LabelledEnum):
             cls.OUTSIDE_PROCEDURE: "Outside the procedure",
             cls.NOT_INITIATED: "Review not initiated",
             cls.INITIATED: "Review initiated",
+            cls.IN_REVIEW: "Review in progress",
+            cls.ACCURACY_CHECK: "Report shared for accuracy",
+            cls.DISPUTE_AUTHOR: "Concern with the report author",
+            cls.DISPUTE_DCE: "Dispute with the Deputy Chief Executive",
+            cls.AGREED: "Report agreed",
+            cls.ACTION_PLANNING: "Action plan being agreed",
+            cls.MONITORING: "Action plan being monitored",
+            cls.CLOSED: "Closed",
         }
 
 
@@ -40,6 +56,16 @@ class TaskKind(LabelledEnum):
     ARRANGE_SUPPORT_MEETINGS = "arrange_support_meetings"
     AGREE_SUPPORT_NEEDS = "agree_support_needs"
     ALLOCATE_REVIEWER = "allocate_reviewer"
+    GATHER_INFORMATION = "gather_information"
+    DRAFT_REPORT = "draft_report"
+    CHECK_REPORT_ACCURACY = "check_report_accuracy"
+    RESOLVE_CONCERN = "resolve_concern"
+    DECIDE_DISPUTE = "decide_dispute"
+    SHARE_WITH_EXTERNAL_REVIEW = "share_with_external_review"
+    DISCUSS_AT_SLT = "discuss_at_slt"
+    AGREE_ACTION_PLAN = "agree_action_plan"
+    COMPLETE_ACTION = "complete_action"
+    REVIEW_ACTION_PLAN_PROGRESS = "review_action_plan_progress"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -53,6 +79,16 @@ class TaskKind(LabelledEnum):
             cls.ARRANGE_SUPPORT_MEETINGS: "Arrange regular support meetings",
             cls.AGREE_SUPPORT_NEEDS: "Agree support needs with the practitioner",
             cls.ALLOCATE_REVIEWER: "Allocate an independent Head of Operations to lead the review",
+            cls.GATHER_INFORMATION: "Gather the information for the review",
+            cls.DRAFT_REPORT: "Draft the review report",
+            cls.CHECK_REPORT_ACCURACY: "Check the review report for accuracy",
+            cls.RESOLVE_CONCERN: "Respond to a concern about the report",
+            cls.DECIDE_DISPUTE: "Review and decide a dispute about the report",
+            cls.SHARE_WITH_EXTERNAL_REVIEW: "Record sharing the report with the external review",
+            cls.DISCUSS_AT_SLT: "Discuss the review themes at a Senior Leadership Team meeting",
+            cls.AGREE_ACTION_PLAN: "Agree the improvement action plan",
+            cls.COMPLETE_ACTION: "Complete an improvement action",
+            cls.REVIEW_ACTION_PLAN_PROGRESS: "Review the action plan's progress",
         }
 
 
@@ -88,6 +124,8 @@ class Review(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

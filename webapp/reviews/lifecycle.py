@@ -38,6 +38,41 @@ TRANSITIONS: dict[tuple[ReviewState | None, str], Transition] = {
     (ReviewState.OUTSIDE_PROCEDURE, "override_initiate"): Transition(
         ReviewState.INITIATED, "Purpose and Process: the decision to initiate a review"
     ),
+    (ReviewState.INITIATED, "allocate_reviewer"): Transition(
+        ReviewState.IN_REVIEW, "Review Process: led by a Head of Operations independent of the area"
+    ),
+    (ReviewState.IN_REVIEW, "share_report"): Transition(
+        ReviewState.ACCURACY_CHECK,
+        "Transparency and Disputes: shared with the practitioner, Practice Manager and Head of Operations",
+    ),
+    (ReviewState.ACCURACY_CHECK, "all_agreed"): Transition(
+        ReviewState.AGREED, "Transparency and Disputes: review and agreement on accuracy and learning points"
+    ),
+    (ReviewState.ACCURACY_CHECK, "raise_concern"): Transition(
+        ReviewState.DISPUTE_AUTHOR, "Transparency and Disputes, 1: raise concerns with the report author"
+    ),
+    (ReviewState.DISPUTE_AUTHOR, "resolved_by_author"): Transition(
+        ReviewState.ACCURACY_CHECK, "Transparency and Disputes, 1: raise concerns with the report author"
+    ),
+    (ReviewState.DISPUTE_AUTHOR, "escalate_to_dce"): Transition(
+        ReviewState.DISPUTE_DCE,
+        "Transparency and Disputes, 2: if unresolved, escalate to the Deputy Chief Executive",
+    ),
+    (ReviewState.DISPUTE_DCE, "dce_decided"): Transition(
+        ReviewState.AGREED, "Transparency and Disputes, 2: the Deputy Chief Executive's review and decision"
+    ),
+    (ReviewState.AGREED, "slt_discussed"): Transition(
+        ReviewState.ACTION_PLANNING, "Outcome: review themes discussed at a Senior Leadership Team meeting"
+    ),
+    (ReviewState.AGREED, "close_without_learning"): Transition(
+        ReviewState.CLOSED, "Outcome: where learning is identified (here, none was)"
+    ),
+    (ReviewState.ACTION_PLANNING, "action_plan_agreed"): Transition(
+        ReviewState.MONITORING, "Outcome: an action plan will be agreed and overseen by the PDT"
+    ),
+    (ReviewState.MONITORING, "close"): Transition(
+        ReviewState.CLOSED, "Outcome: the PDT will monitor and review progress"
+    ),
 }
 
 ACTION_LABELS = {
@@ -46,6 +81,17 @@ ACTION_LABELS = {
     "initiate": "Decided to initiate a review",
     "decline": "Decided not to initiate a review",
     "override_initiate": "Initiated a review although outside the procedure",
+    "allocate_reviewer": "Reviewer allocated",
+    "share_report": "Report shared for accuracy",
+    "all_agreed": "Report agreed by everyone",
+    "raise_concern": "Concern raised about the report",
+    "resolved_by_author": "Concern resolved by the report author",
+    "escalate_to_dce": "Dispute escalated to the Deputy Chief Executive",
+    "dce_decided": "Dispute decided by the Deputy Chief Executive",
+    "slt_discussed": "Themes discussed at the Senior Leadership Team",
+    "close_without_learning": "Closed: no learning identified",
+    "action_plan_agreed": "Action plan agreed",
+    "close": "Closed: every action done, confirmed by the Practice Development Team",
 }
 
 
@@ -62,18 +108,28 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
 # Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
 POOLS: dict[str, frozenset[Role]] = {
     "decision_makers": frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}),
+    "deputy_chief_executives": frozenset({Role.DEPUTY_CHIEF_EXECUTIVE}),
     "area_heads": frozenset({Role.AREA_HEAD_OF_OPERATIONS}),
+    "heads_of_operations": frozenset({Role.HEAD_OF_OPERATIONS}),
+    "practice_development": frozenset({Role.PRACTICE_DEVELOPMENT_TEAM}),
 }
+# Pools whose tasks belong to the case's operational area only.
+AREA_POOLS = frozenset({"area_heads", "heads_of_operations"})
 POOL_LABELS = {
     "decision_makers": "Chief Executive or Deputy Chief Executive",
+    "deputy_chief_executives": "Deputy Chief Executive",
     "area_heads": "Area Head of Operations",
+    "heads_of_operations": "Head of Operations of the case's area",
+    "practice_development": "Practice Development Team",
 }
 
 
 @dataclass(frozen=True)
 class TaskSpec:
-    policy_key: str  # the timescale in rules/policy.toml
-    assign_to: str  # "pool:<name>" (area pools take the case's area) or "case:practice_manager"
+    policy_key: str | None  # the timescale in rules/policy.toml; None: the due date is given
+    # "pool:<name>" (AREA_POOLS take the case's area), "case:practice_manager", "case:practitioner",
+    # "review:reviewer", or "given" (the caller names the person, as for an action's owner).
+    assign_to: str
     clause: str
 
 
@@ -121,6 +177,51 @@ TASKS: dict[TaskKind, TaskSpec] = {
     ),
 }
 
+TASKS.update(
+    {
+        TaskKind.GATHER_INFORMATION: TaskSpec(
+            "gather_information", "review:reviewer", "Review Process: the reviewer should gather information"
+        ),
+        TaskKind.DRAFT_REPORT: TaskSpec(
+            "draft_report", "review:reviewer", "Review Process: the review report should include"
+        ),
+        TaskKind.CHECK_REPORT_ACCURACY: TaskSpec(
+            "accuracy_response",
+            "given",
+            "Transparency and Disputes: shared for review and agreement on accuracy and learning points",
+        ),
+        TaskKind.RESOLVE_CONCERN: TaskSpec(
+            "dispute_author_stage", "review:reviewer", "Transparency and Disputes, 1: the report author"
+        ),
+        TaskKind.DECIDE_DISPUTE: TaskSpec(
+            "dispute_dce_stage",
+            "pool:deputy_chief_executives",
+            "Transparency and Disputes, 2: the Deputy Chief Executive for review and decision",
+        ),
+        TaskKind.SHARE_WITH_EXTERNAL_REVIEW: TaskSpec(
+            "share_with_external_review",
+            "pool:decision_makers",
+            "Case Review Explained: the final report may be shared with formal external review processes",
+        ),
+        TaskKind.DISCUSS_AT_SLT: TaskSpec(
+            "slt_discussion",
+            "pool:decision_makers",
+            "Outcome: review themes will be discussed at a Senior Leadership Team meeting",
+        ),
+        TaskKind.AGREE_ACTION_PLAN: TaskSpec(
+            "agree_action_plan",
+            "pool:practice_development",
+            "Outcome: an action plan will be agreed and overseen by the Practice Development Team",
+        ),
+        TaskKind.COMPLETE_ACTION: TaskSpec(None, "given", "Outcome: an action plan will be agreed"),
+        TaskKind.REVIEW_ACTION_PLAN_PROGRESS: TaskSpec(
+            "action_plan_progress_review",
+            "pool:practice_development",
+            "Outcome: the PDT will monitor and review progress",
+        ),
+    }
+)
+
 # Tasks each step creates.
 TASKS_ON_INITIATE = (
     TaskKind.INFORM_PRACTITIONER_AND_PM,
@@ -129,3 +230,4 @@ TASKS_ON_INITIATE = (
     TaskKind.AGREE_SUPPORT_NEEDS,
     TaskKind.ALLOCATE_REVIEWER,
 )
+TASKS_ON_REVIEWER_ALLOCATED = (TaskKind.GATHER_INFORMATION, TaskKind.DRAFT_REPORT)

@@ -31,7 +31,15 @@ from webapp.models import (
 from webapp.notifications.services import notify_all
 from webapp.records import StaleEdit
 from webapp.reviews.escalation import step_dates
-from webapp.reviews.lifecycle import POOLS, TASKS, TASKS_ON_INITIATE, InvalidTransition, next_state
+from webapp.reviews.lifecycle import (
+    AREA_POOLS,
+    POOLS,
+    TASKS,
+    TASKS_ON_INITIATE,
+    TASKS_ON_REVIEWER_ALLOCATED,
+    InvalidTransition,
+    next_state,
+)
 
 
 class DecisionBlocked(Exception):
@@ -85,9 +93,21 @@ def _record_transition(review: Review, before: ReviewState | None, action: str, 
     )
 
 
-def _add_task(review: Review, kind: TaskKind, case: Case) -> Task:
+def add_task(
+    review: Review,
+    kind: TaskKind,
+    case: Case | None = None,
+    *,
+    assignee_id: int | None = None,
+    due_on: date | None = None,
+) -> Task:
+    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them."""
     spec = TASKS[kind]
-    due_on = rules.due_date(utcnow(), policy().timescale(spec.policy_key))
+    case = case or review.case
+    if due_on is None:
+        if spec.policy_key is None:
+            raise ValueError(f"{kind} needs a due date")
+        due_on = rules.due_date(utcnow(), policy().timescale(spec.policy_key))
     task = Task(
         review=review,
         kind=kind,
@@ -96,15 +116,34 @@ def _add_task(review: Review, kind: TaskKind, case: Case) -> Task:
         next_escalation_on=step_dates(due_on, policy())["reminder"],
         outcome={},
     )
-    if spec.assign_to == "case:practice_manager":
+    if spec.assign_to == "given":
+        if assignee_id is None:
+            raise ValueError(f"{kind} needs an assignee")
+        task.assignee_id = assignee_id
+    elif spec.assign_to == "case:practice_manager":
         task.assignee_id = case.practice_manager_id
+    elif spec.assign_to == "case:practitioner":
+        task.assignee_id = case.practitioner_id
+    elif spec.assign_to == "review:reviewer":
+        if review.reviewer_id is None:
+            raise ValueError(f"{kind} needs the review's reviewer")
+        task.assignee_id = review.reviewer_id
     else:
         pool = spec.assign_to.removeprefix("pool:")
         task.assignee_pool = pool
-        if pool == "area_heads":
+        if pool in AREA_POOLS:
             task.assignee_area_id = case.area_id
     db.session.add(task)
     return task
+
+
+def transition(review: Review, action: str, *, actor: User | None, note: str | None = None) -> None:
+    """Move the review by the lifecycle table, recording and auditing it; the caller commits."""
+    moved = next_state(review.state, action)
+    before = review.state
+    review.state = moved.to
+    db.session.flush()
+    _record_transition(review, before, action, actor, note)
 
 
 def open_review(incident: Incident, *, actor: User) -> Review:
@@ -126,13 +165,13 @@ def open_review(incident: Incident, *, actor: User) -> Review:
     db.session.flush()
     _record_transition(review, None, action, actor)
     case = incident.case
-    _add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case)
+    add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case)
     if "area_head_of_operations" in result["consult"]:
-        _add_task(review, TaskKind.CONSULT_AREA_HEAD, case)
+        add_task(review, TaskKind.CONSULT_AREA_HEAD, case)
     if result["rapid_review"]:
-        _add_task(review, TaskKind.RAPID_REVIEW, case)
+        add_task(review, TaskKind.RAPID_REVIEW, case)
     if result["within_procedure"]:
-        _add_task(review, TaskKind.DECIDE, case)
+        add_task(review, TaskKind.DECIDE, case)
     notify_all(
         area_heads(case.area_id),
         "incident_recorded",
@@ -220,7 +259,7 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
         close_task(decide_task, actor, {"initiate": initiate})
     if initiate:
         for kind in TASKS_ON_INITIATE:
-            _add_task(review, kind, review.case)
+            add_task(review, kind, review.case)
     try:
         db.session.flush()
         _record_transition(review, before, action, actor)
@@ -285,10 +324,15 @@ def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
             "Operations from another area."
         )
     close_task(task, actor, {"reviewer_id": reviewer.id})
-    task.review.reviewer_id = reviewer.id
+    review = task.review
+    review.reviewer_id = reviewer.id
     audit.record(
-        "review.reviewer_allocated", record_id=task.review_id, case_id=case.id, changed_fields=["reviewer_id"]
+        "review.reviewer_allocated", record_id=review.id, case_id=case.id, changed_fields=["reviewer_id"]
     )
+    if review.state == ReviewState.INITIATED:
+        transition(review, "allocate_reviewer", actor=actor)
+        for kind in TASKS_ON_REVIEWER_ALLOCATED:
+            add_task(review, kind, case)
     db.session.commit()
 
 

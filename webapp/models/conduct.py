@@ -1,0 +1,168 @@
+"""Conducting a review: information gathering, the chronology, report drafts, accuracy responses,
+disputes and external disclosure (procedure: "Review Process" and "Transparency and Disputes")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.cases import LabelledEnum
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+from webapp.models.users import User
+
+
+class GatheringSource(LabelledEnum):
+    CASE_FILE = "case_file"
+    CONVERSATIONS = "conversations"
+    PROCEDURES = "procedures"
+    WG_GUIDANCE = "wg_guidance"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.CASE_FILE: "Review the electronic case file",
+            cls.CONVERSATIONS: "Speak with the practitioner, their Practice Manager and Head of Operations",
+            cls.PROCEDURES: "Consider relevant internal and external procedural and practice documentation",
+            cls.WG_GUIDANCE: "Consider Welsh Government statutory guidance",
+        }
+
+
+class ChronologyCategory(LabelledEnum):
+    IDENTIFIED_RISK = "identified_risk"
+    VULNERABILITY = "vulnerability"
+    LIAISON = "liaison"
+    INVOLVEMENT = "involvement"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.IDENTIFIED_RISK: "Identified risk",
+            cls.VULNERABILITY: "Family or individual vulnerability",
+            cls.LIAISON: "Liaison with another agency or professional",
+            cls.INVOLVEMENT: "Cafcass Cymru involvement",
+        }
+
+
+class GatheringItem(db.Model):
+    __tablename__ = "gathering_items"
+    __table_args__ = (UniqueConstraint("review_id", "source", name="uq_gathering_items_review_id_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    source: Mapped[GatheringSource] = mapped_column(enum_column(GatheringSource, "gathering_source"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[date | None] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ChronologyEntry(db.Model):
+    __tablename__ = "chronology_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    what_happened: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportDraft(db.Model):
+    """One version of the review report. Versions are never changed once a later one exists;
+    the version shared for accuracy is frozen, with the chronology and background it showed."""
+
+    __tablename__ = "report_drafts"
+    __table_args__ = (UniqueConstraint("review_id", "version", name="uq_report_drafts_review_id_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # {"background": str, "incident_summary": str, "inquiries": str, "decision_making": str,
+    #  "conclusions": [str], "learning_points": [str]}; chronology and case background are drawn
+    # from their sources, and copied in as "snapshot" when the draft is shared.
+    sections: Mapped[dict] = mapped_column(JSON, default=dict)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User] = relationship()
+
+
+class AccuracyResponse(db.Model):
+    """The practitioner's, the PM's or the HoO's answer on a shared report: agree, or a concern."""
+
+    __tablename__ = "accuracy_responses"
+    __table_args__ = (UniqueConstraint("draft_id", "party", name="uq_accuracy_responses_draft_id_party"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id"))
+    party: Mapped[str] = mapped_column(String(40))  # practitioner | practice_manager | head_of_operations
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    agrees: Mapped[bool] = mapped_column(Boolean)
+    concern: Mapped[str | None] = mapped_column(Text)
+    responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class DisputeStage(LabelledEnum):
+    AUTHOR = "author"
+    DEPUTY_CHIEF_EXECUTIVE = "deputy_chief_executive"
+    DECIDED = "decided"
+    RESOLVED = "resolved"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.AUTHOR: "With the report author",
+            cls.DEPUTY_CHIEF_EXECUTIVE: "With the Deputy Chief Executive",
+            cls.DECIDED: "Decided by the Deputy Chief Executive",
+            cls.RESOLVED: "Resolved by the report author",
+        }
+
+
+class Dispute(db.Model):
+    """A concern about the report, through the procedure's three stages."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("accuracy_responses.id"), unique=True)
+    stage: Mapped[DisputeStage] = mapped_column(enum_column(DisputeStage, "dispute_stage"))
+    author_response: Mapped[str | None] = mapped_column(Text)
+    author_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dce_decision: Mapped[str | None] = mapped_column(Text)
+    dce_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dce_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stage 3: "the Welsh Government grievance procedures may be followed" - recorded, not run here.
+    grievance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    grievance_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    response: Mapped[AccuracyResponse] = relationship()
+
+
+class Disclosure(db.Model):
+    """The final report shared with an external review (procedure: SUSR in Wales, SCR in England)."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id"))
+    external_review: Mapped[str] = mapped_column(String(40))  # susr | scr_cspr
+    recipient: Mapped[str] = mapped_column(String(200))
+    shared_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    draft: Mapped[ReportDraft] = relationship()
+    recorded_by: Mapped[User] = relationship()

@@ -1,0 +1,144 @@
+"""Learning from a review: themes and risk factors, the SLT discussion, the action plan and its
+monitoring by the Practice Development Team (procedure: "Outcome"), and the learning research's
+categories (learning-from-97-serious-case-reviews.txt)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.cases import LabelledEnum
+from webapp.models.types import UTCDateTime, enum_column, utcnow
+from webapp.models.users import User
+
+
+class TagKind(LabelledEnum):
+    RISK_FACTOR = "risk_factor"
+    PRACTICE_THEME = "practice_theme"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.RISK_FACTOR: "Risk factor", cls.PRACTICE_THEME: "Practice theme"}
+
+
+class LearningTag(db.Model):
+    """A risk factor or practice theme; administrators can add to the lists."""
+
+    __tablename__ = "learning_tags"
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_learning_tags_kind_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TagKind] = mapped_column(enum_column(TagKind, "tag_kind"))
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+review_learning_tags = Table(
+    "review_learning_tags",
+    db.metadata,
+    Column("review_id", ForeignKey("reviews.id"), primary_key=True),
+    Column("tag_id", ForeignKey("learning_tags.id"), primary_key=True),
+)
+
+
+class ReviewLearning(db.Model):
+    __tablename__ = "review_learning"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # death | serious_harm
+    during_proceedings: Mapped[bool] = mapped_column(Boolean)
+    perpetrator_relation: Mapped[str] = mapped_column(String(20))  # family_member | other | unknown
+    perpetrator_was_assessed_main_risk: Mapped[str] = mapped_column(String(10))  # yes | no | unknown
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    tags: Mapped[list[LearningTag]] = relationship(
+        secondary=review_learning_tags,
+        primaryjoin="ReviewLearning.review_id == review_learning_tags.c.review_id",
+        secondaryjoin="LearningTag.id == review_learning_tags.c.tag_id",
+        order_by="LearningTag.name",
+    )
+
+
+class SltMeeting(db.Model):
+    __tablename__ = "slt_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    met_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActionStatus(LabelledEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.NOT_STARTED: "Not started", cls.IN_PROGRESS: "In progress", cls.DONE: "Done"}
+
+
+class ActionPlanItem(db.Model):
+    """An improvement action. Its deadline is a Task, so overdue actions climb the same ladder."""
+
+    __tablename__ = "action_plan_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "action_status"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User] = relationship()
+    notes: Mapped[list[ActionProgressNote]] = relationship(order_by="ActionProgressNote.id")
+
+
+class ActionProgressNote(db.Model):
+    __tablename__ = "action_progress_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_plan_items.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class ProgressReview(db.Model):
+    """The Practice Development Team's review of the action plan's progress."""
+
+    __tablename__ = "progress_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewed_by: Mapped[User] = relationship()
+
+
+__all__ = [
+    "ActionPlanItem",
+    "ActionProgressNote",
+    "ActionStatus",
+    "LearningTag",
+    "ProgressReview",
+    "ReviewLearning",
+    "SltMeeting",
+    "TagKind",
+    "review_learning_tags",
+]
