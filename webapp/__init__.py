@@ -44,11 +44,14 @@ def create_app(config_name: str | None = None) -> Flask:
 
     auth.init_login(login_manager)
 
+    from webapp.accuracy.routes import bp as accuracy_bp
     from webapp.admin.mail_routes import bp as admin_mail_bp
     from webapp.admin.routes import bp as admin_bp
     from webapp.assets import bp as assets_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
+    from webapp.conduct.routes import bp as conduct_bp
+    from webapp.learning.routes import bp as learning_bp
     from webapp.main.routes import bp as main_bp
     from webapp.notifications.routes import bp as notifications_bp
     from webapp.reviews.routes import bp as reviews_bp
@@ -59,6 +62,9 @@ def create_app(config_name: str | None = None) -> Flask:
         main_bp,
         cases_bp,
         reviews_bp,
+        conduct_bp,
+        accuracy_bp,
+        learning_bp,
         notifications_bp,
         admin_bp,
         admin_mail_bp,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
-from webapp.models import ReviewState, TaskKind, User
+from webapp.models import ReviewState, Task, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews import services, support
@@ -27,6 +29,12 @@ from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransiti
 bp = Blueprint("reviews", __name__)
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
+
+# Tasks done on a feature's own page: kind -> function(task) returning that page's URL. Each
+# feature registers its kinds here when its routes are imported (see webapp/conduct/routes.py).
+TASK_PAGES: dict[TaskKind, Callable[[Task], str]] = {
+    TaskKind.DECIDE: lambda task: url_for("reviews.decide", review_id=task.review_id),
+}
 
 
 @bp.app_context_processor
@@ -107,8 +115,8 @@ def team_tasks():
 @permission_required(Permission.VIEW_TASKS)
 def action_task(task_id: int):
     task = services.get_task_or_404(task_id)
-    if task.kind == TaskKind.DECIDE:
-        return redirect(url_for("reviews.decide", review_id=task.review_id))
+    if task.kind in TASK_PAGES:
+        return redirect(TASK_PAGES[task.kind](task))
     may_action = services.may_action(task, current_user) and task.is_open
     form_class = TASK_FORMS[task.kind]
     form = form_class()

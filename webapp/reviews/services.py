@@ -213,6 +213,14 @@ def get_review_or_404(review_id: int, *, for_update: bool = False) -> Review:
     return review
 
 
+def on_report_agreed(review: Review) -> None:
+    """After the report is agreed (everyone agreed, or the DCE decided the dispute): the SLT
+    discussion of the themes, and, when a SUSR or SCR/CSPR is known, sharing the final report."""
+    add_task(review, TaskKind.DISCUSS_AT_SLT)
+    if review.follow_susr_process or review.incident.susr_known or review.incident.scr_known:
+        add_task(review, TaskKind.SHARE_WITH_EXTERNAL_REVIEW)
+
+
 def decision_blockers(review: Review) -> list[str]:
     """What must happen before the CE or DCE may decide, in the procedure's words."""
     blockers = []
