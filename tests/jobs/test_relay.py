@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from jobs import relay
+from tests.concurrency import run_concurrently
 from tests.factories import make_user
 from webapp.extensions import db
 from webapp.models import Notification, NotificationStatus, utcnow
@@ -137,23 +137,7 @@ def test_a_relay_that_died_after_claiming_is_taken_over_after_the_lease(smtp_ser
 
 def test_two_relays_at_once_send_each_message_once(smtp_server, app):
     queue(120)
-    results: list[dict] = []
-    errors: list[BaseException] = []
-
-    def one_relay():
-        try:
-            with app.app_context():
-                results.append(relay.run())
-                db.session.remove()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=one_relay) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    results = run_concurrently(app, relay.run, times=2)
     assert sum(r["sent"] for r in results) == 120
     ids = smtp_server.message_ids()
     assert len(ids) == 120 and len(set(ids)) == 120

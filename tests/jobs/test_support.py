@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs import relay, support
+from tests.concurrency import run_concurrently
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.formatting import london
@@ -127,19 +128,6 @@ def test_cadence_skips_christmas():
 
 
 def test_meetings_are_prompted_once_even_with_two_jobs(plan, app):
-    import threading
-
-    results = []
-
-    def one():
-        with app.app_context():
-            results.append(support.run(datetime(2026, 11, 30, 9, tzinfo=UTC)))
-            db.session.remove()
-
-    threads = [threading.Thread(target=one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_concurrently(app, lambda: support.run(datetime(2026, 11, 30, 9, tzinfo=UTC)), times=2)
     assert sum(r["prompts"] for r in results) == 2
     assert len(db.session.execute(select(SupportMeeting)).scalars().all()) == 1

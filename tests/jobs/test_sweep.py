@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from jobs import relay, sweep
+from tests.concurrency import run_concurrently
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import Notification, Role, Task, TaskEscalation, TaskKind, TaskStatus
@@ -104,22 +104,7 @@ def test_steps_show_in_the_task_history_and_on_the_review(ladder, signed_in):
 
 
 def test_two_sweeps_at_once_take_each_step_once(ladder, app):
-    errors = []
-
-    def one_sweep():
-        try:
-            with app.app_context():
-                sweep.run(at(date(2027, 1, 20)))
-                db.session.remove()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=one_sweep) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_concurrently(app, lambda: sweep.run(at(date(2027, 1, 20))), times=3)
     assert steps(ladder["task"]) == ["reminder", "line_manager", "deputy_chief_executive"]
     assert db.session.execute(select(func.count()).select_from(Notification)).scalar_one() == 3
 
