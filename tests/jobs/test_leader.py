@@ -50,14 +50,16 @@ def start_scheduler(tmp_path) -> Iterator[Callable[..., Scheduler]]:
     """start_scheduler(name, database_url) -> a running scheduler process; all are killed after."""
     started: list[Scheduler] = []
 
-    def start(name: str, database_url: str) -> Scheduler:
+    def start(name: str, database_url: str, *, real_jobs: bool = False, env_extra=None) -> Scheduler:
         env = {
             **os.environ,
             "FLASK_APP": "tests.jobs.app_factory:create_app",
             "FLASK_CONFIG": "test",
             "TEST_DATABASE_URL": database_url,
-            "SCHEDULER_TEST_TICKS": str(tmp_path / "ticks"),
+            **(env_extra or {}),
         }
+        if not real_jobs:
+            env["SCHEDULER_TEST_TICKS"] = str(tmp_path / "ticks")
         log = tmp_path / f"{name}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 - fixed argv
@@ -166,3 +168,27 @@ def test_postgresql_leader_stops_acting_when_its_lock_connection_dies(start_sche
     wait_for(lambda: leader.output().count("scheduler: leading") == 2, 10, "the scheduler to lead again")
     leader.process.send_signal(signal.SIGTERM)
     assert leader.process.wait(timeout=20) == 0
+
+
+def test_two_schedulers_with_the_real_jobs_send_each_message_once(
+    app, start_scheduler, smtp_server, tmp_path
+):
+    """Two scheduler processes on the test database and a real SMTP server: 40 queued messages
+    arrive once each, and none arrives twice later."""
+    from tests.factories import make_user
+    from webapp.extensions import db
+    from webapp.notifications.services import notify
+
+    user = make_user(email="once@example.org")
+    for n in range(40):
+        notify(user, "task_due", link_path=f"/tasks/{n}", detail="x", dedupe_key=f"twice:{n}")
+    db.session.commit()
+    url = str(db.engine.url.render_as_string(hide_password=False))
+    env = {"TEST_MAIL_PORT": str(smtp_server.port)}
+    first = start_scheduler("first", url, real_jobs=True, env_extra=env)
+    second = start_scheduler("second", url, real_jobs=True, env_extra=env)
+    wait_for(lambda: len(smtp_server.messages) >= 40, START_TIMEOUT + 20, "every message to be sent")
+    time.sleep(6)  # another relay period: nothing more may arrive
+    ids = smtp_server.message_ids()
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert sum("scheduler: leading" in s.output() for s in (first, second)) == 1

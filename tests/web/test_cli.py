@@ -121,3 +121,24 @@ def test_demo_seed_is_idempotent_and_prints_sign_ins(app):
     assert second.exit_code == 0 and "demo data not loaded" in second.output
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == users
     assert sign_in(app.test_client(), "ahoo.north@example.org", "demo-password-2026").status_code == 302
+
+
+def test_flask_rules_evaluate_answers_the_contract(app):
+    import json
+
+    facts = {
+        "kind": "death",
+        "cause": "neglect",
+        "person": "child_subject",
+        "proceedings": "ongoing",
+        "linked_to_court_involvement": True,
+        "susr": True,
+        "scr": False,
+    }
+    result = run(app, "rules", "evaluate", "-", input=json.dumps(facts))
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["within_procedure"] is True and answer["circumstance"] == "ongoing_proceedings"
+    assert answer["rapid_review"] is True and answer["consult"] == ["area_head_of_operations"]
+    bad = run(app, "rules", "evaluate", "-", input=json.dumps({**facts, "cause": "misadventure"}))
+    assert bad.exit_code == 2 and "cause" in bad.output
