@@ -99,7 +99,7 @@ def test_incident_to_decision_to_support(page, axe_check):
         label="Independent Reviewer (South)"
     )
     page.get_by_role("button", name="Allocate reviewer").click()
-    expect_page(page, "Review: Review initiated")
+    expect_page(page, "Review: Review in progress")
     page.get_by_role("link", name="Policy").click()
     expect_page(page, "Timescales policy")
     axe_check(page)
@@ -116,7 +116,7 @@ def test_incident_to_decision_to_support(page, axe_check):
     fill_date(page, "Date of the first support meeting", date.today() + timedelta(days=3))
     page.get_by_label("Time of the first support meeting").fill("14:30")
     page.get_by_role("button", name="Record support meetings").click()
-    expect_page(page, "Review: Review initiated")
+    expect_page(page, "Review: Review in progress")
     page.get_by_role("link", name="Support meetings for the practitioner").click()
     expect_page(page, "Support meetings")
     assert "2:30pm" in page.locator("main").inner_text()

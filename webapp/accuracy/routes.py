@@ -1,5 +1,344 @@
 """Accuracy responses, disputes and external disclosure (issue 5, items 5-6)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import audit
+from webapp.accuracy import services
+from webapp.accuracy.forms import (
+    AccuracyResponseForm,
+    AuthorResponseForm,
+    DisclosureForm,
+    DisputeDecisionForm,
+    GrievanceForm,
+)
+from webapp.accuracy.report_view import report_blocks
+from webapp.extensions import db
+from webapp.formatting import format_date
+from webapp.models import DisputeStage, Review, TaskKind
+from webapp.permissions import Permission, permission_required
+from webapp.records import StaleEdit
+from webapp.reviews.routes import TASK_PAGES
+from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
 
 bp = Blueprint("accuracy", __name__)
+
+PARTY = "any(practitioner, practice_manager, head_of_operations):party"
+STALE = "Someone else changed this review at the same time. Nothing you entered has been saved: try again."
+
+
+def _task_page(task, endpoint: str) -> str:
+    dispute_id = task.outcome.get("dispute_id")
+    if dispute_id is None:
+        return url_for("accuracy.overview", review_id=task.review_id)
+    return url_for(endpoint, review_id=task.review_id, dispute_id=dispute_id)
+
+
+def _accuracy_page(task) -> str:
+    party = task.outcome.get("party")
+    if party not in services.PARTIES:
+        return url_for("accuracy.overview", review_id=task.review_id)
+    return url_for("accuracy.respond", review_id=task.review_id, party=party)
+
+
+TASK_PAGES[TaskKind.CHECK_REPORT_ACCURACY] = _accuracy_page
+TASK_PAGES[TaskKind.RESOLVE_CONCERN] = lambda task: _task_page(task, "accuracy.author_stage")
+TASK_PAGES[TaskKind.DECIDE_DISPUTE] = lambda task: _task_page(task, "accuracy.decide_dispute")
+TASK_PAGES[TaskKind.SHARE_WITH_EXTERNAL_REVIEW] = lambda task: url_for(
+    "accuracy.record_disclosure", review_id=task.review_id
+)
+
+
+@bp.app_context_processor
+def _accuracy_helpers():
+    """The review page's panel reads the accuracy picture through this (the page is not ours)."""
+    return {
+        "accuracy_picture": services.picture,
+        "party_labels": services.PARTY_LABELS,
+        "external_reviews": services.EXTERNAL_REVIEWS,
+        "accuracy_clauses": services.CLAUSES,
+        "stage_phrases": services.STAGE_PHRASES,
+    }
+
+
+def _back_to_overview(review: Review):
+    return redirect(url_for("accuracy.overview", review_id=review.id))
+
+
+def _viewed_report(review: Review, draft) -> None:
+    audit.record("report.viewed", record_id=draft.id, case_id=review.case_id)
+    db.session.commit()
+
+
+@bp.route("/reviews/<int:review_id>/accuracy")
+@permission_required(Permission.VIEW_CASES)
+def overview(review_id: int):
+    review = get_review_or_404(review_id)
+    picture = services.picture(review)
+    if picture.draft is not None:
+        _viewed_report(review, picture.draft)
+    else:
+        audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
+        db.session.commit()
+    return render_template(
+        "accuracy/overview.html",
+        title="Accuracy of the review report",
+        review=review,
+        picture=picture,
+        blocks=report_blocks(picture.draft) if picture.draft else [],
+    )
+
+
+@bp.route(f"/reviews/<int:review_id>/accuracy/<{PARTY}>", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_TASKS)
+def respond(review_id: int, party: str):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    draft = services.shared_draft(review)
+    if draft is None:
+        abort(404)
+    task = services.accuracy_tasks(review, draft).get(party)
+    # Only the person the task is for answers for their party.
+    if task is None or task.assignee_id != current_user.id:
+        abort(403)
+    response = services.responses_to(draft).get(party)
+    form = AccuracyResponseForm()
+    if request.method == "POST" and response is not None:
+        flash(
+            f"You have already responded to this report, on {format_date(response.responded_at)}. "
+            "A response cannot be changed once recorded.",
+            "info",
+        )
+        return _back_to_overview(review)
+    if response is None and form.validate_on_submit():
+        agrees = form.answer.data == "agree"
+        try:
+            services.respond(review, party, actor=current_user, agrees=agrees, concern=form.concern.data)
+        except TaskAlreadyDone:
+            flash("You have already responded to this report. Nothing new has been saved.", "info")
+            return _back_to_overview(review)
+        except services.NotYours:
+            abort(403)
+        except StaleEdit:
+            flash(STALE, "info")
+            return redirect(request.path)
+        except services.AccuracyRefused as refused:
+            flash(str(refused), "info")
+            return _back_to_overview(review)
+        db.session.refresh(review)
+        if agrees:
+            message = "Thank you: your agreement is recorded."
+        else:
+            message = "Your concern is recorded and has gone to the report author to resolve."
+        if review.state.value == "agreed":
+            message += " Everyone has now agreed the report."
+        flash(message, "success")
+        return _back_to_overview(review)
+    _viewed_report(review, draft)
+    return render_template(
+        "accuracy/respond.html",
+        title="Check the review report for accuracy",
+        review=review,
+        draft=draft,
+        party=party,
+        task=task,
+        response=response,
+        form=form,
+        blocks=report_blocks(draft),
+        open_for_responses=review.state in services.RESPONDING_STATES,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/disputes/<int:dispute_id>/author", methods=["GET", "POST"])
+@permission_required(Permission.CONDUCT_REVIEWS)
+def author_stage(review_id: int, dispute_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    if review.reviewer_id != current_user.id:
+        abort(403)  # stage 1 is the report author's: the review's reviewer
+    dispute = services.get_dispute_or_404(review, dispute_id)
+    form = AuthorResponseForm()
+    may_answer = dispute.stage == DisputeStage.AUTHOR
+    if request.method == "POST" and not may_answer:
+        flash("The report author has already responded to this concern.", "info")
+        return _back_to_overview(review)
+    if may_answer and form.validate_on_submit():
+        resolved = form.outcome.data == "resolved"
+        try:
+            services.author_responds(
+                dispute, actor=current_user, response=form.response.data, resolved=resolved
+            )
+        except (TaskAlreadyDone, services.AccuracyRefused):
+            flash("The report author has already responded to this concern.", "info")
+            return _back_to_overview(review)
+        except StaleEdit:
+            flash(STALE, "info")
+            return redirect(request.path)
+        db.session.refresh(review)
+        if not resolved:
+            flash("Your response is recorded. The dispute has gone to the Deputy Chief Executive.", "success")
+        elif review.state.value == "agreed":
+            flash("Your response is recorded and the concern resolved. The report is now agreed.", "success")
+        else:
+            flash("Your response is recorded and the concern resolved.", "success")
+        return _back_to_overview(review)
+    draft = services.shared_draft(review)
+    _viewed_report(review, draft)
+    return render_template(
+        "accuracy/author.html",
+        title="Respond to a concern about the report",
+        review=review,
+        dispute=dispute,
+        task=services.dispute_task(review, dispute, TaskKind.RESOLVE_CONCERN),
+        form=form,
+        may_answer=may_answer,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/disputes/<int:dispute_id>/decide", methods=["GET", "POST"])
+@permission_required(Permission.DECIDE_DISPUTES)
+def decide_dispute(review_id: int, dispute_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    dispute = services.get_dispute_or_404(review, dispute_id)
+    form = DisputeDecisionForm()
+    may_decide = dispute.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE
+    if request.method == "POST" and not may_decide:
+        flash(
+            "This dispute has already been decided."
+            if dispute.stage == DisputeStage.DECIDED
+            else "This concern has not been escalated to the Deputy Chief Executive.",
+            "info",
+        )
+        return _back_to_overview(review)
+    if may_decide and form.validate_on_submit():
+        try:
+            agreed = services.dce_decides(dispute, actor=current_user, decision=form.decision.data)
+        except (TaskAlreadyDone, services.AccuracyRefused):
+            flash("This dispute has already been decided.", "info")
+            return _back_to_overview(review)
+        except StaleEdit:
+            flash(STALE, "info")
+            return redirect(request.path)
+        if agreed:
+            flash("Your decision is recorded. The report is now agreed.", "success")
+        else:
+            flash(
+                "Your decision is recorded. The report will be agreed once every party has answered "
+                "and no other concern is open.",
+                "success",
+            )
+        return _back_to_overview(review)
+    draft = services.shared_draft(review)
+    _viewed_report(review, draft)
+    return render_template(
+        "accuracy/decide.html",
+        title="Decide a dispute about the report",
+        review=review,
+        dispute=dispute,
+        task=services.dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE),
+        form=form,
+        may_decide=may_decide,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/disputes/<int:dispute_id>/grievance", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_CASES)
+def grievance(review_id: int, dispute_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    dispute = services.get_dispute_or_404(review, dispute_id)
+    if not services.may_record_grievance(dispute, current_user):
+        abort(403)
+    form = GrievanceForm()
+    refusal = None
+    if dispute.stage != DisputeStage.DECIDED:
+        refusal = "A grievance can be recorded only after the Deputy Chief Executive has decided the dispute."
+    elif dispute.grievance_recorded_at is not None:
+        refusal = "A grievance has already been recorded for this dispute."
+    if request.method == "POST" and refusal:
+        flash(refusal, "info")
+        return _back_to_overview(review)
+    if refusal is None and form.validate_on_submit():
+        try:
+            services.record_grievance(dispute, actor=current_user, note=form.note.data)
+        except services.AccuracyRefused as refused:
+            flash(str(refused), "info")
+            return _back_to_overview(review)
+        except StaleEdit:
+            flash(STALE, "info")
+            return redirect(request.path)
+        flash("Recorded: the dispute was taken to the Welsh Government grievance procedure.", "success")
+        return _back_to_overview(review)
+    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
+    db.session.commit()
+    return render_template(
+        "accuracy/grievance.html",
+        title="Record a grievance",
+        review=review,
+        dispute=dispute,
+        form=form,
+        refusal=refusal,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/accuracy/ask-missing", methods=["POST"])
+@permission_required(Permission.DECIDE_REVIEWS)
+def request_missing(review_id: int):
+    review = get_review_or_404(review_id, for_update=True)
+    try:
+        still_missing = services.request_missing(review, actor=current_user)
+    except services.AccuracyRefused as refused:
+        flash(str(refused), "info")
+    except StaleEdit:
+        flash(STALE, "info")
+    else:
+        if still_missing:
+            flash(f"There is still nobody to ask for: {', '.join(still_missing)}.", "info")
+        else:
+            flash("Everyone has now been asked to check the report.", "success")
+    return _back_to_overview(review)
+
+
+@bp.route("/reviews/<int:review_id>/disclosures/new", methods=["GET", "POST"])
+@permission_required(Permission.DECIDE_REVIEWS)
+def record_disclosure(review_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    if review.state not in services.AGREED_OR_LATER:
+        flash(services.not_agreed_message(review), "info")
+        return redirect(url_for("reviews.view_review", review_id=review.id))
+    drafts = services.disclosable_drafts(review)
+    form = DisclosureForm()
+    form.draft_id.choices = [("", "Select a version")] + [
+        (
+            d.id,
+            f"Version {d.version}, shared for accuracy on {format_date(d.shared_at)}"
+            + (" (the agreed report)" if i == 0 else ""),
+        )
+        for i, d in enumerate(drafts)
+    ]
+    if request.method == "GET" and drafts:
+        form.draft_id.data = drafts[0].id
+    if form.validate_on_submit():
+        try:
+            services.record_disclosure(
+                review,
+                actor=current_user,
+                draft_id=form.draft_id.data,
+                external_review=form.external_review.data,
+                recipient=form.recipient.data,
+                shared_on=form.shared_on.data,
+            )
+        except services.AccuracyRefused as refused:
+            form.form_errors.append(str(refused))
+        except (StaleEdit, TaskAlreadyDone):
+            flash(STALE, "info")
+            return redirect(request.path)
+        else:
+            flash("Recorded in the disclosure log.", "success")
+            return redirect(url_for("reviews.view_review", review_id=review.id) + "#disclosure-log")
+    return render_template(
+        "accuracy/disclosure_form.html",
+        title="Record sharing the report with an external review",
+        review=review,
+        form=form,
+        task=review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW),
+    )

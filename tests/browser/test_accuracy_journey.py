@@ -1,0 +1,157 @@
+"""Issue 5, items 5 and 6 in the browser: the three parties check the shared report, a concern goes to
+the report author and then to the DCE, the person who raised it records a grievance, and the CE logs
+sharing the agreed report with the SUSR. axe-core checks every page the accuracy feature adds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.accuracy.helpers import shared_review
+from tests.browser.helpers import (
+    choose,
+    error_summary,
+    expect_page,
+    fill_date,
+    sign_in,
+    sign_out,
+    squash,
+    table_rows,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def open_task(page, name: str, heading: str) -> None:
+    page.get_by_role("link", name="My tasks").click()
+    expect_page(page, "My tasks")
+    page.get_by_role("link", name=name).first.click()
+    expect_page(page, heading)
+
+
+def main_text(page) -> str:
+    return squash(page.locator("main").inner_text())
+
+
+def test_accuracy_dispute_and_disclosure(page, axe_check):
+    shared = shared_review(susr=True, emails=True)
+    review_id = shared.review.id
+    question = "Do you agree that the report is accurate, including its learning points?"
+
+    # The practitioner reads the report from their task, and agrees.
+    sign_in(page, shared.practitioner.email)
+    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    assert "Police report received." in main_text(page) and "Respond by" in main_text(page)
+    axe_check(page)
+    choose(page, question, "Yes, I agree the report is accurate")
+    page.get_by_role("button", name="Send response").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "your agreement is recorded" in main_text(page)
+    axe_check(page)
+    sign_out(page)
+
+    # The Practice Manager raises a concern, and must write it.
+    sign_in(page, shared.manager.email)
+    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    choose(page, question, "No, I want to raise a concern about the report")
+    page.get_by_role("button", name="Send response").click()
+    expect_page(page, "Check the review report for accuracy", error=True)
+    assert error_summary(page) == ["Enter your concern about the report"]
+    axe_check(page)
+    page.get_by_label("Your concern").fill("The chronology leaves out the March home visit.")
+    page.get_by_role("button", name="Send response").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "gone to the report author" in main_text(page)
+    sign_out(page)
+
+    # The Head of Operations of the case's area agrees.
+    sign_in(page, shared.hoo.email)
+    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    choose(page, question, "Yes, I agree the report is accurate")
+    page.get_by_role("button", name="Send response").click()
+    expect_page(page, "Accuracy of the review report")
+    sign_out(page)
+
+    # Stage 1: the report author answers, and does not resolve it.
+    sign_in(page, shared.reviewer.email)
+    open_task(page, "Respond to a concern about the report", "Respond to a concern about the report")
+    assert "The chronology leaves out the March home visit." in main_text(page)
+    assert "Deadline for this stage" in main_text(page)
+    axe_check(page)
+    page.get_by_label("Your response to the concern").fill("The visit is in the case file note of 4 March.")
+    choose(
+        page,
+        "Is the concern resolved?",
+        "No, escalate it to the Deputy Chief Executive for review and decision",
+    )
+    page.get_by_role("button", name="Record response").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "Review: Dispute with the Deputy Chief Executive" not in main_text(page)
+    assert "Dispute with the Deputy Chief Executive" in main_text(page)
+    sign_out(page)
+
+    # Stage 2: the Deputy Chief Executive decides.
+    sign_in(page, shared.dce.email)
+    open_task(page, "Review and decide a dispute about the report", "Decide a dispute about the report")
+    assert "The visit is in the case file note of 4 March." in main_text(page)
+    axe_check(page)
+    page.get_by_label("Your decision").fill("The chronology is accurate; the note is referenced.")
+    page.get_by_role("button", name="Record decision").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "The report is now agreed" in main_text(page)
+    sign_out(page)
+
+    # Stage 3: the Practice Manager still disagrees; the grievance is recorded.
+    sign_in(page, shared.manager.email)
+    page.goto(f"/reviews/{review_id}/accuracy")
+    page.get_by_role(
+        "link", name="Record that concern 1 was taken to the Welsh Government grievance procedure"
+    ).click()
+    expect_page(page, "Record a grievance")
+    axe_check(page)
+    page.get_by_label("About the grievance").fill("Raised with Welsh Government in writing.")
+    page.get_by_role("button", name="Record grievance").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "Raised with Welsh Government in writing." in main_text(page)
+    sign_out(page)
+
+    # The Chief Executive logs sharing the agreed report with the SUSR.
+    sign_in(page, shared.ce.email)
+    page.goto(f"/reviews/{review_id}")
+    expect_page(page, "Review: Report agreed")
+    axe_check(page)
+    page.get_by_role("link", name="Record sharing the report with an external review").click()
+    expect_page(page, "Record sharing the report with an external review")
+    axe_check(page)
+    fill_date(page, "Date the report was shared", date.today() + timedelta(days=2))
+    page.get_by_role("button", name="Record sharing").click()
+    expect_page(page, "Record sharing the report with an external review", error=True)
+    assert error_summary(page) == [
+        "Select the external review the report was shared with",
+        "Enter who the report was shared with",
+        "The date the report was shared must be today or in the past",
+    ]
+    axe_check(page)
+    choose(
+        page,
+        "Which external review was the report shared with?",
+        "Single Unified Safeguarding Review (Wales)",
+    )
+    page.get_by_label("Shared with").fill("SUSR panel chair")
+    yesterday = date.today() - timedelta(days=1)
+    fill_date(page, "Date the report was shared", yesterday)
+    page.get_by_role("button", name="Record sharing").click()
+    expect_page(page, "Review: Report agreed")
+    [row] = table_rows(page, "Disclosure log")
+    assert row[:4] == [
+        "Single Unified Safeguarding Review (Wales)",
+        "Version 1",
+        "SUSR panel chair",
+        f"{yesterday.day} {yesterday:%B %Y}",
+    ]
+    expect(
+        page.get_by_role("link", name="See the responses, the concerns and the report shared")
+    ).to_be_visible()
+    axe_check(page)

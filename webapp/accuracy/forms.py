@@ -1,0 +1,112 @@
+"""Forms for accuracy responses, the dispute stages and the disclosure log."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from webapp.accuracy.services import EXTERNAL_REVIEWS
+from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field
+
+TEXT_MAX = 5000
+
+
+def _text(label: str, message: str | None, *, description: str | None = None) -> TextAreaField:
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=description,
+        validators=[
+            DataRequired(message=message) if message else Optional(),
+            Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+
+
+class AccuracyResponseForm(FlaskForm):
+    answer = radio_field(
+        "Do you agree that the report is accurate, including its learning points?",
+        [
+            ("agree", "Yes, I agree the report is accurate"),
+            ("concern", "No, I want to raise a concern about the report"),
+        ],
+        message="Select whether you agree the report is accurate or want to raise a concern",
+    )
+    # Not a conditional reveal: GOV.UK Frontend puts aria-expanded on the radio, which axe-core reports
+    # as a violation (alphagov/govuk-frontend#979), and these pages must have none.
+    concern = _text(
+        "Your concern",
+        None,
+        description="Only if you raise a concern. Say what is inaccurate or missing, and what it should say.",
+    )
+    submit = SubmitField("Send response", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        concern = (self.concern.data or "").strip()
+        if self.answer.data == "concern" and not concern:
+            self.concern.errors = [*self.concern.errors, "Enter your concern about the report"]
+            return False
+        if self.answer.data == "agree" and concern:
+            # Nothing typed is dropped unseen: the person says which they meant.
+            self.concern.errors = [
+                *self.concern.errors,
+                "You chose to agree: delete your concern, or choose to raise a concern",
+            ]
+            return False
+        return valid
+
+
+class AuthorResponseForm(FlaskForm):
+    response = _text("Your response to the concern", "Enter your response to the concern")
+    outcome = radio_field(
+        "Is the concern resolved?",
+        [
+            ("resolved", "Yes, the concern is resolved"),
+            ("unresolved", "No, escalate it to the Deputy Chief Executive for review and decision"),
+        ],
+        message="Select whether the concern is resolved",
+    )
+    submit = SubmitField("Record response", widget=GovSubmitInput())
+
+
+class DisputeDecisionForm(FlaskForm):
+    decision = _text("Your decision", "Enter your decision on the dispute")
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class GrievanceForm(FlaskForm):
+    note = _text(
+        "About the grievance",
+        "Enter a note about the grievance",
+        description="For example, when it was raised and with whom. Do not include personal details.",
+    )
+    submit = SubmitField("Record grievance", widget=GovSubmitInput())
+
+
+class DisclosureForm(FlaskForm):
+    external_review = radio_field(
+        "Which external review was the report shared with?",
+        list(EXTERNAL_REVIEWS.items()),
+        message="Select the external review the report was shared with",
+    )
+    draft_id = GovSelectField(
+        "Version of the report shared", message="Select the version of the report that was shared"
+    )
+    recipient = StringField(
+        "Shared with",
+        widget=GovTextInput(),
+        description="The review panel or person who received the report, for example the SUSR panel chair.",
+        validators=[
+            DataRequired(message="Enter who the report was shared with"),
+            Length(max=200, message="Shared with must be 200 characters or fewer"),
+        ],
+    )
+    shared_on = GovDateField(
+        "Date the report was shared",
+        missing_message="Enter the date the report was shared",
+        validators=[NotInFuture("The date the report was shared must be today or in the past")],
+    )
+    submit = SubmitField("Record sharing", widget=GovSubmitInput())
