@@ -290,3 +290,21 @@ def test_the_sweep_chases_an_overdue_stage(shared, signed_in, app):
         .all()
     )
     assert "reminder" in steps
+
+
+def test_the_person_who_raised_a_concern_is_told_at_each_stage(shared, signed_in):
+    from webapp.models import Notification
+
+    def updates() -> list[str]:
+        rows = db.session.execute(
+            select(Notification).where(Notification.kind == "concern_updated")
+        ).scalars()
+        return [n.detail for n in rows if n.user_id == dispute.response.user_id]
+
+    concern(signed_in, shared, "practice_manager")
+    dispute = dispute_of("practice_manager")
+    assert updates() == []
+    author(signed_in, shared, dispute, resolved=False)
+    assert len(updates()) == 1 and "goes to the Deputy Chief Executive" in updates()[0]
+    decide(signed_in, shared, dispute)
+    assert len(updates()) == 2 and "the Deputy Chief Executive has decided it" in updates()[1]

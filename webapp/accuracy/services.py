@@ -54,6 +54,7 @@ from webapp.models import (
     UserRole,
     utcnow,
 )
+from webapp.notifications.services import notify
 from webapp.permissions import Permission, permissions_of
 from webapp.records import StaleEdit
 from webapp.reviews.services import add_task, close_task, on_report_agreed, transition
@@ -418,6 +419,17 @@ def respond(
     return response
 
 
+def _tell_raiser(dispute: Dispute, review: Review, what: str) -> None:
+    """The person who raised the concern hears when it moves on (in the app: what happened)."""
+    notify(
+        dispute.response.user,
+        "concern_updated",
+        link_path=f"/reviews/{review.id}",
+        detail=f"Your concern about the report (case {review.case.case_number}): {what}.",
+        dedupe_key=f"dispute:{dispute.id}:{dispute.stage.value}:user:{dispute.response.user_id}",
+    )
+
+
 def author_responds(dispute: Dispute, *, actor: User, response: str, resolved: bool) -> None:
     """Stage 1: the report author answers a concern, and marks it resolved or not."""
     review = db.session.get(Review, dispute.review_id)
@@ -435,6 +447,7 @@ def author_responds(dispute: Dispute, *, actor: User, response: str, resolved: b
         audit.record("dispute.author_responded", record_id=dispute.id, case_id=review.case_id, actor=actor)
         if resolved:
             dispute.stage = DisputeStage.RESOLVED
+            _tell_raiser(dispute, review, "the report author has responded and marked it resolved")
             db.session.flush()
             still_open = any(d.stage in OPEN_STAGES for d in disputes_on(draft))
             if review.state == ReviewState.DISPUTE_AUTHOR and not still_open:
@@ -442,6 +455,9 @@ def author_responds(dispute: Dispute, *, actor: User, response: str, resolved: b
             _agree_if_settled(review, draft, actor)
         else:
             dispute.stage = DisputeStage.DEPUTY_CHIEF_EXECUTIVE
+            _tell_raiser(
+                dispute, review, "the report author has responded; it goes to the Deputy Chief Executive"
+            )
             audit.record("dispute.escalated", record_id=dispute.id, case_id=review.case_id, actor=actor)
             dce_task = add_task(review, TaskKind.DECIDE_DISPUTE)
             dce_task.outcome = {"dispute_id": dispute.id}
@@ -465,6 +481,7 @@ def dce_decides(dispute: Dispute, *, actor: User, decision: str) -> bool:
         dispute.dce_decision = decision.strip()
         dispute.dce_decided_by_id = actor.id
         dispute.dce_decided_at = utcnow()
+        _tell_raiser(dispute, review, "the Deputy Chief Executive has decided it")
         audit.record("dispute.decided", record_id=dispute.id, case_id=review.case_id, actor=actor)
         db.session.flush()
         agreed = _agree_if_settled(review, draft, actor)

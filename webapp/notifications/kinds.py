@@ -33,6 +33,10 @@ KINDS: dict[str, Kind] = {
         "A support meeting has not been recorded as held",
         "A support meeting in your area has not been recorded as held.",
     ),
+    "concern_updated": Kind(
+        "There is an update on a concern you raised",
+        "There is an update on a concern you raised about a case review report.",
+    ),
     "daily_digest": Kind(
         "Your daily case review summary",
         "Your daily summary of open reviews and overdue tasks in your area is ready.",
