@@ -121,6 +121,8 @@ def _error_summary(form) -> dict:
             item.pop("href")
         elif item.get("href") in date_links:
             item["href"] += "-day"  # a date's error links to its first box
+    # flatten_errors keeps one message per key: list every form-level error.
+    params["errorList"].extend({"text": message} for message in form.form_errors[1:])
     return params
 
 

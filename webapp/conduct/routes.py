@@ -1,5 +1,189 @@
-"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4)."""
+"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4).
 
-from flask import Blueprint
+Anyone who may see the review reads these pages; only the review's reviewer changes them (and,
+for the rapid review's timeline, whoever may action the rapid review task): see services.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
+
+from webapp import audit
+from webapp.conduct import report, services
+from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
+from webapp.extensions import db
+from webapp.models import GatheringSource, Review, TaskKind
+from webapp.permissions import Permission, permission_required
+from webapp.reviews.routes import TASK_PAGES
+from webapp.reviews.services import get_review_or_404
 
 bp = Blueprint("conduct", __name__)
+
+TASK_PAGES[TaskKind.GATHER_INFORMATION] = lambda task: url_for("conduct.gathering", review_id=task.review_id)
+TASK_PAGES[TaskKind.DRAFT_REPORT] = lambda task: url_for("conduct.report", review_id=task.review_id)
+
+
+@bp.app_template_filter("conduct_lines")
+def _lines(text: str | None) -> Markup:
+    """Typed text with its line breaks kept, everything else escaped."""
+    return Markup("<br>").join(escape(line) for line in (text or "").split("\n"))
+
+
+@bp.app_context_processor
+def _panel_helpers():
+    return {"conduct_panel": _panel}
+
+
+def _panel(review: Review) -> dict:
+    """What the review page's conduct panel shows (conduct/_review_panel.html)."""
+    started = review.reviewer_id is not None
+    if not started and not review.rapid_review:
+        return {"shown": False}
+    draft = report.latest_draft(review) if started else None
+    return {
+        "shown": True,
+        "started": started,
+        "entries": services.chronology_count(review),
+        "may_build": services.may_build_chronology(review, current_user),
+        "rapid_review_open": services.open_rapid_review_task(review) is not None,
+        "gathered": services.gathering_done_count(review) if started else 0,
+        "sources": len(GatheringSource),
+        "report_status": report.status_label(review, draft),
+    }
+
+
+def _viewed(review: Review) -> None:
+    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
+    db.session.commit()
+
+
+# Gathering ---------------------------------------------------------------------------------------
+
+
+@bp.route("/reviews/<int:review_id>/gathering")
+@permission_required(Permission.VIEW_CASES)
+def gathering(review_id: int):
+    review = get_review_or_404(review_id)
+    checklist = services.gathering_checklist(review)
+    _viewed(review)
+    return render_template(
+        "conduct/gathering.html",
+        title="Information gathering",
+        review=review,
+        checklist=checklist,
+        done=sum(1 for _source, item in checklist if item and item.done_on),
+        may_gather=services.may_gather(review, current_user),
+        task=review.task(TaskKind.GATHER_INFORMATION),
+    )
+
+
+@bp.route("/reviews/<int:review_id>/gathering/<source>", methods=["GET", "POST"])
+@permission_required(Permission.CONDUCT_REVIEWS)
+def edit_gathering(review_id: int, source: str):
+    review = get_review_or_404(review_id)
+    try:
+        source_enum = GatheringSource(source)
+    except ValueError:
+        abort(404)
+    if not services.is_reviewer(review, current_user):
+        abort(403)
+    if not services.may_gather(review, current_user):
+        flash(
+            f"Information gathering cannot be changed now: the review is at '{review.state.label}'.", "info"
+        )
+        return redirect(url_for("conduct.gathering", review_id=review.id))
+    item = dict(services.gathering_checklist(review))[source_enum]
+    form = GatheringForm()
+    if request.method == "GET" and item is not None:
+        form.notes.data, form.done_on.data = item.notes, item.done_on
+    if form.validate_on_submit():
+        try:
+            changed = services.save_gathering(
+                review,
+                source_enum,
+                notes=form.notes.data.strip(),
+                done_on=form.done_on.data,
+                actor=current_user,
+            )
+        except IntegrityError:
+            db.session.rollback()
+            flash("This item was saved from another page at the same moment. Nothing was saved here.", "info")
+            return redirect(url_for("conduct.gathering", review_id=review.id))
+        flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")
+        return redirect(url_for("conduct.gathering", review_id=review.id))
+    return render_template(
+        "conduct/gathering_form.html", title=source_enum.label, review=review, form=form, source=source_enum
+    )
+
+
+# Chronology --------------------------------------------------------------------------------------
+
+
+def _is_rapid_review_timeline(review: Review) -> bool:
+    """Before a reviewer is allocated, a rapid review's chronology is its timeline."""
+    return review.rapid_review and review.reviewer_id is None
+
+
+@bp.route("/reviews/<int:review_id>/chronology")
+@permission_required(Permission.VIEW_CASES)
+def chronology(review_id: int):
+    review = get_review_or_404(review_id)
+    entries = services.chronology(review)
+    _viewed(review)
+    return render_template(
+        "conduct/chronology.html",
+        title="Rapid review timeline" if _is_rapid_review_timeline(review) else "Chronology",
+        rapid=_is_rapid_review_timeline(review),
+        review=review,
+        entries=entries,
+        may_build=services.may_build_chronology(review, current_user),
+        labels=services.category_labels,
+    )
+
+
+def _review_to_build(review_id: int) -> Review:
+    review = get_review_or_404(review_id)
+    if not services.may_build_chronology(review, current_user):
+        abort(403)
+    return review
+
+
+@bp.route("/reviews/<int:review_id>/chronology/new", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_TASKS)
+def add_chronology_entry(review_id: int):
+    review = _review_to_build(review_id)
+    form = ChronologyEntryForm()
+    if form.validate_on_submit():
+        try:
+            services.add_entry(
+                review,
+                occurred_on=form.occurred_on.data,
+                what_happened=form.what_happened.data.strip(),
+                source=form.source.data,
+                categories=form.categories.data,
+                actor=current_user,
+            )
+        except services.ConductRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            flash("Entry added.", "success")
+            return redirect(url_for("conduct.chronology", review_id=review.id))
+    return render_template(
+        "conduct/chronology_form.html", title="Add a chronology entry", review=review, form=form
+    )
+
+
+@bp.route("/reviews/<int:review_id>/chronology/<int:entry_id>/remove", methods=["POST"])
+@permission_required(Permission.VIEW_TASKS)
+def remove_chronology_entry(review_id: int, entry_id: int):
+    review = _review_to_build(review_id)
+    entry = services.get_entry_or_404(review, entry_id)
+    services.remove_entry(review, entry, actor=current_user)
+    flash("Entry removed.", "success")
+    return redirect(url_for("conduct.chronology", review_id=review.id))
+
+
+from webapp.conduct import report_routes  # noqa: E402,F401 - registers the report pages on bp

@@ -1,0 +1,183 @@
+"""The review report: read any version, write a new one, share it for accuracy, download it."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from webapp import audit
+from webapp.conduct import export, report, services
+from webapp.conduct.forms import ReportForm, ShareForm
+from webapp.conduct.routes import bp
+from webapp.extensions import db
+from webapp.models import GatheringSource, ReportDraft, Review, ReviewState
+from webapp.permissions import Permission, permission_required
+from webapp.records import StaleEdit
+from webapp.reviews.lifecycle import InvalidTransition
+from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+
+FORMATS = {
+    "pdf": ("application/pdf", export.build_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        export.build_docx,
+    ),
+}
+STALE = (
+    "A newer version of the report was saved (perhaps in another tab). "
+    "Nothing was saved: reload and try again."
+)
+
+
+def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool = False):
+    """The report page for one version (the latest when ``draft`` is the latest or None);
+    ``refused``: a share was just refused, so the missing sections head the page as errors."""
+    latest = report.latest_draft(review)
+    is_latest = draft is None or (latest is not None and draft.id == latest.id)
+    may_share = (
+        is_latest
+        and services.is_reviewer(review, current_user)
+        and review.state == ReviewState.IN_REVIEW
+        and draft is not None
+    )
+    missing = (
+        report.missing_by_section(review, draft)
+        if is_latest and review.state == ReviewState.IN_REVIEW
+        else []
+    )
+    audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
+    db.session.commit()
+    if draft is None:
+        title = "Review report"
+    elif is_latest:
+        title = f"Review report, version {draft.version}"
+    else:
+        title = f"Review report, version {draft.version} (an earlier version)"
+    return render_template(
+        "conduct/report.html",
+        title=title,
+        review=review,
+        draft=draft,
+        is_latest=is_latest,
+        content=report.compose(review, draft),
+        sections=report.SECTIONS,
+        missing=missing,
+        refused=refused and bool(missing),
+        drafts=report.drafts(review),
+        may_draft=services.may_draft(review, current_user),
+        may_share=may_share,
+        share_form=ShareForm(version=str(draft.version)) if may_share else None,
+        gathered=services.gathering_done_count(review),
+        sources=len(GatheringSource),
+    )
+
+
+@bp.route("/reviews/<int:review_id>/report", endpoint="report")
+@permission_required(Permission.VIEW_CASES)
+def latest_report(review_id: int):
+    review = get_review_or_404(review_id)
+    return _render_report(review, report.latest_draft(review))
+
+
+@bp.route("/reviews/<int:review_id>/report/versions/<int:version>")
+@permission_required(Permission.VIEW_CASES)
+def report_version(review_id: int, version: int):
+    review = get_review_or_404(review_id)
+    draft = report.draft_version(review, version)
+    if draft is None:
+        abort(404)
+    return _render_report(review, draft)
+
+
+@bp.route("/reviews/<int:review_id>/report/edit", methods=["GET", "POST"])
+@permission_required(Permission.CONDUCT_REVIEWS)
+def edit_report(review_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    if not services.is_reviewer(review, current_user):
+        abort(403)
+    if not services.may_draft(review, current_user):
+        flash(f"The report cannot be changed now: the review is at '{review.state.label}'.", "info")
+        return redirect(url_for("conduct.report", review_id=review.id))
+    latest = report.latest_draft(review)
+    form = ReportForm()
+    if request.method == "GET":
+        values = report.form_values(latest)
+        if latest is None:
+            values["incident_summary"] = review.incident.summary  # a start, from the notification
+        for name, value in values.items():
+            form[name].data = value
+        form.based_on.data = str(latest.version) if latest else ""
+    if form.validate_on_submit():
+        based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+        sections = report.sections_from_form({s.key: form[s.key].data for s in report.WRITTEN})
+        try:
+            draft = report.save_draft(review, sections, based_on=based_on, actor=current_user)
+        except StaleEdit:
+            db.session.rollback()
+            form.form_errors.append(STALE)
+        else:
+            if draft is None:
+                flash("Nothing had changed, so no new version was saved.", "success")
+            else:
+                flash(f"Version {draft.version} saved.", "success")
+            return redirect(url_for("conduct.report", review_id=review.id))
+    return render_template(
+        "conduct/report_form.html",
+        title="Write the review report" if latest is None else "Edit the review report",
+        review=review,
+        form=form,
+        latest=latest,
+        content=report.compose(review, None),
+        headings=report.SECTION_HEADINGS,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/report/share", methods=["POST"])
+@permission_required(Permission.CONDUCT_REVIEWS)
+def share_report(review_id: int):
+    review = get_review_or_404(review_id, for_update=True)
+    if not services.is_reviewer(review, current_user):
+        abort(403)
+    form = ShareForm()
+    draft = report.latest_draft(review)
+    if not form.validate_on_submit():
+        abort(400)
+    if draft is None or form.version.data != str(draft.version):
+        flash(STALE, "info")
+        return redirect(url_for("conduct.report", review_id=review.id))
+    try:
+        report.share(review, draft, actor=current_user)
+    except report.IncompleteReport:
+        db.session.rollback()
+        return _render_report(review, draft, refused=True)
+    except (InvalidTransition, StaleEdit, TaskAlreadyDone) as error:
+        db.session.rollback()
+        flash(str(error) or "Someone else changed this review first. Nothing was shared.", "info")
+        return redirect(url_for("conduct.report", review_id=review.id))
+    flash(
+        f"Version {draft.version} shared for accuracy with the practitioner, their Practice Manager and "
+        "the Head of Operations of the case's area.",
+        "success",
+    )
+    return redirect(url_for("reviews.view_review", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>/report/versions/<int:version>/report.<any(pdf, docx):fmt>")
+@permission_required(Permission.VIEW_CASES)
+def export_report(review_id: int, version: int, fmt: str):
+    review = get_review_or_404(review_id)
+    draft = report.draft_version(review, version)
+    if draft is None:
+        abort(404)
+    content = report.compose(review, draft)
+    mimetype, build = FORMATS[fmt]
+    data = build(content)
+    audit.record("report.exported", record_id=draft.id, case_id=review.case_id)
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=export.filename(content, fmt)
+    )
+    response.headers["Cache-Control"] = "no-store"  # personal data: not kept by browsers or proxies
+    return response

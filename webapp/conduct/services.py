@@ -1,0 +1,208 @@
+"""Who may do the reviewer's work, the information-gathering checklist and the chronology.
+
+Procedure, "Review Process": the review is led by an independent Head of Operations, who gathers
+information from four sources and writes a report with a chronology. Before a reviewer is allocated,
+"Case Review Explained": when a SUSR is known from the outset, a rapid review develops a timeline;
+it is built here with the same chronology builder, by whoever may action the rapid review task.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import func, select
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.models import (
+    ChronologyCategory,
+    ChronologyEntry,
+    GatheringItem,
+    GatheringSource,
+    Review,
+    ReviewState,
+    Task,
+    TaskKind,
+    User,
+)
+from webapp.permissions import Permission, permissions_of
+from webapp.reviews.services import TaskAlreadyDone, close_task, may_action
+
+# The reviewer drafts while the review is in progress, and again while a concern is with them as
+# the report's author ("Transparency and Disputes", 1: raise concerns with the report author).
+DRAFTING_STATES = frozenset({ReviewState.IN_REVIEW, ReviewState.DISPUTE_AUTHOR})
+# Gathering may be completed until the report is agreed: its task is chased until it is done.
+GATHERING_STATES = DRAFTING_STATES | {ReviewState.ACCURACY_CHECK, ReviewState.DISPUTE_DCE}
+
+
+class ConductRefused(Exception):
+    """The change is not allowed; the message says why, in words for the page."""
+
+
+def is_reviewer(review: Review, user: User) -> bool:
+    """The review's own reviewer, still holding the Head of Operations' reviewing permission."""
+    return (
+        review.reviewer_id is not None
+        and review.reviewer_id == user.id
+        and Permission.CONDUCT_REVIEWS in permissions_of(user)
+    )
+
+
+def may_gather(review: Review, user: User) -> bool:
+    return is_reviewer(review, user) and review.state in GATHERING_STATES
+
+
+def may_draft(review: Review, user: User) -> bool:
+    return is_reviewer(review, user) and review.state in DRAFTING_STATES
+
+
+def open_rapid_review_task(review: Review) -> Task | None:
+    return next((t for t in review.tasks if t.kind == TaskKind.RAPID_REVIEW and t.is_open), None)
+
+
+def may_build_chronology(review: Review, user: User) -> bool:
+    """Add or remove chronology entries: the reviewer while drafting, or, for the rapid review's
+    timeline, anyone who may action the review's open rapid review task (the AHoO pool)."""
+    if may_draft(review, user):
+        return True
+    task = open_rapid_review_task(review)
+    return task is not None and may_action(task, user)
+
+
+# Gathering ---------------------------------------------------------------------------------------
+
+
+def gathering_checklist(review: Review) -> list[tuple[GatheringSource, GatheringItem | None]]:
+    """The four sources in the procedure's order, each with its item once one has been saved."""
+    items = {
+        item.source: item
+        for item in db.session.execute(
+            select(GatheringItem).where(GatheringItem.review_id == review.id)
+        ).scalars()
+    }
+    return [(source, items.get(source)) for source in GatheringSource]
+
+
+def gathering_done_count(review: Review) -> int:
+    return sum(1 for _source, item in gathering_checklist(review) if item and item.done_on)
+
+
+def save_gathering(
+    review: Review, source: GatheringSource, *, notes: str, done_on: date | None, actor: User
+) -> list[str]:
+    """Save one source's notes and date done; return the changed field names (none: nothing saved).
+
+    When the fourth source is done the gathering task closes. That runs after the notes are
+    committed, so a task someone else closed can never cost the reviewer their notes."""
+    item = db.session.execute(
+        select(GatheringItem).where(GatheringItem.review_id == review.id, GatheringItem.source == source)
+    ).scalar_one_or_none()
+    if item is None:
+        item = GatheringItem(review_id=review.id, source=source, notes="")
+        db.session.add(item)
+    changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
+    if not changed:
+        db.session.rollback()
+        return []
+    item.updated_by_id = actor.id
+    try:
+        db.session.flush()
+        audit.record(
+            "gathering.updated",
+            record_id=item.id,
+            case_id=review.case_id,
+            changed_fields=changed,
+            actor=actor,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _close_gathering_task_when_complete(review, actor)
+    return changed
+
+
+def _close_gathering_task_when_complete(review: Review, actor: User) -> None:
+    if gathering_done_count(review) < len(GatheringSource):
+        return
+    task = review.task(TaskKind.GATHER_INFORMATION)
+    if task is None or not task.is_open:
+        return
+    try:
+        close_task(task, actor, {"sources_done": [source.value for source in GatheringSource]})
+        db.session.commit()
+    except TaskAlreadyDone:
+        pass  # closed by a request that saved the fourth source at the same moment
+
+
+# Chronology --------------------------------------------------------------------------------------
+
+
+def chronology(review: Review) -> list[ChronologyEntry]:
+    """Entries in date order (entries on one day in the order they were added)."""
+    return list(
+        db.session.execute(
+            select(ChronologyEntry)
+            .where(ChronologyEntry.review_id == review.id)
+            .order_by(ChronologyEntry.occurred_on, ChronologyEntry.id)
+        ).scalars()
+    )
+
+
+def chronology_count(review: Review) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(ChronologyEntry).where(ChronologyEntry.review_id == review.id)
+    ).scalar_one()
+
+
+def category_labels(values: list[str]) -> list[str]:
+    """Labels for stored category values, in the procedure's order; unknown values are skipped."""
+    return [category.label for category in ChronologyCategory if category.value in values]
+
+
+def add_entry(
+    review: Review,
+    *,
+    occurred_on: date,
+    what_happened: str,
+    source: str,
+    categories: list[str],
+    actor: User,
+) -> ChronologyEntry:
+    if not may_build_chronology(review, actor):
+        raise ConductRefused("You cannot add to this chronology.")
+    allowed = {category.value for category in ChronologyCategory}
+    if not categories or not set(categories) <= allowed:
+        raise ConductRefused("Select at least one category")
+    entry = ChronologyEntry(
+        review_id=review.id,
+        occurred_on=occurred_on,
+        what_happened=what_happened,
+        source=source,
+        categories=[c.value for c in ChronologyCategory if c.value in categories],
+        created_by_id=actor.id,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("chronology.added", record_id=entry.id, case_id=review.case_id, actor=actor)
+    db.session.commit()
+    return entry
+
+
+def get_entry_or_404(review: Review, entry_id: int) -> ChronologyEntry:
+    entry = db.session.execute(
+        select(ChronologyEntry).where(ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
+    ).scalar_one_or_none()
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:
+    """Remove an entry. A report already shared keeps its own copy of the chronology."""
+    if not may_build_chronology(review, actor):
+        raise ConductRefused("You cannot change this chronology.")
+    audit.record("chronology.removed", record_id=entry.id, case_id=review.case_id, actor=actor)
+    db.session.delete(entry)
+    db.session.commit()
