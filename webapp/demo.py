@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 import rules
 from webapp import audit
 from webapp.admin import services as admin
+from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
 from webapp.models import (
     ApplicationType,
@@ -169,6 +170,8 @@ def seed(*, today: date | None = None) -> bool:
         review = open_review(incident, actor=case.practice_manager)
         db.session.flush()
         _backdate(review, working_days=2 + 2 * offset)
+    # At least 100 fictional closed reviews (cases DEMOL0001 on) for the learning dashboard.
+    seed_closed_reviews(100, rng=rng, today=today)
     audit.record("demo.seeded", record_id=None, actor_label="cli")
     db.session.commit()
     return True

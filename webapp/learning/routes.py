@@ -1,5 +1,202 @@
-"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8)."""
+"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
 
-from flask import Blueprint
+This module holds the review's learning pages; the action plan, the lists and the dashboard have
+their own modules, imported at the bottom so their routes join this blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.learning import plan, services
+from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
+from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
+from webapp.permissions import Permission, permission_required
+from webapp.records import StaleEdit
+from webapp.reviews.routes import TASK_PAGES
+from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
 
 bp = Blueprint("learning", __name__)
+
+MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
+
+
+def _action_page(task: Task) -> str:
+    item_id = db.session.execute(
+        select(ActionPlanItem.id).where(ActionPlanItem.task_id == task.id)
+    ).scalar_one_or_none()
+    if item_id is None:
+        return url_for("learning.overview", review_id=task.review_id, _anchor="action-plan")
+    return url_for("learning.action_item", review_id=task.review_id, item_id=item_id)
+
+
+TASK_PAGES.update(
+    {
+        TaskKind.DISCUSS_AT_SLT: lambda task: url_for("learning.record_slt", review_id=task.review_id),
+        TaskKind.AGREE_ACTION_PLAN: lambda task: url_for("learning.agree_plan", review_id=task.review_id),
+        TaskKind.COMPLETE_ACTION: _action_page,
+        TaskKind.REVIEW_ACTION_PLAN_PROGRESS: lambda task: url_for(
+            "learning.progress", review_id=task.review_id
+        ),
+    }
+)
+
+
+@bp.app_context_processor
+def _learning_helpers():
+    return {
+        "learning_summary": services.summary,
+        "learning_label": lambda name, value: services.LABELS[name].get(value, value),
+        "learning_states": services.LEARNING_STATES,
+    }
+
+
+def _refused(review_id: int, error: Exception):
+    """A step refused after the form was valid (the state moved on, or a race): say so, save nothing."""
+    db.session.rollback()
+    if isinstance(error, services.LearningRefused):
+        flash(str(error), "info")
+    else:
+        flash(MOVED_ON, "info")
+    return redirect(url_for("learning.overview", review_id=review_id))
+
+
+@bp.route("/reviews/<int:review_id>/learning")
+@permission_required(Permission.VIEW_CASES)
+def overview(review_id: int):
+    review = get_review_or_404(review_id)
+    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
+    db.session.commit()
+    return render_template(
+        "learning/overview.html",
+        title="Learning and action plan",
+        review=review,
+        learning=services.learning_for(review),
+        meetings=services.slt_meetings(review),
+        items=plan.items(review),
+        progress_reviews=plan.progress_reviews(review),
+        is_decision_maker=services.is_decision_maker(current_user),
+        is_pdt=services.is_practice_development(current_user),
+        closure=_closure(review),
+    )
+
+
+def _closure(review):
+    """How the review closed, from its last transition, when it has."""
+    if review.state != ReviewState.CLOSED:
+        return None
+    return review.transitions[-1] if review.transitions else None
+
+
+def _tag_choices(form: LearningForm, learning) -> list:
+    """Active tags are offered; tags the review keeps after deactivation are listed apart."""
+    offered = services.tags(active_only=True)
+    form.risk_factors.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.RISK_FACTOR]
+    form.practice_themes.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.PRACTICE_THEME]
+    return [tag for tag in learning.tags if not tag.active] if learning else []
+
+
+@bp.route("/reviews/<int:review_id>/learning/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_LEARNING)
+def edit_learning(review_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    if review.state not in services.LEARNING_STATES:
+        flash("The learning is recorded once the report has been agreed.", "info")
+        return redirect(url_for("reviews.view_review", review_id=review.id))
+    learning = services.learning_for(review)
+    form = LearningForm()
+    kept = _tag_choices(form, learning)
+    if request.method == "GET":
+        if learning is None:
+            defaults = services.learning_defaults(review)
+            form.outcome.data = defaults["outcome"]
+            form.during_proceedings.data = "yes" if defaults["during_proceedings"] else "no"
+        else:
+            form.outcome.data = learning.outcome
+            form.during_proceedings.data = "yes" if learning.during_proceedings else "no"
+            form.perpetrator_relation.data = learning.perpetrator_relation
+            form.perpetrator_was_assessed_main_risk.data = learning.perpetrator_was_assessed_main_risk
+            chosen = {tag.id for tag in learning.tags}
+            form.risk_factors.data = [value for value, _ in form.risk_factors.choices if value in chosen]
+            form.practice_themes.data = [
+                value for value, _ in form.practice_themes.choices if value in chosen
+            ]
+    if form.validate_on_submit():
+        try:
+            changed = services.save_learning(review, form.values(), form.tag_ids(), actor=current_user)
+        except services.LearningRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            flash("Learning saved." if changed else "You did not change anything.", "success")
+            return redirect(url_for("learning.overview", review_id=review.id))
+    return render_template(
+        "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
+    )
+
+
+@bp.route("/reviews/<int:review_id>/learning/slt", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_LEARNING)
+def record_slt(review_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    may_act = services.is_decision_maker(current_user)
+    if request.method == "POST" and not may_act:
+        abort(403)
+    if review.state != ReviewState.AGREED:
+        flash(
+            "The Senior Leadership Team meeting has been recorded, or the review is not at that step.", "info"
+        )
+        return redirect(url_for("learning.overview", review_id=review.id))
+    learning = services.learning_for(review)
+    form = SltForm()
+    if may_act and form.validate_on_submit():
+        try:
+            services.record_slt(
+                review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
+            )
+        except services.LearningRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        except (StaleEdit, TaskAlreadyDone) as error:
+            return _refused(review_id, error)
+        else:
+            flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
+            return redirect(url_for("learning.overview", review_id=review.id))
+    return render_template(
+        "learning/slt.html",
+        title="Record the Senior Leadership Team meeting",
+        form=form,
+        review=review,
+        learning=learning,
+        may_act=may_act,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/learning/no-learning", methods=["GET", "POST"])
+@permission_required(Permission.DECIDE_REVIEWS)
+def close_without_learning(review_id: int):
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    if review.state != ReviewState.AGREED:
+        flash("This review is not at the step where it can close without learning.", "info")
+        return redirect(url_for("learning.overview", review_id=review.id))
+    form = NoLearningForm()
+    if form.validate_on_submit():
+        try:
+            services.close_without_learning(review, rationale=form.rationale.data.strip(), actor=current_user)
+        except services.LearningRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        except (StaleEdit, TaskAlreadyDone) as error:
+            return _refused(review_id, error)
+        else:
+            flash("The review is closed: no learning was identified.", "success")
+            return redirect(url_for("reviews.view_review", review_id=review.id))
+    return render_template(
+        "learning/no_learning.html", title="Close the review without learning", form=form, review=review
+    )
+
+
+from webapp.learning import dashboard_routes, plan_routes, taxonomy_routes  # noqa: E402,F401

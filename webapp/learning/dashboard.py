@@ -1,0 +1,358 @@
+"""The learning dashboard's figures, each aggregated in the database (GROUP BY and window functions),
+so a page costs the same five queries however many reviews are stored.
+
+The period selects reviews by the date of their incident. The learning figures count reviews with a
+learning record; percentages are of those reviews (the perpetrator figure: of those whose answer is
+known). Overdue tasks and actions are as they stand today, across every review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, extract, func, or_, select
+
+from webapp.extensions import db
+from webapp.models import (
+    ActionPlanItem,
+    ActionStatus,
+    Case,
+    Incident,
+    LearningTag,
+    OperationalArea,
+    Review,
+    ReviewLearning,
+    ReviewState,
+    ReviewTransition,
+    TagKind,
+    Task,
+    TaskStatus,
+    review_learning_tags,
+)
+
+
+@dataclass
+class Figure:
+    """One chart and its table: headers and rows are the real data (also the CSV); bars draw it."""
+
+    key: str
+    title: str
+    caption: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    bars: list[tuple[str, float, str]] = field(default_factory=list)  # label, width 0-100, value text
+    note: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def percent(part: int, whole: int) -> int | None:
+    """A whole-number percentage, halves rounded up (as people round), or None of nothing."""
+    if not whole:
+        return None
+    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _in_period(start: date, end: date):
+    return Incident.occurred_on.between(start, end)
+
+
+def _learning_in_period(start: date, end: date):
+    return (
+        select(
+            ReviewLearning.outcome,
+            ReviewLearning.during_proceedings,
+            ReviewLearning.perpetrator_relation,
+            ReviewLearning.perpetrator_was_assessed_main_risk,
+            Review.circumstance,
+        )
+        .select_from(ReviewLearning)
+        .join(Review, Review.id == ReviewLearning.review_id)
+        .join(Incident, Incident.id == Review.incident_id)
+        .where(_in_period(start, end))
+    )
+
+
+LABEL_HEADERS = {
+    "risk_factors": "Risk factor",
+    "practice_themes": "Practice theme",
+    "outcomes": "Outcome",
+    "circumstances": "Circumstance",
+    "during_proceedings": "When the incident happened",
+    "perpetrator_main_risk": "Suspected perpetrator",
+    "perpetrator_relation": "Relation",
+}
+
+
+def _share_figure(key, title, caption, rows: list[tuple[str, int]], whole: int, *, note=None) -> Figure:
+    figure = Figure(key, title, caption, [LABEL_HEADERS[key], "Reviews", "Percentage"], note=note)
+    for label, count in rows:
+        share = percent(count, whole) or 0  # of nothing: 0%, and the note says there were none
+        figure.rows.append([label, count, f"{share}%"])
+        figure.bars.append((label, float(share), f"{count} ({share}%)"))
+    return figure
+
+
+def totals(start: date, end: date) -> dict[str, int]:
+    """Every per-review count in one row (conditional aggregates)."""
+    learning = _learning_in_period(start, end).subquery()
+    circumstance = learning.c.circumstance
+
+    def count_where(condition):
+        return func.count(case((condition, 1)))
+
+    columns = {
+        "reviews": func.count(),
+        "deaths": count_where(learning.c.outcome == "death"),
+        "serious_harm": count_where(learning.c.outcome == "serious_harm"),
+        "during_proceedings": count_where(learning.c.during_proceedings.is_(True)),
+        "not_during_proceedings": count_where(learning.c.during_proceedings.is_(False)),
+        "ongoing_proceedings": count_where(circumstance == "ongoing_proceedings"),
+        "closed_case": count_where(circumstance == "closed_case"),
+        "family_member": count_where(learning.c.perpetrator_relation == "family_member"),
+        "other_person": count_where(learning.c.perpetrator_relation == "other"),
+        "relation_unknown": count_where(learning.c.perpetrator_relation == "unknown"),
+        "assessed_yes": count_where(learning.c.perpetrator_was_assessed_main_risk == "yes"),
+        "assessed_no": count_where(learning.c.perpetrator_was_assessed_main_risk == "no"),
+        "assessed_unknown": count_where(learning.c.perpetrator_was_assessed_main_risk == "unknown"),
+    }
+    row = db.session.execute(
+        select(*(value.label(name) for name, value in columns.items())).select_from(learning)
+    ).one()
+    return dict(row._mapping)
+
+
+def tag_counts(start: date, end: date) -> list[tuple[TagKind, str, bool, int]]:
+    """(kind, name, active, reviews tagged in the period) for every tag, zero counts included."""
+    tagged = (
+        select(review_learning_tags.c.tag_id, review_learning_tags.c.review_id)
+        .join(ReviewLearning, ReviewLearning.review_id == review_learning_tags.c.review_id)
+        .join(Review, Review.id == review_learning_tags.c.review_id)
+        .join(Incident, Incident.id == Review.incident_id)
+        .where(_in_period(start, end))
+        .subquery()
+    )
+    reviews = func.count(tagged.c.review_id)
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(LearningTag.kind, LearningTag.name, LearningTag.active, reviews)
+            .outerjoin(tagged, tagged.c.tag_id == LearningTag.id)
+            .group_by(LearningTag.id, LearningTag.kind, LearningTag.name, LearningTag.active)
+            .order_by(reviews.desc(), LearningTag.name)
+        ).all()
+    ]
+
+
+def _days_between(later, earlier):
+    if db.engine.dialect.name == "postgresql":
+        return extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def stage_medians(start: date, end: date) -> dict[str, tuple[float, int]]:
+    """state -> (median days from entering it to leaving it, how many times it was left).
+
+    Each transition leaves the state the previous one entered; the median is the middle value (or
+    the mean of the middle two) picked by row number, which works on SQLite and PostgreSQL alike."""
+    t = ReviewTransition
+    entered_at = func.lag(t.occurred_at).over(partition_by=t.review_id, order_by=(t.occurred_at, t.id))
+    spans = (
+        select(t.from_state.label("state"), t.occurred_at.label("left_at"), entered_at.label("entered_at"))
+        .join(Review, Review.id == t.review_id)
+        .join(Incident, Incident.id == Review.incident_id)
+        .where(_in_period(start, end))
+        .subquery()
+    )
+    days = _days_between(spans.c.left_at, spans.c.entered_at)
+    ranked = (
+        select(
+            spans.c.state,
+            days.label("days"),
+            func.row_number().over(partition_by=spans.c.state, order_by=days).label("position"),
+            func.count().over(partition_by=spans.c.state).label("spans"),
+        )
+        .where(spans.c.state.is_not(None), spans.c.entered_at.is_not(None))
+        .subquery()
+    )
+    middle = or_(
+        ranked.c.position == (ranked.c.spans + 1) // 2, ranked.c.position == (ranked.c.spans + 2) // 2
+    )
+    rows = db.session.execute(
+        select(ranked.c.state, func.avg(ranked.c.days), func.max(ranked.c.spans))
+        .where(middle)
+        .group_by(ranked.c.state)
+    ).all()
+    return {state: (float(median), int(count)) for state, median, count in rows}
+
+
+def overdue_by_area(today: date) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(area, open tasks past due) and (area, actions not done past due), every area listed."""
+    tasks = (
+        select(Case.area_id, func.count(Task.id).label("n"))
+        .select_from(Task)
+        .join(Review, Review.id == Task.review_id)
+        .join(Case, Case.id == Review.case_id)
+        .where(Task.status == TaskStatus.OPEN, Task.due_on < today)
+        .group_by(Case.area_id)
+        .subquery()
+    )
+    actions = (
+        select(Case.area_id, func.count(ActionPlanItem.id).label("n"))
+        .select_from(ActionPlanItem)
+        .join(Review, Review.id == ActionPlanItem.review_id)
+        .join(Case, Case.id == Review.case_id)
+        .where(ActionPlanItem.status != ActionStatus.DONE, ActionPlanItem.due_on < today)
+        .group_by(Case.area_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(OperationalArea.name, func.coalesce(tasks.c.n, 0), func.coalesce(actions.c.n, 0))
+        .outerjoin(tasks, tasks.c.area_id == OperationalArea.id)
+        .outerjoin(actions, actions.c.area_id == OperationalArea.id)
+        .order_by(OperationalArea.name)
+    ).all()
+    return [(name, int(t)) for name, t, _a in rows], [(name, int(a)) for name, _t, a in rows]
+
+
+def _count_figure(key, title, caption, rows: list[tuple[str, int]], unit: str) -> Figure:
+    whole = sum(count for _label, count in rows)
+    figure = Figure(key, title, caption, ["Operational area", unit, "Percentage of all"])
+    top = max((count for _label, count in rows), default=0)
+    for label, count in rows:
+        figure.rows.append([label, count, f"{percent(count, whole) or 0}%"])
+        figure.bars.append((label, 100.0 * count / top if top else 0.0, str(count)))
+    return figure
+
+
+# The stages a review passes through, in order (the states that a review leaves).
+STAGES = [state for state in ReviewState if state != ReviewState.CLOSED]
+
+
+def figures(start: date, end: date, today: date) -> list[Figure]:
+    counts = totals(start, end)
+    whole = counts["reviews"]
+    of_reviews = f"Reviews with learning recorded whose incident happened in the period: {whole}."
+    result = []
+    tag_rows = tag_counts(start, end)
+    for kind, key, title in (
+        (TagKind.RISK_FACTOR, "risk_factors", "Risk factors"),
+        (TagKind.PRACTICE_THEME, "practice_themes", "Practice themes"),
+    ):
+        rows = [
+            (name + ("" if active else " (no longer offered)"), count)
+            for tag_kind, name, active, count in tag_rows
+            if tag_kind == kind and (active or count)
+        ]
+        result.append(
+            _share_figure(key, title, f"{title} identified by reviews", rows, whole, note=of_reviews)
+        )
+    result.append(
+        _share_figure(
+            "outcomes",
+            "Deaths and serious harm",
+            "Outcome of the incident",
+            [("Death", counts["deaths"]), ("Serious harm", counts["serious_harm"])],
+            whole,
+            note=of_reviews,
+        )
+    )
+    result.append(
+        _share_figure(
+            "circumstances",
+            "Ongoing and closed cases",
+            "Cases with ongoing proceedings and closed cases, as the procedure's circumstances",
+            [
+                ("Ongoing proceedings", counts["ongoing_proceedings"]),
+                ("Closed case", counts["closed_case"]),
+                ("Outside the procedure", whole - counts["ongoing_proceedings"] - counts["closed_case"]),
+            ],
+            whole,
+            note=of_reviews,
+        )
+    )
+    result.append(
+        _share_figure(
+            "during_proceedings",
+            "Incidents during proceedings",
+            "Whether the incident happened while family court proceedings were ongoing",
+            [
+                ("During proceedings", counts["during_proceedings"]),
+                ("Not during proceedings", counts["not_during_proceedings"]),
+            ],
+            whole,
+            note=of_reviews,
+        )
+    )
+    known = counts["assessed_yes"] + counts["assessed_no"]
+    result.append(
+        _share_figure(
+            "perpetrator_main_risk",
+            "Perpetrator and the person assessed as the main risk",
+            "Whether the suspected perpetrator was the person assessed as posing the greatest risk",
+            [
+                ("Not the person assessed as the main risk", counts["assessed_no"]),
+                ("The person assessed as the main risk", counts["assessed_yes"]),
+            ],
+            known,
+            note=f"Percentages are of the {known} reviews where this is known; not known in "
+            f"{counts['assessed_unknown']}.",
+        )
+    )
+    result.append(
+        _share_figure(
+            "perpetrator_relation",
+            "Suspected perpetrator",
+            "The suspected perpetrator's relation to the child",
+            [
+                ("A family member", counts["family_member"]),
+                ("Someone else", counts["other_person"]),
+                ("Not known", counts["relation_unknown"]),
+            ],
+            whole,
+            note=of_reviews,
+        )
+    )
+    result.append(_stage_figure(stage_medians(start, end)))
+    tasks, actions = overdue_by_area(today)
+    result.append(
+        _count_figure(
+            "overdue_tasks",
+            "Overdue tasks by area",
+            "Open tasks past their due date today, by the case's operational area",
+            tasks,
+            "Overdue tasks",
+        )
+    )
+    result.append(
+        _count_figure(
+            "overdue_actions",
+            "Overdue actions by area",
+            "Actions not done and past their due date today, by the case's operational area",
+            actions,
+            "Overdue actions",
+        )
+    )
+    return result
+
+
+def _stage_figure(medians: dict[str, tuple[float, int]]) -> Figure:
+    figure = Figure(
+        "stage_medians",
+        "Median time in each stage",
+        "Median days from a review entering each stage to leaving it",
+        ["Stage", "Median days", "Times left"],
+        note="All reviews whose incident happened in the period, with or without learning recorded. A review "
+        "that comes back to a stage (after a concern about the report, say) counts each time it leaves it.",
+    )
+    present = [(state, medians[state.value]) for state in STAGES if state.value in medians]
+    top = max((median for _state, (median, _n) in present), default=0.0)
+    for state, (median, count) in present:
+        shown = f"{median:.1f}"
+        figure.rows.append([state.label, shown, count])
+        figure.bars.append((state.label, 100.0 * median / top if top else 0.0, f"{shown} days"))
+    return figure

@@ -1,0 +1,89 @@
+"""The learning dashboard and the CSV export of each of its tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Response, abort, redirect, render_template, request, url_for
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+from webapp.learning import dashboard
+from webapp.learning.forms import PeriodForm
+from webapp.learning.routes import bp
+from webapp.permissions import Permission, permission_required
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last 12 months, today included."""
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    return year_ago + timedelta(days=1), today
+
+
+def _parts(value: date) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
+    """The period from the query string, or the default when none was asked for."""
+    if "from_date" in request.args or "to_date" in request.args:
+        form = PeriodForm(formdata=request.args)
+        if not form.validate():
+            return form, None
+        return form, (form.from_date.data, form.to_date.data)
+    start, end = default_period(today_in_london())
+    return PeriodForm(formdata=None, from_date=start, to_date=end), (start, end)
+
+
+@bp.route("/learning/dashboard")
+@permission_required(Permission.VIEW_DASHBOARD)
+def learning_dashboard():
+    form, period = _period()
+    figures = dashboard.figures(*period, today_in_london()) if period else []
+    query = {"from_date": _parts(period[0]), "to_date": _parts(period[1])} if period else {}
+    return render_template(
+        "learning/dashboard.html",
+        title="Learning dashboard",
+        form=form if form.errors else None,
+        period_form=form,
+        period=period,
+        figures=figures,
+        query=query,
+    )
+
+
+def _csv_cell(value) -> str | int:
+    """Spreadsheets run cells that start with these as formulas: an administrator names the tags."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.route("/learning/dashboard/<key>.csv")
+@permission_required(Permission.VIEW_DASHBOARD)
+def dashboard_csv(key: str):
+    _form, period = _period()
+    if period is None:
+        return redirect(url_for("learning.learning_dashboard", **request.args.to_dict(flat=False)))
+    figure = next((f for f in dashboard.figures(*period, today_in_london()) if f.key == key), None)
+    if figure is None:
+        abort(404)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_csv_cell(h) for h in figure.headers])
+    for row in figure.rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    audit.record("dashboard.exported", record_id=None)
+    db.session.commit()
+    filename = f"{key}-{period[0].isoformat()}-to-{period[1].isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,197 @@
+"""Forms for the learning record, the SLT meeting, the action plan, the lists and the dashboard."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from webapp.forms import (
+    GovDateField,
+    GovSelectField,
+    NotInFuture,
+    NotInPast,
+    radio_field,
+    yes_no_field,
+)
+from webapp.learning.services import ASSESSED_MAIN_RISK, OUTCOMES, PERPETRATOR_RELATIONS
+from webapp.models import ActionStatus, TagKind
+
+TEXT_MAX = 5000
+ACTION_MAX = 2000
+
+
+def _text(label: str, message: str, *, required: bool = True, description: str | None = None, limit=TEXT_MAX):
+    validators = [Length(max=limit, message=f"{label} must be {limit} characters or fewer")]
+    validators.insert(0, DataRequired(message=message) if required else Optional())
+    return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
+
+
+class _CheckboxesInput(GovCheckboxesInput):
+    """No empty hint element (as webapp.forms does for radios): aria-describedby would point at nothing."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text"):
+            params.pop("hint", None)
+        return params
+
+
+class TagChoiceField(SelectMultipleField):
+    """Checkboxes of learning tags by id; anything not offered gets one clear message."""
+
+    widget = _CheckboxesInput()
+
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        self.invalid_message = message
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            raise StopValidation(self.invalid_message)
+        allowed = {value for value, _label in self.choices}
+        if not set(self.data) <= allowed:
+            raise StopValidation(self.invalid_message)
+
+
+class LearningForm(FlaskForm):
+    risk_factors = TagChoiceField(
+        "Risk factors",
+        message="Select risk factors from the list",
+        description="Select all that were present.",
+    )
+    practice_themes = TagChoiceField(
+        "Practice themes",
+        message="Select practice themes from the list",
+        description="Select all the review identified.",
+    )
+    outcome = radio_field("What was the outcome?", OUTCOMES, message="Select death or serious harm")
+    during_proceedings = yes_no_field(
+        "Did the incident happen while family court proceedings were ongoing?",
+        message="Select yes if the incident happened during proceedings",
+    )
+    perpetrator_relation = radio_field(
+        "Who is the suspected perpetrator?",
+        PERPETRATOR_RELATIONS,
+        message="Select who the suspected perpetrator is, or 'Not known'",
+    )
+    perpetrator_was_assessed_main_risk = radio_field(
+        "Was the suspected perpetrator the person assessed as posing the greatest risk?",
+        ASSESSED_MAIN_RISK,
+        message="Select yes, no or 'Not known'",
+    )
+    submit = SubmitField("Save learning", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {
+            "outcome": self.outcome.data,
+            "during_proceedings": self.during_proceedings.data == "yes",
+            "perpetrator_relation": self.perpetrator_relation.data,
+            "perpetrator_was_assessed_main_risk": self.perpetrator_was_assessed_main_risk.data,
+        }
+
+    def tag_ids(self) -> set[int]:
+        return set(self.risk_factors.data or []) | set(self.practice_themes.data or [])
+
+
+class SltForm(FlaskForm):
+    met_on = GovDateField(
+        "Date of the Senior Leadership Team meeting",
+        missing_message="Enter the date of the meeting",
+        description="For example, 14 3 2026",
+        validators=[NotInFuture("Date of the meeting must be today or in the past")],
+    )
+    notes = _text("What the meeting discussed and decided", "Enter what the meeting discussed")
+    submit = SubmitField("Record the meeting", widget=GovSubmitInput())
+
+
+class NoLearningForm(FlaskForm):
+    rationale = _text(
+        "Why was no learning identified?", "Enter why no learning was identified, for the record"
+    )
+    submit = SubmitField("Close the review without learning", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    action = _text("Action", "Enter the action", limit=ACTION_MAX)
+    owner_id = GovSelectField("Owner", message="Select who owns the action")
+    due_on = GovDateField(
+        "Due date",
+        missing_message="Enter the date the action is due",
+        description="For example, 30 6 2026",
+    )
+    submit = SubmitField("Add the action", widget=GovSubmitInput())
+
+
+class NewActionForm(ActionForm):
+    due_on = GovDateField(
+        "Due date",
+        missing_message="Enter the date the action is due",
+        description="For example, 30 6 2026",
+        validators=[NotInPast("Due date must be today or in the future")],
+    )
+
+
+class ProgressForm(FlaskForm):
+    status = radio_field("Status", ActionStatus.choices(), message="Select the action's status")
+    note = _text(
+        "Progress note", "", required=False, description="Optional. What has been done, what is next."
+    )
+    submit = SubmitField("Save progress", widget=GovSubmitInput())
+
+
+class ProgressReviewForm(FlaskForm):
+    reviewed_on = GovDateField(
+        "Date of the progress review",
+        missing_message="Enter the date of the progress review",
+        description="For example, 14 3 2026",
+        validators=[NotInFuture("Date of the progress review must be today or in the past")],
+    )
+    notes = _text("What the review found", "Enter what the progress review found")
+    submit = SubmitField("Record the progress review", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button and the CSRF token: agreeing the plan, confirming closure."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TagForm(FlaskForm):
+    kind = radio_field("Which list?", TagKind.choices(), message="Select risk factor or practice theme")
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the name"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add to the list", widget=GovSubmitInput())
+
+
+class PeriodForm(FlaskForm):
+    """The dashboard's period, by incident date; read from the query string, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    from_date = GovDateField("From", missing_message="Enter the first date of the period")
+    to_date = GovDateField("To", missing_message="Enter the last date of the period")
+
+    def validate_to_date(self, field):
+        if self.from_date.data and field.data and field.data < self.from_date.data:
+            raise ValidationError("The last date must be the same as or after the first date")

@@ -1,0 +1,282 @@
+"""The improvement action plan: its items (each with a task, so an overdue action climbs the
+escalation ladder), the Practice Development Team's agreement and progress reviews, and closure
+(procedure: "Outcome": an action plan will be agreed and overseen by the Practice Development Team,
+who will monitor and review progress)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+from webapp.learning.services import (
+    LearningRefused,
+    is_practice_development,
+    mark_closed,
+    open_task,
+    refuse_stale,
+    state_refusal,
+)
+from webapp.models import (
+    ActionPlanItem,
+    ActionProgressNote,
+    ActionStatus,
+    ProgressReview,
+    Review,
+    ReviewState,
+    Role,
+    Task,
+    TaskKind,
+    TaskStatus,
+    User,
+    UserRole,
+    utcnow,
+)
+from webapp.permissions import Permission, permissions_of
+from webapp.reviews.services import add_task, close_task, get_review_or_404, transition
+
+PLAN_STATES = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING})
+
+
+class ClosureRefused(LearningRefused):
+    """Some actions are not done: the review stays open."""
+
+    def __init__(self, open_items: list[ActionPlanItem]):
+        self.open_items = open_items
+        super().__init__(
+            "The review cannot close until every action is done. Still open: "
+            + "; ".join(item.action for item in open_items)
+        )
+
+
+def items(review: Review) -> list[ActionPlanItem]:
+    return list(
+        db.session.execute(
+            select(ActionPlanItem)
+            .where(ActionPlanItem.review_id == review.id)
+            .options(selectinload(ActionPlanItem.owner))
+            .order_by(ActionPlanItem.due_on, ActionPlanItem.id)
+        ).scalars()
+    )
+
+
+def open_items(review: Review) -> list[ActionPlanItem]:
+    return [item for item in items(review) if item.status != ActionStatus.DONE]
+
+
+def progress_reviews(review: Review) -> list[ProgressReview]:
+    return list(
+        db.session.execute(
+            select(ProgressReview)
+            .where(ProgressReview.review_id == review.id)
+            .order_by(ProgressReview.reviewed_on, ProgressReview.id)
+        ).scalars()
+    )
+
+
+def owner_choices() -> list[User]:
+    """Anyone active who does case work may own an action (administrators hold no case access)."""
+    return list(
+        db.session.execute(
+            select(User)
+            .where(
+                User.active.is_(True),
+                User.id.in_(select(UserRole.user_id).where(UserRole.role != Role.ADMINISTRATOR)),
+            )
+            .order_by(User.name, User.id)
+        ).scalars()
+    )
+
+
+def may_manage(user: User) -> bool:
+    return Permission.MANAGE_LEARNING in permissions_of(user)
+
+
+def may_update(item: ActionPlanItem, user: User) -> bool:
+    """The action's owner, or anyone who manages learning, records its progress."""
+    return item.owner_id == user.id or may_manage(user)
+
+
+def get_item_or_404(review_id: int, item_id: int) -> tuple[Review, ActionPlanItem]:
+    """The action and its review. Its owner reaches it even when the case is outside their scope
+    (an action can be given to anyone); everyone else only through the case's scope."""
+    item = db.session.execute(
+        select(ActionPlanItem).where(ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
+    ).scalar_one_or_none()
+    if item is None:
+        abort(404)
+    if item.owner_id == current_user.id:
+        return db.session.get(Review, review_id), item
+    return get_review_or_404(review_id), item
+
+
+def _check_owner(owner_id: int) -> None:
+    if owner_id not in {user.id for user in owner_choices()}:
+        raise LearningRefused("Choose an active person to own the action.")
+
+
+def _give_task(review: Review, item: ActionPlanItem) -> None:
+    task = add_task(review, TaskKind.COMPLETE_ACTION, assignee_id=item.owner_id, due_on=item.due_on)
+    db.session.flush()
+    item.task_id = task.id
+
+
+def _cancel_task(item: ActionPlanItem) -> None:
+    """The old deadline or owner no longer applies: its task stops being chased (kept for history)."""
+    if item.task_id is None:
+        return
+    db.session.execute(
+        update(Task)
+        .where(Task.id == item.task_id, Task.status == TaskStatus.OPEN)
+        .values(status=TaskStatus.CANCELLED, next_escalation_on=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@refuse_stale
+def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
+    if review.state not in PLAN_STATES:
+        raise state_refusal(review, "add an action")
+    if due_on < today_in_london():
+        raise LearningRefused("Due date must be today or in the future")
+    _check_owner(owner_id)
+    item = ActionPlanItem(
+        review_id=review.id, action=action, owner_id=owner_id, due_on=due_on, status=ActionStatus.NOT_STARTED
+    )
+    db.session.add(item)
+    db.session.flush()
+    _give_task(review, item)
+    audit.record("action.added", record_id=item.id, case_id=review.case_id, actor=actor)
+    db.session.commit()
+    return item
+
+
+@refuse_stale
+def edit_action(
+    review: Review, item: ActionPlanItem, *, action: str, owner_id: int, due_on: date, actor: User
+) -> list[str]:
+    if review.state not in PLAN_STATES:
+        raise state_refusal(review, "change an action")
+    if item.status == ActionStatus.DONE:
+        raise LearningRefused("This action is done. Mark it as in progress first to change it.")
+    if due_on != item.due_on and due_on < today_in_london():
+        raise LearningRefused("Due date must be today or in the future")
+    if owner_id != item.owner_id:
+        _check_owner(owner_id)
+    changed = audit.apply_changes(item, {"action": action, "owner_id": owner_id, "due_on": due_on})
+    if not changed:
+        return []
+    if {"owner_id", "due_on"} & set(changed):
+        _cancel_task(item)
+        _give_task(review, item)
+        changed.append("task_id")
+    audit.record(
+        "action.updated", record_id=item.id, case_id=review.case_id, changed_fields=changed, actor=actor
+    )
+    db.session.commit()
+    return changed
+
+
+@refuse_stale
+def update_progress(
+    review: Review, item: ActionPlanItem, *, status: ActionStatus, note: str | None, actor: User
+) -> list[str]:
+    """The owner (or the PDT) moves the action on and notes its progress. Done closes its task."""
+    if review.state not in PLAN_STATES:
+        raise state_refusal(review, "update an action")
+    if not may_update(item, actor):
+        raise LearningRefused("Only the action's owner or the Practice Development Team can update it.")
+    changed = []
+    if status != item.status:
+        was_done = item.status == ActionStatus.DONE
+        item.status = status
+        changed = ["status"]
+        task = db.session.get(Task, item.task_id) if item.task_id else None
+        if status == ActionStatus.DONE:
+            item.completed_at = utcnow()
+            changed.append("completed_at")
+            if task is not None and task.is_open:
+                close_task(task, actor, {"status": status.value})
+        elif was_done:
+            item.completed_at = None
+            changed += ["completed_at", "task_id"]
+            _give_task(review, item)
+            # The progress reviews stopped when everything was done: they start again.
+            if (
+                review.state == ReviewState.MONITORING
+                and open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) is None
+            ):
+                add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
+        db.session.flush()
+        audit.record(
+            "action.updated", record_id=item.id, case_id=review.case_id, changed_fields=changed, actor=actor
+        )
+    if note:
+        db.session.add(ActionProgressNote(item_id=item.id, note=note, author_id=actor.id))
+        audit.record("action.progress_noted", record_id=item.id, case_id=review.case_id, actor=actor)
+        changed.append("notes")
+    if changed:
+        db.session.commit()
+    return changed
+
+
+@refuse_stale
+def agree_plan(review: Review, *, actor: User) -> None:
+    """The Practice Development Team agrees the plan and starts monitoring it."""
+    if review.state != ReviewState.ACTION_PLANNING:
+        raise state_refusal(review, "agree the action plan")
+    if not is_practice_development(actor):
+        raise LearningRefused("The Practice Development Team agrees the action plan.")
+    count = len(items(review))
+    if count == 0:
+        raise LearningRefused("Add at least one action before agreeing the plan.")
+    task = open_task(review, TaskKind.AGREE_ACTION_PLAN)
+    if task is not None:
+        close_task(task, actor, {"actions": count})
+    transition(review, "action_plan_agreed", actor=actor)
+    add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
+    db.session.commit()
+
+
+@refuse_stale
+def record_progress_review(review: Review, *, reviewed_on: date, notes: str, actor: User) -> Task | None:
+    """A progress review closes the current progress task; the next one follows while any action is
+    open. Returns the next task, if any."""
+    if review.state != ReviewState.MONITORING:
+        raise state_refusal(review, "record a progress review")
+    if not is_practice_development(actor):
+        raise LearningRefused("The Practice Development Team records progress reviews.")
+    entry = ProgressReview(review_id=review.id, reviewed_on=reviewed_on, notes=notes, reviewed_by_id=actor.id)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("progress.reviewed", record_id=entry.id, case_id=review.case_id, actor=actor)
+    task = open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
+    if task is not None:
+        close_task(task, actor, {"progress_review_id": entry.id})
+    following = add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) if open_items(review) else None
+    db.session.commit()
+    return following
+
+
+@refuse_stale
+def close_review(review: Review, *, actor: User) -> None:
+    """Every action done, and a member of the Practice Development Team confirms: the review closes."""
+    if review.state != ReviewState.MONITORING:
+        raise state_refusal(review, "close the review")
+    if not is_practice_development(actor):
+        raise LearningRefused("A member of the Practice Development Team confirms the closure.")
+    still_open = open_items(review)
+    if still_open:
+        raise ClosureRefused(still_open)
+    task = open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
+    if task is not None:
+        close_task(task, actor, {"closed": True})
+    transition(review, "close", actor=actor)
+    mark_closed(review, actor)
+    db.session.commit()
