@@ -1,4 +1,7 @@
-"""Disputes through the procedure's stages: the report author, the DCE, the grievance procedure."""
+"""Disputes through the procedure's stages: the report author, the DCE, the grievance procedure.
+
+The report author responds in writing; whether that resolves the concern is for the person who raised
+it to say: yes settles it, no takes it to the Deputy Chief Executive."""
 
 from __future__ import annotations
 
@@ -12,15 +15,18 @@ from jobs import sweep
 from tests.accuracy.helpers import shared_review
 from tests.accuracy.test_accuracy import actions, agree, concern, tasks_of
 from tests.factories import make_user
+from webapp.accuracy import services
 from webapp.extensions import db
 from webapp.models import (
     AuditEvent,
     Dispute,
     DisputeStage,
+    Notification,
     ReviewState,
     Role,
     TaskEscalation,
     TaskKind,
+    TaskStatus,
     utcnow,
 )
 
@@ -34,12 +40,34 @@ def dispute_of(party: str) -> Dispute:
     return next(d for d in db.session.execute(select(Dispute)).scalars() if d.response.party == party)
 
 
-def author(signed_in, shared, dispute, *, resolved: bool, text="We have corrected the chronology."):
-    return signed_in(shared.reviewer).post(
-        f"/reviews/{shared.review.id}/disputes/{dispute.id}/author",
-        {"response": text, "outcome": "resolved" if resolved else "unresolved"},
-        status=302,
+def author(signed_in, shared, dispute, *, resolved: bool | None, text="We have corrected the chronology."):
+    """The report author responds; then, unless ``resolved`` is None, the person who raised the
+    concern says whether the response resolves it (yes: resolved; no: to the DCE)."""
+    page = signed_in(shared.reviewer).post(
+        f"/reviews/{shared.review.id}/disputes/{dispute.id}/author", {"response": text}, status=302
     )
+    if resolved is None:
+        return page
+    return answer(signed_in, shared, dispute, resolved=resolved)
+
+
+def answer_path(shared, dispute) -> str:
+    return f"/reviews/{shared.review.id}/disputes/{dispute.id}/answer"
+
+
+def answer(signed_in, shared, dispute, *, resolved: bool):
+    """The person who raised the concern answers: does the author's response resolve it?"""
+    return signed_in(shared.person(dispute.response.party)).post(
+        answer_path(shared, dispute), {"resolved": "yes" if resolved else "no"}, status=302
+    )
+
+
+def raiser_tasks(review, dispute):
+    return [
+        t
+        for t in tasks_of(review, TaskKind.CHECK_REPORT_ACCURACY)
+        if t.outcome.get("dispute_id") == dispute.id
+    ]
 
 
 def decide(signed_in, shared, dispute, text="The report stands as written."):
@@ -67,11 +95,81 @@ def test_a_concern_goes_to_the_report_author_with_a_deadline(shared, signed_in, 
     assert response.location.endswith(f"/reviews/{review.id}/disputes/{dispute.id}/author")
 
 
+def test_the_author_responds_and_the_person_who_raised_it_is_asked(shared, signed_in, app):
+    concern(signed_in, shared, "practice_manager")
+    dispute = dispute_of("practice_manager")
+    review = shared.review
+    author_page = f"/reviews/{review.id}/disputes/{dispute.id}/author"
+    page = signed_in(shared.reviewer).post(author_page, {"response": ""})
+    assert page.error_summary() == ["Enter your response to the concern"]
+    author(signed_in, shared, dispute, resolved=None, text="The visit is now in the chronology.")
+    db.session.refresh(dispute)
+    # The author's response does not settle anything: the dispute waits at stage 1 for the raiser.
+    assert dispute.stage == DisputeStage.AUTHOR and dispute.author_responded_at is not None
+    assert dispute.author_response == "The visit is now in the chronology."
+    assert review.state == ReviewState.DISPUTE_AUTHOR and actions(review)[-1] == "raise_concern"
+    [resolve] = tasks_of(review, TaskKind.RESOLVE_CONCERN)
+    assert resolve.status == TaskStatus.DONE
+    # The person who raised the concern gets a task, due as an accuracy response is.
+    [task] = raiser_tasks(review, dispute)
+    assert task.is_open and task.assignee_id == shared.manager.id
+    assert task.outcome == {
+        "dispute_id": dispute.id,
+        "party": "practice_manager",
+        "draft_id": shared.draft.id,
+    }
+    policy = app.extensions["case_review_policy"]
+    assert task.due_on == rules.due_date(utcnow(), policy.timescale("accuracy_response"))
+    manager = signed_in(shared.manager)
+    response = manager.client.get(f"/tasks/{task.id}")
+    assert response.status_code == 302 and response.location.endswith(answer_path(shared, dispute))
+    # Her first accuracy task is still the one the respond page and the responses table use.
+    mine = services.accuracy_tasks(review, shared.draft)["practice_manager"]
+    assert mine.id != task.id and mine.status == TaskStatus.DONE
+    page = manager.get(answer_path(shared, dispute))
+    text = page.text()
+    for words in (
+        "The chronology misses a visit.",
+        "The visit is now in the chronology.",
+        "Does the author's response resolve your concern?",
+        "Deadline for this stage",
+    ):
+        assert words in text
+    assert manager.post(answer_path(shared, dispute), {}).error_summary() == [
+        "Select whether the author's response resolves your concern"
+    ]
+    db.session.refresh(dispute)
+    assert dispute.stage == DisputeStage.AUTHOR and task.is_open
+    # The review page and the overview say who is to answer; she has a way to answer there.
+    waiting = (
+        "waiting for the Practice Manager to say whether the report author's response resolves their concern"
+    )
+    panel = manager.get(f"/reviews/{review.id}")
+    assert waiting in panel.text() and panel.html.find("a", href=answer_path(shared, dispute))
+    overview = manager.get(f"/reviews/{review.id}/accuracy")
+    assert waiting in overview.text() and overview.html.find("a", href=answer_path(shared, dispute))
+    assert "Check the report and respond" not in overview.text()
+    assert waiting in signed_in(shared.reviewer).get(f"/reviews/{review.id}").text()
+    # The author cannot respond a second time, nor settle it themself.
+    page = signed_in(shared.reviewer).post(author_page, {"response": "Again."}, follow=True)
+    assert "already responded to this concern" in page.text()
+    db.session.refresh(dispute)
+    assert dispute.author_response == "The visit is now in the chronology."
+    # Yes: the task closes, keeping what it was about.
+    answer(signed_in, shared, dispute, resolved=True)
+    db.session.refresh(task)
+    assert task.status == TaskStatus.DONE and task.completed_by_id == shared.manager.id
+    assert task.outcome["dispute_id"] == dispute.id and task.outcome["resolved"] is True
+
+
 def test_resolved_by_the_author_counts_as_agreeing(shared, signed_in):
     concern(signed_in, shared, "practice_manager")
     dispute = dispute_of("practice_manager")
-    author(signed_in, shared, dispute, resolved=True)
+    author(signed_in, shared, dispute, resolved=None)
     review = shared.review
+    db.session.refresh(review)
+    assert review.state == ReviewState.DISPUTE_AUTHOR  # until the Practice Manager says it is resolved
+    answer(signed_in, shared, dispute, resolved=True)
     assert actions(review)[-2:] == ["raise_concern", "resolved_by_author"]
     assert review.state == ReviewState.ACCURACY_CHECK
     db.session.refresh(dispute)
@@ -100,9 +198,12 @@ def test_unresolved_goes_to_the_dce_who_decides(shared, signed_in, app):
     agree(signed_in, shared, "head_of_operations")
     concern(signed_in, shared, "practice_manager")
     dispute = dispute_of("practice_manager")
-    author(signed_in, shared, dispute, resolved=False, text="The chronology is right.")
+    author(signed_in, shared, dispute, resolved=None, text="The chronology is right.")
     review = shared.review
+    assert actions(review)[-1] == "raise_concern" and not tasks_of(review, TaskKind.DECIDE_DISPUTE)
+    answer(signed_in, shared, dispute, resolved=False)
     assert actions(review)[-1] == "escalate_to_dce" and review.state == ReviewState.DISPUTE_DCE
+    assert [t.status for t in raiser_tasks(review, dispute)] == [TaskStatus.DONE]
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE
     [task] = tasks_of(review, TaskKind.DECIDE_DISPUTE)
@@ -188,17 +289,14 @@ def test_only_the_report_author_answers_at_stage_one(shared, signed_in):
     concern(signed_in, shared, "practice_manager")
     dispute = dispute_of("practice_manager")
     path = f"/reviews/{shared.review.id}/disputes/{dispute.id}/author"
-    data = {"response": "x", "outcome": "resolved"}
+    data = {"response": "x"}
     signed_in(shared.hoo).post(path, data, status=403)  # a Head of Operations, but not the reviewer
     signed_in(shared.manager).post(path, data, status=403)  # no reviewer's permission at all
     signed_in(shared.reviewer).get(f"/reviews/{shared.review.id}/disputes/999999/author", status=404)
     other_hoo = make_user(roles=Role.HEAD_OF_OPERATIONS, area=shared.reviewer.area)
     signed_in(other_hoo).post(path, data, status=404)  # cannot see the case at all
-    page = signed_in(shared.reviewer).post(path, {"response": "", "outcome": ""})
-    assert page.error_summary() == [
-        "Enter your response to the concern",
-        "Select whether the concern is resolved",
-    ]
+    page = signed_in(shared.reviewer).post(path, {"response": ""})
+    assert page.error_summary() == ["Enter your response to the concern"]
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.AUTHOR and dispute.author_response is None
     # The CE cannot decide disputes; only the DCE can, and only once escalated.
@@ -207,10 +305,44 @@ def test_only_the_report_author_answers_at_stage_one(shared, signed_in):
     page = signed_in(shared.dce).post(decide_path, {"decision": "x"}, follow=True)
     assert "has not been escalated" in page.text()
     author(signed_in, shared, dispute, resolved=True)
-    page = signed_in(shared.reviewer).post(path, {"response": "again", "outcome": "unresolved"}, follow=True)
+    page = signed_in(shared.reviewer).post(path, {"response": "again"}, follow=True)
     assert "already responded to this concern" in page.text()
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.RESOLVED
+
+
+def test_only_the_person_who_raised_the_concern_says_whether_it_is_resolved(shared, signed_in):
+    concern(signed_in, shared, "practice_manager")
+    dispute = dispute_of("practice_manager")
+    path = answer_path(shared, dispute)
+    # Not before the author has responded.
+    page = signed_in(shared.manager).post(path, {"resolved": "yes"}, follow=True)
+    assert "has not responded to your concern yet" in page.text()
+    assert "has not responded to your concern yet" in signed_in(shared.manager).get(path).text()
+    author(signed_in, shared, dispute, resolved=None)
+    # Nobody else: not the author, another party, the DCE or the CE.
+    for person in (shared.reviewer, shared.practitioner, shared.hoo, shared.dce, shared.ce):
+        signed_in(person).post(path, {"resolved": "yes"}, status=403)
+    signed_in(shared.reviewer).get(path, status=403)
+    # Someone who cannot see the case at all gets 404, as for any review they cannot see.
+    stranger = make_user(roles=Role.PRACTITIONER, area=shared.reviewer.area)
+    signed_in(stranger).get(path, status=404)
+    signed_in(shared.manager).get(f"/reviews/{shared.review.id}/disputes/999999/answer", status=404)
+    db.session.refresh(dispute)
+    assert dispute.stage == DisputeStage.AUTHOR
+    with pytest.raises(services.NotYours):
+        services.raiser_decides(dispute, actor=shared.reviewer, resolved=True)
+    # Once only: a second answer is refused and changes nothing.
+    answer(signed_in, shared, dispute, resolved=True)
+    page = signed_in(shared.manager).post(path, {"resolved": "no"}, follow=True)
+    assert "already said whether the report author's response resolves your concern" in page.text()
+    with pytest.raises(services.AlreadyResponded):
+        services.raiser_decides(dispute, actor=shared.manager, resolved=False)
+    db.session.refresh(dispute)
+    assert dispute.stage == DisputeStage.RESOLVED and not tasks_of(shared.review, TaskKind.DECIDE_DISPUTE)
+    assert "You said the report author's response resolves your concern." in (
+        signed_in(shared.manager).get(path).text()
+    )
 
 
 def test_grievance_is_recorded_after_the_decision_and_the_report_stays_agreed(shared, signed_in):
@@ -273,9 +405,25 @@ def test_every_dispute_step_is_audited(shared, signed_in):
     ).all()
     assert [tuple(r) for r in rows] == [
         ("dispute.author_responded", shared.reviewer.id),
-        ("dispute.escalated", shared.reviewer.id),
+        ("dispute.escalated", shared.manager.id),  # she said the response does not resolve it
         ("dispute.decided", shared.dce.id),
         ("dispute.grievance_recorded", shared.manager.id),
+    ]
+
+
+def test_accepting_the_response_is_audited_as_the_raiser_s_answer(shared, signed_in):
+    concern(signed_in, shared, "practice_manager")
+    dispute = dispute_of("practice_manager")
+    author(signed_in, shared, dispute, resolved=True)
+    rows = db.session.execute(
+        select(AuditEvent.event_type, AuditEvent.record_id, AuditEvent.actor_id)
+        .where(AuditEvent.event_type.in_(["accuracy.responded", "dispute.author_responded"]))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        ("accuracy.responded", dispute.response_id, shared.manager.id),  # the concern
+        ("dispute.author_responded", dispute.id, shared.reviewer.id),
+        ("accuracy.responded", dispute.response_id, shared.manager.id),  # yes, it is resolved
     ]
 
 
@@ -293,18 +441,21 @@ def test_the_sweep_chases_an_overdue_stage(shared, signed_in, app):
 
 
 def test_the_person_who_raised_a_concern_is_told_at_each_stage(shared, signed_in):
-    from webapp.models import Notification
-
-    def updates() -> list[str]:
+    def updates() -> list[Notification]:
         rows = db.session.execute(
-            select(Notification).where(Notification.kind == "concern_updated")
+            select(Notification).where(Notification.kind == "concern_updated").order_by(Notification.id)
         ).scalars()
-        return [n.detail for n in rows if n.user_id == dispute.response.user_id]
+        return [n for n in rows if n.user_id == dispute.response.user_id]
 
     concern(signed_in, shared, "practice_manager")
     dispute = dispute_of("practice_manager")
     assert updates() == []
-    author(signed_in, shared, dispute, resolved=False)
-    assert len(updates()) == 1 and "goes to the Deputy Chief Executive" in updates()[0]
+    author(signed_in, shared, dispute, resolved=None)
+    [told] = updates()
+    assert "the report author has responded" in told.detail
+    assert "Say whether their response resolves your concern" in told.detail
+    assert told.link_path == answer_path(shared, dispute)
+    answer(signed_in, shared, dispute, resolved=False)
+    assert len(updates()) == 1  # she made this step herself
     decide(signed_in, shared, dispute)
-    assert len(updates()) == 2 and "the Deputy Chief Executive has decided it" in updates()[1]
+    assert len(updates()) == 2 and "the Deputy Chief Executive has decided it" in updates()[1].detail

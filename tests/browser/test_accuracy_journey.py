@@ -1,5 +1,6 @@
 """Issue 5, items 5 and 6 in the browser: the three parties check the shared report, a concern goes to
-the report author and then to the DCE, the person who raised it records a grievance, and the CE logs
+the report author, who responds; the Practice Manager who raised it says the response does not resolve
+it, so it goes to the DCE; the person who raised it records a grievance, and the CE logs
 sharing the agreed report with the SUSR. axe-core checks every page the accuracy feature adds."""
 
 from __future__ import annotations
@@ -74,20 +75,40 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     expect_page(page, "Accuracy of the review report")
     sign_out(page)
 
-    # Stage 1: the report author answers, and does not resolve it.
+    # Stage 1: the report author answers in writing.
     sign_in(page, shared.reviewer.email)
     open_task(page, "Respond to a concern about the report", "Respond to a concern about the report")
     assert "The chronology leaves out the March home visit." in main_text(page)
     assert "Deadline for this stage" in main_text(page)
     axe_check(page)
+    page.get_by_role("button", name="Send response").click()
+    expect_page(page, "Respond to a concern about the report", error=True)
+    assert error_summary(page) == ["Enter your response to the concern"]
+    axe_check(page)
     page.get_by_label("Your response to the concern").fill("The visit is in the case file note of 4 March.")
-    choose(
-        page,
-        "Is the concern resolved?",
-        "No, escalate it to the Deputy Chief Executive for review and decision",
-    )
-    page.get_by_role("button", name="Record response").click()
+    page.get_by_role("button", name="Send response").click()
     expect_page(page, "Accuracy of the review report")
+    assert "gone to the Practice Manager, who raised the concern" in main_text(page)
+    waiting = "waiting for the Practice Manager to say whether the report author's response resolves"
+    assert waiting in main_text(page)
+    sign_out(page)
+
+    # The Practice Manager says the response does not resolve her concern: it goes to the DCE.
+    sign_in(page, shared.manager.email)
+    page.goto(f"/reviews/{review_id}")
+    assert waiting in main_text(page)
+    open_task(page, "Check the review report for accuracy", "The report author's response to your concern")
+    assert "The visit is in the case file note of 4 March." in main_text(page)
+    axe_check(page)
+    answer = "Does the author's response resolve your concern?"
+    page.get_by_role("button", name="Send answer").click()
+    expect_page(page, "The report author's response to your concern", error=True)
+    assert error_summary(page) == ["Select whether the author's response resolves your concern"]
+    axe_check(page)
+    choose(page, answer, "No, take it to the Deputy Chief Executive for review and decision")
+    page.get_by_role("button", name="Send answer").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "gone to the Deputy Chief Executive" in main_text(page)
     assert "Review: Dispute with the Deputy Chief Executive" not in main_text(page)
     assert "Dispute with the Deputy Chief Executive" in main_text(page)
     sign_out(page)

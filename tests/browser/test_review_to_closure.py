@@ -2,8 +2,9 @@
 the people the procedure names. The Practice Manager records the incident, the Chief Executive
 initiates the review and allocates the independent reviewer, who gathers, builds the chronology,
 writes the report (refused while a section is missing), downloads it and shares it; the practitioner,
-the Practice Manager and the Head of Operations of the case's area check it (a concern is resolved by
-the author); then the learning, the SLT meeting, the action plan, its progress review and the closure.
+the Practice Manager and the Head of Operations of the case's area check it (the author responds to a
+concern and the Practice Manager says that resolves it); then the learning, the SLT meeting, the
+action plan, its progress review and the closure.
 axe-core checks each page the first time the journey reaches it."""
 
 from __future__ import annotations
@@ -289,16 +290,25 @@ def test_review_from_allocation_to_closure(page, axe_check):
     expect_page(page, "Accuracy of the review report")
     sign_out(page)
 
-    # The report author resolves the concern; the report is agreed.
+    # The report author responds to the concern; the Practice Manager says it resolves it, and the
+    # report is agreed.
     sign_in(page, reviewer.email)
     open_task(page, "Respond to a concern about the report")
     assert "The chronology leaves out the March home visit." in main_text(page)
     axe_check(page)
     page.get_by_label("Your response to the concern").fill("The visit is now in the chronology notes.")
-    choose(page, "Is the concern resolved?", "Yes, the concern is resolved")
-    page.get_by_role("button", name="Record response").click()
+    page.get_by_role("button", name="Send response").click()
     expect_page(page, "Accuracy of the review report")
-    assert "Report agreed" in main_text(page)
+    assert "Report agreed" not in main_text(page)
+    sign_out(page)
+    sign_in(page, pm.email)
+    open_task(page, CHECK_REPORT, "The report author's response to your concern")
+    assert "The visit is now in the chronology notes." in main_text(page)
+    axe_check(page)
+    choose(page, "Does the author's response resolve your concern?", "Yes, my concern is resolved")
+    page.get_by_role("button", name="Send answer").click()
+    expect_page(page, "Accuracy of the review report")
+    assert "The report is now agreed" in main_text(page) and "Report agreed" in main_text(page)
     sign_out(page)
 
     # 5. The Practice Development Team records the learning.

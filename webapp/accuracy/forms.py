@@ -60,16 +60,27 @@ class AccuracyResponseForm(FlaskForm):
 
 
 class AuthorResponseForm(FlaskForm):
-    response = _text("Your response to the concern", "Enter your response to the concern")
-    outcome = radio_field(
-        "Is the concern resolved?",
-        [
-            ("resolved", "Yes, the concern is resolved"),
-            ("unresolved", "No, escalate it to the Deputy Chief Executive for review and decision"),
-        ],
-        message="Select whether the concern is resolved",
+    response = _text(
+        "Your response to the concern",
+        "Enter your response to the concern",
+        description="Say what you have done about it, for example how you revised the report, or why it "
+        "stands as written.",
     )
-    submit = SubmitField("Record response", widget=GovSubmitInput())
+    submit = SubmitField("Send response", widget=GovSubmitInput())
+
+
+class RaiserAnswerForm(FlaskForm):
+    """Whether the author's response resolves a concern is for the person who raised it to say."""
+
+    resolved = radio_field(
+        "Does the author's response resolve your concern?",
+        [
+            ("yes", "Yes, my concern is resolved"),
+            ("no", "No, take it to the Deputy Chief Executive for review and decision"),
+        ],
+        message="Select whether the author's response resolves your concern",
+    )
+    submit = SubmitField("Send answer", widget=GovSubmitInput())
 
 
 class DisputeDecisionForm(FlaskForm):

@@ -13,6 +13,7 @@ from webapp.accuracy.forms import (
     DisclosureForm,
     DisputeDecisionForm,
     GrievanceForm,
+    RaiserAnswerForm,
 )
 from webapp.accuracy.report_view import report_blocks
 from webapp.extensions import db
@@ -37,6 +38,9 @@ def _task_page(task, endpoint: str) -> str:
 
 
 def _accuracy_page(task) -> str:
+    if task.outcome.get("dispute_id") is not None:
+        # The raiser's task: does the author's response resolve their concern?
+        return _task_page(task, "accuracy.raiser_answer")
     party = task.outcome.get("party")
     if party not in services.PARTIES:
         return url_for("accuracy.overview", review_id=task.review_id)
@@ -60,6 +64,9 @@ def _accuracy_helpers():
         "external_reviews": services.EXTERNAL_REVIEWS,
         "accuracy_clauses": services.CLAUSES,
         "stage_phrases": services.STAGE_PHRASES,
+        "dispute_phrase": services.stage_phrase,
+        "dispute_stage_label": services.stage_label,
+        "awaiting_raiser": services.awaiting_raiser,
     }
 
 
@@ -158,29 +165,25 @@ def author_stage(review_id: int, dispute_id: int):
         abort(403)  # stage 1 is the report author's: the review's reviewer
     dispute = services.get_dispute_or_404(review, dispute_id)
     form = AuthorResponseForm()
-    may_answer = dispute.stage == DisputeStage.AUTHOR
+    may_answer = dispute.stage == DisputeStage.AUTHOR and dispute.author_responded_at is None
     if request.method == "POST" and not may_answer:
         flash("The report author has already responded to this concern.", "info")
         return _back_to_overview(review)
     if may_answer and form.validate_on_submit():
-        resolved = form.outcome.data == "resolved"
         try:
-            services.author_responds(
-                dispute, actor=current_user, response=form.response.data, resolved=resolved
-            )
+            services.author_responds(dispute, actor=current_user, response=form.response.data)
         except (TaskAlreadyDone, services.AccuracyRefused):
             flash("The report author has already responded to this concern.", "info")
             return _back_to_overview(review)
         except StaleEdit:
             flash(STALE, "info")
             return redirect(request.path)
-        db.session.refresh(review)
-        if not resolved:
-            flash("Your response is recorded. The dispute has gone to the Deputy Chief Executive.", "success")
-        elif review.state.value == "agreed":
-            flash("Your response is recorded and the concern resolved. The report is now agreed.", "success")
-        else:
-            flash("Your response is recorded and the concern resolved.", "success")
+        flash(
+            "Your response is recorded and has gone to the "
+            f"{services.PARTY_LABELS[dispute.response.party]}, who raised the concern, to say whether it "
+            "resolves it.",
+            "success",
+        )
         return _back_to_overview(review)
     draft = services.shared_draft(review)
     _viewed_report(review, draft)
@@ -189,7 +192,62 @@ def author_stage(review_id: int, dispute_id: int):
         title="Respond to a concern about the report",
         review=review,
         dispute=dispute,
-        task=services.dispute_task(review, dispute, TaskKind.RESOLVE_CONCERN),
+        task=services.stage_task(review, dispute),
+        form=form,
+        may_answer=may_answer,
+    )
+
+
+@bp.route("/reviews/<int:review_id>/disputes/<int:dispute_id>/answer", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_TASKS)
+def raiser_answer(review_id: int, dispute_id: int):
+    """The person who raised a concern says whether the report author's response resolves it."""
+    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    dispute = services.get_dispute_or_404(review, dispute_id)
+    if dispute.response.user_id != current_user.id:
+        abort(403)  # only the person who raised the concern says whether it is resolved
+    form = RaiserAnswerForm()
+    may_answer = services.awaiting_raiser(dispute)
+    if request.method == "POST" and not may_answer:
+        flash(
+            "The report author has not responded to your concern yet."
+            if dispute.stage == DisputeStage.AUTHOR
+            else "You have already said whether the report author's response resolves your concern.",
+            "info",
+        )
+        return _back_to_overview(review)
+    if may_answer and form.validate_on_submit():
+        resolved = form.resolved.data == "yes"
+        try:
+            services.raiser_decides(dispute, actor=current_user, resolved=resolved)
+        except (TaskAlreadyDone, services.AccuracyRefused):
+            flash("You have already said whether the report author's response resolves your concern.", "info")
+            return _back_to_overview(review)
+        except services.NotYours:
+            abort(403)
+        except StaleEdit:
+            flash(STALE, "info")
+            return redirect(request.path)
+        db.session.refresh(review)
+        if not resolved:
+            flash(
+                "Your answer is recorded. Your concern has gone to the Deputy Chief Executive for review "
+                "and decision.",
+                "success",
+            )
+        elif review.state.value == "agreed":
+            flash("Your answer is recorded and your concern resolved. The report is now agreed.", "success")
+        else:
+            flash("Your answer is recorded and your concern resolved.", "success")
+        return _back_to_overview(review)
+    draft = services.shared_draft(review)
+    _viewed_report(review, draft)
+    return render_template(
+        "accuracy/answer.html",
+        title="The report author's response to your concern",
+        review=review,
+        dispute=dispute,
+        task=services.stage_task(review, dispute),
         form=form,
         may_answer=may_answer,
     )

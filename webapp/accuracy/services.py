@@ -8,17 +8,21 @@ Manager and the Head of Operations for agreement on accuracy and learning points
 How the review's state follows its disputes, when more than one party raises a concern:
 
 - A concern always starts a Dispute at the author stage: stage 1 comes first for every concern. The
+  report author answers it in writing (and may revise the report meanwhile); then the person who raised
+  it says whether that answer resolves it. Only they decide: yes settles the concern ("resolved"), no
+  takes it to the Deputy Chief Executive. The dispute stays at the author stage until they answer. The
   first concern moves the review ACCURACY_CHECK -> DISPUTE_AUTHOR ("raise_concern"); a concern raised
   while the review is already in a dispute stage is recorded as another Dispute, with no transition.
 - Once any dispute has been escalated, the review stays in DISPUTE_DCE until the report is agreed: the
-  review shows the furthest stage reached. Concerns the author then resolves or escalates move no state.
+  review shows the furthest stage reached. Concerns then resolved or escalated move no state.
 - The review goes back to ACCURACY_CHECK ("resolved_by_author") only when no dispute is open and none
   has reached the DCE.
 - The report is agreed when each of the three parties has a settled answer (agreed, or a concern the
-  author resolved or the DCE decided) and no dispute is open. From ACCURACY_CHECK that is "all_agreed";
-  from DISPUTE_DCE it is "dce_decided", made by whoever settles the last answer. So a DCE decision
-  never agrees the report over a party who has not answered yet, or over a concern still with the
-  author; in the usual case (one concern, the others agreed) the decision itself agrees the report.
+  author's response resolved or the DCE decided) and no dispute is open. From ACCURACY_CHECK that is
+  "all_agreed"; from DISPUTE_DCE it is "dce_decided", made by whoever settles the last answer. So a
+  DCE decision never agrees the report over a party who has not answered yet, or over a concern still
+  at the author stage; in the usual case (one concern, the others agreed) the decision itself agrees
+  the report.
 
 These rules give every path a transition in webapp/reviews/lifecycle.py and need no new ones.
 Every function here changes rows and commits; on any error the whole change is rolled back.
@@ -78,7 +82,7 @@ AGREED_OR_LATER = frozenset(
 STAGE_PHRASES = {
     DisputeStage.AUTHOR: "with the report author",
     DisputeStage.DEPUTY_CHIEF_EXECUTIVE: "with the Deputy Chief Executive",
-    DisputeStage.RESOLVED: "resolved by the report author",
+    DisputeStage.RESOLVED: "resolved by the report author's response",
     DisputeStage.DECIDED: "decided by the Deputy Chief Executive",
 }
 EXTERNAL_REVIEWS = {
@@ -164,10 +168,17 @@ def shared_draft(review: Review) -> ReportDraft | None:
 
 
 def accuracy_tasks(review: Review, draft: ReportDraft) -> dict[str, Task]:
-    """Each party's accuracy task on this draft (the latest, should there be more than one)."""
+    """Each party's accuracy task on this draft (the latest, should there be more than one).
+
+    Not the tasks asking someone whether the author's response resolves their concern: those are
+    CHECK_REPORT_ACCURACY tasks too, told apart by the dispute_id in their outcome."""
     tasks: dict[str, Task] = {}
     for task in review.tasks:
-        if task.kind == TaskKind.CHECK_REPORT_ACCURACY and task.outcome.get("draft_id") == draft.id:
+        if (
+            task.kind == TaskKind.CHECK_REPORT_ACCURACY
+            and task.outcome.get("draft_id") == draft.id
+            and "dispute_id" not in task.outcome
+        ):
             tasks[task.outcome.get("party")] = task
     return tasks
 
@@ -201,7 +212,35 @@ def dispute_task(review: Review, dispute: Dispute, kind: TaskKind) -> Task | Non
     return None
 
 
+def awaiting_raiser(dispute: Dispute) -> bool:
+    """The author has responded; the person who raised the concern has still to say if it resolves it."""
+    return dispute.stage == DisputeStage.AUTHOR and dispute.author_responded_at is not None
+
+
+def raiser_task(review: Review, dispute: Dispute) -> Task | None:
+    """The task asking the person who raised the concern whether the author's response resolves it."""
+    return dispute_task(review, dispute, TaskKind.CHECK_REPORT_ACCURACY)
+
+
+def stage_phrase(dispute: Dispute) -> str:
+    """Where a concern has got to, to follow "Concern raised: ..." in a sentence."""
+    if awaiting_raiser(dispute):
+        return (
+            f"waiting for the {PARTY_LABELS[dispute.response.party]} to say whether the report author's "
+            "response resolves their concern"
+        )
+    return STAGE_PHRASES[dispute.stage]
+
+
+def stage_label(dispute: Dispute) -> str:
+    if awaiting_raiser(dispute):
+        return "Report author has responded: waiting for the person who raised it to say if it is resolved"
+    return dispute.stage.label
+
+
 def stage_task(review: Review, dispute: Dispute) -> Task | None:
+    if awaiting_raiser(dispute):
+        return raiser_task(review, dispute)
     if dispute.stage == DisputeStage.AUTHOR:
         return dispute_task(review, dispute, TaskKind.RESOLVE_CONCERN)
     if dispute.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE:
@@ -227,7 +266,8 @@ def missing_parties(review: Review, draft: ReportDraft) -> list[str]:
 
 
 def is_settled(draft: ReportDraft) -> bool:
-    """Every party agreed, or had their concern resolved by the author or decided by the DCE."""
+    """Every party agreed, or had their concern resolved (they accepted the author's response) or
+    decided by the DCE."""
     responses = responses_to(draft)
     if set(responses) != set(PARTIES):
         return False
@@ -276,6 +316,10 @@ class AccuracyPicture:
 
     def stage_task(self, dispute: Dispute) -> Task | None:
         return stage_task(self.review, dispute)
+
+    def disputes_to_answer(self, user: User) -> list[Dispute]:
+        """Concerns this user raised whose author's response waits for their yes or no."""
+        return [d for d in self.disputes if awaiting_raiser(d) and d.response.user_id == user.id]
 
     @property
     def may_disclose(self) -> bool:
@@ -419,35 +463,78 @@ def respond(
     return response
 
 
-def _tell_raiser(dispute: Dispute, review: Review, what: str) -> None:
+def _tell_raiser(dispute: Dispute, review: Review, what: str, *, link_path: str | None = None) -> None:
     """The person who raised the concern hears when it moves on (in the app: what happened)."""
     notify(
         dispute.response.user,
         "concern_updated",
-        link_path=f"/reviews/{review.id}",
+        link_path=link_path or f"/reviews/{review.id}",
         detail=f"Your concern about the report (case {review.case.case_number}): {what}.",
         dedupe_key=f"dispute:{dispute.id}:{dispute.stage.value}:user:{dispute.response.user_id}",
     )
 
 
-def author_responds(dispute: Dispute, *, actor: User, response: str, resolved: bool) -> None:
-    """Stage 1: the report author answers a concern, and marks it resolved or not."""
+def author_responds(dispute: Dispute, *, actor: User, response: str) -> None:
+    """Stage 1: the report author answers a concern in writing. Whether that resolves the concern is
+    for the person who raised it to say (raiser_decides): they get a task and a notification."""
     review = db.session.get(Review, dispute.review_id)
     if review.reviewer_id != actor.id:
         raise NotYours
-    if dispute.stage != DisputeStage.AUTHOR:
+    if dispute.stage != DisputeStage.AUTHOR or dispute.author_responded_at is not None:
         raise AccuracyRefused("The report author has already responded to this concern.")
-    draft = db.session.get(ReportDraft, dispute.response.draft_id)
+    text = response.strip()
+    if not text:
+        raise AccuracyRefused("Enter your response to the concern")
+    raiser = dispute.response
     with _saving():
         task = dispute_task(review, dispute, TaskKind.RESOLVE_CONCERN)
         if task is not None and task.is_open:
-            close_task(task, actor, {"dispute_id": dispute.id, "resolved": resolved})
-        dispute.author_response = response.strip()
+            close_task(task, actor, {"dispute_id": dispute.id})
+        dispute.author_response = text
         dispute.author_responded_at = utcnow()
         audit.record("dispute.author_responded", record_id=dispute.id, case_id=review.case_id, actor=actor)
+        answer = add_task(review, TaskKind.CHECK_REPORT_ACCURACY, assignee_id=raiser.user_id)
+        answer.outcome = {"dispute_id": dispute.id, "party": raiser.party, "draft_id": raiser.draft_id}
+        _tell_raiser(
+            dispute,
+            review,
+            "the report author has responded. Say whether their response resolves your concern",
+            link_path=f"/reviews/{review.id}/disputes/{dispute.id}/answer",
+        )
+
+
+def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
+    """The person who raised the concern says whether the author's response resolves it: yes settles
+    it; no escalates it to the Deputy Chief Executive (Transparency and Disputes, 2). Once only."""
+    review = db.session.get(Review, dispute.review_id)
+    if dispute.response.user_id != actor.id:
+        raise NotYours
+    if dispute.stage != DisputeStage.AUTHOR:
+        raise AlreadyResponded(
+            "You have already said whether the report author's response resolves your concern."
+        )
+    if dispute.author_responded_at is None:
+        raise AccuracyRefused("The report author has not responded to your concern yet.")
+    draft = db.session.get(ReportDraft, dispute.response.draft_id)
+    with _saving():
+        # First, so that a second submission (or a second tab) finds the task done and saves nothing.
+        task = raiser_task(review, dispute)
+        if task is not None and task.is_open:
+            close_task(
+                task,
+                actor,
+                {
+                    "dispute_id": dispute.id,
+                    "party": dispute.response.party,
+                    "draft_id": dispute.response.draft_id,
+                    "resolved": resolved,
+                },
+            )
         if resolved:
             dispute.stage = DisputeStage.RESOLVED
-            _tell_raiser(dispute, review, "the report author has responded and marked it resolved")
+            audit.record(
+                "accuracy.responded", record_id=dispute.response_id, case_id=review.case_id, actor=actor
+            )
             db.session.flush()
             still_open = any(d.stage in OPEN_STAGES for d in disputes_on(draft))
             if review.state == ReviewState.DISPUTE_AUTHOR and not still_open:
@@ -455,9 +542,6 @@ def author_responds(dispute: Dispute, *, actor: User, response: str, resolved: b
             _agree_if_settled(review, draft, actor)
         else:
             dispute.stage = DisputeStage.DEPUTY_CHIEF_EXECUTIVE
-            _tell_raiser(
-                dispute, review, "the report author has responded; it goes to the Deputy Chief Executive"
-            )
             audit.record("dispute.escalated", record_id=dispute.id, case_id=review.case_id, actor=actor)
             dce_task = add_task(review, TaskKind.DECIDE_DISPUTE)
             dce_task.outcome = {"dispute_id": dispute.id}
