@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate
 from urllib.parse import quote
 
 from flask import current_app, render_template
-from flask_mail import Message
 
 from webapp.models import Notification
 from webapp.notifications.kinds import KINDS
@@ -25,23 +27,38 @@ def sign_in_link(notification: Notification) -> str:
     return f"{base}/sign-in?next={quote(f'/notifications/{notification.id}', safe='/')}"
 
 
-def build_message(notification: Notification) -> Message:
+def build_message(notification: Notification) -> MIMEMultipart:
+    """The email as a MIME message (compat32 policy: several times faster to serialise than the
+    modern policy Flask-Mail's Message uses, which held the relay under 150 emails/s)."""
     kind = KINDS[notification.kind]
     link = sign_in_link(notification)
-    message = Message(
-        subject=kind.subject,
-        recipients=[notification.user.email],
-        body=render_template("email/notification.txt", line=kind.line, link=link),
-        html=render_template("email/notification.html", line=kind.line, link=link),
+    body = MIMEMultipart("alternative")
+    body.attach(
+        MIMEText(render_template("email/notification.txt", line=kind.line, link=link), "plain", "utf-8")
     )
-    message.msgId = message_id(notification)
+    body.attach(
+        MIMEText(render_template("email/notification.html", line=kind.line, link=link), "html", "utf-8")
+    )
     if notification.meeting_starts_at is not None:
-        message.attach(
-            "invitation.ics",
-            "text/calendar; method=REQUEST; charset=utf-8",
-            calendar_invitation(notification, link),
-        )
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        invitation = MIMEText(calendar_invitation(notification, link), "calendar", "utf-8")
+        invitation.set_param("method", "REQUEST")
+        invitation.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+        message.attach(invitation)
+    else:
+        message = body
+    message["Subject"] = kind.subject
+    message["From"] = sender()
+    message["To"] = notification.user.email
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id(notification)
     return message
+
+
+def sender() -> str:
+    default = current_app.config["MAIL_DEFAULT_SENDER"]
+    return formataddr(default) if isinstance(default, tuple) else default
 
 
 def calendar_invitation(notification: Notification, link: str) -> str:
