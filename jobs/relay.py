@@ -51,18 +51,20 @@ def claim(now: datetime, worker: str, *, limit: int = BATCH) -> list[int]:
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.execute(query).scalars())
-    claimed = []
-    for notification_id in ids:
-        # Conditional: on SQLite (no row locks) a second relay that read the same ids finds the
-        # status already changed and gets nothing.
-        result = db.session.execute(
+    if not ids:
+        db.session.commit()
+        return []
+    # One conditional UPDATE for the batch: on SQLite (no row locks) a second relay that read the
+    # same ids finds them no longer due and claims none of them.
+    claimed = sorted(
+        db.session.execute(
             update(Notification)
-            .where(Notification.id == notification_id, _due(now, lease))
+            .where(Notification.id.in_(ids), _due(now, lease))
             .values(status=NotificationStatus.SENDING, claimed_at=now, claimed_by=worker)
+            .returning(Notification.id)
             .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(notification_id)
+        ).scalars()
+    )
     db.session.commit()
     return claimed
 
@@ -102,16 +104,22 @@ class _Sender:
 
     def __init__(self) -> None:
         self.connection: _Connection | None = None
+        # Set when the server could not be reached or dropped us (not when it refused a message):
+        # the rest of the batch waits for the next run rather than each waiting for a timeout.
+        self.unreachable = False
 
     def send(self, notification: Notification) -> None:
-        if self.connection is None:
-            self.connection = _Connection(current_app.extensions["mail"]).__enter__()
         try:
+            if self.connection is None:
+                self.connection = _Connection(current_app.extensions["mail"]).__enter__()
             message = build_message(notification)
             self.connection.host.sendmail(
                 parseaddr(message["From"])[1], [notification.user.email], message.as_bytes(policy=_WIRE)
             )
-        except Exception:
+        except Exception as error:
+            # smtplib's errors are OSErrors; a refusal with an SMTP code is about one message.
+            if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPResponseException):
+                self.unreachable = True
             self.close(polite=False)
             raise
 
@@ -181,23 +189,51 @@ def _load(ids: list[int]) -> list[Notification]:
     )
 
 
+def _release(ids: list[int], worker: str, now: datetime) -> int:
+    """Give back claimed rows not tried, without counting an attempt: the server is unreachable."""
+    if not ids:
+        return 0
+    retry_at = now + timedelta(seconds=current_app.config["RELAY_BACKOFF_SECONDS"])
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(ids),
+            Notification.status == NotificationStatus.SENDING,
+            Notification.claimed_by == worker,
+        )
+        .values(status=NotificationStatus.PENDING, claimed_by=None, claimed_at=None, next_attempt_at=retry_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def run(now: datetime | None = None, *, worker: str | None = None) -> dict[str, int]:
     now = now or utcnow()
     worker = worker or uuid.uuid4().hex
-    counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0}
+    counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0}
     claimed = claim(now, worker)
     counts["claimed"] = len(claimed)
     sender = _Sender()
+    tried = 0
     try:
         for start in range(0, len(claimed), RECORD_EVERY):
             for notification in _load(claimed[start : start + RECORD_EVERY]):
                 outcome = send_one(notification, worker, now, sender)
+                tried += 1
                 if outcome in counts:
                     counts[outcome] += 1
+                if sender.unreachable:
+                    break
             # One commit per group, not per message: a commit is a disk flush, and one per message
             # held the relay near 80 emails/s (bench/sweep.py). A relay that dies inside a group
             # resends that group after the lease, with the same Message-IDs for receivers to drop.
             db.session.commit()
+            if sender.unreachable:
+                # At most one connection timeout per run, so a claim never outlives its lease
+                # while the relay still holds it.
+                counts["released"] = _release(claimed[tried:], worker, now)
+                break
     finally:
         sender.close()
     return counts
