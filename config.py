@@ -52,7 +52,23 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day
+    # Sessions live on the server (user_sessions): they end after this long without a request from
+    # the person, and after this long in all, whatever the person does. The page warns before the
+    # idle limit. The cookie itself lasts no longer than the absolute limit.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10"))
+    SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_HOURS * 60 * 60
+    # Sensitive administrator actions ask for the password again after this long.
+    REAUTHENTICATE_MINUTES = 15
+
+    # Sign-in throttling (state in the database, so it holds across workers and machines): attempts
+    # allowed per account and per source address in each window; further attempts are refused unread.
+    SIGN_IN_ACCOUNT_ATTEMPTS = int(os.environ.get("SIGN_IN_ACCOUNT_ATTEMPTS", "5"))
+    SIGN_IN_ADDRESS_ATTEMPTS = int(os.environ.get("SIGN_IN_ADDRESS_ATTEMPTS", "30"))
+    SIGN_IN_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15"))
+    # Behind a reverse proxy, how many X-Forwarded-For hops to trust for the client's address.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long form is not lost at 60 min

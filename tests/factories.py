@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import date, timedelta
 
+import pyotp
+
+from webapp.auth import mfa
 from webapp.auth.passwords import hash_password
 from webapp.extensions import db
 from webapp.models import (
@@ -23,6 +27,19 @@ from webapp.models import (
 )
 
 DEFAULT_PASSWORD = "correct horse battery"
+
+
+def current_code(user: User) -> str:
+    """A TOTP code the app will accept for ``user`` now: the current step, or the next one when the
+    current step was used already (each code works once; the app allows one step of drift)."""
+    totp = pyotp.TOTP(user.totp_secret)
+    db.session.refresh(user)
+    step = int(time.time()) // totp.interval
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        step = user.totp_last_step + 1
+    return totp.generate_otp(step)
+
+
 _sequence = itertools.count(1)
 
 
@@ -42,7 +59,10 @@ def make_user(
     manager: User | None = None,
     password: str = DEFAULT_PASSWORD,
     active: bool = True,
+    totp_secret: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
+    """Administrators, CEs and DCEs get a second factor (as they must), with a fresh secret."""
     n = next(_sequence)
     user = User(
         name=name or f"Person {n}",
@@ -51,8 +71,12 @@ def make_user(
         line_manager=manager,
         password_hash=hash_password(password),
         active=active,
+        must_change_password=must_change_password,
     )
     user.set_roles({roles} if isinstance(roles, Role) else set(roles))
+    if totp_secret is None and mfa.required(user):
+        totp_secret = pyotp.random_base32()
+    user.totp_secret = totp_secret
     db.session.add(user)
     db.session.commit()
     return user

@@ -23,6 +23,11 @@ def create_app(config_name: str | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config_class)
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (throttling, the audit trail) from the trusted proxy's header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
     Path(app.instance_path).mkdir(exist_ok=True)
 
     import rules
@@ -45,9 +50,11 @@ def create_app(config_name: str | None = None) -> Flask:
     auth.init_login(login_manager)
 
     from webapp.accuracy.routes import bp as accuracy_bp
+    from webapp.admin.approval_routes import bp as approvals_bp
     from webapp.admin.mail_routes import bp as admin_mail_bp
     from webapp.admin.routes import bp as admin_bp
     from webapp.assets import bp as assets_bp
+    from webapp.auth.account_routes import bp as account_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
     from webapp.conduct.routes import bp as conduct_bp
@@ -59,6 +66,7 @@ def create_app(config_name: str | None = None) -> Flask:
     blueprints = (
         assets_bp,
         auth_bp,
+        account_bp,
         main_bp,
         cases_bp,
         reviews_bp,
@@ -68,6 +76,7 @@ def create_app(config_name: str | None = None) -> Flask:
         notifications_bp,
         admin_bp,
         admin_mail_bp,
+        approvals_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_login import current_user
 
 from webapp.extensions import db
@@ -75,6 +75,17 @@ EVENT_TYPES: dict[str, EventType] = {
     "user.signed_in": EventType("user", needs_case=False),
     "user.signed_out": EventType("user", needs_case=False),
     "user.sign_in_failed": EventType("user", needs_case=False),
+    "user.sign_in_refused": EventType("user", needs_case=False),  # throttled: password not checked
+    "user.second_factor_failed": EventType("user", needs_case=False),
+    "user.second_factor_enrolled": EventType("user", needs_case=False),
+    "user.second_factor_reset": EventType("user", needs_case=False),
+    "user.recovery_code_used": EventType("user", needs_case=False),
+    "user.password_changed": EventType("user", needs_case=False),
+    "user.reauthenticated": EventType("user", needs_case=False),
+    "user.reauthentication_failed": EventType("user", needs_case=False),
+    "account_change.requested": EventType("account_change_request", needs_case=False, needs_fields=True),
+    "account_change.approved": EventType("account_change_request", needs_case=False),
+    "account_change.refused": EventType("account_change_request", needs_case=False),
     "area.created": EventType("operational_area", needs_case=False),
     "area.renamed": EventType("operational_area", needs_case=False, needs_fields=True),
     "demo.seeded": EventType("system", needs_case=False),
@@ -114,6 +125,7 @@ def record(
         record_id=record_id,
         case_id=case_id,
         changed_fields=sorted(changed_fields or []),
+        source_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
     # Ids only: the log never carries names, case numbers or field values.

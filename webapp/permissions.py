@@ -36,6 +36,7 @@ class Permission(enum.StrEnum):
     MANAGE_LEARNING = "manage_learning"
     VIEW_DASHBOARD = "view_dashboard"
     MANAGE_TAXONOMY = "manage_taxonomy"
+    APPROVE_ACCOUNT_CHANGES = "approve_account_changes"  # two people for access to case data
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_POLICY,
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
+            Permission.APPROVE_ACCOUNT_CHANGES,
         }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DECIDE_DISPUTES,
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
+            Permission.APPROVE_ACCOUNT_CHANGES,
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(

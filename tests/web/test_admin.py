@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.factories import make_area, make_case, make_user
+from webapp.admin import approvals
 from webapp.extensions import db
 from webapp.models import AuditEvent, OperationalArea, Role, User
 
@@ -31,9 +32,17 @@ def test_admin_adds_a_user_who_can_then_sign_in(app, signed_in):
         "/admin/users/new", user_form(area_id=str(area.id), line_manager_id=str(manager.id)), status=302
     )
     user = db.session.execute(select(User).where(User.email == "gwen.example@example.org")).scalar_one()
+    # Roles that see case data wait for the CE or DCE (tests/security/test_role_approval.py).
+    assert user.roles == set()
+    ce = signed_in(roles=Role.CHIEF_EXECUTIVE)
+    [waiting] = approvals.pending_for(user)
+    ce.post(f"/account-changes/{waiting.id}/approve", {}, status=302)
+    db.session.expire_all()
     assert user.roles == {Role.PRACTICE_MANAGER, Role.PRACTITIONER}
     assert user.area_id == area.id and user.line_manager_id == manager.id
-    assert sign_in(app.test_client(), "GWEN.example@example.org", "a long enough password").status_code == 302
+    # The temporary password gets the person only as far as choosing their own.
+    response = sign_in(app.test_client(), "GWEN.example@example.org", "a long enough password")
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in/new-password"
 
 
 def test_user_form_errors(app, signed_in):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, current_code, make_user
+from webapp.admin import approvals
 from webapp.admin import services as admin
 from webapp.extensions import db
 from webapp.models import AuditEvent, Role
@@ -66,9 +67,8 @@ def test_deactivation_ends_existing_sessions_at_once(app, signed_in):
 def test_changing_roles_ends_sessions(app, signed_in):
     user = make_user(roles=Role.CHIEF_EXECUTIVE)
     client = signed_in(user)
-    admin.update_user(
-        user, name=user.name, email=user.email, roles={Role.PRACTITIONER}, area_id=None, line_manager_id=None
-    )
+    approvals.apply_roles(user, {Role.PRACTITIONER})
+    db.session.commit()
     assert client.client.get("/cases").status_code == 302
 
 
@@ -111,7 +111,10 @@ def test_csrf_token_is_required_when_on(app, csrf_on):
     accepted = client.post(
         "/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token}
     )
-    assert accepted.status_code == 302
+    assert accepted.status_code == 302 and accepted.headers["Location"] == "/sign-in/code"
+    assert client.post("/sign-in/code", data={"code": current_code(user)}).status_code == 400
+    code = client.post("/sign-in/code", data={"code": current_code(user), "csrf_token": token})
+    assert code.status_code == 302 and code.headers["Location"] == "/home"
     # Signed in, a state-changing POST without the token is still refused.
     assert client.post("/sign-out").status_code == 400
     assert client.get("/cases").status_code == 200

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import audit
-from webapp.admin import services
+from webapp.admin import approvals, services
 from webapp.admin.forms import AreaForm, UserForm
+from webapp.auth.reauth import recent_password_required
 from webapp.extensions import db
 from webapp.permissions import Permission, permission_required
 
@@ -44,62 +45,116 @@ def list_users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
+@recent_password_required
 def new_user():
     form = UserForm(password_required=True)
     _user_form_choices(form)
     if form.validate_on_submit():
+        roles = form.selected_roles()
         try:
-            services.create_user(
+            # Only the roles that need no approval at once; the rest wait for the CE or DCE.
+            user = services.create_user(
                 email=form.email.data,
                 name=form.name.data,
-                roles=form.selected_roles(),
+                roles=roles - approvals.CASE_DATA_ROLES,
                 area_id=form.area_id.data,
                 line_manager_id=form.line_manager_id.data,
                 password=form.password.data,
+                must_change_password=True,
             )
         except services.DuplicateEmail:
             form.email.errors.append("A user with this email address already exists")
         except services.ManagerLoop:
             form.line_manager_id.errors.append("Line manager cannot report to this person")
         else:
-            flash("User added.", "success")
+            outcome = approvals.change_roles(user, roles, actor=current_user)
+            db.session.commit()
+            flash("User added." + (AWAITING if outcome == "requested" else ""), "success")
             return redirect(url_for("admin.list_users"))
     return render_template("admin/user_form.html", title="Add a user", form=form, user=None)
 
 
+AWAITING = (
+    " The roles that give access to case data will apply once the Chief Executive or"
+    " Deputy Chief Executive approves them."
+)
+
+
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
+@recent_password_required
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
     _user_form_choices(form, user)
     if request.method == "GET":
         form.roles.data = sorted(role.value for role in user.roles)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _own_roles_unchanged(form, user):
         try:
             changed = services.update_user(
                 user,
                 name=form.name.data,
                 email=form.email.data,
-                roles=form.selected_roles(),
                 area_id=form.area_id.data,
                 line_manager_id=form.line_manager_id.data,
             )
+            outcome = approvals.change_roles(user, form.selected_roles(), actor=current_user)
+            if outcome == "applied":
+                changed.append("roles")
             if form.password.data:
                 services.set_password(user, form.password.data)
                 changed.append("password")
+            db.session.commit()
         except services.DuplicateEmail:
             form.email.errors.append("A user with this email address already exists")
         except services.ManagerLoop:
             form.line_manager_id.errors.append("Line manager cannot report to this person")
         else:
-            flash("User updated." if changed else "You did not change anything.", "success")
+            if outcome == "requested":
+                flash(("User updated." if changed else "") + AWAITING, "success")
+            else:
+                flash("User updated." if changed else "You did not change anything.", "success")
             return redirect(url_for("admin.list_users"))
-    return render_template("admin/user_form.html", title="Change user", form=form, user=user)
+    return render_template(
+        "admin/user_form.html",
+        title="Change user",
+        form=form,
+        user=user,
+        awaiting=approvals.pending_for(user),
+    )
+
+
+def _own_roles_unchanged(form: UserForm, user) -> bool:
+    """An administrator cannot change their own roles (a second administrator must)."""
+    if user.id == current_user.id and form.selected_roles() != user.roles:
+        form.roles.errors.append("You cannot change your own roles. Ask another administrator")
+        return False
+    return True
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+@recent_password_required
+def reset_second_factor(user_id: int):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        flash("You cannot reset your own second factor. Ask another administrator.", "info")
+    elif approvals.reset_second_factor(user, actor=current_user) == "requested":
+        db.session.commit()
+        flash(
+            f"Resetting the second factor of {user.name} will happen once the Chief Executive or "
+            "Deputy Chief Executive approves it.",
+            "success",
+        )
+    else:
+        db.session.commit()
+        flash(f"The second factor of {user.name} has been reset. They set it up again at sign-in.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @permission_required(Permission.MANAGE_USERS)
+@recent_password_required
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
@@ -112,6 +167,7 @@ def deactivate_user(user_id: int):
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @permission_required(Permission.MANAGE_USERS)
+@recent_password_required
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     services.set_active(user, True)

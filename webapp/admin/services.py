@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
+from webapp.auth import notices
 from webapp.auth.passwords import hash_password
 from webapp.auth.services import normalise_email
 from webapp.extensions import db
@@ -106,6 +107,7 @@ def create_user(
     area_id: int | None,
     line_manager_id: int | None,
     password: str | None,
+    must_change_password: bool = False,
     actor=None,
     actor_label: str | None = None,
 ) -> User:
@@ -119,6 +121,7 @@ def create_user(
         area_id=area_id,
         line_manager_id=line_manager_id,
         password_hash=hash_password(password) if password else None,
+        must_change_password=must_change_password,
     )
     user.set_roles(roles)
     db.session.add(user)
@@ -132,9 +135,8 @@ def create_user(
     return user
 
 
-def update_user(
-    user: User, *, name: str, email: str, roles: set[Role], area_id, line_manager_id
-) -> list[str]:
+def update_user(user: User, *, name: str, email: str, area_id, line_manager_id) -> list[str]:
+    """Change the person's details. Roles change through ``webapp.admin.approvals``."""
     email = normalise_email(email)
     other = user_by_email(email)
     if other is not None and other.id != user.id:
@@ -149,11 +151,6 @@ def update_user(
             "line_manager_id": line_manager_id,
         },
     )
-    if roles != user.roles:
-        user.set_roles(roles)
-        changed.append("roles")
-        # New permissions, or fewer, apply from the next request: end existing sessions.
-        user.end_sessions()
     if changed:
         audit.record("user.updated", record_id=user.id, changed_fields=changed)
         db.session.commit()
@@ -161,10 +158,12 @@ def update_user(
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password also ends every session the person has open."""
+    """An administrator's password: it ends every session, and must be changed at next sign-in."""
     user.password_hash = hash_password(password)
+    user.must_change_password = True
     user.end_sessions()
     audit.record("user.updated", record_id=user.id, changed_fields=["password"])
+    notices.account_changed(user, "account_password_changed")
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ from flask_login import LoginManager
 
 
 def init_login(login_manager: LoginManager) -> None:
-    from webapp.extensions import db
+    from webapp.auth import sessions
     from webapp.models import User
 
     login_manager.login_view = "auth.sign_in"
@@ -17,8 +17,6 @@ def init_login(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        # The session holds the user's current token, not the id: a deactivated user, or one
-        # whose token was rotated, no longer matches and is signed out on the next request.
-        return db.session.execute(
-            db.select(User).where(User.session_token == session_token, User.active.is_(True))
-        ).scalar_one_or_none()
+        # The cookie holds a server-side session's token, not the user's id: signing out, expiry,
+        # deactivation or a change of roles or password ends the row and so the session.
+        return sessions.load(session_token)

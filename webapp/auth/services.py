@@ -3,7 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from webapp import audit
-from webapp.auth.passwords import verify_password
+from webapp.auth import notices
+from webapp.auth.passwords import hash_password, personal_words, verify_password
 from webapp.extensions import db
 from webapp.models import User
 
@@ -13,7 +14,9 @@ def normalise_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Failed attempts are audited."""
+    """The active user with these credentials, or None. Failed attempts are audited.
+
+    Success here is only the first factor: the sign-in routes finish the sign-in."""
     user = db.session.execute(
         db.select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
@@ -22,9 +25,20 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record("user.sign_in_failed", record_id=user.id if user else None, actor_label="anonymous")
         db.session.commit()
         return None
-    audit.record("user.signed_in", record_id=user.id, actor=user)
-    db.session.commit()
     return user
+
+
+def personal_details(user: User) -> list[str]:
+    return personal_words(user.email, user.name)
+
+
+def change_own_password(user: User, password: str, *, keep_session: str | None) -> None:
+    """The person chose a new password: other sessions end, and they are told."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = False
+    user.end_sessions(keep=keep_session)
+    audit.record("user.password_changed", record_id=user.id, actor=user)
+    notices.account_changed(user, "account_password_changed")
 
 
 def safe_next(target: str | None) -> str | None:

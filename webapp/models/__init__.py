@@ -43,11 +43,22 @@ from webapp.models.notifications import (
     TaskEscalation,
 )
 from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
+from webapp.models.security import (
+    AccountChangeKind,
+    AccountChangeRequest,
+    AccountChangeStatus,
+    RecoveryCode,
+    SignInThrottle,
+    UserSession,
+)
 from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
     "ROLE_LABELS",
+    "AccountChangeKind",
+    "AccountChangeRequest",
+    "AccountChangeStatus",
     "AccuracyResponse",
     "ActionPlanItem",
     "ActionProgressNote",
@@ -75,12 +86,14 @@ __all__ = [
     "PersonAffected",
     "ProceedingsStatus",
     "ProgressReview",
+    "RecoveryCode",
     "ReportDraft",
     "Review",
     "ReviewLearning",
     "ReviewState",
     "ReviewTransition",
     "Role",
+    "SignInThrottle",
     "SltMeeting",
     "SupportMeeting",
     "SupportPlan",
@@ -91,6 +104,7 @@ __all__ = [
     "TaskStatus",
     "User",
     "UserRole",
+    "UserSession",
     "review_learning_tags",
     "utcnow",
 ]

@@ -28,5 +28,7 @@ class AuditEvent(db.Model):
     record_id: Mapped[int | None] = mapped_column()
     case_id: Mapped[int | None] = mapped_column(index=True)
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The client's address, for events caused by a web request (failed sign-ins above all).
+    source_address: Mapped[str | None] = mapped_column(String(45))
 
     actor: Mapped[User | None] = relationship()

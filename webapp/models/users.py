@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -80,6 +80,11 @@ class User(db.Model):
     # Flask-Login keeps this token in the session, not the id: rotating it (on deactivation or
     # a password change) ends every existing session of the user at once.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Second factor: the TOTP secret, and the last time step accepted (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Set when an administrator chose the password: the person picks their own at next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     area: Mapped[OperationalArea | None] = relationship()
@@ -101,8 +106,13 @@ class User(db.Model):
     def is_anonymous(self) -> bool:
         return False
 
+    # The server-side session this request runs in (webapp/auth/sessions.py); not a column.
+    current_session = None
+
     def get_id(self) -> str:
-        return self.session_token
+        if self.current_session is None:
+            raise RuntimeError("a user is signed in only through webapp.auth.sessions.start")
+        return self.current_session.token
 
     @property
     def roles(self) -> set[Role]:
@@ -119,8 +129,17 @@ class User(db.Model):
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
-    def end_sessions(self) -> None:
+    def end_sessions(self, *, keep: str | None = None) -> None:
+        """End every signed-in session of this person (but ``keep``, a session token), at once."""
+        from webapp.models.security import UserSession
+
         self.session_token = new_session_token()
+        if self.id is None:
+            return
+        query = update(UserSession).where(UserSession.user_id == self.id, UserSession.ended_at.is_(None))
+        if keep is not None:
+            query = query.where(UserSession.token != keep)
+        db.session.execute(query.values(ended_at=utcnow()))
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"

@@ -41,4 +41,22 @@ KINDS: dict[str, Kind] = {
         "Your daily case review summary",
         "Your daily summary of open reviews and overdue tasks in your area is ready.",
     ),
+    "account_roles_changed": Kind(
+        "Your access to the case review manager has changed",
+        "The roles on your case review manager account have changed.",
+    ),
+    "account_password_changed": Kind(
+        "Your case review manager password has changed",
+        "The password for your case review manager account has changed. "
+        "If you did not expect this, tell your administrator.",
+    ),
+    "account_second_factor_changed": Kind(
+        "Your case review manager sign-in has changed",
+        "The second factor (authenticator app or recovery codes) on your case review manager account "
+        "has changed or been used. If you did not expect this, tell your administrator.",
+    ),
+    "account_change_to_approve": Kind(
+        "A change to someone's access is waiting for your approval",
+        "An administrator has asked for a change to someone's access that needs your approval.",
+    ),
 }

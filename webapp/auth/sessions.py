@@ -1,0 +1,89 @@
+"""Server-side sessions: one ``user_sessions`` row per signed-in browser.
+
+The cookie carries only the row's random token. Each request from the person moves ``last_seen_at``
+(one conditional UPDATE that also checks the idle and absolute limits); nothing else does, so a
+response that merely rewrites the cookie (a flashed message) extends nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, session
+from flask_login import login_user
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from webapp.extensions import db
+from webapp.models import User, UserSession, utcnow
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def absolute_limit() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+
+
+def start(user: User) -> UserSession:
+    """Sign the person in to a new server-side session (the caller has checked every factor)."""
+    now = utcnow()
+    record = UserSession(
+        token=secrets.token_urlsafe(32),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        authenticated_at=now,
+    )
+    db.session.add(record)
+    db.session.commit()
+    user.current_session = record
+    session.permanent = True
+    login_user(user)
+    return record
+
+
+def load(token: str) -> User | None:
+    """The person for a session token, if the session is open, within its limits and they are active."""
+    now = utcnow()
+    # A separate short transaction, so the request's own unit of work is not committed by it.
+    with db.engine.begin() as connection:
+        touched = connection.execute(
+            update(UserSession)
+            .where(
+                UserSession.token == token,
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at >= now - idle_limit(),
+                UserSession.created_at >= now - absolute_limit(),
+            )
+            .values(last_seen_at=now)
+        ).rowcount
+    if touched != 1:
+        return None
+    record = db.session.execute(select(UserSession).where(UserSession.token == token)).scalar_one_or_none()
+    if record is None or not record.user.active:
+        return None
+    set_committed_value(record, "last_seen_at", now)
+    user = record.user
+    user.current_session = record
+    return user
+
+
+def end(record: UserSession) -> None:
+    record.ended_at = utcnow()
+
+
+def expires_at(record: UserSession) -> datetime:
+    """When the session ends if the person does nothing more."""
+    return min(record.last_seen_at + idle_limit(), record.created_at + absolute_limit())
+
+
+def confirmed_recently(record: UserSession) -> bool:
+    window = timedelta(minutes=current_app.config["REAUTHENTICATE_MINUTES"])
+    return utcnow() - record.authenticated_at <= window
+
+
+def confirm(record: UserSession) -> None:
+    record.authenticated_at = utcnow()

@@ -1,0 +1,150 @@
+// The GOV.UK timeout warning pattern for the idle session limit (see auth/_timeout_warning.html).
+//
+// The server ends a session after SESSION_IDLE_MINUTES without a request from the person. This script
+// counts the same minutes from the last page any tab of this site loaded (localStorage), opens a modal
+// dialog before the limit, and lets the person stay signed in (one POST, which is a request from them).
+// When time runs out it keeps what was typed into the page's forms in sessionStorage, reloads, and
+// after the person signs in again (they come back to the same address) puts the text back.
+
+const dialog = document.getElementById("timeout-warning");
+const LAST_ACTIVITY = "app-last-activity";
+const DRAFT = `app-draft:${window.location.pathname}${window.location.search}`;
+const TEXT_TYPES = new Set(["text", "email", "number", "search", "tel", "url", ""]);
+
+function now() {
+  return Date.now();
+}
+
+function markActivity() {
+  window.localStorage.setItem(LAST_ACTIVITY, String(now()));
+}
+
+function lastActivity() {
+  return Number(window.localStorage.getItem(LAST_ACTIVITY)) || now();
+}
+
+function inWords(milliseconds) {
+  const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60);
+    return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+  }
+  return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+}
+
+function draftFields() {
+  const fields = [];
+  for (const form of document.querySelectorAll("main form[method=post]")) {
+    for (const field of form.elements) {
+      const isText = field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && TEXT_TYPES.has(field.type));
+      if (isText && field.name && field.name !== "csrf_token") {
+        fields.push(field);
+      }
+    }
+  }
+  return fields;
+}
+
+function saveDraft() {
+  const values = {};
+  for (const field of draftFields()) {
+    if (field.value !== field.defaultValue) {
+      values[field.name] = field.value;
+    }
+  }
+  if (Object.keys(values).length > 0) {
+    window.sessionStorage.setItem(DRAFT, JSON.stringify(values));
+  }
+}
+
+function restoreDraft() {
+  const saved = window.sessionStorage.getItem(DRAFT);
+  if (!saved) {
+    return;
+  }
+  window.sessionStorage.removeItem(DRAFT);
+  const values = JSON.parse(saved);
+  let restored = false;
+  for (const field of draftFields()) {
+    if (Object.hasOwn(values, field.name)) {
+      field.value = values[field.name];
+      restored = true;
+    }
+  }
+  const main = document.querySelector("main");
+  if (restored && main) {
+    const notice = document.createElement("div");
+    notice.className = "govuk-inset-text app-draft-restored";
+    notice.textContent =
+      "We have put back what you typed before you were signed out. Check it, then save.";
+    main.prepend(notice);
+  }
+}
+
+function csrfToken() {
+  const input = document.querySelector('input[name="csrf_token"]');
+  return input ? input.value : "";
+}
+
+if (dialog && typeof dialog.showModal === "function") {
+  const idle = Number(dialog.dataset.idleSeconds) * 1000;
+  const warning = Number(dialog.dataset.warningSeconds) * 1000;
+  const countdown = dialog.querySelector(".app-timeout-warning__countdown");
+  let expired = false;
+
+  const expire = () => {
+    expired = true;
+    saveDraft();
+    // The server has ended the session: loading the page again leads to the sign-in page,
+    // which brings the person back here afterwards.
+    window.location.assign(window.location.href);
+  };
+
+  const stay = async () => {
+    const response = await fetch(dialog.dataset.keepAliveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+    });
+    if (response.ok) {
+      markActivity();
+      dialog.close();
+    } else {
+      expire();
+    }
+  };
+
+  const tick = () => {
+    if (expired) {
+      return;
+    }
+    const left = lastActivity() + idle - now();
+    if (left <= 0) {
+      expire();
+      return;
+    }
+    if (left <= warning) {
+      countdown.textContent = inWords(left);
+      if (!dialog.open) {
+        dialog.showModal();
+      }
+    } else if (dialog.open) {
+      dialog.close();
+    }
+    window.setTimeout(tick, 1000);
+  };
+
+  dialog.querySelector("[data-timeout-action=stay]").addEventListener("click", stay);
+  dialog.querySelector("[data-timeout-action=sign-out]").addEventListener("click", () => {
+    document.querySelector('form[action$="/sign-out"]').requestSubmit();
+  });
+  // Escape means "stay signed in", as in the GOV.UK pattern.
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    stay();
+  });
+
+  markActivity();
+  restoreDraft();
+  tick();
+}
