@@ -60,9 +60,11 @@ def make_user(
     password: str = DEFAULT_PASSWORD,
     active: bool = True,
     totp_secret: str | None = None,
+    enrolled: bool = True,
     must_change_password: bool = False,
 ) -> User:
-    """Administrators, CEs and DCEs get a second factor (as they must), with a fresh secret."""
+    """Administrators, CEs and DCEs get a second factor (as they must) with a fresh secret, unless
+    ``enrolled=False`` (they will be asked to set one up at sign-in)."""
     n = next(_sequence)
     user = User(
         name=name or f"Person {n}",
@@ -74,7 +76,7 @@ def make_user(
         must_change_password=must_change_password,
     )
     user.set_roles({roles} if isinstance(roles, Role) else set(roles))
-    if totp_secret is None and mfa.required(user):
+    if totp_secret is None and enrolled and mfa.required(user):
         totp_secret = pyotp.random_base32()
     user.totp_secret = totp_secret
     db.session.add(user)

@@ -38,7 +38,7 @@ def _read_password() -> str:
 def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str | None, manager: str | None):
     """Create a user. The password is read from standard input."""
     from webapp.admin import services
-    from webapp.auth.passwords import password_problem
+    from webapp.auth.passwords import password_problem, personal_words
 
     area_row = None
     if area is not None:
@@ -53,7 +53,7 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str
         if manager_row is None:
             raise click.UsageError("No user with the --manager email address.")
     password = _read_password()
-    problem = password_problem(password)
+    problem = password_problem(password, personal_words(email, name))
     if problem:
         raise click.UsageError(problem)
     try:
@@ -94,6 +94,22 @@ def seed_command():
     if not demo.seed():
         click.echo("The database already has data: demo data not loaded.")
     demo.print_sign_ins(click.echo)
+
+
+@demo_cli.command("totp")
+@click.argument("email")
+def totp_command(email: str):
+    """Print the current second-factor code of a demo account (development only)."""
+    from flask import current_app
+
+    from webapp import demo
+
+    if not (current_app.debug or current_app.testing):
+        raise click.UsageError("flask demo totp works only in development.")
+    code = demo.current_totp(email)
+    if code is None:
+        raise click.UsageError("That is not a demo account with the demo second factor.")
+    click.echo(code)
 
 
 def register_cli(app: Flask) -> None:

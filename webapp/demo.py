@@ -6,12 +6,14 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pyotp
 from flask import current_app
 from sqlalchemy import func, select
 
 import rules
 from webapp import audit
 from webapp.admin import services as admin
+from webapp.auth import mfa
 from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
 from webapp.models import (
@@ -32,6 +34,9 @@ from webapp.reviews.escalation import step_dates
 from webapp.reviews.services import open_review
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used in production
+# The second factor of the demo administrator, CE and DCE (they must have one): add it to any
+# authenticator app, or print the current code with `flask demo totp EMAIL` (development only).
+DEMO_TOTP_SECRET = "DEMOCASEREVIEWTWOFACTORKEY234567"  # noqa: S105 - fictional accounts only
 AREAS = ["North Wales", "South East Wales", "South West Wales", "Mid and West Wales"]
 
 # (key, name, roles, area, line manager key)
@@ -89,6 +94,9 @@ def seed(*, today: date | None = None) -> bool:
             password=DEMO_PASSWORD,
             actor_label="cli",
         )
+        if mfa.required(people[key]):
+            people[key].totp_secret = DEMO_TOTP_SECRET
+            db.session.commit()
 
     teams = [
         (areas["North Wales"], people["practitioner.north"], people["pm.north"]),
@@ -191,9 +199,19 @@ def _backdate(review, *, working_days: int) -> None:
         task.next_escalation_on = step_dates(due, policy)["reminder"]
 
 
+def current_totp(email: str) -> str | None:
+    """The code the app accepts now for a demo account that has the demo second factor."""
+    user = admin.user_by_email(email)
+    if user is None or user.totp_secret != DEMO_TOTP_SECRET:
+        return None
+    return pyotp.TOTP(DEMO_TOTP_SECRET).now()
+
+
 def print_sign_ins(echo: Callable[[str], None]) -> None:
     echo("")
     echo("Demo sign-ins (all fictional). Password for every account: " + DEMO_PASSWORD)
+    echo("Administrator, CE and DCE also need a code: `flask demo totp EMAIL` prints it, or add the key")
+    echo(f"{DEMO_TOTP_SECRET} to an authenticator app.")
     for key, _name, roles, area, _manager in PEOPLE:
         role_text = ", ".join(role.label for role in roles)
         echo(f"  {demo_email(key):34} {role_text}{' – ' + area if area else ''}")

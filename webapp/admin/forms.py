@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from webapp.auth.passwords import password_problem
+from webapp.auth.passwords import password_problem, personal_words
 from webapp.forms import GovSelectField
 from webapp.models import ROLE_LABELS, Role
 
@@ -80,7 +80,7 @@ class UserForm(FlaskForm):
             if self.password_required:
                 raise ValidationError("Enter a temporary password")
             return
-        problem = password_problem(field.data)
+        problem = password_problem(field.data, personal_words(self.email.data, self.name.data))
         if problem:
             raise ValidationError(problem)
 
