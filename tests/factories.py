@@ -32,8 +32,8 @@ DEFAULT_PASSWORD = "correct horse battery"
 def current_code(user: User) -> str:
     """A TOTP code the app will accept for ``user`` now: the current step, or the next one when the
     current step was used already (each code works once; the app allows one step of drift)."""
-    totp = pyotp.TOTP(user.totp_secret)
     db.session.refresh(user)
+    totp = pyotp.TOTP(user.totp_secret)
     step = int(time.time()) // totp.interval
     if user.totp_last_step is not None and user.totp_last_step >= step:
         step = user.totp_last_step + 1

@@ -46,11 +46,11 @@ def fill_code(page: Page, code: str) -> None:
 def sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
     page.goto("/sign-in")
     fill_sign_in(page, email, password)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
 
 
 def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect_page(page, "Sign in")
 
 

@@ -243,20 +243,25 @@ def test_administrator_adds_a_user_and_an_area_and_reads_the_audit_trail(page, a
     page.get_by_role("button", name="Save user").click()
 
     expect_page(page, "Users")
-    assert banner(page) == "User added."
+    # Roles that see case data wait for the CE or DCE (tests/security/test_administrators.py).
+    assert banner(page) == (
+        "User added. The roles that give access to case data will apply once the Chief Executive or "
+        "Deputy Chief Executive approves them."
+    )
     added = [row for row in table_rows(page, "Users") if row[0].startswith("Sam Newcomer")]
     assert len(added) == 1, table_rows(page, "Users")
     name, roles_text, area, manager, status, _actions = added[0]
     assert "sam.newcomer@example.org" in name
-    assert roles_text == "Practice Manager, Practitioner"
+    assert roles_text == ""
     assert (area, manager, status) == ("North Wales", "Lee Manager", "Active")
     axe_check(page)
 
-    # The person's own page, with the roles already ticked.
+    # The person's own page says what is waiting, and offers a second-factor reset.
     page.get_by_role("link", name="Sam Newcomer").click()
     expect_page(page, "Change user")
-    expect(group(page, "Roles").get_by_label("Practitioner", exact=True)).to_be_checked()
+    expect(page.get_by_text("A change of roles is waiting for approval")).to_be_visible()
     expect(group(page, "Roles").get_by_label("Administrator", exact=True)).not_to_be_checked()
+    expect(page.get_by_role("button", name="Reset second factor of Sam Newcomer")).to_be_visible()
     axe_check(page)
 
     # Operational areas: add one, then try the same name again.
