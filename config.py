@@ -32,6 +32,7 @@ def _database_url(default: str) -> str:
 
 
 class Config:
+    CONFIG_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'case-review.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -90,10 +91,12 @@ class Config:
 
 
 class Development(Config):
+    CONFIG_NAME = "development"
     DEBUG = True
 
 
 class Test(Config):
+    CONFIG_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _database_url(
@@ -112,6 +115,7 @@ class Test(Config):
 
 
 class Production(Config):
+    CONFIG_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -104,7 +104,8 @@ def totp_command(email: str):
 
     from webapp import demo
 
-    if not (current_app.debug or current_app.testing):
+    # By configuration, not app.debug: the flask command sets that from FLASK_DEBUG.
+    if current_app.config["CONFIG_NAME"] not in ("development", "test"):
         raise click.UsageError("flask demo totp works only in development.")
     code = demo.current_totp(email)
     if code is None:
