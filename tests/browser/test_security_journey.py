@@ -55,6 +55,11 @@ def test_the_ce_enrols_a_second_factor_then_signs_in_with_a_code(page, axe_check
     page.get_by_role("link", name="Your account").click()
     expect_page(page, "Your account")
     axe_check(page)
+    page.get_by_role("link", name="Change your password").click()
+    expect_page(page, "Change your password")
+    page.get_by_role("button", name="Save password").click()
+    expect_page(page, "Change your password", error=True)
+    axe_check(page)
 
 
 def test_the_timeout_warning_keeps_the_session_and_the_typed_text(page, axe_check):

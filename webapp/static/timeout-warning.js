@@ -90,6 +90,10 @@ if (dialog && typeof dialog.showModal === "function") {
   const idle = Number(dialog.dataset.idleSeconds) * 1000;
   const warning = Number(dialog.dataset.warningSeconds) * 1000;
   const countdown = dialog.querySelector(".app-timeout-warning__countdown");
+  // Screen readers hear the time left when the dialog opens (it describes the dialog), then each
+  // whole minute and at 30 and 10 seconds, not every second.
+  const announcement = dialog.querySelector(".app-timeout-warning__announcement");
+  let announced = "";
   let expired = false;
 
   const expire = () => {
@@ -124,8 +128,16 @@ if (dialog && typeof dialog.showModal === "function") {
       return;
     }
     if (left <= warning) {
-      countdown.textContent = inWords(left);
+      const words = inWords(left);
+      countdown.textContent = words;
+      const seconds = Math.ceil(left / 1000);
+      const due = dialog.open && (seconds >= 60 || seconds === 30 || seconds === 10);
+      if (due && words !== announced) {
+        announced = words;
+        announcement.textContent = `We will sign you out in ${words}.`;
+      }
       if (!dialog.open) {
+        announced = words; // read out with the dialog's description as it opens
         dialog.showModal();
       }
     } else if (dialog.open) {
