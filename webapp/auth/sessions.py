@@ -8,7 +8,7 @@ response that merely rewrites the cookie (a flashed message) extends nothing.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import login_user
@@ -73,11 +73,6 @@ def load(token: str) -> User | None:
 
 def end(record: UserSession) -> None:
     record.ended_at = utcnow()
-
-
-def expires_at(record: UserSession) -> datetime:
-    """When the session ends if the person does nothing more."""
-    return min(record.last_seen_at + idle_limit(), record.created_at + absolute_limit())
 
 
 def confirmed_recently(record: UserSession) -> bool:
