@@ -23,8 +23,8 @@ from webapp.extensions import db
 from webapp.formatting import format_date, london
 from webapp.models import Role, Task, TaskEscalation, TaskStatus, User, UserRole, utcnow
 from webapp.notifications.services import notify_all
-from webapp.reviews.escalation import STEP_KINDS, STEPS, step_dates
 from webapp.reviews.lifecycle import POOLS
+from webapp.tasks.escalation import STEP_KINDS, STEPS, step_dates
 
 log = logging.getLogger(__name__)
 

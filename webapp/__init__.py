@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None) -> Flask:
 
     auth.init_login(login_manager)
 
+    from webapp import accuracy, conduct, learning, reviews
     from webapp.accuracy.routes import bp as accuracy_bp
     from webapp.admin.mail_routes import bp as admin_mail_bp
     from webapp.admin.routes import bp as admin_bp
@@ -71,6 +72,16 @@ def create_app(config_name: str | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+    from webapp.tasks import pages as task_pages
+
+    task_pages.install(
+        app,
+        reviews.routes.reviews.TASK_PAGES,
+        conduct.routes.conduct.TASK_PAGES,
+        accuracy.routes.TASK_PAGES,
+        learning.routes.learning.TASK_PAGES,
+    )
 
     from webapp.cli import register_cli
 

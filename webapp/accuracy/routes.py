@@ -21,8 +21,8 @@ from webapp.formatting import format_date
 from webapp.models import DisputeStage, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.routes import TASK_PAGES
 from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.tasks.pages import TaskPages
 
 bp = Blueprint("accuracy", __name__)
 
@@ -47,19 +47,20 @@ def _accuracy_page(task) -> str:
     return url_for("accuracy.respond", review_id=task.review_id, party=party)
 
 
-TASK_PAGES[TaskKind.CHECK_REPORT_ACCURACY] = _accuracy_page
-TASK_PAGES[TaskKind.RESOLVE_CONCERN] = lambda task: _task_page(task, "accuracy.author_stage")
-TASK_PAGES[TaskKind.DECIDE_DISPUTE] = lambda task: _task_page(task, "accuracy.decide_dispute")
-TASK_PAGES[TaskKind.SHARE_WITH_EXTERNAL_REVIEW] = lambda task: url_for(
-    "accuracy.record_disclosure", review_id=task.review_id
-)
+TASK_PAGES: TaskPages = {
+    TaskKind.CHECK_REPORT_ACCURACY: _accuracy_page,
+    TaskKind.RESOLVE_CONCERN: lambda task: _task_page(task, "accuracy.author_stage"),
+    TaskKind.DECIDE_DISPUTE: lambda task: _task_page(task, "accuracy.decide_dispute"),
+    TaskKind.SHARE_WITH_EXTERNAL_REVIEW: lambda task: url_for(
+        "accuracy.record_disclosure", review_id=task.review_id
+    ),
+}
 
 
 @bp.app_context_processor
 def _accuracy_helpers():
-    """The review page's panel reads the accuracy picture through this (the page is not ours)."""
+    """Labels and phrases the accuracy templates and the review page's panel use (no queries)."""
     return {
-        "accuracy_picture": services.picture,
         "party_labels": services.PARTY_LABELS,
         "external_reviews": services.EXTERNAL_REVIEWS,
         "accuracy_clauses": services.CLAUSES,

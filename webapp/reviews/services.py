@@ -30,7 +30,6 @@ from webapp.models import (
 )
 from webapp.notifications.services import notify_all
 from webapp.records import StaleEdit
-from webapp.reviews.escalation import step_dates
 from webapp.reviews.lifecycle import (
     AREA_POOLS,
     POOLS,
@@ -40,6 +39,7 @@ from webapp.reviews.lifecycle import (
     InvalidTransition,
     next_state,
 )
+from webapp.tasks.escalation import step_dates
 
 
 class DecisionBlocked(Exception):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp import audit
 from webapp.conduct import export, report, services
 from webapp.conduct.forms import ReportForm, ShareForm
-from webapp.conduct.routes import bp
+from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
 from webapp.models import GatheringSource, ReportDraft, Review, ReviewState
 from webapp.permissions import Permission, permission_required

@@ -1,11 +1,11 @@
 """Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
 
 This module holds the review's learning pages; the action plan, the lists and the dashboard have
-their own modules, imported at the bottom so their routes join this blueprint."""
+their own modules in this package."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,13 +13,12 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
+from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.routes import TASK_PAGES
 from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
-
-bp = Blueprint("learning", __name__)
+from webapp.tasks.pages import TaskPages
 
 MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
 
@@ -33,22 +32,17 @@ def _action_page(task: Task) -> str:
     return url_for("learning.action_item", review_id=task.review_id, item_id=item_id)
 
 
-TASK_PAGES.update(
-    {
-        TaskKind.DISCUSS_AT_SLT: lambda task: url_for("learning.record_slt", review_id=task.review_id),
-        TaskKind.AGREE_ACTION_PLAN: lambda task: url_for("learning.agree_plan", review_id=task.review_id),
-        TaskKind.COMPLETE_ACTION: _action_page,
-        TaskKind.REVIEW_ACTION_PLAN_PROGRESS: lambda task: url_for(
-            "learning.progress", review_id=task.review_id
-        ),
-    }
-)
+TASK_PAGES: TaskPages = {
+    TaskKind.DISCUSS_AT_SLT: lambda task: url_for("learning.record_slt", review_id=task.review_id),
+    TaskKind.AGREE_ACTION_PLAN: lambda task: url_for("learning.agree_plan", review_id=task.review_id),
+    TaskKind.COMPLETE_ACTION: _action_page,
+    TaskKind.REVIEW_ACTION_PLAN_PROGRESS: lambda task: url_for("learning.progress", review_id=task.review_id),
+}
 
 
 @bp.app_context_processor
 def _learning_helpers():
     return {
-        "learning_summary": services.summary,
         "learning_label": lambda name, value: services.LABELS[name].get(value, value),
         "learning_states": services.LEARNING_STATES,
     }
@@ -197,6 +191,3 @@ def close_without_learning(review_id: int):
     return render_template(
         "learning/no_learning.html", title="Close the review without learning", form=form, review=review
     )
-
-
-from webapp.learning import dashboard_routes, plan_routes, taxonomy_routes  # noqa: E402,F401

@@ -10,7 +10,8 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
-from webapp.learning.routes import _refused, bp
+from webapp.learning.routes.blueprint import bp
+from webapp.learning.routes.learning import _refused
 from webapp.models import ActionStatus, ReviewState
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
+from webapp.accuracy import services as accuracy
+from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
-from webapp.models import ReviewState, Task, TaskKind, User
+from webapp.learning import services as learning
+from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews import services, support
-from webapp.reviews.escalation import STEP_LABELS
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
@@ -25,14 +25,14 @@ from webapp.reviews.forms import (
     outcome_of,
 )
 from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransition
-
-bp = Blueprint("reviews", __name__)
+from webapp.reviews.routes.blueprint import bp
+from webapp.tasks.escalation import STEP_LABELS
+from webapp.tasks.pages import TaskPages, task_page
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
-# Tasks done on a feature's own page: kind -> function(task) returning that page's URL. Each
-# feature registers its kinds here when its routes are imported (see webapp/conduct/routes.py).
-TASK_PAGES: dict[TaskKind, Callable[[Task], str]] = {
+# Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
+TASK_PAGES: TaskPages = {
     TaskKind.DECIDE: lambda task: url_for("reviews.decide", review_id=task.review_id),
 }
 
@@ -58,7 +58,17 @@ def view_review(review_id: int):
         title="Review",
         review=review,
         blockers=services.decision_blockers(review),
+        panels=_panels(review),
     )
+
+
+def _panels(review: Review) -> dict:
+    """What the review page's panels from the other areas show (their _review_panel.html)."""
+    return {
+        "conduct": review_panel(review, current_user),
+        "accuracy": accuracy.picture(review),
+        "learning": learning.summary(review) if review.state in learning.LEARNING_STATES else None,
+    }
 
 
 @bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
@@ -115,8 +125,9 @@ def team_tasks():
 @permission_required(Permission.VIEW_TASKS)
 def action_task(task_id: int):
     task = services.get_task_or_404(task_id)
-    if task.kind in TASK_PAGES:
-        return redirect(TASK_PAGES[task.kind](task))
+    page = task_page(task)
+    if page is not None:
+        return redirect(page)
     may_action = services.may_action(task, current_user) and task.is_open
     form_class = TASK_FORMS[task.kind]
     form = form_class()
@@ -159,6 +170,3 @@ def action_task(task_id: int):
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )
-
-
-from webapp.reviews import support_routes  # noqa: E402,F401 - registers the support pages on bp

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.models import SupportMeeting
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import services, support
-from webapp.reviews.routes import bp
+from webapp.reviews.routes.blueprint import bp
 
 
 @bp.route("/reviews/<int:review_id>/support")
