@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
+from webapp import users
 from webapp.extensions import db
 from webapp.formatting import LONDON, today_in_london
 from webapp.models import (
@@ -41,7 +42,6 @@ from webapp.models import (
     SltMeeting,
     TagKind,
     User,
-    UserRole,
     review_learning_tags,
 )
 
@@ -86,13 +86,6 @@ def _chosen(rng: random.Random, count: int, share: float) -> set[int]:
     return set(rng.sample(range(count), round(share * count)))
 
 
-def _users_with(role: Role, area_id: int | None = None) -> list[User]:
-    query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.id)
-    if area_id is not None:
-        query = query.where(User.area_id == area_id)
-    return list(db.session.execute(query).scalars())
-
-
 def _at(day: date, rng: random.Random) -> datetime:
     """A working-hours moment on that day in Europe/London, as UTC."""
     local = datetime.combine(day, time(9), tzinfo=LONDON) + timedelta(minutes=rng.randint(0, 8 * 60))
@@ -109,22 +102,24 @@ class _People:
     def __init__(self) -> None:
         self.teams = []
         for area in db.session.execute(select(OperationalArea).order_by(OperationalArea.id)).scalars():
-            practitioners = _users_with(Role.PRACTITIONER, area.id)
-            managers = _users_with(Role.PRACTICE_MANAGER, area.id)
+            practitioners = users.holding(Role.PRACTITIONER, area_id=area.id, by_id=True)
+            managers = users.holding(Role.PRACTICE_MANAGER, area_id=area.id, by_id=True)
             if practitioners and managers:
                 self.teams.append((area, practitioners, managers))
-        ce = _users_with(Role.CHIEF_EXECUTIVE) or _users_with(Role.DEPUTY_CHIEF_EXECUTIVE)
+        ce = users.holding(Role.CHIEF_EXECUTIVE, by_id=True) or users.holding(
+            Role.DEPUTY_CHIEF_EXECUTIVE, by_id=True
+        )
         if not self.teams or not ce:
             raise RuntimeError(
                 "Seed the demo people first: an area with a practitioner and a Practice Manager, and a CE"
             )
         self.ce = ce[0]
-        self.dce = (_users_with(Role.DEPUTY_CHIEF_EXECUTIVE) or ce)[0]
-        self.pdt = (_users_with(Role.PRACTICE_DEVELOPMENT_TEAM) or ce)[0]
-        self.reviewers = _users_with(Role.HEAD_OF_OPERATIONS)
-        owners = {user.id: user for user in _users_with(Role.PRACTICE_MANAGER)}
+        self.dce = (users.holding(Role.DEPUTY_CHIEF_EXECUTIVE, by_id=True) or ce)[0]
+        self.pdt = (users.holding(Role.PRACTICE_DEVELOPMENT_TEAM, by_id=True) or ce)[0]
+        self.reviewers = users.holding(Role.HEAD_OF_OPERATIONS, by_id=True)
+        owners = {user.id: user for user in users.holding(Role.PRACTICE_MANAGER, by_id=True)}
         for role in (Role.PRACTICE_DEVELOPMENT_TEAM, Role.AREA_HEAD_OF_OPERATIONS):
-            owners.update({user.id: user for user in _users_with(role)})
+            owners.update({user.id: user for user in users.holding(role, by_id=True)})
         self.owners = list(owners.values())
 
     def reviewer_for(self, area_id: int, rng: random.Random) -> User | None:

@@ -21,8 +21,9 @@ from webapp.formatting import format_date
 from webapp.models import DisputeStage, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.services import get_review_or_404
 from webapp.tasks.pages import TaskPages
+from webapp.tasks.services import TaskAlreadyDone
 
 bp = Blueprint("accuracy", __name__)
 

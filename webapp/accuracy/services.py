@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import audit
+from webapp import audit, users
 from webapp.extensions import db
 from webapp.formatting import format_date, today_in_london
 from webapp.models import (
@@ -55,13 +55,13 @@ from webapp.models import (
     Task,
     TaskKind,
     User,
-    UserRole,
     utcnow,
 )
 from webapp.notifications.services import notify
 from webapp.permissions import Permission, permissions_of
 from webapp.records import StaleEdit
-from webapp.reviews.services import add_task, close_task, on_report_agreed, transition
+from webapp.reviews.services import on_report_agreed, transition
+from webapp.tasks.services import add_task, close_task
 
 PARTIES = ("practitioner", "practice_manager", "head_of_operations")
 PARTY_LABELS = {
@@ -144,17 +144,6 @@ def _saving() -> Iterator[None]:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def heads_of_operations(area_id: int) -> list[User]:
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.HEAD_OF_OPERATIONS, User.area_id == area_id, User.active.is_(True))
-            .order_by(User.id)
-        ).scalars()
-    )
 
 
 def shared_draft(review: Review) -> ReportDraft | None:
@@ -367,7 +356,7 @@ def request_responses(review: Review, draft: ReportDraft) -> None:
     The caller commits."""
     case = review.case
     asked = accuracy_tasks(review, draft)
-    hoo = heads_of_operations(case.area_id)
+    hoo = users.holding(Role.HEAD_OF_OPERATIONS, area_id=case.area_id, by_id=True)
     for party, person_id in (
         ("practitioner", case.practitioner_id),
         ("practice_manager", case.practice_manager_id),

@@ -175,16 +175,3 @@ def remove_application(case: Case, application_id: int) -> bool:
     audit.record("application.removed", record_id=application_id, case_id=case.id)
     db.session.commit()
     return True
-
-
-def users_with_role(role: Role) -> list[User]:
-    from webapp.models import UserRole
-
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == role, User.active.is_(True))
-            .order_by(User.name)
-        ).scalars()
-    )

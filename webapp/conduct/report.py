@@ -23,7 +23,8 @@ from webapp.formatting import london
 from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, TaskKind, User, utcnow
 from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import next_state
-from webapp.reviews.services import close_task, transition
+from webapp.reviews.services import transition
+from webapp.tasks.services import close_task
 
 
 @dataclass(frozen=True)

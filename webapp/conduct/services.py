@@ -27,7 +27,7 @@ from webapp.models import (
     User,
 )
 from webapp.permissions import Permission, permissions_of
-from webapp.reviews.services import TaskAlreadyDone, close_task, may_action
+from webapp.tasks.services import TaskAlreadyDone, close_task, may_action
 
 # The reviewer drafts while the review is in progress, and again while a concern is with them as
 # the report's author ("Transparency and Disputes", 1: raise concerns with the report author).

@@ -39,7 +39,8 @@ from webapp.models import (
     utcnow,
 )
 from webapp.permissions import Permission, permissions_of
-from webapp.reviews.services import add_task, close_task, get_review_or_404, transition
+from webapp.reviews.services import get_review_or_404, transition
+from webapp.tasks.services import add_task, close_task
 
 PLAN_STATES = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING})
 

@@ -33,8 +33,9 @@ from webapp.models import (
     utcnow,
 )
 from webapp.records import StaleEdit
-from webapp.reviews.lifecycle import POOLS
-from webapp.reviews.services import add_task, close_task, transition
+from webapp.reviews.services import transition
+from webapp.tasks.pools import POOLS
+from webapp.tasks.services import add_task, close_task
 
 OUTCOMES = [("death", "Death"), ("serious_harm", "Serious harm")]
 PERPETRATOR_RELATIONS = [

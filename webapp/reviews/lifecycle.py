@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webapp.models import ReviewState, Role, TaskKind
+from webapp.models import ReviewState, TaskKind
 
 
 class InvalidTransition(Exception):
@@ -105,30 +105,11 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
     return transition
 
 
-# Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
-POOLS: dict[str, frozenset[Role]] = {
-    "decision_makers": frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}),
-    "deputy_chief_executives": frozenset({Role.DEPUTY_CHIEF_EXECUTIVE}),
-    "area_heads": frozenset({Role.AREA_HEAD_OF_OPERATIONS}),
-    "heads_of_operations": frozenset({Role.HEAD_OF_OPERATIONS}),
-    "practice_development": frozenset({Role.PRACTICE_DEVELOPMENT_TEAM}),
-}
-# Pools whose tasks belong to the case's operational area only.
-AREA_POOLS = frozenset({"area_heads", "heads_of_operations"})
-POOL_LABELS = {
-    "decision_makers": "Chief Executive or Deputy Chief Executive",
-    "deputy_chief_executives": "Deputy Chief Executive",
-    "area_heads": "Area Head of Operations",
-    "heads_of_operations": "Head of Operations of the case's area",
-    "practice_development": "Practice Development Team",
-}
-
-
 @dataclass(frozen=True)
 class TaskSpec:
     policy_key: str | None  # the timescale in rules/policy.toml; None: the due date is given
-    # "pool:<name>" (AREA_POOLS take the case's area), "case:practice_manager", "case:practitioner",
-    # "review:reviewer", or "given" (the caller names the person, as for an action's owner).
+    # "pool:<name>" (webapp/tasks/pools.py; AREA_POOLS take the case's area), "case:practice_manager",
+    # "case:practitioner", "review:reviewer", or "given" (the caller names the person: an action's owner).
     assign_to: str
     clause: str
 

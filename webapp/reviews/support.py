@@ -12,7 +12,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import LONDON, london
 from webapp.models import Review, SupportMeeting, SupportPlan, Task, User, utcnow
-from webapp.reviews.services import close_task
+from webapp.tasks.services import close_task
 
 
 class SupportError(Exception):

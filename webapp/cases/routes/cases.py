@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import users
 from webapp.admin.services import list_areas
 from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
@@ -31,10 +32,10 @@ def choice_arg(name: str, allowed) -> str | None:
 def _case_form_choices(form: CaseForm) -> None:
     form.area_id.choices = [("", "Select an area")] + [(a.id, a.name) for a in list_areas()]
     form.practitioner_id.choices = [("", "Select a practitioner")] + [
-        (u.id, u.name) for u in services.users_with_role(Role.PRACTITIONER)
+        (u.id, u.name) for u in users.holding(Role.PRACTITIONER)
     ]
     form.practice_manager_id.choices = [("", "Select a Practice Manager")] + [
-        (u.id, u.name) for u in services.users_with_role(Role.PRACTICE_MANAGER)
+        (u.id, u.name) for u in users.holding(Role.PRACTICE_MANAGER)
     ]
 
 

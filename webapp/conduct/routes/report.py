@@ -16,7 +16,8 @@ from webapp.models import GatheringSource, ReportDraft, Review, ReviewState
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import InvalidTransition
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.services import get_review_or_404
+from webapp.tasks.services import TaskAlreadyDone
 
 FORMATS = {
     "pdf": ("application/pdf", export.build_pdf),

@@ -17,8 +17,9 @@ from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.services import get_review_or_404
 from webapp.tasks.pages import TaskPages
+from webapp.tasks.services import TaskAlreadyDone
 
 MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
 

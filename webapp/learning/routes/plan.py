@@ -15,7 +15,8 @@ from webapp.learning.routes.learning import _refused
 from webapp.models import ActionStatus, ReviewState
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.services import get_review_or_404
+from webapp.tasks.services import TaskAlreadyDone
 
 _MOVED = "Someone else updated this action at the same time. Nothing you entered has been saved."
 

@@ -24,10 +24,12 @@ from webapp.reviews.forms import (
     meeting_start,
     outcome_of,
 )
-from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransition
+from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition
 from webapp.reviews.routes.blueprint import bp
+from webapp.tasks import services as tasks
 from webapp.tasks.escalation import STEP_LABELS
 from webapp.tasks.pages import TaskPages, task_page
+from webapp.tasks.pools import POOL_LABELS
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
@@ -40,7 +42,7 @@ TASK_PAGES: TaskPages = {
 @bp.app_context_processor
 def _task_helpers():
     return {
-        "timeliness": lambda task: services.timeliness(task, today_in_london()),
+        "timeliness": lambda task: tasks.timeliness(task, today_in_london()),
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
         "escalation_label": STEP_LABELS.get,
@@ -109,7 +111,7 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
-    return render_template("reviews/my_tasks.html", title="My tasks", tasks=services.my_tasks(current_user))
+    return render_template("reviews/my_tasks.html", title="My tasks", tasks=tasks.my_tasks(current_user))
 
 
 @bp.route("/tasks/team")
@@ -117,18 +119,18 @@ def my_tasks():
 def team_tasks():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template(
-        "reviews/team_tasks.html", title="Team tasks", pagination=services.team_tasks(current_user, page, 50)
+        "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
     )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @permission_required(Permission.VIEW_TASKS)
 def action_task(task_id: int):
-    task = services.get_task_or_404(task_id)
+    task = tasks.get_task_or_404(task_id)
     page = task_page(task)
     if page is not None:
         return redirect(page)
-    may_action = services.may_action(task, current_user) and task.is_open
+    may_action = tasks.may_action(task, current_user) and task.is_open
     form_class = TASK_FORMS[task.kind]
     form = form_class()
     if isinstance(form, AllocateReviewerForm):
@@ -138,7 +140,7 @@ def action_task(task_id: int):
     if isinstance(form, SupportMeetingsForm) and request.method == "GET":
         form.cadence_working_days.data = services.policy().timescale("support_meeting_cadence")
     if request.method == "POST":
-        if not services.may_action(task, current_user):
+        if not tasks.may_action(task, current_user):
             abort(403)
         if not task.is_open:
             flash(ALREADY_DONE, "info")
@@ -156,8 +158,8 @@ def action_task(task_id: int):
                     cadence_working_days=form.cadence_working_days.data,
                 )
             else:
-                services.complete_task(task, actor=current_user, outcome=outcome_of(form))
-        except services.TaskAlreadyDone:
+                tasks.complete_task(task, actor=current_user, outcome=outcome_of(form))
+        except tasks.TaskAlreadyDone:
             flash(ALREADY_DONE, "info")
             return redirect(url_for("reviews.action_task", task_id=task_id))
         except services.NotIndependent as refused:
