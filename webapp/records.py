@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
@@ -33,3 +36,19 @@ def save_edit(record, values: dict, *, expected_version: int, event_type: str, c
         db.session.rollback()
         raise
     return changed
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The one place a change is committed or rolled back. Services change rows and flush inside it;
+    leaving it commits; any error rolls all of it back (nothing is half-saved) and propagates, a
+    stale write (someone saved the row since it was read) as ``StaleEdit``."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+    except BaseException:
+        db.session.rollback()
+        raise

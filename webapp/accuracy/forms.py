@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from webapp.accuracy.services import EXTERNAL_REVIEWS
+from webapp.accuracy.disclosure import EXTERNAL_REVIEWS
 from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field
 
 TEXT_MAX = 5000
