@@ -4,9 +4,6 @@ How the review's state follows its disputes is in agreement.py's doc."""
 
 from __future__ import annotations
 
-from flask import abort
-from sqlalchemy import select
-
 from webapp import audit
 from webapp.accuracy.agreement import (
     OPEN_STAGES,
@@ -35,6 +32,7 @@ from webapp.notifications.services import notify
 from webapp.permissions import Permission, permissions_of
 from webapp.records import unit_of_work
 from webapp.reviews.services import transition
+from webapp.scope import one_or_404
 from webapp.tasks.services import add_task, close_task
 
 # Where a concern has got to, to follow "Concern raised: ..." in a sentence.
@@ -91,12 +89,7 @@ def stage_task(review: Review, dispute: Dispute) -> Task | None:
 
 
 def get_dispute_or_404(review: Review, dispute_id: int) -> Dispute:
-    dispute = db.session.execute(
-        select(Dispute).where(Dispute.id == dispute_id, Dispute.review_id == review.id)
-    ).scalar_one_or_none()
-    if dispute is None:
-        abort(404)
-    return dispute
+    return one_or_404(Dispute, Dispute.id == dispute_id, Dispute.review_id == review.id)
 
 
 def may_record_grievance(dispute: Dispute, user: User) -> bool:

@@ -24,6 +24,7 @@ from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, 
 from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import next_state
 from webapp.reviews.services import transition
+from webapp.scope import one_or_404
 from webapp.tasks.services import close_task
 
 
@@ -91,10 +92,9 @@ def shared_draft(review: Review) -> ReportDraft | None:
     ).scalar_one_or_none()
 
 
-def draft_version(review: Review, version: int) -> ReportDraft | None:
-    return db.session.execute(
-        select(ReportDraft).where(ReportDraft.review_id == review.id, ReportDraft.version == version)
-    ).scalar_one_or_none()
+def get_version_or_404(review: Review, version: int) -> ReportDraft:
+    """A version of the review's report, reached by its number under the review."""
+    return one_or_404(ReportDraft, ReportDraft.version == version, ReportDraft.review_id == review.id)
 
 
 def split_items(text: str | None) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import func, select
 
 from webapp import audit
@@ -27,6 +26,7 @@ from webapp.models import (
     User,
 )
 from webapp.permissions import Permission, permissions_of
+from webapp.scope import one_or_404
 from webapp.tasks.services import TaskAlreadyDone, close_task, may_action
 
 # The reviewer drafts while the review is in progress, and again while a concern is with them as
@@ -191,12 +191,7 @@ def add_entry(
 
 
 def get_entry_or_404(review: Review, entry_id: int) -> ChronologyEntry:
-    entry = db.session.execute(
-        select(ChronologyEntry).where(ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
-    ).scalar_one_or_none()
-    if entry is None:
-        abort(404)
-    return entry
+    return one_or_404(ChronologyEntry, ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
 
 
 def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:

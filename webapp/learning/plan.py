@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -40,6 +39,7 @@ from webapp.models import (
 )
 from webapp.permissions import Permission, permissions_of
 from webapp.reviews.services import get_review_or_404, transition
+from webapp.scope import one_or_404
 from webapp.tasks.services import add_task, close_task
 
 PLAN_STATES = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING})
@@ -107,11 +107,7 @@ def may_update(item: ActionPlanItem, user: User) -> bool:
 def get_item_or_404(review_id: int, item_id: int) -> tuple[Review, ActionPlanItem]:
     """The action and its review. Its owner reaches it even when the case is outside their scope
     (an action can be given to anyone); everyone else only through the case's scope."""
-    item = db.session.execute(
-        select(ActionPlanItem).where(ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
-    ).scalar_one_or_none()
-    if item is None:
-        abort(404)
+    item = one_or_404(ActionPlanItem, ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
     if item.owner_id == current_user.id:
         return db.session.get(Review, review_id), item
     return get_review_or_404(review_id), item

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
@@ -17,6 +16,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
+from webapp.scope import one_or_404
 
 
 def notify(
@@ -83,15 +83,16 @@ def unread_count(user: User) -> int:
     ).scalar_one()
 
 
+def get_notification_or_404(notification_id: int) -> Notification:
+    """The current user's own notification; anyone else's answers 404."""
+    return one_or_404(
+        Notification, Notification.id == notification_id, Notification.user_id == current_user.id
+    )
+
+
 def open_notification(notification_id: int) -> Notification:
     """The current user's own notification, marked read; 404 for anyone else's."""
-    notification = db.session.execute(
-        select(Notification).where(
-            Notification.id == notification_id, Notification.user_id == current_user.id
-        )
-    ).scalar_one_or_none()
-    if notification is None:
-        abort(404)
+    notification = get_notification_or_404(notification_id)
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()

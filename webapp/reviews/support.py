@@ -12,6 +12,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import LONDON, london
 from webapp.models import Review, SupportMeeting, SupportPlan, Task, User, utcnow
+from webapp.scope import one_or_404
 from webapp.tasks.services import close_task
 
 
@@ -57,6 +58,10 @@ def plan_for(review: Review) -> SupportPlan | None:
     return db.session.execute(
         select(SupportPlan).where(SupportPlan.review_id == review.id)
     ).scalar_one_or_none()
+
+
+def get_meeting_or_404(plan: SupportPlan, meeting_id: int) -> SupportMeeting:
+    return one_or_404(SupportMeeting, SupportMeeting.id == meeting_id, SupportMeeting.plan_id == plan.id)
 
 
 def may_manage(plan: SupportPlan, user: User) -> bool:

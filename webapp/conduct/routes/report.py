@@ -86,9 +86,7 @@ def latest_report(review_id: int):
 @permission_required(Permission.VIEW_CASES)
 def report_version(review_id: int, version: int):
     review = get_review_or_404(review_id)
-    draft = report.draft_version(review, version)
-    if draft is None:
-        abort(404)
+    draft = report.get_version_or_404(review, version)
     return _render_report(review, draft)
 
 
@@ -169,9 +167,7 @@ def share_report(review_id: int):
 @permission_required(Permission.VIEW_CASES)
 def export_report(review_id: int, version: int, fmt: str):
     review = get_review_or_404(review_id)
-    draft = report.draft_version(review, version)
-    if draft is None:
-        abort(404)
+    draft = report.get_version_or_404(review, version)
     content = report.compose(review, draft)
     mimetype, build = FORMATS[fmt]
     data = build(content)
