@@ -25,16 +25,9 @@ def save_edit(record, values: dict, *, expected_version: int, event_type: str, c
     changed = audit.apply_changes(record, values)
     if not changed:
         return []
-    try:
+    with unit_of_work():
         db.session.flush()
         audit.record(event_type, record_id=record.id, case_id=case_id, changed_fields=changed)
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
-    except Exception:
-        db.session.rollback()
-        raise
     return changed
 
 

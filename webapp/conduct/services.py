@@ -26,6 +26,7 @@ from webapp.models import (
     User,
 )
 from webapp.permissions import Permission, permissions_of
+from webapp.records import unit_of_work
 from webapp.scope import one_or_404
 from webapp.tasks.services import TaskAlreadyDone, close_task, may_action
 
@@ -101,12 +102,13 @@ def save_gathering(
     if item is None:
         item = GatheringItem(review_id=review.id, source=source, notes="")
         db.session.add(item)
-    changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
-    if not changed:
-        db.session.rollback()
-        return []
-    item.updated_by_id = actor.id
-    try:
+    with unit_of_work():
+        changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
+        if not changed:
+            if item in db.session.new:
+                db.session.expunge(item)  # an empty source is not saved
+            return []
+        item.updated_by_id = actor.id
         db.session.flush()
         audit.record(
             "gathering.updated",
@@ -115,10 +117,6 @@ def save_gathering(
             changed_fields=changed,
             actor=actor,
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     _close_gathering_task_when_complete(review, actor)
     return changed
 
@@ -130,8 +128,8 @@ def _close_gathering_task_when_complete(review: Review, actor: User) -> None:
     if task is None or not task.is_open:
         return
     try:
-        close_task(task, actor, {"sources_done": [source.value for source in GatheringSource]})
-        db.session.commit()
+        with unit_of_work():
+            close_task(task, actor, {"sources_done": [source.value for source in GatheringSource]})
     except TaskAlreadyDone:
         pass  # closed by a request that saved the fourth source at the same moment
 
@@ -161,6 +159,7 @@ def category_labels(values: list[str]) -> list[str]:
     return [category.label for category in ChronologyCategory if category.value in values]
 
 
+@unit_of_work()
 def add_entry(
     review: Review,
     *,
@@ -186,7 +185,6 @@ def add_entry(
     db.session.add(entry)
     db.session.flush()
     audit.record("chronology.added", record_id=entry.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return entry
 
 
@@ -194,10 +192,10 @@ def get_entry_or_404(review: Review, entry_id: int) -> ChronologyEntry:
     return one_or_404(ChronologyEntry, ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
 
 
+@unit_of_work()
 def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:
     """Remove an entry. A report already shared keeps its own copy of the chronology."""
     if not may_build_chronology(review, actor):
         raise ConductRefused("You cannot change this chronology.")
     audit.record("chronology.removed", record_id=entry.id, case_id=review.case_id, actor=actor)
     db.session.delete(entry)
-    db.session.commit()

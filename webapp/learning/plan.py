@@ -19,7 +19,6 @@ from webapp.learning.services import (
     is_practice_development,
     mark_closed,
     open_task,
-    refuse_stale,
     state_refusal,
 )
 from webapp.models import (
@@ -38,6 +37,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.permissions import Permission, permissions_of
+from webapp.records import unit_of_work
 from webapp.reviews.services import get_review_or_404, transition
 from webapp.scope import one_or_404
 from webapp.tasks.services import add_task, close_task
@@ -136,7 +136,7 @@ def _cancel_task(item: ActionPlanItem) -> None:
     )
 
 
-@refuse_stale
+@unit_of_work()
 def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
     if review.state not in PLAN_STATES:
         raise state_refusal(review, "add an action")
@@ -150,11 +150,10 @@ def add_action(review: Review, *, action: str, owner_id: int, due_on: date, acto
     db.session.flush()
     _give_task(review, item)
     audit.record("action.added", record_id=item.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return item
 
 
-@refuse_stale
+@unit_of_work()
 def edit_action(
     review: Review, item: ActionPlanItem, *, action: str, owner_id: int, due_on: date, actor: User
 ) -> list[str]:
@@ -176,11 +175,10 @@ def edit_action(
     audit.record(
         "action.updated", record_id=item.id, case_id=review.case_id, changed_fields=changed, actor=actor
     )
-    db.session.commit()
     return changed
 
 
-@refuse_stale
+@unit_of_work()
 def update_progress(
     review: Review, item: ActionPlanItem, *, status: ActionStatus, note: str | None, actor: User
 ) -> list[str]:
@@ -218,12 +216,10 @@ def update_progress(
         db.session.add(ActionProgressNote(item_id=item.id, note=note, author_id=actor.id))
         audit.record("action.progress_noted", record_id=item.id, case_id=review.case_id, actor=actor)
         changed.append("notes")
-    if changed:
-        db.session.commit()
     return changed
 
 
-@refuse_stale
+@unit_of_work()
 def agree_plan(review: Review, *, actor: User) -> None:
     """The Practice Development Team agrees the plan and starts monitoring it."""
     if review.state != ReviewState.ACTION_PLANNING:
@@ -238,10 +234,9 @@ def agree_plan(review: Review, *, actor: User) -> None:
         close_task(task, actor, {"actions": count})
     transition(review, "action_plan_agreed", actor=actor)
     add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
-    db.session.commit()
 
 
-@refuse_stale
+@unit_of_work()
 def record_progress_review(review: Review, *, reviewed_on: date, notes: str, actor: User) -> Task | None:
     """A progress review closes the current progress task; the next one follows while any action is
     open. Returns the next task, if any."""
@@ -257,11 +252,10 @@ def record_progress_review(review: Review, *, reviewed_on: date, notes: str, act
     if task is not None:
         close_task(task, actor, {"progress_review_id": entry.id})
     following = add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) if open_items(review) else None
-    db.session.commit()
     return following
 
 
-@refuse_stale
+@unit_of_work()
 def close_review(review: Review, *, actor: User) -> None:
     """Every action done, and a member of the Practice Development Team confirms: the review closes."""
     if review.state != ReviewState.MONITORING:
@@ -276,4 +270,3 @@ def close_review(review: Review, *, actor: User) -> None:
         close_task(task, actor, {"closed": True})
     transition(review, "close", actor=actor)
     mark_closed(review, actor)
-    db.session.commit()

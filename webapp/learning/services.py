@@ -4,14 +4,12 @@ learning-from-97-serious-case-reviews.txt)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
-from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.extensions import db
@@ -32,7 +30,7 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.records import StaleEdit
+from webapp.records import unit_of_work
 from webapp.reviews.services import transition
 from webapp.tasks.pools import POOLS
 from webapp.tasks.services import add_task, close_task
@@ -88,21 +86,6 @@ def state_refusal(review: Review, what: str) -> LearningRefused:
     )
 
 
-def refuse_stale(function: Callable[P, R]) -> Callable[P, R]:
-    """A review moved on by someone else meanwhile (its version changed, found at a flush or at the
-    commit): everything is rolled back and StaleEdit raised, so nothing is half-saved."""
-
-    @wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return function(*args, **kwargs)
-        except StaleDataError as error:
-            db.session.rollback()
-            raise StaleEdit from error
-
-    return wrapper
-
-
 def open_task(review: Review, kind: TaskKind) -> Task | None:
     return db.session.execute(
         select(Task)
@@ -130,6 +113,7 @@ def tags(kind: TagKind | None = None, *, active_only: bool = False) -> list[Lear
     return list(db.session.execute(query).scalars())
 
 
+@unit_of_work()
 def add_tag(kind: TagKind, name: str, *, actor: User) -> LearningTag:
     name = " ".join(name.split())
     clash = db.session.execute(
@@ -142,20 +126,18 @@ def add_tag(kind: TagKind, name: str, *, actor: User) -> LearningTag:
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise DuplicateTag from error
     audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["kind", "name", "active"], actor=actor)
-    db.session.commit()
     return tag
 
 
+@unit_of_work()
 def set_tag_active(tag: LearningTag, active: bool, *, actor: User) -> bool:
     """Never deleted: reviews keep the tags they had; an inactive tag is no longer offered."""
     if tag.active == active:
         return False
     tag.active = active
     audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["active"], actor=actor)
-    db.session.commit()
     return True
 
 
@@ -176,6 +158,7 @@ def learning_defaults(review: Review) -> dict:
     }
 
 
+@unit_of_work()
 def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor: User) -> list[str]:
     """Create or update the review's learning record; returns the names of what changed."""
     if review.state not in LEARNING_STATES:
@@ -210,7 +193,6 @@ def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor
     audit.record(
         "learning.updated", record_id=learning.id, case_id=review.case_id, changed_fields=changed, actor=actor
     )
-    db.session.commit()
     return changed
 
 
@@ -225,7 +207,7 @@ def slt_meetings(review: Review) -> list[SltMeeting]:
     )
 
 
-@refuse_stale
+@unit_of_work()
 def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltMeeting:
     """The SLT discussed the themes: the CE's or DCE's task closes and the action plan is due."""
     if review.state != ReviewState.AGREED:
@@ -246,11 +228,10 @@ def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltM
         close_task(task, actor, {"slt_meeting_id": meeting.id, "met_on": met_on.isoformat()})
     transition(review, "slt_discussed", actor=actor)
     add_task(review, TaskKind.AGREE_ACTION_PLAN)
-    db.session.commit()
     return meeting
 
 
-@refuse_stale
+@unit_of_work()
 def close_without_learning(review: Review, *, rationale: str, actor: User) -> None:
     """No learning was identified: the CE or DCE closes the review, with their reasons."""
     if review.state != ReviewState.AGREED:
@@ -264,7 +245,6 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
         close_task(task, actor, {"no_learning": True})
     transition(review, "close_without_learning", actor=actor, note=rationale)
     mark_closed(review, actor)
-    db.session.commit()
 
 
 def summary(review: Review) -> dict:

@@ -16,6 +16,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
+from webapp.records import unit_of_work
 from webapp.scope import one_or_404
 
 
@@ -108,6 +109,7 @@ def failed(page: int, per_page: int):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+@unit_of_work()
 def retry(notification_id: int) -> bool:
     """Put a failed notification back in the queue, with a fresh set of attempts."""
     result = db.session.execute(
@@ -116,8 +118,6 @@ def retry(notification_id: int) -> bool:
         .values(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         return False
     audit.record("notification.retried", record_id=notification_id)
-    db.session.commit()
     return True

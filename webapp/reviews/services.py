@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 import rules
 from webapp import audit, users
@@ -26,7 +25,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.services import notify_all
-from webapp.records import StaleEdit
+from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import (
     TASKS_ON_INITIATE,
     TASKS_ON_REVIEWER_ALLOCATED,
@@ -169,6 +168,7 @@ def decision_blockers(review: Review) -> list[str]:
     return blockers
 
 
+@unit_of_work()
 def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> None:
     """Record the CE's or DCE's decision, with its rationale, and create what initiation requires."""
     if review.state == ReviewState.OUTSIDE_PROCEDURE:
@@ -198,13 +198,8 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
     if initiate:
         for kind in TASKS_ON_INITIATE:
             add_task(review, kind, review.case)
-    try:
-        db.session.flush()
-        _record_transition(review, before, action, actor)
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
+    db.session.flush()
+    _record_transition(review, before, action, actor)
 
 
 def independent_reviewers(case: Case) -> list[User]:
@@ -212,6 +207,7 @@ def independent_reviewers(case: Case) -> list[User]:
     return users.holding(Role.HEAD_OF_OPERATIONS, outside_area_id=case.area_id)
 
 
+@unit_of_work()
 def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
     case = task.review.case
     if not reviewer.has_role(Role.HEAD_OF_OPERATIONS) or not reviewer.active:
@@ -231,4 +227,3 @@ def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
         transition(review, "allocate_reviewer", actor=actor)
         for kind in TASKS_ON_REVIEWER_ALLOCATED:
             add_task(review, kind, case)
-    db.session.commit()

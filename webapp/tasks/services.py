@@ -15,6 +15,7 @@ from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db
 from webapp.models import Case, Review, Task, TaskKind, TaskStatus, User, utcnow
+from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.escalation import step_dates
 from webapp.tasks.pools import AREA_POOLS, in_pool, pools_of
@@ -87,15 +88,14 @@ def close_task(task: Task, actor: User, outcome: dict) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
-        raise TaskAlreadyDone
+        raise TaskAlreadyDone  # the caller's unit of work rolls its change back
     db.session.expire(task)
     audit.record("task.completed", record_id=task.id, case_id=task.review.case_id, actor=actor)
 
 
+@unit_of_work()
 def complete_task(task: Task, *, actor: User, outcome: dict) -> None:
     close_task(task, actor, outcome)
-    db.session.commit()
 
 
 def may_action(task: Task, user: User) -> bool:

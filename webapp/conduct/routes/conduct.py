@@ -87,7 +87,6 @@ def edit_gathering(review_id: int, source: str):
                 actor=current_user,
             )
         except IntegrityError:
-            db.session.rollback()
             flash("This item was saved from another page at the same moment. Nothing was saved here.", "info")
             return redirect(url_for("conduct.gathering", review_id=review.id))
         flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")

@@ -114,7 +114,6 @@ def edit_report(review_id: int):
         try:
             draft = report.save_draft(review, sections, based_on=based_on, actor=current_user)
         except StaleEdit:
-            db.session.rollback()
             form.form_errors.append(STALE)
         else:
             if draft is None:
@@ -149,10 +148,8 @@ def share_report(review_id: int):
     try:
         report.share(review, draft, actor=current_user)
     except report.IncompleteReport:
-        db.session.rollback()
         return _render_report(review, draft, refused=True)
     except (InvalidTransition, StaleEdit, TaskAlreadyDone) as error:
-        db.session.rollback()
         flash(str(error) or "Someone else changed this review first. Nothing was shared.", "info")
         return redirect(url_for("conduct.report", review_id=review.id))
     flash(

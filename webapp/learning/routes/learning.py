@@ -51,7 +51,6 @@ def _learning_helpers():
 
 def _refused(review_id: int, error: Exception):
     """A step refused after the form was valid (the state moved on, or a race): say so, save nothing."""
-    db.session.rollback()
     if isinstance(error, services.LearningRefused):
         flash(str(error), "info")
     else:
@@ -123,7 +122,6 @@ def edit_learning(review_id: int):
         try:
             changed = services.save_learning(review, form.values(), form.tag_ids(), actor=current_user)
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         else:
             flash("Learning saved." if changed else "You did not change anything.", "success")
@@ -153,7 +151,6 @@ def record_slt(review_id: int):
                 review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
             )
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone) as error:
             return _refused(review_id, error)
@@ -182,7 +179,6 @@ def close_without_learning(review_id: int):
         try:
             services.close_without_learning(review, rationale=form.rationale.data.strip(), actor=current_user)
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone) as error:
             return _refused(review_id, error)

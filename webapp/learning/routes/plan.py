@@ -55,7 +55,6 @@ def add_action(review_id: int):
                 actor=current_user,
             )
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except StaleEdit as error:
             return _refused(review_id, error)
@@ -88,7 +87,6 @@ def edit_action(review_id: int, item_id: int):
                 actor=current_user,
             )
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except StaleEdit as error:
             return _refused(review_id, error)
@@ -122,10 +120,8 @@ def action_item(review_id: int, item_id: int):
                 actor=current_user,
             )
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone):
-            db.session.rollback()
             flash(_MOVED, "info")
             return redirect(url_for("learning.action_item", review_id=review_id, item_id=item_id))
         else:
@@ -159,7 +155,6 @@ def agree_plan(review_id: int):
         try:
             plan.agree_plan(review, actor=current_user)
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone) as error:
             return _refused(review_id, error)
@@ -193,7 +188,6 @@ def progress(review_id: int):
                 review, reviewed_on=form.reviewed_on.data, notes=form.notes.data.strip(), actor=current_user
             )
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone) as error:
             return _refused(review_id, error)
@@ -236,11 +230,9 @@ def close_review(review_id: int):
         try:
             plan.close_review(review, actor=current_user)
         except plan.ClosureRefused as refused:
-            db.session.rollback()
             form.form_errors.append("The review cannot close until every action is done.")
             still_open = refused.open_items
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone) as error:
             return _refused(review_id, error)

@@ -92,7 +92,6 @@ def decide(review_id: int):
         except services.DecisionBlocked as blocked:
             form.form_errors.extend(blocked.args[0])
         except (InvalidTransition, StaleEdit) as error:
-            db.session.rollback()
             flash(str(error) or "Someone else recorded a decision first. Nothing was saved.", "info")
             return redirect(url_for("reviews.view_review", review_id=review_id))
         else:
