@@ -114,9 +114,17 @@ def _configure_templates(app: Flask) -> None:
     from webapp.permissions import can
 
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["allows"] = _allows
     app.jinja_env.globals["enums"] = models
     app.jinja_env.globals["area_options"] = lambda areas: [(a.id, a.name) for a in areas]
     formatting.register(app)
+
+
+def _allows(review, work: str) -> bool:
+    """For templates: whether the review's state allows this work now (webapp/reviews/lifecycle.py)."""
+    from webapp.reviews.lifecycle import Work, allows
+
+    return allows(review.state, Work(work))
 
 
 def _error_summary(form) -> dict:

@@ -42,10 +42,11 @@ def test_disclosure_is_refused_before_the_report_is_agreed(app, signed_in):
     path = f"/reviews/{shared.review.id}/disclosures/new"
     ce = signed_in(shared.ce)
     page = ce.post(path, form(draft_id=str(shared.draft.id)), follow=True)
-    assert "only once it is agreed" in page.text() and "Report shared for accuracy" in page.text()
+    assert "You cannot record sharing the report with an external review now" in page.text()
+    assert "Report shared for accuracy" in page.text()
     page = ce.get(path, status=302)
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0
-    with pytest.raises(agreement.AccuracyRefused, match="only once it is agreed"):
+    with pytest.raises(agreement.AccuracyRefused, match="You cannot record sharing the report"):
         disclosure.record_disclosure(
             shared.review,
             actor=shared.ce,

@@ -164,7 +164,7 @@ def test_second_decision_is_refused_and_changes_nothing(world, signed_in):
     page = signed_in(world["dce"]).post(
         f"/reviews/{review.id}/decide", {"decision": "initiate", "rationale": "second"}, follow=True
     )
-    assert "A decision has already been recorded" in page.text()
+    assert "You cannot record a decision now" in page.text()
     db.session.refresh(review)
     assert review.decision_rationale == "first" and review.state == ReviewState.NOT_INITIATED
 

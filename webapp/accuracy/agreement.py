@@ -56,13 +56,6 @@ PARTY_LABELS = {
 }
 OPEN_STAGES = frozenset({DisputeStage.AUTHOR, DisputeStage.DEPUTY_CHIEF_EXECUTIVE})
 SETTLED_STAGES = frozenset({DisputeStage.RESOLVED, DisputeStage.DECIDED})
-# Parties may answer while any concern is being dealt with: one party's dispute does not stop the others.
-RESPONDING_STATES = frozenset(
-    {ReviewState.ACCURACY_CHECK, ReviewState.DISPUTE_AUTHOR, ReviewState.DISPUTE_DCE}
-)
-AGREED_OR_LATER = frozenset(
-    {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
-)
 
 CLAUSE_SHARING = (
     "Transparency and Disputes: the review report should be shared with the practitioner, Practice "

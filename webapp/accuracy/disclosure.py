@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
-from webapp.accuracy.agreement import AGREED_OR_LATER, AccuracyRefused
+from webapp.accuracy.agreement import AccuracyRefused
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.models import Disclosure, ReportDraft, Review, TaskKind, User
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, require
 from webapp.tasks.services import close_task
 
 EXTERNAL_REVIEWS = {
@@ -44,19 +45,11 @@ def disclosable_drafts(review: Review) -> list[ReportDraft]:
     )
 
 
-def not_agreed_message(review: Review) -> str:
-    return (
-        "The report can be shared with an external review only once it is agreed. "
-        f"The review is at '{review.state.label}'."
-    )
-
-
 def record_disclosure(
     review: Review, *, actor: User, draft_id: int, external_review: str, recipient: str, shared_on: date
 ) -> Disclosure:
     """The final report shared with a SUSR or an SCR/CSPR: which version, to whom, when, by whom."""
-    if review.state not in AGREED_OR_LATER:
-        raise AccuracyRefused(not_agreed_message(review))
+    require(review.state, Work.DISCLOSE, AccuracyRefused)
     if external_review not in EXTERNAL_REVIEWS:
         raise AccuracyRefused("Select the external review the report was shared with")
     if draft_id not in {d.id for d in disclosable_drafts(review)}:

@@ -19,10 +19,12 @@ from webapp.accuracy.report_view import report_blocks
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
-from webapp.models import DisputeStage, Review, TaskKind
+from webapp.models import DisputeStage, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
+from webapp.reviews.lifecycle import Work, allows
 from webapp.reviews.services import get_review_or_404
+from webapp.reviews.steps import review_step
 from webapp.tasks.pages import TaskPages
 from webapp.tasks.services import TaskAlreadyDone
 
@@ -141,7 +143,7 @@ def respond(review_id: int, party: str):
             message = "Thank you: your agreement is recorded."
         else:
             message = "Your concern is recorded and has gone to the report author to resolve."
-        if review.state.value == "agreed":
+        if review.state == ReviewState.AGREED:
             message += " Everyone has now agreed the report."
         flash(message, "success")
         return _back_to_overview(review)
@@ -156,7 +158,7 @@ def respond(review_id: int, party: str):
         response=response,
         form=form,
         blocks=report_blocks(draft),
-        open_for_responses=review.state in agreement.RESPONDING_STATES,
+        open_for_responses=allows(review.state, Work.RESPOND),
     )
 
 
@@ -238,7 +240,7 @@ def raiser_answer(review_id: int, dispute_id: int):
                 "and decision.",
                 "success",
             )
-        elif review.state.value == "agreed":
+        elif review.state == ReviewState.AGREED:
             flash("Your answer is recorded and your concern resolved. The report is now agreed.", "success")
         else:
             flash("Your answer is recorded and your concern resolved.", "success")
@@ -362,10 +364,9 @@ def request_missing(review_id: int):
 @bp.route("/reviews/<int:review_id>/disclosures/new", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def record_disclosure(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in agreement.AGREED_OR_LATER:
-        flash(disclosure.not_agreed_message(review), "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
+    review, leave = review_step(review_id, Work.DISCLOSE, back="reviews.view_review")
+    if leave:
+        return leave
     drafts = disclosure.disclosable_drafts(review)
     form = DisclosureForm()
     form.draft_id.choices = [("", "Select a version")] + [

@@ -11,10 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from webapp import audit, users
 from webapp.accuracy import disclosure, disputes
 from webapp.accuracy.agreement import (
-    AGREED_OR_LATER,
     PARTIES,
     PARTY_LABELS,
-    RESPONDING_STATES,
     AccuracyRefused,
     AlreadyResponded,
     NotYours,
@@ -38,6 +36,7 @@ from webapp.models import (
     User,
 )
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, allows, require
 from webapp.tasks.services import add_task, close_task
 
 
@@ -90,7 +89,7 @@ class AccuracyPicture:
 
     @property
     def may_disclose(self) -> bool:
-        return self.review.state in AGREED_OR_LATER
+        return allows(self.review.state, Work.DISCLOSE)
 
 
 def picture(review: Review) -> AccuracyPicture:
@@ -139,8 +138,9 @@ def request_responses(review: Review, draft: ReportDraft) -> None:
 def request_missing(review: Review, *, actor: User) -> list[str]:
     """Ask the parties nobody was asked yet; returns the labels of those still without anyone."""
     draft = shared_draft(review)
-    if draft is None or review.state not in RESPONDING_STATES:
+    if draft is None:
         raise AccuracyRefused("The report is not out for accuracy responses, so nobody can be asked now.")
+    require(review.state, Work.RESPOND, AccuracyRefused)
     with unit_of_work():
         request_responses(review, draft)
         db.session.flush()
@@ -163,10 +163,7 @@ def respond(
             f"You have already responded to this report, on {format_date(existing.responded_at)}. "
             "A response cannot be changed once recorded."
         )
-    if review.state not in RESPONDING_STATES:
-        raise AccuracyRefused(
-            f"The report is no longer open for accuracy responses: the review is at '{review.state.label}'."
-        )
+    require(review.state, Work.RESPOND, AccuracyRefused)
     concern = (concern or "").strip() or None
     if not agrees and concern is None:
         raise AccuracyRefused("Enter your concern about the report")

@@ -20,21 +20,15 @@ from webapp.models import (
     GatheringItem,
     GatheringSource,
     Review,
-    ReviewState,
     Task,
     TaskKind,
     User,
 )
 from webapp.permissions import Permission, permissions_of
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, allows
 from webapp.scope import one_or_404
 from webapp.tasks.services import TaskAlreadyDone, close_task, may_action
-
-# The reviewer drafts while the review is in progress, and again while a concern is with them as
-# the report's author ("Transparency and Disputes", 1: raise concerns with the report author).
-DRAFTING_STATES = frozenset({ReviewState.IN_REVIEW, ReviewState.DISPUTE_AUTHOR})
-# Gathering may be completed until the report is agreed: its task is chased until it is done.
-GATHERING_STATES = DRAFTING_STATES | {ReviewState.ACCURACY_CHECK, ReviewState.DISPUTE_DCE}
 
 
 class ConductRefused(Exception):
@@ -51,11 +45,11 @@ def is_reviewer(review: Review, user: User) -> bool:
 
 
 def may_gather(review: Review, user: User) -> bool:
-    return is_reviewer(review, user) and review.state in GATHERING_STATES
+    return is_reviewer(review, user) and allows(review.state, Work.GATHER)
 
 
 def may_draft(review: Review, user: User) -> bool:
-    return is_reviewer(review, user) and review.state in DRAFTING_STATES
+    return is_reviewer(review, user) and allows(review.state, Work.DRAFT_REPORT)
 
 
 def open_rapid_review_task(review: Review) -> Task | None:

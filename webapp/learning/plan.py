@@ -19,7 +19,6 @@ from webapp.learning.services import (
     is_practice_development,
     mark_closed,
     open_task,
-    state_refusal,
 )
 from webapp.models import (
     ActionPlanItem,
@@ -38,11 +37,10 @@ from webapp.models import (
 )
 from webapp.permissions import Permission, permissions_of
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, allows, require
 from webapp.reviews.services import get_review_or_404, transition
 from webapp.scope import one_or_404
 from webapp.tasks.services import add_task, close_task
-
-PLAN_STATES = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING})
 
 
 class ClosureRefused(LearningRefused):
@@ -99,6 +97,11 @@ def may_manage(user: User) -> bool:
     return Permission.MANAGE_LEARNING in permissions_of(user)
 
 
+def may_change(review: Review) -> bool:
+    """Whether the review's state allows the action plan to change (lifecycle.WORK)."""
+    return allows(review.state, Work.CHANGE_ACTIONS)
+
+
 def may_update(item: ActionPlanItem, user: User) -> bool:
     """The action's owner, or anyone who manages learning, records its progress."""
     return item.owner_id == user.id or may_manage(user)
@@ -138,8 +141,7 @@ def _cancel_task(item: ActionPlanItem) -> None:
 
 @unit_of_work()
 def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "add an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if due_on < today_in_london():
         raise LearningRefused("Due date must be today or in the future")
     _check_owner(owner_id)
@@ -157,8 +159,7 @@ def add_action(review: Review, *, action: str, owner_id: int, due_on: date, acto
 def edit_action(
     review: Review, item: ActionPlanItem, *, action: str, owner_id: int, due_on: date, actor: User
 ) -> list[str]:
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "change an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if item.status == ActionStatus.DONE:
         raise LearningRefused("This action is done. Mark it as in progress first to change it.")
     if due_on != item.due_on and due_on < today_in_london():
@@ -183,8 +184,7 @@ def update_progress(
     review: Review, item: ActionPlanItem, *, status: ActionStatus, note: str | None, actor: User
 ) -> list[str]:
     """The owner (or the PDT) moves the action on and notes its progress. Done closes its task."""
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "update an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if not may_update(item, actor):
         raise LearningRefused("Only the action's owner or the Practice Development Team can update it.")
     changed = []
@@ -222,8 +222,7 @@ def update_progress(
 @unit_of_work()
 def agree_plan(review: Review, *, actor: User) -> None:
     """The Practice Development Team agrees the plan and starts monitoring it."""
-    if review.state != ReviewState.ACTION_PLANNING:
-        raise state_refusal(review, "agree the action plan")
+    require(review.state, Work.AGREE_PLAN, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("The Practice Development Team agrees the action plan.")
     count = len(items(review))
@@ -240,8 +239,7 @@ def agree_plan(review: Review, *, actor: User) -> None:
 def record_progress_review(review: Review, *, reviewed_on: date, notes: str, actor: User) -> Task | None:
     """A progress review closes the current progress task; the next one follows while any action is
     open. Returns the next task, if any."""
-    if review.state != ReviewState.MONITORING:
-        raise state_refusal(review, "record a progress review")
+    require(review.state, Work.REVIEW_PROGRESS, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("The Practice Development Team records progress reviews.")
     entry = ProgressReview(review_id=review.id, reviewed_on=reviewed_on, notes=notes, reviewed_by_id=actor.id)
@@ -258,8 +256,7 @@ def record_progress_review(review: Review, *, reviewed_on: date, notes: str, act
 @unit_of_work()
 def close_review(review: Review, *, actor: User) -> None:
     """Every action done, and a member of the Practice Development Team confirms: the review closes."""
-    if review.state != ReviewState.MONITORING:
-        raise state_refusal(review, "close the review")
+    require(review.state, Work.CLOSE, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("A member of the Practice Development Team confirms the closure.")
     still_open = open_items(review)

@@ -20,7 +20,6 @@ from webapp.models import (
     ProgressReview,
     Review,
     ReviewLearning,
-    ReviewState,
     Role,
     SltMeeting,
     TagKind,
@@ -31,6 +30,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, require
 from webapp.reviews.services import transition
 from webapp.tasks.pools import POOLS
 from webapp.tasks.services import add_task, close_task
@@ -48,10 +48,6 @@ LABELS = {
     "perpetrator_was_assessed_main_risk": dict(ASSESSED_MAIN_RISK),
 }
 
-# The learning is recorded once the report is agreed, and may be corrected afterwards.
-LEARNING_STATES = frozenset(
-    {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
-)
 OUTCOME_CLAUSE = (
     "Outcome: where learning is identified, review themes will be discussed at a Senior Leadership "
     "Team meeting. An action plan will be agreed and overseen by the Practice Development Team, who "
@@ -77,13 +73,6 @@ def is_decision_maker(user: User) -> bool:
 
 def is_practice_development(user: User) -> bool:
     return Role.PRACTICE_DEVELOPMENT_TEAM in user.roles
-
-
-def state_refusal(review: Review, what: str) -> LearningRefused:
-    return LearningRefused(
-        f"You cannot {what} now: the review is at '{review.state.label}'. Reload the page to see its "
-        "current state."
-    )
 
 
 def open_task(review: Review, kind: TaskKind) -> Task | None:
@@ -161,8 +150,7 @@ def learning_defaults(review: Review) -> dict:
 @unit_of_work()
 def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor: User) -> list[str]:
     """Create or update the review's learning record; returns the names of what changed."""
-    if review.state not in LEARNING_STATES:
-        raise state_refusal(review, "record the learning")
+    require(review.state, Work.RECORD_LEARNING, LearningRefused)
     wanted = set(tag_ids)
     chosen = list(
         db.session.execute(
@@ -210,8 +198,7 @@ def slt_meetings(review: Review) -> list[SltMeeting]:
 @unit_of_work()
 def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltMeeting:
     """The SLT discussed the themes: the CE's or DCE's task closes and the action plan is due."""
-    if review.state != ReviewState.AGREED:
-        raise state_refusal(review, "record the Senior Leadership Team meeting")
+    require(review.state, Work.RECORD_SLT, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused("Only the Chief Executive or Deputy Chief Executive records the SLT meeting.")
     if learning_for(review) is None:
@@ -234,8 +221,7 @@ def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltM
 @unit_of_work()
 def close_without_learning(review: Review, *, rationale: str, actor: User) -> None:
     """No learning was identified: the CE or DCE closes the review, with their reasons."""
-    if review.state != ReviewState.AGREED:
-        raise state_refusal(review, "close the review without learning")
+    require(review.state, Work.CLOSE_WITHOUT_LEARNING, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused(
             "Only the Chief Executive or Deputy Chief Executive can close a review this way."

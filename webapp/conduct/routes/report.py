@@ -12,10 +12,10 @@ from webapp.conduct import export, report, services
 from webapp.conduct.forms import ReportForm, ShareForm
 from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
-from webapp.models import GatheringSource, ReportDraft, Review, ReviewState
+from webapp.models import GatheringSource, ReportDraft, Review
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.lifecycle import InvalidTransition
+from webapp.reviews.lifecycle import InvalidTransition, Work, allows
 from webapp.reviews.services import get_review_or_404
 from webapp.tasks.services import TaskAlreadyDone
 
@@ -40,12 +40,12 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
     may_share = (
         is_latest
         and services.is_reviewer(review, current_user)
-        and review.state == ReviewState.IN_REVIEW
+        and allows(review.state, Work.SHARE_REPORT)
         and draft is not None
     )
     missing = (
         report.missing_by_section(review, draft)
-        if is_latest and review.state == ReviewState.IN_REVIEW
+        if is_latest and allows(review.state, Work.SHARE_REPORT)
         else []
     )
     audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)

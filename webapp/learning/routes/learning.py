@@ -17,7 +17,9 @@ from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
+from webapp.reviews.lifecycle import Work
 from webapp.reviews.services import get_review_or_404
+from webapp.reviews.steps import review_step
 from webapp.tasks.pages import TaskPages
 from webapp.tasks.services import TaskAlreadyDone
 
@@ -45,7 +47,6 @@ TASK_PAGES: TaskPages = {
 def _learning_helpers():
     return {
         "learning_label": lambda name, value: services.LABELS[name].get(value, value),
-        "learning_states": services.LEARNING_STATES,
     }
 
 
@@ -96,10 +97,9 @@ def _tag_choices(form: LearningForm, learning) -> list:
 @bp.route("/reviews/<int:review_id>/learning/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def edit_learning(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in services.LEARNING_STATES:
-        flash("The learning is recorded once the report has been agreed.", "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
+    review, leave = review_step(review_id, Work.RECORD_LEARNING, back="reviews.view_review")
+    if leave:
+        return leave
     learning = services.learning_for(review)
     form = LearningForm()
     kept = _tag_choices(form, learning)
@@ -134,15 +134,12 @@ def edit_learning(review_id: int):
 @bp.route("/reviews/<int:review_id>/learning/slt", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def record_slt(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.RECORD_SLT, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_decision_maker(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.AGREED:
-        flash(
-            "The Senior Leadership Team meeting has been recorded, or the review is not at that step.", "info"
-        )
-        return redirect(url_for("learning.overview", review_id=review.id))
     learning = services.learning_for(review)
     form = SltForm()
     if may_act and form.validate_on_submit():
@@ -170,10 +167,9 @@ def record_slt(review_id: int):
 @bp.route("/reviews/<int:review_id>/learning/no-learning", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def close_without_learning(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state != ReviewState.AGREED:
-        flash("This review is not at the step where it can close without learning.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
+    review, leave = review_step(review_id, Work.CLOSE_WITHOUT_LEARNING, back="learning.overview")
+    if leave:
+        return leave
     form = NoLearningForm()
     if form.validate_on_submit():
         try:

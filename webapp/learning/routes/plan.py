@@ -12,10 +12,11 @@ from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
 from webapp.learning.routes.learning import _refused
-from webapp.models import ActionStatus, ReviewState
+from webapp.models import ActionStatus
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.services import get_review_or_404
+from webapp.reviews.lifecycle import Work
+from webapp.reviews.steps import review_step
 from webapp.tasks.services import TaskAlreadyDone
 
 _MOVED = "Someone else updated this action at the same time. Nothing you entered has been saved."
@@ -30,11 +31,7 @@ def _owner_choices(form: ActionForm) -> None:
 
 def _plan_review(review_id: int):
     """The review, if its action plan can be worked on now; otherwise a redirect saying why."""
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in plan.PLAN_STATES:
-        flash(f"The action plan cannot be changed now: the review is at '{review.state.label}'.", "info")
-        return review, redirect(url_for("learning.overview", review_id=review.id))
-    return review, None
+    return review_step(review_id, Work.CHANGE_ACTIONS, back="learning.overview")
 
 
 @bp.route("/reviews/<int:review_id>/action-plan/new", methods=["GET", "POST"])
@@ -102,7 +99,7 @@ def edit_action(review_id: int, item_id: int):
 @permission_required(Permission.VIEW_TASKS)
 def action_item(review_id: int, item_id: int):
     review, item = plan.get_item_or_404(review_id, item_id)
-    may_update = plan.may_update(item, current_user) and review.state in plan.PLAN_STATES
+    may_update = plan.may_update(item, current_user) and plan.may_change(review)
     if request.method == "POST" and not may_update:
         abort(403)
     form = ProgressForm()
@@ -134,20 +131,19 @@ def action_item(review_id: int, item_id: int):
         review=review,
         item=item,
         may_update=may_update,
-        may_edit=plan.may_manage(current_user) and review.state in plan.PLAN_STATES,
+        may_edit=plan.may_manage(current_user) and plan.may_change(review),
     )
 
 
 @bp.route("/reviews/<int:review_id>/action-plan/agree", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def agree_plan(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.AGREE_PLAN, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.ACTION_PLANNING:
-        flash("The action plan has been agreed, or the review is not at that step.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ConfirmForm()
     form.submit.label.text = "Agree the action plan"
     items = plan.items(review)
@@ -174,13 +170,12 @@ def agree_plan(review_id: int):
 @bp.route("/reviews/<int:review_id>/action-plan/progress", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def progress(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.REVIEW_PROGRESS, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.MONITORING:
-        flash("Progress reviews are recorded while the action plan is being monitored.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ProgressReviewForm()
     if may_act and form.validate_on_submit():
         try:
@@ -216,13 +211,12 @@ def progress(review_id: int):
 @bp.route("/reviews/<int:review_id>/close", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def close_review(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.CLOSE, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.MONITORING:
-        flash("Only a review whose action plan is being monitored can close this way.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ConfirmForm()
     form.submit.label.text = "Confirm and close the review"
     still_open = plan.open_items(review)

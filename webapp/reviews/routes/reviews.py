@@ -24,8 +24,9 @@ from webapp.reviews.forms import (
     meeting_start,
     outcome_of,
 )
-from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition
+from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
 from webapp.reviews.routes.blueprint import bp
+from webapp.reviews.steps import review_step
 from webapp.tasks import services as tasks
 from webapp.tasks.escalation import STEP_LABELS
 from webapp.tasks.pages import TaskPages, task_page
@@ -69,18 +70,17 @@ def _panels(review: Review) -> dict:
     return {
         "conduct": review_panel(review, current_user),
         "accuracy": accuracy.picture(review),
-        "learning": learning.summary(review) if review.state in learning.LEARNING_STATES else None,
+        "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
     }
 
 
 @bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def decide(review_id: int):
-    review = services.get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.DECIDE, back="reviews.view_review")
+    if leave:
+        return leave
     override = review.state == ReviewState.OUTSIDE_PROCEDURE
-    if review.state not in (ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE):
-        flash("A decision has already been recorded for this review.", "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
     form = OverrideForm() if override else DecisionForm()
     blockers = [] if override else services.decision_blockers(review)
     if form.validate_on_submit():
