@@ -53,3 +53,20 @@ def test_a_refusal_names_the_work_and_the_state_in_one_wording():
         require(S.AGREED, Work.CLOSE, AreaRefusal)
     with pytest.raises(WorkNotAllowed):
         require(S.CLOSED, Work.DECIDE)
+
+
+def test_a_dispute_moves_only_as_its_table_says():
+    from webapp.models import DisputeStage as D
+    from webapp.reviews.lifecycle import DISPUTE_MOVES, InvalidTransition, next_stage
+
+    assert DISPUTE_MOVES == {
+        (D.AUTHOR, "resolved"): D.RESOLVED,
+        (D.AUTHOR, "escalate"): D.DEPUTY_CHIEF_EXECUTIVE,
+        (D.DEPUTY_CHIEF_EXECUTIVE, "decide"): D.DECIDED,
+    }
+    for settled in (D.RESOLVED, D.DECIDED):
+        for move in ("resolved", "escalate", "decide"):
+            with pytest.raises(InvalidTransition):
+                next_stage(settled, move)
+    with pytest.raises(InvalidTransition):
+        next_stage(D.AUTHOR, "decide")  # the DCE decides only what was escalated

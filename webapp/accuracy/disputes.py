@@ -31,6 +31,7 @@ from webapp.models import (
 from webapp.notifications.services import notify
 from webapp.permissions import Permission, permissions_of
 from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import next_stage
 from webapp.reviews.services import transition
 from webapp.scope import one_or_404
 from webapp.tasks.services import add_task, close_task
@@ -178,7 +179,7 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
                 },
             )
         if resolved:
-            dispute.stage = DisputeStage.RESOLVED
+            dispute.stage = next_stage(dispute.stage, "resolved")
             audit.record(
                 "accuracy.responded", record_id=dispute.response_id, case_id=review.case_id, actor=actor
             )
@@ -188,7 +189,7 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
                 transition(review, "resolved_by_author", actor=actor)
             agree_if_settled(review, draft, actor)
         else:
-            dispute.stage = DisputeStage.DEPUTY_CHIEF_EXECUTIVE
+            dispute.stage = next_stage(dispute.stage, "escalate")
             audit.record("dispute.escalated", record_id=dispute.id, case_id=review.case_id, actor=actor)
             dce_task = add_task(review, TaskKind.DECIDE_DISPUTE)
             dce_task.outcome = {"dispute_id": dispute.id}
@@ -208,7 +209,7 @@ def dce_decides(dispute: Dispute, *, actor: User, decision: str) -> bool:
         task = dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE)
         if task is not None and task.is_open:
             close_task(task, actor, {"dispute_id": dispute.id})
-        dispute.stage = DisputeStage.DECIDED
+        dispute.stage = next_stage(dispute.stage, "decide")
         dispute.dce_decision = decision.strip()
         dispute.dce_decided_by_id = actor.id
         dispute.dce_decided_at = utcnow()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from webapp.models import ReviewState, TaskKind
+from webapp.models import DisputeStage, ReviewState, TaskKind
 
 
 class InvalidTransition(Exception):
@@ -107,6 +107,27 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
             f"You cannot do that now: the review is at '{state}'. Reload the page to see its current state."
         )
     return transition
+
+
+# A dispute's stages, the same way: (stage before, move) -> stage after. Each concern starts with the
+# report author; another issue extends this (the grievance stage is recorded, not moved to, today).
+DISPUTE_MOVES: dict[tuple[DisputeStage, str], DisputeStage] = {
+    # Transparency and Disputes, 1: the person who raised it accepts the author's response...
+    (DisputeStage.AUTHOR, "resolved"): DisputeStage.RESOLVED,
+    # ...or not: 2, escalate to the Deputy Chief Executive for review and decision.
+    (DisputeStage.AUTHOR, "escalate"): DisputeStage.DEPUTY_CHIEF_EXECUTIVE,
+    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "decide"): DisputeStage.DECIDED,
+}
+
+
+def next_stage(current: DisputeStage, move: str) -> DisputeStage:
+    stage = DISPUTE_MOVES.get((current, move))
+    if stage is None:
+        raise InvalidTransition(
+            f"You cannot do that now: the concern is at '{current.label}'. "
+            "Reload the page to see where it is."
+        )
+    return stage
 
 
 class Work(enum.StrEnum):
