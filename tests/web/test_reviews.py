@@ -215,6 +215,12 @@ def test_initiation_gives_the_practice_manager_support_tasks(world, signed_in):
     )
     pm.post(f"/tasks/{eap.id}", {"eap": "accepted"}, status=302)
     meetings = review.task(TaskKind.ARRANGE_SUPPORT_MEETINGS)
+    # The form offers the policy's cadence to start from.
+    from flask import current_app
+
+    cadence = current_app.extensions["case_review_policy"].timescale("support_meeting_cadence")
+    offered = pm.get(f"/tasks/{meetings.id}").html.find("input", attrs={"name": "cadence_working_days"})
+    assert offered["value"] == str(cadence)
     soon = date.today() + timedelta(days=7)
     pm.post(
         f"/tasks/{meetings.id}",

@@ -137,7 +137,7 @@ def action_task(task_id: int):
             (u.id, f"{u.name} ({u.area.name})") for u in services.independent_reviewers(task.review.case)
         ]
     if isinstance(form, SupportMeetingsForm) and request.method == "GET":
-        form.cadence_working_days.data = services.policy().timescale("support_meeting_cadence")
+        form.cadence_working_days.data = tasks.policy().timescale("support_meeting_cadence")
     if request.method == "POST":
         if not tasks.may_action(task, current_user):
             abort(403)
