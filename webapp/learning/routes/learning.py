@@ -16,14 +16,10 @@ from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
-from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import Work
 from webapp.reviews.services import get_review_or_404
-from webapp.reviews.steps import review_step
+from webapp.reviews.steps import attempt, review_step
 from webapp.tasks.pages import TaskPages
-from webapp.tasks.services import TaskAlreadyDone
-
-MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
 
 
 def _action_page(task: Task) -> str:
@@ -48,15 +44,6 @@ def _learning_helpers():
     return {
         "learning_label": lambda name, value: services.LABELS[name].get(value, value),
     }
-
-
-def _refused(review_id: int, error: Exception):
-    """A step refused after the form was valid (the state moved on, or a race): say so, save nothing."""
-    if isinstance(error, services.LearningRefused):
-        flash(str(error), "info")
-    else:
-        flash(MOVED_ON, "info")
-    return redirect(url_for("learning.overview", review_id=review_id))
 
 
 @bp.route("/reviews/<int:review_id>/learning")
@@ -119,12 +106,16 @@ def edit_learning(review_id: int):
                 value for value, _ in form.practice_themes.choices if value in chosen
             ]
     if form.validate_on_submit():
-        try:
-            changed = services.save_learning(review, form.values(), form.tag_ids(), actor=current_user)
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        else:
-            flash("Learning saved." if changed else "You did not change anything.", "success")
+        result = attempt(
+            form,
+            lambda: services.save_learning(review, form.values(), form.tag_ids(), actor=current_user),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Learning saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
         "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
@@ -143,15 +134,17 @@ def record_slt(review_id: int):
     learning = services.learning_for(review)
     form = SltForm()
     if may_act and form.validate_on_submit():
-        try:
-            services.record_slt(
+        result = attempt(
+            form,
+            lambda: services.record_slt(
                 review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
-            )
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
@@ -172,13 +165,17 @@ def close_without_learning(review_id: int):
         return leave
     form = NoLearningForm()
     if form.validate_on_submit():
-        try:
-            services.close_without_learning(review, rationale=form.rationale.data.strip(), actor=current_user)
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: services.close_without_learning(
+                review, rationale=form.rationale.data.strip(), actor=current_user
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("The review is closed: no learning was identified.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     return render_template(

@@ -11,12 +11,11 @@ from webapp.extensions import db
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
-from webapp.learning.routes.learning import _refused
 from webapp.models import ActionStatus
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import Work
-from webapp.reviews.steps import review_step
+from webapp.reviews.steps import MOVED_ON, attempt, review_step
 from webapp.tasks.services import TaskAlreadyDone
 
 _MOVED = "Someone else updated this action at the same time. Nothing you entered has been saved."
@@ -43,19 +42,21 @@ def add_action(review_id: int):
     form = NewActionForm()
     _owner_choices(form)
     if form.validate_on_submit():
-        try:
-            plan.add_action(
+        result = attempt(
+            form,
+            lambda: plan.add_action(
                 review,
                 action=form.action.data.strip(),
                 owner_id=form.owner_id.data,
                 due_on=form.due_on.data,
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except StaleEdit as error:
-            return _refused(review_id, error)
-        else:
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Action added. Its owner has a task due on that date.", "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
     return render_template(
@@ -74,21 +75,23 @@ def edit_action(review_id: int, item_id: int):
     form.submit.label.text = "Save the action"
     _owner_choices(form)
     if form.validate_on_submit():
-        try:
-            changed = plan.edit_action(
+        result = attempt(
+            form,
+            lambda: plan.edit_action(
                 review,
                 item,
                 action=form.action.data.strip(),
                 owner_id=form.owner_id.data,
                 due_on=form.due_on.data,
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except StaleEdit as error:
-            return _refused(review_id, error)
-        else:
-            flash("Action changed." if changed else "You did not change anything.", "success")
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Action changed." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_form.html", title="Change an action", form=form, review=review, item=item
@@ -108,21 +111,23 @@ def action_item(review_id: int, item_id: int):
         audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
         db.session.commit()
     if may_update and form.validate_on_submit():
-        try:
-            changed = plan.update_progress(
+        result = attempt(
+            form,
+            lambda: plan.update_progress(
                 review,
                 item,
                 status=ActionStatus(form.status.data),
                 note=(form.note.data or "").strip() or None,
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone):
-            flash(_MOVED, "info")
-            return redirect(url_for("learning.action_item", review_id=review_id, item_id=item_id))
-        else:
-            flash("Progress saved." if changed else "You did not change anything.", "success")
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.action_item", review_id=review_id, item_id=item_id),
+            message=_MOVED,
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Progress saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_item.html",
@@ -148,13 +153,15 @@ def agree_plan(review_id: int):
     form.submit.label.text = "Agree the action plan"
     items = plan.items(review)
     if may_act and form.validate_on_submit():
-        try:
-            plan.agree_plan(review, actor=current_user)
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: plan.agree_plan(review, actor=current_user),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Action plan agreed. The Practice Development Team now monitors its progress.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
@@ -178,20 +185,22 @@ def progress(review_id: int):
         abort(403)
     form = ProgressReviewForm()
     if may_act and form.validate_on_submit():
-        try:
-            following = plan.record_progress_review(
+        result = attempt(
+            form,
+            lambda: plan.record_progress_review(
                 review, reviewed_on=form.reviewed_on.data, notes=form.notes.data.strip(), actor=current_user
-            )
-        except services.LearningRefused as refused:
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash(
                 "Progress review recorded."
                 + (
                     " The next one is due."
-                    if following
+                    if result.value
                     else " Every action is done: you can close the review."
                 ),
                 "success",
@@ -228,8 +237,9 @@ def close_review(review_id: int):
             still_open = refused.open_items
         except services.LearningRefused as refused:
             form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
+        except (StaleEdit, TaskAlreadyDone):
+            flash(MOVED_ON, "info")
+            return redirect(url_for("learning.overview", review_id=review_id))
         else:
             flash("The review is closed.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
