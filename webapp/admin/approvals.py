@@ -23,6 +23,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.services import notify_all
+from webapp.records import unit_of_work
 
 CASE_DATA_ROLES = frozenset(Role) - {Role.ADMINISTRATOR}
 APPROVER_ROLES = (Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE)
@@ -124,6 +125,7 @@ def pending_for(user: User) -> list[AccountChangeRequest]:
     return [request for request in pending() if request.user_id == user.id]
 
 
+@unit_of_work()
 def decide(request_id: int, *, approve: bool, decider: User) -> AccountChangeRequest:
     request = db.session.get(AccountChangeRequest, request_id)
     if request is None or request.status != AccountChangeStatus.PENDING:
@@ -141,7 +143,6 @@ def decide(request_id: int, *, approve: bool, decider: User) -> AccountChangeReq
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
-        db.session.rollback()
         raise NotAllowed
     db.session.refresh(request)
     if approve:
@@ -150,5 +151,4 @@ def decide(request_id: int, *, approve: bool, decider: User) -> AccountChangeReq
         else:
             _apply_second_factor_reset(request.user)
     audit.record("account_change.approved" if approve else "account_change.refused", record_id=request.id)
-    db.session.commit()
     return request
