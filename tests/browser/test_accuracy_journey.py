@@ -1,7 +1,8 @@
-"""Issue 5, items 5 and 6 in the browser: the three parties check the shared report, a concern goes to
-the report author, who responds; the Practice Manager who raised it says the response does not resolve
-it, so it goes to the DCE; the person who raised it records a grievance, and the CE logs
-sharing the agreed report with the SUSR. axe-core checks every page the accuracy feature adds."""
+"""Accuracy checking and disclosure in the browser: the three parties check the shared report,
+a concern goes to the report author, who responds; the Practice Manager who raised it says the
+response does not resolve it, so it goes to the DCE; the person who raised it records a grievance,
+and the CE logs sharing the agreed report with the SUSR.
+axe-core checks every page the accuracy feature adds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5's conduct journey in the browser: the Area Head builds the rapid review's timeline, then
+"""The conduct of a review in the browser: the Area Head builds the rapid review's timeline, then
 the independent reviewer gathers information, continues the chronology, writes the report (refused
 while incomplete), shares it for accuracy and downloads it. axe-core checks every conduct page."""
 

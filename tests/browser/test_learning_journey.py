@@ -1,4 +1,4 @@
-"""Issue 5's learning steps in the browser, from the agreed report to closure, then the dashboard and
+"""The learning steps in the browser, from the agreed report to closure, then the dashboard and
 the lists, with an axe-core check on every page the learning feature adds."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Issue 3's journey in the browser: an incident opens a review, the AHoO is consulted, the CE
-decides, the Practice Manager arranges support and the CE allocates an independent reviewer."""
+"""From incident to allocated reviewer in the browser: an incident opens a review, the AHoO is
+consulted, the CE decides, the Practice Manager arranges support and the CE allocates an
+independent reviewer."""
 
 from __future__ import annotations
 

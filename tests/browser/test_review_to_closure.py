@@ -1,4 +1,4 @@
-"""Issue 5's browser journey from allocation to closure: one review taken through the pages only, by
+"""The browser journey from allocation to closure: one review taken through the pages only, by
 the people the procedure names. The Practice Manager records the incident, the Chief Executive
 initiates the review and allocates the independent reviewer, who gathers, builds the chronology,
 writes the report (refused while a section is missing), downloads it and shares it; the practitioner,

@@ -1,4 +1,4 @@
-"""Accuracy responses, disputes and external disclosure (issue 5, items 5-6)."""
+"""Accuracy responses, disputes and external disclosure to an external review."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4).
+"""The reviewer's work: gathering, chronology, report drafts and exports.
 
 Anyone who may see the review reads these pages; only the review's reviewer changes them (and,
 for the rapid review's timeline, whoever may action the rapid review task): see services.

@@ -1,4 +1,4 @@
-"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
+"""Learning, the SLT discussion, action plans, closure and the learning dashboard.
 
 This module holds the review's learning pages; the action plan, the lists and the dashboard have
 their own modules, imported at the bottom so their routes join this blueprint."""
