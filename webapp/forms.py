@@ -84,7 +84,7 @@ class GovRadioField(RadioField):
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
             raise StopValidation(self.missing_message)
 
 
@@ -132,7 +132,7 @@ class GovSelectField(SelectField):
             self.data = None
 
     def pre_validate(self, form):
-        allowed = {self.coerce(value) for value, *_ in self.choices} - {None}
+        allowed = {self.coerce(choice[0]) for choice in self.iter_choices()} - {None}
         if self.data is None and self.optional:
             return
         if self.data not in allowed:

@@ -13,7 +13,7 @@ from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field
 TEXT_MAX = 5000
 
 
-def _text(label: str, message: str | None, *, description: str | None = None) -> TextAreaField:
+def _text(label: str, message: str | None, *, description: str = "") -> TextAreaField:
     return TextAreaField(
         label,
         widget=GovCharacterCount(),

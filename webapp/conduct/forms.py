@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import overload
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -26,6 +27,14 @@ SOURCE_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+@overload
+def clean_text(value: str) -> str: ...
+@overload
+def clean_text(value: None) -> None: ...
+@overload
+def clean_text(value: str | None) -> str | None: ...
+
+
 def clean_text(value: str | None) -> str | None:
     """Line endings as \\n and no control characters; the rest of the text exactly as typed."""
     if value is None:
@@ -33,7 +42,7 @@ def clean_text(value: str | None) -> str | None:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _text(label: str, *, message: str | None, limit: int = TEXT_MAX, description: str | None = None):
+def _text(label: str, *, message: str | None, limit: int = TEXT_MAX, description: str = ""):
     validators = [
         DataRequired(message=message) if message else Optional(),
         Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),

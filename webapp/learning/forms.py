@@ -27,9 +27,11 @@ TEXT_MAX = 5000
 ACTION_MAX = 2000
 
 
-def _text(label: str, message: str, *, required: bool = True, description: str | None = None, limit=TEXT_MAX):
-    validators = [Length(max=limit, message=f"{label} must be {limit} characters or fewer")]
-    validators.insert(0, DataRequired(message=message) if required else Optional())
+def _text(label: str, message: str, *, required: bool = True, description: str = "", limit=TEXT_MAX):
+    validators = [
+        DataRequired(message=message) if required else Optional(),
+        Length(max=limit, message=f"{label} must be {limit} characters or fewer"),
+    ]
     return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
 
 
@@ -62,7 +64,7 @@ class TagChoiceField(SelectMultipleField):
     def pre_validate(self, form):
         if self.data is None:
             raise StopValidation(self.invalid_message)
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice[0] for choice in self.iter_choices()}
         if not set(self.data) <= allowed:
             raise StopValidation(self.invalid_message)
 

@@ -13,9 +13,11 @@ from webapp.models import TaskKind
 TEXT_MAX = 5000
 
 
-def _text(label: str, message: str, *, required: bool = True, description: str | None = None):
-    validators = [Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer")]
-    validators.insert(0, DataRequired(message=message) if required else Optional())
+def _text(label: str, message: str, *, required: bool = True, description: str = ""):
+    validators = [
+        DataRequired(message=message) if required else Optional(),
+        Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer"),
+    ]
     return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
 
 
@@ -140,8 +142,11 @@ def meeting_start(form: SupportMeetingsForm):
 
     from webapp.formatting import LONDON
 
-    hours, minutes = (int(part) for part in form.first_meeting_time.data.strip().split(":"))
-    local = datetime.combine(form.first_meeting_on.data, time(hours, minutes), tzinfo=LONDON)
+    day, time_text = form.first_meeting_on.data, form.first_meeting_time.data
+    if day is None or time_text is None:
+        raise ValueError("the form has not been validated")
+    hours, minutes = (int(part) for part in time_text.strip().split(":"))
+    local = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
     return local.astimezone(UTC)
 
 
