@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
 from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 
 from webapp.formatting import today_in_london
+
+T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """A required field's value once its form has validated, when its validators refuse an empty one.
+
+    A field's data is None until then; reading it earlier is a bug in the view, and fails here."""
+    if value is None:
+        raise ValueError("a required field was read before its form validated")
+    return value
 
 
 class _DateInput(GovDateInput):

@@ -18,6 +18,7 @@ from webapp.accuracy.forms import (
 from webapp.accuracy.report_view import report_blocks
 from webapp.extensions import db
 from webapp.formatting import format_date
+from webapp.forms import validated
 from webapp.models import DisputeStage, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -380,10 +381,10 @@ def record_disclosure(review_id: int):
             services.record_disclosure(
                 review,
                 actor=current_user,
-                draft_id=form.draft_id.data,
+                draft_id=validated(form.draft_id.data),
                 external_review=form.external_review.data,
                 recipient=form.recipient.data,
-                shared_on=form.shared_on.data,
+                shared_on=validated(form.shared_on.data),
             )
         except services.AccuracyRefused as refused:
             form.form_errors.append(str(refused))

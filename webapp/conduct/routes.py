@@ -15,6 +15,7 @@ from webapp import audit
 from webapp.conduct import report, services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.routes import TASK_PAGES
@@ -160,7 +161,7 @@ def add_chronology_entry(review_id: int):
         try:
             services.add_entry(
                 review,
-                occurred_on=form.occurred_on.data,
+                occurred_on=validated(form.occurred_on.data),
                 what_happened=form.what_happened.data.strip(),
                 source=form.source.data,
                 categories=form.categories.data,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
@@ -155,7 +156,7 @@ def record_slt(review_id: int):
     if may_act and form.validate_on_submit():
         try:
             services.record_slt(
-                review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
+                review, met_on=validated(form.met_on.data), notes=form.notes.data.strip(), actor=current_user
             )
         except services.LearningRefused as refused:
             db.session.rollback()
