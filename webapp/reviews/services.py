@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 import rules
 from webapp import audit
 from webapp.cases.services import case_scope
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import (
     Case,
     Incident,
@@ -279,7 +279,7 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
 
 def close_task(task: Task, actor: User, outcome: dict) -> None:
     """Complete a task only if it is still open: a second person gets TaskAlreadyDone."""
-    result = db.session.execute(
+    closed = rows_matched(
         update(Task)
         .where(Task.id == task.id, Task.status == TaskStatus.OPEN)
         .values(
@@ -291,7 +291,7 @@ def close_task(task: Task, actor: User, outcome: dict) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if closed != 1:
         db.session.rollback()
         raise TaskAlreadyDone
     db.session.expire(task)
