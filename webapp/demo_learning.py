@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -204,7 +205,7 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
     cases, plans = [], []
     for index in range(count):
         area, practitioners, managers = people.teams[index % len(people.teams)]
-        case_row = {
+        case_row: dict[str, Any] = {
             "case_number": f"{CASE_PREFIX}{first + index:04d}",
             "area_id": area.id,
             "law_type": rng.choice([LawType.PUBLIC, LawType.PRIVATE]),
@@ -236,7 +237,9 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
         plans.append((index, case_row, reviewer, steps, occurred_on, in_proceedings))
 
     case_ids = _insert(Case, cases)
-    children, applications, incidents = [], [], []
+    children: list[dict[str, Any]] = []
+    applications: list[dict[str, Any]] = []
+    incidents: list[dict[str, Any]] = []
     for (_index, case_row, _reviewer, _steps, occurred_on, _during), case_id in zip(
         plans, case_ids, strict=True
     ):
@@ -301,7 +304,7 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
         plans, case_ids, incident_ids, incidents, strict=True
     ):
         _index, case_row, reviewer, steps, _occurred_on, in_proceedings = plan_row
-        moment = incident["recorded_at"]
+        moment: datetime = incident["recorded_at"]
         history = []
         for before, after, action, actor_id, gap in steps:
             moment = moment + timedelta(days=gap)
@@ -339,7 +342,8 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
         )
     review_ids = _insert(Review, reviews)
 
-    transitions, learning, tags, meetings, items, progress = [], [], [], [], [], []
+    tags: list[dict[str, int]] = []
+    transitions, learning, meetings, items, progress = [], [], [], [], []
     for (index, *_rest), review_id, history in zip(plans, review_ids, histories, strict=True):
         stamps = {action: at for _b, _a, action, _actor, at in history}
         for before, after, action, actor_id, at in history:
