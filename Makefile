@@ -85,4 +85,4 @@ bench: deps-dev ## Run the benchmarks and print their figures
 	$(BIN)/python bench/sweep.py
 
 clean: ## Remove the virtualenv, node_modules and the local database
-	rm -rf $(VENV) node_modules instance test-results
+	rm -rf $(VENV) node_modules instance test-results .mypy_cache
