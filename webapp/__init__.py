@@ -27,7 +27,9 @@ def create_app(config_name: str | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # The client's address (throttling, the audit trail) from the trusted proxy's header.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"]
+        )
     Path(app.instance_path).mkdir(exist_ok=True)
 
     import rules

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from webapp import audit
 from webapp.auth import mfa, notices
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import (
     AccountChangeKind,
     AccountChangeRequest,
@@ -134,14 +134,14 @@ def decide(request_id: int, *, approve: bool, decider: User) -> AccountChangeReq
         raise NotAllowed
     status = AccountChangeStatus.APPROVED if approve else AccountChangeStatus.REFUSED
     # Conditional: two approvers pressing at once decide it once.
-    taken = db.session.execute(
+    taken = rows_matched(
         update(AccountChangeRequest)
         .where(
             AccountChangeRequest.id == request.id, AccountChangeRequest.status == AccountChangeStatus.PENDING
         )
         .values(status=status, decided_by_id=decider.id, decided_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if taken != 1:
         raise NotAllowed
     db.session.refresh(request)

@@ -13,7 +13,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, or_, update
 
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import RecoveryCode, Role, User, utcnow
 
 ISSUER = "Case review manager"
@@ -63,12 +63,12 @@ def verify_code(user: User, code: str, secret: str | None = None) -> bool:
         if not hmac.compare_digest(totp.generate_otp(step), code):
             continue
         # Take the step atomically: two requests with the same code cannot both succeed.
-        taken = db.session.execute(
+        taken = rows_matched(
             update(User)
             .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
             .values(totp_last_step=step)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if taken == 1:
             user.totp_last_step = step
             return True
@@ -97,7 +97,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     """True once per code: the UPDATE takes it, so a second use (even in parallel) is refused."""
     if not _clean(code):
         return False
-    taken = db.session.execute(
+    taken = rows_matched(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -106,7 +106,7 @@ def use_recovery_code(user: User, code: str) -> bool:
         )
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return taken == 1
 
 

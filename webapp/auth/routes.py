@@ -8,6 +8,7 @@ every step is done and ``sessions.start`` opens a server-side session.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -43,7 +44,7 @@ def sign_in():
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is not None:
-                pending = {"user_id": user.id, "started": time.time(), "factor": False}
+                pending: dict[str, Any] = {"user_id": user.id, "started": time.time(), "factor": False}
                 pending["next"] = safe_next(request.args.get("next"))
                 return _advance(user, pending)
             form.password.errors.append("Enter a correct email address and password")

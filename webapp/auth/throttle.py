@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import case, delete
+from sqlalchemy import Table, case, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,17 +40,17 @@ def _count(key: str) -> int:
     now = utcnow()
     window_start = now - timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    table = SignInThrottle.__table__
+    table = cast(Table, SignInThrottle.__table__)
     stale = table.c.window_started_at < window_start
-    statement = insert(table).values(key=key, window_started_at=now, attempts=1)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(table).values(key=key, window_started_at=now, attempts=1)
+    counted = upsert.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
             "attempts": case((stale, 1), else_=table.c.attempts + 1),
             "window_started_at": case((stale, now), else_=table.c.window_started_at),
         },
     ).returning(table.c.attempts)
-    return db.session.execute(statement).scalar_one()
+    return db.session.execute(counted).scalar_one()
 
 
 def allow_attempt(email: str, address: str | None) -> bool:

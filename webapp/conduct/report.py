@@ -222,9 +222,10 @@ def _chronology(review: Review) -> list[dict]:
 
 
 def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
-    frozen = draft is not None and draft.snapshot is not None
-    if frozen:
-        background, rows = draft.snapshot["background"], draft.snapshot["chronology"]
+    snapshot = draft.snapshot if draft is not None else None
+    frozen = snapshot is not None
+    if snapshot is not None:
+        background, rows = snapshot["background"], snapshot["chronology"]
     else:
         background, rows = _background(review), _chronology(review)
     dated = london(draft.shared_at or draft.created_at).date() if draft else london(utcnow()).date()

@@ -235,12 +235,14 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
 
 def summary(review: Review) -> dict:
     """What the review page's learning panel shows, in four small queries, whatever the review's size."""
-    counts = dict(
+    counts: dict[ActionStatus, int] = dict(
         db.session.execute(
             select(ActionPlanItem.status, func.count())
             .where(ActionPlanItem.review_id == review.id)
             .group_by(ActionPlanItem.status)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return {
         "learning": learning_for(review),

@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie holds only ``token``; ending the row ends the session,
     so a copied cookie is useless after sign-out, expiry or an administrator's change."""
 
@@ -32,7 +32,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """Attempts in the current window for one account or one source address.
 
     ``key`` is a keyed hash of the email address or address typed, so the table holds neither."""
@@ -44,7 +44,7 @@ class SignInThrottle(db.Model):
     attempts: Mapped[int] = mapped_column(Integer)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     __tablename__ = "recovery_codes"
     __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_user_id_code_hash"),)
 
@@ -65,7 +65,7 @@ class AccountChangeStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-class AccountChangeRequest(db.Model):
+class AccountChangeRequest(Model):
     """A change an administrator asked for that gives access to case data: it waits for the CE or DCE."""
 
     __tablename__ = "account_change_requests"

@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model, db
 from webapp.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from webapp.models.security import UserSession
 
 
 class Role(enum.StrEnum):
@@ -46,7 +50,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class OperationalArea(db.Model):
+class OperationalArea(Model):
     __tablename__ = "operational_areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +61,7 @@ class OperationalArea(db.Model):
         return f"<OperationalArea {self.id}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
     __table_args__ = (UniqueConstraint("user_id", "role", name="uq_user_roles_user_id_role"),)
 
@@ -66,7 +70,7 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,8 +110,12 @@ class User(db.Model):
     def is_anonymous(self) -> bool:
         return False
 
-    # The server-side session this request runs in (webapp/auth/sessions.py); not a column.
-    current_session = None
+    # The server-side session this request runs in (webapp/auth/sessions.py); not a column, so the
+    # annotation is for the type checker only (the ORM maps every annotated attribute).
+    if TYPE_CHECKING:
+        current_session: UserSession | None
+    else:
+        current_session = None
 
     def get_id(self) -> str:
         if self.current_session is None:

@@ -1,4 +1,4 @@
-"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4).
+"""The reviewer's work: gathering, chronology, report drafts and exports.
 
 Anyone who may see the review reads these pages; only the review's reviewer changes them (and,
 for the rapid review's timeline, whoever may action the rapid review task): see services.
@@ -16,6 +16,7 @@ from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.services import get_review_or_404
@@ -137,7 +138,7 @@ def add_chronology_entry(review_id: int):
         try:
             services.add_entry(
                 review,
-                occurred_on=form.occurred_on.data,
+                occurred_on=validated(form.occurred_on.data),
                 what_happened=form.what_happened.data.strip(),
                 source=form.source.data,
                 categories=form.categories.data,

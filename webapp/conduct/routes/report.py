@@ -69,7 +69,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         drafts=report.drafts(review),
         may_draft=services.may_draft(review, current_user),
         may_share=may_share,
-        share_form=ShareForm(version=str(draft.version)) if may_share else None,
+        share_form=ShareForm(version=str(draft.version)) if may_share and draft is not None else None,
         gathered=services.gathering_done_count(review),
         sources=len(GatheringSource),
     )

@@ -1,4 +1,4 @@
-"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
+"""Learning, the SLT discussion, action plans, closure and the learning dashboard.
 
 This module holds the review's learning pages; the action plan, the lists and the dashboard have
 their own modules in this package."""
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
@@ -137,7 +138,7 @@ def record_slt(review_id: int):
         result = attempt(
             form,
             lambda: services.record_slt(
-                review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
+                review, met_on=validated(form.met_on.data), notes=form.notes.data.strip(), actor=current_user
             ),
             refused=services.LearningRefused,
             moved_on=url_for("learning.overview", review_id=review_id),

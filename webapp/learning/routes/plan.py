@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
@@ -47,8 +48,8 @@ def add_action(review_id: int):
             lambda: plan.add_action(
                 review,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
             ),
             refused=services.LearningRefused,
@@ -81,8 +82,8 @@ def edit_action(review_id: int, item_id: int):
                 review,
                 item,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
             ),
             refused=services.LearningRefused,
@@ -188,7 +189,10 @@ def progress(review_id: int):
         result = attempt(
             form,
             lambda: plan.record_progress_review(
-                review, reviewed_on=form.reviewed_on.data, notes=form.notes.data.strip(), actor=current_user
+                review,
+                reviewed_on=validated(form.reviewed_on.data),
+                notes=form.notes.data.strip(),
+                actor=current_user,
             ),
             refused=services.LearningRefused,
             moved_on=url_for("learning.overview", review_id=review_id),

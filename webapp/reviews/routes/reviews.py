@@ -133,9 +133,12 @@ def action_task(task_id: int):
     form_class = TASK_FORMS[task.kind]
     form = form_class()
     if isinstance(form, AllocateReviewerForm):
-        form.reviewer_id.choices = [("", "Select a Head of Operations")] + [
-            (u.id, f"{u.name} ({u.area.name})") for u in services.independent_reviewers(task.review.case)
+        choices: list[tuple[int | str, str]] = [("", "Select a Head of Operations")]
+        choices += [
+            (u.id, f"{u.name} ({u.area.name})" if u.area else u.name)
+            for u in services.independent_reviewers(task.review.case)
         ]
+        form.reviewer_id.choices = choices
     if isinstance(form, SupportMeetingsForm) and request.method == "GET":
         form.cadence_working_days.data = tasks.policy().timescale("support_meeting_cadence")
     if request.method == "POST":
@@ -147,7 +150,7 @@ def action_task(task_id: int):
     if may_action and form.validate_on_submit():
         try:
             if isinstance(form, AllocateReviewerForm):
-                reviewer = db.session.get(User, form.reviewer_id.data)
+                reviewer = db.get_or_404(User, form.reviewer_id.data)
                 services.allocate_reviewer(task, reviewer, actor=current_user)
             elif isinstance(form, SupportMeetingsForm):
                 support.arrange(
