@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from flask import has_request_context
 from flask_login import current_user
 
+from webapp.audit_chain import add_pending
 from webapp.extensions import db
-from webapp.models import AuditEvent
+from webapp.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,11 @@ def record(
     actor=None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller commits it with the change."""
+    """Add an audit event to the current transaction; the caller commits it with the change.
+
+    The event is inserted when the transaction commits (``webapp.audit_chain`` seals it into the
+    chain then), so it is not visible to queries before the commit.
+    """
     spec = EVENT_TYPES.get(event_type)
     if spec is None:
         raise AuditError(f"unknown audit event type {event_type!r}")
@@ -107,6 +112,7 @@ def record(
     if actor is None and actor_label is None:
         actor_label = "system"
     event = AuditEvent(
+        occurred_at=utcnow(),
         event_type=event_type,
         actor_id=actor.id if actor is not None else None,
         actor_label=actor_label,
@@ -115,7 +121,7 @@ def record(
         case_id=case_id,
         changed_fields=sorted(changed_fields or []),
     )
-    db.session.add(event)
+    add_pending(db.session(), event)
     # Ids only: the log never carries names, case numbers or field values.
     log.info("audit %s record=%s case=%s", event_type, record_id, case_id)
     return event

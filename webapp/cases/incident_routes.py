@@ -10,6 +10,7 @@ from webapp.cases import incidents
 from webapp.cases.forms import IncidentForm, version_of
 from webapp.cases.routes import STALE_MESSAGE, bp, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
+from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind
 from webapp.permissions import Permission, permission_required
 
@@ -20,7 +21,7 @@ def list_incidents():
     filters = incidents.IncidentFilters(
         kind=choice_arg("kind", IncidentKind),
         cause=choice_arg("cause", IncidentCause),
-        area_id=request.args.get("area", type=int),
+        area_id=query_int("area"),
     )
     pagination = incidents.list_incidents(
         current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]

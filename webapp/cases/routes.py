@@ -9,6 +9,7 @@ from webapp.admin.services import list_areas
 from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
+from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.permissions import Permission, permission_required
 
@@ -21,7 +22,7 @@ STALE_MESSAGE = (
 
 
 def page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg()
 
 
 def choice_arg(name: str, allowed) -> str | None:
@@ -44,7 +45,7 @@ def _case_form_choices(form: CaseForm) -> None:
 def list_cases():
     filters = CaseFilters(
         search=(request.args.get("q") or "").strip()[:100],
-        area_id=request.args.get("area", type=int),
+        area_id=query_int("area"),
         proceedings_status=choice_arg("status", ProceedingsStatus),
         law_type=choice_arg("law", LawType),
     )

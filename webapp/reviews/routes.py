@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.limits import page_arg
 from webapp.models import ReviewState, Task, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -105,7 +106,7 @@ def my_tasks():
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return render_template(
         "reviews/team_tasks.html", title="Team tasks", pagination=services.team_tasks(current_user, page, 50)
     )
