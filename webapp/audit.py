@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_login import current_user
 
 from webapp.audit_chain import add_pending
@@ -42,6 +42,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "review.viewed": EventType("review", needs_case=True),
     "review.reviewer_allocated": EventType("review", needs_case=True, needs_fields=True),
     "task.completed": EventType("task", needs_case=True),
+    "task.viewed": EventType("task", needs_case=True),
     "task.escalated": EventType("task", needs_case=True),
     "notification.retried": EventType("notification", needs_case=False),
     "gathering.updated": EventType("gathering_item", needs_case=True, needs_fields=True),
@@ -125,6 +126,16 @@ def record(
     # Ids only: the log never carries names, case numbers or field values.
     log.info("audit %s record=%s case=%s", event_type, record_id, case_id)
     return event
+
+
+def record_page_view(event_type: str, *, record_id: int, case_id: int) -> None:
+    """Audit a GET of a page that shows case data (a form page included), committed at once: a GET
+    changes nothing else. A POST records its own change instead, and a refused POST re-showing the
+    form must not commit whatever a service flushed before refusing."""
+    if request.method != "GET":
+        return
+    record(event_type, record_id=record_id, case_id=case_id)
+    db.session.commit()
 
 
 def apply_changes(target, values: dict) -> list[str]:

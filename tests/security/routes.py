@@ -9,7 +9,7 @@ from werkzeug.routing import Rule
 # Values for the path arguments that are not record ids.
 NON_ID_ARGUMENTS = {
     "filename": "govuk-frontend.min.css",
-    "source": "police",
+    "source": "case_file",
     "party": "practitioner",
     "fmt": "pdf",
     "key": "risk-factors",

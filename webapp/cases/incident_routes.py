@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import audit
 from webapp.admin.services import list_areas
 from webapp.cases import incidents
 from webapp.cases.forms import IncidentForm, version_of
@@ -44,6 +45,7 @@ def new_incident(case_id: int):
         incident = incidents.record_incident(case, form.values(), recorded_by=current_user)
         flash("Incident recorded.", "success")
         return redirect(url_for("cases.view_incident", incident_id=incident.id))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template(
         "cases/incident_form.html", title="Record an incident", form=form, case=case, incident=None
     )
@@ -76,6 +78,7 @@ def edit_incident(incident_id: int):
         else:
             flash("Incident updated." if changed else "You did not change anything.", "success")
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
+    audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident_form.html",
         title="Change incident details",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import audit
 from webapp.admin.services import list_areas
 from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
@@ -116,6 +117,7 @@ def edit_case(case_id: int):
             else:
                 flash("Case updated." if changed else "You did not change anything.", "success")
                 return redirect(url_for("cases.view_case", case_id=case.id))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/form.html", title="Change case details", form=form, case=case)
 
 
@@ -128,6 +130,7 @@ def add_child(case_id: int):
         services.add_child(case, name=form.name.data.strip(), date_of_birth=form.date_of_birth.data)
         flash("Child added.", "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/child_form.html", title="Add a child", form=form, case=case)
 
 
@@ -154,6 +157,7 @@ def add_application(case_id: int):
         )
         flash("Application added.", "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/application_form.html", title="Add an application", form=form, case=case)
 
 

@@ -87,6 +87,7 @@ def decide(review_id: int):
         else:
             flash("Decision recorded.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/decide.html",
         title="Initiate a review" if override else "Decide whether to initiate a review",
@@ -157,6 +158,7 @@ def action_task(task_id: int):
         else:
             flash("Task done.", "success")
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
+    audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )

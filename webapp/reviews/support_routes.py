@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from webapp import audit
 from webapp.extensions import db
 from webapp.models import SupportMeeting
 from webapp.permissions import Permission, permission_required
@@ -18,6 +19,7 @@ from webapp.reviews.routes import bp
 def view_support(review_id: int):
     review = services.get_review_or_404(review_id)
     plan = support.plan_for(review)
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/support.html",
         title="Support meetings",
