@@ -68,8 +68,8 @@ def _database_url(default: str) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # Keys the audit trail's hash chain (webapp/audit_chain.py). Deliberately not SECRET_KEY, which
-    # every web worker needs and which is rotated with sessions; changing this key makes the
-    # existing trail fail verification, so keep it with the database backups.
+    # every web worker needs and which is rotated with sessions. Changing this key makes the
+    # existing trail fail verification: keep it safe, apart from the database and its backups.
     AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", DEFAULT_AUDIT_HMAC_KEY)
     ENVIRONMENT = "development"
 
