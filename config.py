@@ -21,16 +21,33 @@ DEFAULT_AUDIT_HMAC_KEY = "dev-only-audit-key"
 # Shannon entropy of its own characters (bits per character, from how often each one occurs), which
 # is about 6 bits per character for secrets.token_urlsafe and 4 for token_hex, and 0 for "aaaa...".
 # Patterns that this estimate misses are refused separately: a key made of one block repeated
-# ("abcdabcd...") and runs of consecutive characters ("abcdefgh...", "12345678...").
+# ("abcdabcd...") and a run of consecutive characters ("abcdef", "987654"), which a random key of
+# this length contains with a chance of about one in a million.
 MIN_KEY_LENGTH = 32
 MIN_KEY_BITS = 128
-MAX_CONSECUTIVE_PAIRS = 0.25  # share of neighbouring characters one code point apart
+LONGEST_RUN = 6  # consecutive characters, rising or falling
 
 
 def key_entropy_bits(key: str) -> float:
     counts = Counter(key)
     per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
     return per_character * len(key)
+
+
+def longest_run(key: str) -> int:
+    """The longest stretch of characters each one code point above (or each one below) the last."""
+    longest = run = 1
+    direction = 0
+    for a, b in itertools.pairwise(key):
+        step = ord(b) - ord(a)
+        if abs(step) == 1 and step == direction:
+            run += 1
+        elif abs(step) == 1:
+            run, direction = 2, step
+        else:
+            run, direction = 1, 0
+        longest = max(longest, run)
+    return longest
 
 
 def key_problem(key: str) -> str | None:
@@ -42,9 +59,9 @@ def key_problem(key: str) -> str | None:
     for period in range(1, len(key) // 2 + 1):
         if all(key[i] == key[i + period] for i in range(len(key) - period)):
             return "it is one short sequence repeated"
-    steps = sum(abs(ord(a) - ord(b)) == 1 for a, b in itertools.pairwise(key))
-    if steps > MAX_CONSECUTIVE_PAIRS * (len(key) - 1):
-        return "it contains runs of consecutive characters"
+    longest = longest_run(key)
+    if longest >= LONGEST_RUN:
+        return f"it contains {longest} consecutive characters in a row"
     return None
 
 
