@@ -8,7 +8,7 @@ forge a link. Changing, removing or inserting a row breaks the chain at that row
 Events are sealed at commit, not when ``audit.record`` is called: the chain's order is the order of
 sealing, and sealing takes the chain lock (a PostgreSQL advisory lock held to the end of the
 transaction), so the lock is held only from the moment the audit rows are inserted to the commit.
-On SQLite, writers are serialised by the database anyway.
+On SQLite, the database's own write lock serialises writers: sealing takes it before reading.
 """
 
 from __future__ import annotations
@@ -80,6 +80,11 @@ def _seal_pending(session: Session) -> None:
     if postgresql:
         # Serialises appends across processes until this transaction ends; read the tail under it.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    elif not connection.connection.dbapi_connection.in_transaction:
+        # SQLite: pysqlite opens a transaction only at the first INSERT, so a unit of work that has
+        # only read (a page view) would read the tail outside it and race another writer. Take the
+        # write lock first; other writers wait for it (busy_timeout).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     tail = connection.execute(
         text("SELECT id, chain_hash FROM audit_events ORDER BY id DESC LIMIT 1")
     ).first()
