@@ -70,9 +70,10 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         CronTrigger(day_of_week="mon-fri", hour=7, minute=30, timezone=LONDON),
         "weekday digest to each AHoO of open reviews and overdue tasks",
     ),
-    # Daily at 02:30 London time, when nobody is working: it reads the whole audit trail (about a
-    # second per million events). Tampering is found within a day; `flask audit verify` checks on
-    # demand. Every day, weekends included: an intruder does not keep office hours.
+    # Daily at 02:30 London time, when nobody is working: it reads and hashes the whole audit trail
+    # (bench/audit_verify.py: a minute or two per million events). Tampering is found within a day;
+    # `flask audit verify` checks on demand. Every day, weekends included: an intruder does not
+    # keep office hours.
     ScheduledJob(
         "audit_check",
         CronTrigger(hour=2, minute=30, timezone=LONDON),
