@@ -121,6 +121,7 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     problem: str | None = None
+    last_id: int | None = None  # the newest event checked: nothing after it vouches for it
 
     @property
     def intact(self) -> bool:
@@ -146,7 +147,7 @@ def _walk(rows: Iterable, key: bytes) -> VerifyResult:
             )
         previous_id, previous_hash = row.id, row.chain_hash
         checked += 1
-    return VerifyResult(checked)
+    return VerifyResult(checked, last_id=previous_id)
 
 
 def verify(session: Session, key: bytes) -> VerifyResult:

@@ -109,7 +109,10 @@ def verify_command():
 
     result = verify(db.session, audit_key())
     if result.intact:
-        click.echo(f"Audit trail intact: {result.checked} events checked.")
+        # The newest event has no successor to vouch for it: keep this line with each backup, so
+        # that removing events from the end can be seen too.
+        checked, last = result.checked, result.last_id
+        click.echo(f"Audit trail intact: {checked} events checked, the last is event {last}.")
         return
     click.echo(f"Audit trail BROKEN at event {result.broken_id}: {result.problem}.", err=True)
     click.echo(f"{result.checked} events before it are intact.", err=True)

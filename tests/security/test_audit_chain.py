@@ -36,10 +36,10 @@ def tamper(sql: str, **params) -> None:
 
 
 def test_an_intact_trail_verifies_and_counts_its_events(app):
-    write_events(5)
+    ids = write_events(5)
     code, output = verify(app)
     assert code == 0, output
-    assert "5 events checked" in output
+    assert f"5 events checked, the last is event {ids[-1]}" in output
 
 
 def test_each_event_is_chained_to_the_one_before(app):
