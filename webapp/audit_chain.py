@@ -63,6 +63,11 @@ def audit_key() -> bytes:
 
 def add_pending(session: Session, audit_event) -> None:
     """Queue an event to be sealed and inserted when ``session`` commits."""
+    if not session.in_transaction():
+        # Begin the transaction the event belongs to, so that rolling back ends it (and drops the
+        # queue): a rollback with no transaction begun does nothing, and the next commit would
+        # seal an event whose change was undone.
+        session.begin()
     session.info.setdefault(PENDING, []).append(audit_event)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import audit_triggers_off, sign_in
 from tests.factories import make_case, make_user
-from webapp import audit
+from webapp import audit, records
 from webapp.extensions import db
 from webapp.models import AuditEvent, Notification, Role
 
@@ -149,6 +149,25 @@ def test_a_rolled_back_change_leaves_no_event_and_no_gap_in_the_chain(app):
     db.session.rollback()
     write_events(1)
     assert db.session.query(AuditEvent).filter_by(record_id=50).count() == 0
+    assert verify(app)[0] == 0
+
+
+def test_the_unit_of_work_seals_its_events_into_the_chain_when_it_commits(app):
+    """records.unit_of_work is where services' changes commit: its events join the chain there,
+    and a unit of work that fails leaves none of its events behind."""
+    write_events(1)
+    with records.unit_of_work():
+        audit.record("area.created", record_id=60, actor_label="cli")
+        db.session.flush()
+        assert db.session.query(AuditEvent).filter_by(record_id=60).count() == 0  # not before commit
+    with pytest.raises(RuntimeError), records.unit_of_work():
+        audit.record("area.created", record_id=61, actor_label="cli")
+        raise RuntimeError("refused")
+    write_events(1)
+    rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    assert [row.record_id for row in rows] == [1, 60, 1]
+    assert rows[1].previous_hash == rows[0].chain_hash
+    assert rows[2].previous_hash == rows[1].chain_hash
     assert verify(app)[0] == 0
 
 
