@@ -21,11 +21,12 @@ DEFAULT_AUDIT_HMAC_KEY = "dev-only-audit-key"
 # Shannon entropy of its own characters (bits per character, from how often each one occurs), which
 # is about 6 bits per character for secrets.token_urlsafe and 4 for token_hex, and 0 for "aaaa...".
 # Patterns that this estimate misses are refused separately: a key made of one block repeated
-# ("abcdabcd...") and a run of consecutive characters ("abcdef", "987654"), which a random key of
-# this length contains with a chance of about one in a million.
+# ("abcdabcd...") and a run of eight consecutive characters ("abcdefgh", "98765432"). A random hex
+# key of 64 characters holds such a run about once in five million keys (each step has a 1 in 16
+# chance); a run of six, the earlier rule, refused about one token_hex(32) key in 15,000.
 MIN_KEY_LENGTH = 32
 MIN_KEY_BITS = 128
-LONGEST_RUN = 6  # consecutive characters, rising or falling
+LONGEST_RUN = 8  # consecutive characters, rising or falling
 
 
 def key_entropy_bits(key: str) -> float:
