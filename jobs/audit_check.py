@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def run(now: datetime | None = None) -> dict[str, int]:
-    result = verify(db.session, audit_key())
+    result = verify(db.session(), audit_key())
     db.session.rollback()  # end the read transaction before writing
     if result.intact:
         log.info("audit trail intact: %s events checked", result.checked)

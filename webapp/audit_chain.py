@@ -85,7 +85,7 @@ def _seal_pending(session: Session) -> None:
     if postgresql:
         # Serialises appends across processes until this transaction ends; read the tail under it.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    elif not connection.connection.dbapi_connection.in_transaction:
+    elif (dbapi := connection.connection.dbapi_connection) is not None and not dbapi.in_transaction:
         # SQLite: pysqlite opens a transaction only at the first INSERT, so a unit of work that has
         # only read (a page view) would read the tail outside it and race another writer. Take the
         # write lock first; other writers wait for it (busy_timeout).

@@ -107,7 +107,7 @@ def verify_command():
     from webapp.audit_chain import audit_key, verify
     from webapp.extensions import db
 
-    result = verify(db.session, audit_key())
+    result = verify(db.session(), audit_key())
     if result.intact:
         # The newest event has no successor to vouch for it: keep this line with each backup, so
         # that removing events from the end can be seen too.

@@ -1,5 +1,5 @@
 """The audit trail is tamper-evident: a keyed hash chain that `flask audit verify` walks, and
-triggers that refuse UPDATE and DELETE (issue 12, finding 5)."""
+triggers that refuse UPDATE and DELETE."""
 
 from __future__ import annotations
 

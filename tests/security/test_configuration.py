@@ -1,4 +1,4 @@
-"""Production refuses guessable keys and demo data (issue 12, finding 10)."""
+"""Production refuses guessable keys and demo data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Security headers on every response of every route, signed in or not (issue 12, finding 6)."""
+"""Security headers on every response of every route, signed in or not."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Input limits: oversized bodies answer 413 with a GOV.UK page; ids and page numbers beyond what
-the database holds answer 404, never 500 (issue 12, findings 7 and 8)."""
+the database holds answer 404, never 500."""
 
 from __future__ import annotations
 

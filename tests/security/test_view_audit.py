@@ -1,4 +1,4 @@
-"""Every GET page that shows case data writes an audit event (issue 12, finding 9).
+"""Every GET page that shows case data writes an audit event.
 
 The walk covers every GET route in the app. Routes with record ids are requested with a review whose
 records exist, in every review state (and every dispute stage), as each person on the review, until
@@ -8,11 +8,12 @@ an explicit allow-list, each with its reason."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from tests.accuracy.helpers import shared_review
+from tests.clock import london_today
 from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.security.routes import id_arguments, methods, rules, url_for_rule
@@ -87,12 +88,12 @@ def review_with_every_record():
         review_id=review.id,
         action="Refresh the training.",
         owner_id=shared.manager.id,
-        due_on=date.today() + timedelta(days=30),
+        due_on=london_today() + timedelta(days=30),
         status=ActionStatus.IN_PROGRESS,
     )
     entry = ChronologyEntry(
         review_id=review.id,
-        occurred_on=date.today() - timedelta(days=90),
+        occurred_on=london_today() - timedelta(days=90),
         what_happened="A visit.",
         source="Case file",
         created_by_id=shared.reviewer.id,
