@@ -83,6 +83,7 @@ format: deps-dev ## Format the code with ruff
 bench: deps-dev ## Run the benchmarks and print their figures
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/audit_verify.py
 
 clean: ## Remove the virtualenv, node_modules and the local database
 	rm -rf $(VENV) node_modules instance test-results .mypy_cache

@@ -1,7 +1,7 @@
 """sign-in security: server-side sessions, throttling, second factor, approvals of role changes
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-01 03:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -74,13 +74,22 @@ def upgrade():
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
 
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('source_address', sa.String(length=45), nullable=True))
+    # A nullable column, added in place (no table rebuild on SQLite, so 0007's triggers stay and no
+    # row is updated): existing events keep a NULL address, which the audit chain leaves out of
+    # their hash (webapp/audit_chain.LATER_FIELDS).
+    op.add_column('audit_events', sa.Column('source_address', sa.String(length=45), nullable=True))
 
 
 def downgrade():
+    # SQLite rebuilds the table to drop a column, which drops 0007's triggers: put them back.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    triggers = op.get_bind().execute(sa.text(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+    )).scalars().all() if sqlite else []
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_column('source_address')
+    for sql in triggers:
+        op.execute(sql)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('totp_last_step')

@@ -154,12 +154,12 @@ def test_demo_accounts_have_a_documented_second_factor(app):
     client.post("/sign-in", data={"email": "ce@example.org", "password": "demo-password-2026"})
     assert client.post("/sign-in/code", data={"code": printed.output.strip()}).headers["Location"] == "/home"
     assert run(app, "demo", "totp", "pm.north@example.org").exit_code == 2
-    app.config["CONFIG_NAME"] = "production"
+    app.config["ENVIRONMENT"] = "production"
     try:
         refused = run(app, "demo", "totp", "ce@example.org")
         assert refused.exit_code == 2 and "works only in development" in refused.output
     finally:
-        app.config["CONFIG_NAME"] = "test"
+        app.config["ENVIRONMENT"] = "test"
 
 
 def test_sign_in_helper_completes_the_second_factor(app):

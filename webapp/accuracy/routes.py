@@ -398,6 +398,7 @@ def record_disclosure(review_id: int):
         else:
             flash("Recorded in the disclosure log.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id) + "#disclosure-log")
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/disclosure_form.html",
         title="Record sharing the report with an external review",

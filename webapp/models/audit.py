@@ -30,5 +30,9 @@ class AuditEvent(Model):
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The client's address, for events caused by a web request (failed sign-ins above all).
     source_address: Mapped[str | None] = mapped_column(String(45))
+    # The tamper-evident chain (webapp/audit_chain.py): the previous event's hash, and the HMAC of
+    # this event's fields with it. The database refuses UPDATE and DELETE on this table.
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()

@@ -121,6 +121,7 @@ def edit_report(review_id: int):
             else:
                 flash(f"Version {draft.version} saved.", "success")
             return redirect(url_for("conduct.report", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/report_form.html",
         title="Write the review report" if latest is None else "Edit the review report",
