@@ -5,6 +5,8 @@ Revises: 0007
 Create Date: 2026-12-01 03:10:00.000000
 
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -14,6 +16,24 @@ revision = '0006'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
+
+
+@contextmanager
+def _users_rebuilt():
+    """Batch changes to users. SQLite rebuilds the table (copy, drop, rename), and every other table
+    refers to it: with rows in them, dropping the old table fails while foreign keys are on, so the
+    rebuild runs with them off (a PRAGMA that works only outside a transaction)."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute('PRAGMA foreign_keys=OFF')
+    try:
+        with op.batch_alter_table('users', schema=None) as batch_op:
+            yield batch_op
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute('PRAGMA foreign_keys=ON')
 
 
 def upgrade():
@@ -69,7 +89,7 @@ def upgrade():
     with op.batch_alter_table('account_change_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_change_requests_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with _users_rebuilt() as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -90,7 +110,7 @@ def downgrade():
         batch_op.drop_column('source_address')
     for sql in triggers:
         op.execute(sql)
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with _users_rebuilt() as batch_op:
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_secret')
