@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: help run test test-sqlite test-postgresql deps deps-dev frontend browser lint format bench clean
+.PHONY: help run test test-sqlite test-postgresql deps deps-dev frontend browser pango lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -31,9 +31,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(VENV)/.runtime node_modules/.installed ## Install the app's Python and front-end dependencies
+deps: pango $(VENV)/.runtime node_modules/.installed ## Install the app's Python and front-end dependencies
 
 deps-dev: $(VENV)/.dev node_modules/.installed ## Install everything the tests need too
+
+pango: ## Install Debian's pango libraries for the PDF export (WeasyPrint), if missing
+	@{ /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing Debian's pango libraries for the PDF export"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 browser: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -15,7 +15,7 @@ from webapp.accuracy.forms import (
     GrievanceForm,
     RaiserAnswerForm,
 )
-from webapp.accuracy.report_view import report_blocks
+from webapp.conduct.document import for_version
 from webapp.extensions import db
 from webapp.formatting import format_date
 from webapp.models import DisputeStage, Review, TaskKind
@@ -94,7 +94,7 @@ def overview(review_id: int):
         title="Accuracy of the review report",
         review=review,
         picture=picture,
-        blocks=report_blocks(picture.draft) if picture.draft else [],
+        document=for_version(review, picture.draft) if picture.draft else None,
     )
 
 
@@ -152,7 +152,7 @@ def respond(review_id: int, party: str):
         task=task,
         response=response,
         form=form,
-        blocks=report_blocks(draft),
+        document=for_version(review, draft),
         open_for_responses=review.state in services.RESPONDING_STATES,
     )
 

@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from webapp.conduct.report import CONCLUSION_PARTS, REQUIRED_THEMES
 from webapp.forms import GovDateField, NotInFuture
 from webapp.models import ChronologyCategory
 
@@ -59,6 +60,12 @@ class GatheringForm(FlaskForm):
         optional=True,
         description="Leave blank if this is not finished yet. For example, 27 3 2026",
         validators=[NotInFuture("Date done must be today or in the past")],
+    )
+    open_reason = _text(
+        "If this will not be done, why not",
+        message=None,
+        description="Leave blank if it will be done. The report can be shared with this source not done "
+        "only when you say why.",
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -135,11 +142,50 @@ class ReportForm(FlaskForm):
     decision_making = _text(
         "Decision-making and line management support", message=None, limit=REPORT_TEXT_MAX
     )
-    conclusions = _text(
-        "Conclusions: procedural and practice issues",
+    no_children_reason = _text(
+        "Why no children are named",
+        message=None,
+        limit=TEXT_MAX,
+        description="Only when the case records no children: say why.",
+    )
+    no_applications_reason = _text(
+        "Why no applications are named",
+        message=None,
+        limit=TEXT_MAX,
+        description="Only when the case records no applications before the court: say why.",
+    )
+    chronology_none = SelectMultipleField(
+        "None identified",
+        choices=[(category.value, label) for category, label in REQUIRED_THEMES],
+        widget=GovCheckboxesInput(),
+        description="Tick a theme only when the review found nothing for it: the chronology has no "
+        "entries for it.",
+        validate_choice=True,
+    )
+    procedural_issues = _text(
+        "Procedural issues",
         message=None,
         limit=LIST_MAX,
-        description=f"The procedural and practice issues that should inform learning. {LIST_HINT}",
+        description=f"Where procedures were not followed, or did not help. {LIST_HINT}",
+    )
+    practice_issues = _text(
+        "Practice issues",
+        message=None,
+        limit=LIST_MAX,
+        description=f"What could have been done differently in practice. {LIST_HINT}",
+    )
+    conclusions_none = SelectMultipleField(
+        "None identified",
+        choices=[(key, label) for key, label in CONCLUSION_PARTS],
+        widget=GovCheckboxesInput(),
+        description="Tick a part only when the review found no issues of that kind.",
+        validate_choice=True,
+    )
+    impact = _text(
+        "The impact of our involvement",
+        message=None,
+        limit=REPORT_TEXT_MAX,
+        description="What difference Cafcass Cymru's involvement made for the children and the family.",
     )
     learning_points = _text(
         "Learning points", message=None, limit=LIST_MAX, description=f"Optional. {LIST_HINT}"

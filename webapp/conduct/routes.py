@@ -99,6 +99,7 @@ def edit_gathering(review_id: int, source: str):
     form = GatheringForm()
     if request.method == "GET" and item is not None:
         form.notes.data, form.done_on.data = item.notes, item.done_on
+        form.open_reason.data = item.open_reason
     if form.validate_on_submit():
         try:
             changed = services.save_gathering(
@@ -106,6 +107,7 @@ def edit_gathering(review_id: int, source: str):
                 source_enum,
                 notes=form.notes.data.strip(),
                 done_on=form.done_on.data,
+                open_reason=form.open_reason.data,
                 actor=current_user,
             )
         except IntegrityError:
