@@ -389,3 +389,16 @@ def version_status(review: Review, draft: ReportDraft) -> str:
 def agreed_draft(review: Review) -> ReportDraft | None:
     """The agreed report: the last version shared, once the review is past agreement."""
     return shared_draft(review) if review.state in AGREED_STATES else None
+
+
+def identified_learning(draft: ReportDraft | None) -> dict[str, int]:
+    """How many learning points and procedural or practice issues a version lists (a version shared
+    before conclusions were split counts its conclusions as issues)."""
+    sections = draft.sections if draft else {}
+    counts = {
+        "learning point": len(sections.get("learning_points") or []),
+        "procedural issue": len(sections.get("procedural_issues") or []),
+        "practice issue": len(sections.get("practice_issues") or []),
+        "conclusion": len(sections.get("conclusions") or []),
+    }
+    return {what: count for what, count in counts.items() if count}

@@ -195,7 +195,11 @@ def close_without_learning(review_id: int):
             flash("The review is closed: no learning was identified.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     return render_template(
-        "learning/no_learning.html", title="Close the review without learning", form=form, review=review
+        "learning/no_learning.html",
+        title="Close the review without learning",
+        form=form,
+        review=review,
+        blocked=services.learning_in_report(review),
     )
 
 
