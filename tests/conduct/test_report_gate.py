@@ -13,9 +13,11 @@ from webapp.models import GatheringSource, ProceedingsStatus, ReviewState
 from webapp.reviews import services as review_services
 
 CHRONOLOGY_RULES = [
-    "Chronology: add an entry for identified risks, or tick “none identified”",
-    "Chronology: add an entry for family and individual vulnerabilities, or tick “none identified”",
-    "Chronology: add an entry for liaison with other agencies and professionals, or tick “none identified”",
+    "Chronology: add an entry for identified risks, or tick “No identified risks”",
+    "Chronology: add an entry for family and individual vulnerabilities, or tick "
+    "“No family or individual vulnerabilities”",
+    "Chronology: add an entry for liaison with other agencies and professionals, or tick "
+    "“No liaison with other agencies or professionals”",
 ]
 GATHERING_RULES = [
     f"Information gathering is not finished: record “{source.label}” as done, or say why it is not"
@@ -40,8 +42,8 @@ def test_an_empty_report_names_everything_the_procedure_lists(world, in_review, 
         *GATHERING_RULES,
         *CHRONOLOGY_RULES,
         "Decision-making and line management support is empty",
-        "Conclusions: list the procedural issues, or tick “none identified”",
-        "Conclusions: list the practice issues, or tick “none identified”",
+        "Conclusions: list the procedural issues, or tick “No procedural issues”",
+        "Conclusions: list the practice issues, or tick “No practice issues”",
         "The impact of our involvement is empty",
     ]
 
@@ -56,8 +58,8 @@ def test_a_complete_report_has_nothing_missing_and_each_part_counts(world, in_re
         ("inquiries", "Inquiries undertaken is empty"),
         ("decision_making", "Decision-making and line management support is empty"),
         ("impact", "The impact of our involvement is empty"),
-        ("procedural_issues", "Conclusions: list the procedural issues, or tick “none identified”"),
-        ("practice_issues", "Conclusions: list the practice issues, or tick “none identified”"),
+        ("procedural_issues", "Conclusions: list the procedural issues, or tick “No procedural issues”"),
+        ("practice_issues", "Conclusions: list the practice issues, or tick “No practice issues”"),
     ]:
         draft = report.latest_draft(in_review)
         save(reviewer, in_review, {**FULL_REPORT, field: " \n "}, based_on=str(draft.version))
@@ -77,8 +79,8 @@ def test_chronology_themes_need_an_entry_or_none_identified(world, in_review, si
     # "None identified" for vulnerabilities answers it; ticked for a theme with entries, it contradicts them.
     save(reviewer, in_review, {**FULL_REPORT, "chronology_none": ["vulnerability", "liaison"]}, based_on="1")
     assert missing(in_review) == [
-        "Chronology: “none identified” is ticked for liaison with other agencies and professionals, "
-        "but the chronology has entries for them"
+        "Chronology: “No liaison with other agencies or professionals” is ticked, but the chronology has "
+        "entries for liaison with other agencies and professionals"
     ]
     save(reviewer, in_review, FULL_REPORT, based_on="2")
     assert missing(in_review) == []
@@ -95,7 +97,7 @@ def test_conclusions_in_two_parts_each_listed_or_none_identified(world, in_revie
     ]
     save(reviewer, in_review, {**FULL_REPORT, "conclusions_none": ["procedural_issues"]}, based_on="1")
     assert missing(in_review) == [
-        "Conclusions: “none identified” is ticked for procedural issues, but some are listed"
+        "Conclusions: “No procedural issues” is ticked, but procedural issues are listed"
     ]
     page = reviewer.get(f"/reviews/{in_review.id}/report/versions/1")
     assert "Practice issues None identified." in " ".join(page.text().split())

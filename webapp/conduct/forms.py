@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from webapp.conduct.report import CONCLUSION_PARTS, REQUIRED_THEMES
+from webapp.conduct.report import CONCLUSION_PARTS, NONE_LABELS, REQUIRED_THEMES
 from webapp.forms import GovDateField, NotInFuture
 from webapp.models import ChronologyCategory
 
@@ -155,8 +155,8 @@ class ReportForm(FlaskForm):
         description="Only when the case records no applications before the court: say why.",
     )
     chronology_none = SelectMultipleField(
-        "None identified",
-        choices=[(category.value, label) for category, label in REQUIRED_THEMES],
+        "Nothing identified in the chronology",
+        choices=[(category.value, NONE_LABELS[category.value]) for category, _heading in REQUIRED_THEMES],
         widget=GovCheckboxesInput(),
         description="Tick a theme only when the review found nothing for it: the chronology has no "
         "entries for it.",
@@ -175,8 +175,8 @@ class ReportForm(FlaskForm):
         description=f"What could have been done differently in practice. {LIST_HINT}",
     )
     conclusions_none = SelectMultipleField(
-        "None identified",
-        choices=[(key, label) for key, label in CONCLUSION_PARTS],
+        "No issues identified",
+        choices=[(key, NONE_LABELS[key]) for key, _heading in CONCLUSION_PARTS],
         widget=GovCheckboxesInput(),
         description="Tick a part only when the review found no issues of that kind.",
         validate_choice=True,

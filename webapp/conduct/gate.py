@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from webapp.conduct.report import (
     CONCLUSION_PARTS,
+    NONE_LABELS,
     REQUIRED_THEMES,
     SECTION_HEADINGS,
     ReportContent,
@@ -70,17 +71,15 @@ def _chronology(content: ReportContent) -> list[tuple[str, str]]:
     found = []
     by_theme = {category: rows for category, _heading, rows in content.chronology_by_theme()}
     for category, heading in REQUIRED_THEMES:
+        none = NONE_LABELS[category.value]
         ticked = content.none_identified("chronology_none", category.value)
         if not by_theme[category] and not ticked:
-            found.append(
-                ("chronology", f"Chronology: add an entry for {heading.lower()}, or tick “none identified”")
-            )
+            found.append(("chronology", f"Chronology: add an entry for {heading.lower()}, or tick “{none}”"))
         elif by_theme[category] and ticked:
             found.append(
                 (
                     "chronology",
-                    f"Chronology: “none identified” is ticked for {heading.lower()}, "
-                    "but the chronology has entries for them",
+                    f"Chronology: “{none}” is ticked, but the chronology has entries for {heading.lower()}",
                 )
             )
     return found
@@ -89,16 +88,12 @@ def _chronology(content: ReportContent) -> list[tuple[str, str]]:
 def _conclusions(content: ReportContent) -> list[tuple[str, str]]:
     found = []
     for key, heading in CONCLUSION_PARTS:
+        none = NONE_LABELS[key]
         ticked = content.none_identified("conclusions_none", key)
         if not content.items(key) and not ticked:
-            found.append(
-                ("conclusions", f"Conclusions: list the {heading.lower()}, or tick “none identified”")
-            )
+            found.append(("conclusions", f"Conclusions: list the {heading.lower()}, or tick “{none}”"))
         elif content.items(key) and ticked:
             found.append(
-                (
-                    "conclusions",
-                    f"Conclusions: “none identified” is ticked for {heading.lower()}, but some are listed",
-                )
+                ("conclusions", f"Conclusions: “{none}” is ticked, but {heading.lower()} are listed")
             )
     return found

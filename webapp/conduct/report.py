@@ -82,6 +82,14 @@ CONCLUSION_PARTS: tuple[tuple[str, str], ...] = (
     ("procedural_issues", "Procedural issues"),
     ("practice_issues", "Practice issues"),
 )
+# What the reviewer ticks when the review found nothing of a kind.
+NONE_LABELS = {
+    ChronologyCategory.IDENTIFIED_RISK.value: "No identified risks",
+    ChronologyCategory.VULNERABILITY.value: "No family or individual vulnerabilities",
+    ChronologyCategory.LIAISON.value: "No liaison with other agencies or professionals",
+    "procedural_issues": "No procedural issues",
+    "practice_issues": "No practice issues",
+}
 NONE_IDENTIFIED = "None identified."
 
 
