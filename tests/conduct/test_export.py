@@ -268,6 +268,10 @@ def test_each_version_exports_with_its_real_status(world, written, signed_in):
     db.session.expire_all()
     assert written.state == ReviewState.AGREED
     assert "Status Agreed" in pdf_text(download(reviewer, written, "pdf").data)
+    assert "Version 1 agreed." in " ".join(reviewer.get(f"/reviews/{written.id}").text().split())
+    page = reviewer.get(f"/reviews/{written.id}/report")
+    facts = [row.get_text(" ", strip=True) for row in page.html.select("main .govuk-summary-list__row")]
+    assert "Status Agreed" in facts and f"Review reference CR-{written.id:05d}" in facts
     document = docx.Document(io.BytesIO(download(reviewer, written, "docx").data))
     assert document.core_properties.subject == "Agreed"
     assert [c.text for c in document.tables[0].rows[4].cells] == ["Status", "Agreed"]

@@ -372,7 +372,8 @@ def status_label(review: Review, draft: ReportDraft | None) -> str:
     if draft is None:
         return "Not started"
     if draft.shared_at is not None:
-        return f"Version {draft.version} shared for accuracy"
+        agreed = review.state in AGREED_STATES
+        return f"Version {draft.version} {'agreed' if agreed else 'shared for accuracy'}"
     if review.state == ReviewState.IN_REVIEW:
         return f"Draft, version {draft.version}"
     return f"Version {draft.version}"
