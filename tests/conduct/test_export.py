@@ -103,6 +103,7 @@ def test_pdf_is_tagged_with_a_title_page_every_section_and_the_chronology(world,
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"]
     assert reader.metadata.title == f"Internal case review report: case {number}, version 1"
+    assert reader.metadata.author == "Rhian Reviewer"
     types = structure_types(reader)
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/P", "/L"} <= set(types)
     assert types.count("/TH") == len(CHRONOLOGY_COLUMNS) + 3  # the chronology and the gathering tables

@@ -174,3 +174,19 @@ def test_the_share_button_says_what_is_missing_and_a_refused_share_changes_nothi
     db.session.expire_all()
     assert in_review.state == ReviewState.IN_REVIEW
     assert report.latest_draft(in_review).shared_at is None
+
+
+def test_a_tick_that_is_not_offered_is_refused_and_saves_nothing(world, in_review, signed_in):
+    reviewer = signed_in(world["reviewer"])
+    page = reviewer.post(
+        f"/reviews/{in_review.id}/report/edit",
+        {
+            **FULL_REPORT,
+            "chronology_none": ["made_up"],
+            "conclusions_none": ["practice_issues"],
+            "based_on": "",
+        },
+    )
+    assert page.status == 200
+    assert page.error_summary() == ["Nothing identified in the chronology: select only the options shown"]
+    assert report.latest_draft(in_review) is None

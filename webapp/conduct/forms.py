@@ -86,6 +86,16 @@ class CategoriesField(SelectMultipleField):
         pass  # _AtLeastOneCategory gives the message; the default one names the raw value
 
 
+class TickedField(SelectMultipleField):
+    """Checkboxes for "nothing identified": anything but the options shown gets the page's own message."""
+
+    widget = GovCheckboxesInput()
+
+    def pre_validate(self, form):
+        if not set(self.data or []) <= {value for value, _label in self.choices}:
+            raise StopValidation(f"{self.label.text}: select only the options shown")
+
+
 class ChronologyEntryForm(FlaskForm):
     occurred_on = GovDateField(
         "Date",
@@ -154,13 +164,11 @@ class ReportForm(FlaskForm):
         limit=TEXT_MAX,
         description="Only when the case records no applications before the court: say why.",
     )
-    chronology_none = SelectMultipleField(
+    chronology_none = TickedField(
         "Nothing identified in the chronology",
         choices=[(category.value, NONE_LABELS[category.value]) for category, _heading in REQUIRED_THEMES],
-        widget=GovCheckboxesInput(),
         description="Tick a theme only when the review found nothing for it: the chronology has no "
         "entries for it.",
-        validate_choice=True,
     )
     procedural_issues = _text(
         "Procedural issues",
@@ -174,12 +182,10 @@ class ReportForm(FlaskForm):
         limit=LIST_MAX,
         description=f"What could have been done differently in practice. {LIST_HINT}",
     )
-    conclusions_none = SelectMultipleField(
+    conclusions_none = TickedField(
         "No issues identified",
         choices=[(key, NONE_LABELS[key]) for key, _heading in CONCLUSION_PARTS],
-        widget=GovCheckboxesInput(),
         description="Tick a part only when the review found no issues of that kind.",
-        validate_choice=True,
     )
     impact = _text(
         "The impact of our involvement",
