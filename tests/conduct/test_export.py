@@ -256,8 +256,15 @@ def test_each_version_exports_with_its_real_status(world, written, signed_in):
     from tests.factories import make_application
 
     make_application(case=written.case, application_type="adoption", made_on=date(2026, 1, 5))
+    # Gathering goes on while the report is checked; the shared version keeps what it was shared with.
+    reviewer.post(
+        f"/reviews/{written.id}/gathering/case_file",
+        {"notes": "Read again.", "done_on": ["2", "1", "2026"]},
+        status=302,
+    )
     text = pdf_text(download(reviewer, written, "pdf").data)
     assert "Status Shared for accuracy" in text and "Adoption" not in text
+    assert "Review the electronic case file" in text and "2 January 2026" not in text
     live = signed_in(world["ce"]).get(f"/reviews/{written.id}/report").text()
     assert "This version is frozen as it was shared" in live and "Adoption" not in live
     for party, person in (
