@@ -100,3 +100,17 @@ def test_the_page_says_why_before_and_after_the_form_is_sent(world, signed_in):
     assert refused.error_summary() == [services.learning_in_report(review)]
     db.session.expire_all()
     assert review.state == ReviewState.AGREED
+
+
+def test_the_learning_pages_offer_no_way_round(world, signed_in):
+    review = agreed_review(world)
+    add_draft(review, world, 1, {**NOTHING, "practice_issues": ["Visits not recorded"]})
+    client = signed_in(world["ce"])
+    close = f"/reviews/{review.id}/learning/no-learning"
+    overview = client.get(f"/reviews/{review.id}/learning")
+    assert overview.html.find("a", href=close) is None
+    assert services.learning_in_report(review) in " ".join(overview.text().split())
+    assert client.get(f"/reviews/{review.id}/learning/slt").html.find("a", href=close) is None
+    # With nothing identified, the way to close is offered.
+    add_draft(review, world, 2, NOTHING)
+    assert signed_in(world["ce"]).get(f"/reviews/{review.id}/learning").html.find("a", href=close)

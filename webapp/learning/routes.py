@@ -81,6 +81,9 @@ def overview(review_id: int):
         is_decision_maker=services.is_decision_maker(current_user),
         is_pdt=services.is_practice_development(current_user),
         closure=_closure(review),
+        learning_in_report=services.learning_in_report(review)
+        if review.state == ReviewState.AGREED
+        else None,
     )
 
 
@@ -172,6 +175,7 @@ def record_slt(review_id: int):
         review=review,
         learning=learning,
         may_act=may_act,
+        learning_in_report=services.learning_in_report(review),
     )
 
 
