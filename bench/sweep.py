@@ -73,8 +73,9 @@ from webapp.models import (  # noqa: E402
     User,
     utcnow,
 )
-from webapp.reviews.escalation import step_dates  # noqa: E402
-from webapp.reviews.lifecycle import AREA_POOLS, TASKS  # noqa: E402
+from webapp.reviews.lifecycle import TASKS  # noqa: E402
+from webapp.tasks.escalation import step_dates  # noqa: E402
+from webapp.tasks.pools import AREA_POOLS  # noqa: E402
 
 SIZES = (100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)

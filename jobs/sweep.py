@@ -19,12 +19,13 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from webapp import users
 from webapp.extensions import db
 from webapp.formatting import format_date, london
-from webapp.models import Role, Task, TaskEscalation, TaskStatus, User, UserRole, utcnow
+from webapp.models import Role, Task, TaskEscalation, TaskStatus, User, utcnow
 from webapp.notifications.services import notify_all
-from webapp.reviews.escalation import STEP_KINDS, STEPS, step_dates
-from webapp.reviews.lifecycle import POOLS
+from webapp.tasks import pools
+from webapp.tasks.escalation import STEP_KINDS, STEPS, step_dates
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,7 @@ def holders(task: Task) -> list[User]:
     """Who holds the task: the named person, or every active member of its pool (and area)."""
     if task.assignee_id is not None:
         return [task.assignee] if task.assignee and task.assignee.active else []
-    roles = POOLS.get(task.assignee_pool or "", frozenset())
-    query = select(User).join(UserRole).where(UserRole.role.in_(roles), User.active.is_(True))
-    if task.assignee_area_id is not None:
-        query = query.where(User.area_id == task.assignee_area_id)
-    return list(db.session.execute(query).scalars().unique())
+    return pools.members(task.assignee_pool, task.assignee_area_id)
 
 
 def recipients(task: Task, step: str) -> list[User]:
@@ -48,13 +45,7 @@ def recipients(task: Task, step: str) -> list[User]:
         return people
     if step == "line_manager":
         return [p.line_manager for p in people if p.line_manager and p.line_manager.active]
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.DEPUTY_CHIEF_EXECUTIVE, User.active.is_(True))
-        ).scalars()
-    )
+    return users.holding(Role.DEPUTY_CHIEF_EXECUTIVE)
 
 
 def _climb(task_id: int, today: date) -> int:

@@ -29,8 +29,8 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.reviews.escalation import step_dates
 from webapp.reviews.services import open_review
+from webapp.tasks.escalation import step_dates
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used in production
 AREAS = ["North Wales", "South East Wales", "South West Wales", "Mid and West Wales"]

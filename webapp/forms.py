@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
-from wtforms import DateField, RadioField, SelectField
-from wtforms.validators import StopValidation, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovRadioInput, GovSelect
+from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from webapp.formatting import today_in_london
+
+# The longest free text most fields take; a field that needs more says so with its own limit.
+TEXT_MAX = 5000
+
+# Control characters a textarea can carry but PostgreSQL (NUL) and DOCX (XML) cannot store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Line endings as \\n and no control characters; the rest of the text exactly as typed."""
+    if value is None:
+        return None
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def text_area(
+    label: str, message: str | None = None, *, limit: int = TEXT_MAX, description: str | None = None
+) -> TextAreaField:
+    """A GOV.UK character-count textarea: required when ``message`` (what to enter) is given, at most
+    ``limit`` characters, its text cleaned of what cannot be stored."""
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=description,
+        validators=[
+            DataRequired(message=message) if message else Optional(),
+            Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),
+        ],
+        filters=[clean_text],
+    )
 
 
 class _DateInput(GovDateInput):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.accuracy.helpers import shared_review
 from tests.accuracy.test_accuracy import PARTIES, agree, tasks_of
-from webapp.accuracy import services
+from webapp.accuracy import agreement, disclosure
 from webapp.extensions import db
 from webapp.models import AuditEvent, Disclosure, TaskKind
 
@@ -42,11 +42,12 @@ def test_disclosure_is_refused_before_the_report_is_agreed(app, signed_in):
     path = f"/reviews/{shared.review.id}/disclosures/new"
     ce = signed_in(shared.ce)
     page = ce.post(path, form(draft_id=str(shared.draft.id)), follow=True)
-    assert "only once it is agreed" in page.text() and "Report shared for accuracy" in page.text()
+    assert "You cannot record sharing the report with an external review now" in page.text()
+    assert "Report shared for accuracy" in page.text()
     page = ce.get(path, status=302)
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0
-    with pytest.raises(services.AccuracyRefused, match="only once it is agreed"):
-        services.record_disclosure(
+    with pytest.raises(agreement.AccuracyRefused, match="You cannot record sharing the report"):
+        disclosure.record_disclosure(
             shared.review,
             actor=shared.ce,
             draft_id=shared.draft.id,

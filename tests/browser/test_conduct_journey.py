@@ -26,6 +26,7 @@ from tests.factories import make_application, make_area, make_case, make_inciden
 from webapp.extensions import db
 from webapp.models import GatheringSource, ProceedingsStatus, Role, TaskKind
 from webapp.reviews import services as review_services
+from webapp.tasks import services as task_services
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +104,7 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
 
     # The rapid review is recorded; the CE initiates a review and allocates the reviewer.
     db.session.refresh(review)
-    review_services.complete_task(
+    task_services.complete_task(
         review.task(TaskKind.RAPID_REVIEW), actor=head, outcome={"findings": "Review.", "full": "yes"}
     )
     review_services.decide(review, initiate=True, rationale="Learning likely.", actor=ce)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conduct.conftest import FULL_REPORT, entry_data, ready_to_share
-from webapp.conduct.report_routes import STALE
+from webapp.conduct.routes.report import STALE
 from webapp.extensions import db
 from webapp.models import (
     AuditEvent,

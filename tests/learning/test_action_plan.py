@@ -166,7 +166,7 @@ def test_the_pdt_agrees_the_plan(world, signed_in):
     assert progress.assignee_pool == "practice_development"
     assert review.transitions[-1].action == "action_plan_agreed"
     again = pdt.post(f"/reviews/{review.id}/action-plan/agree", {}, follow=True)
-    assert "has been agreed, or the review is not at that step" in again.text()
+    assert "You cannot agree the action plan now" in again.text()
     with pytest.raises(services.LearningRefused):
         plan.agree_plan(review, actor=world["pdt"])
 

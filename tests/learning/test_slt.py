@@ -126,7 +126,7 @@ def test_the_meeting_is_refused_at_any_other_step(world, signed_in):
     record_learning(review, world["pdt"])
     services.record_slt(review, met_on=date.today(), notes="First.", actor=world["ce"])
     page = signed_in(world["dce"]).post(f"/reviews/{review.id}/learning/slt", meeting(), follow=True)
-    assert "has been recorded, or the review is not at that step" in page.text()
+    assert "You cannot record the Senior Leadership Team meeting now" in page.text()
     with pytest.raises(services.LearningRefused, match="Action plan being agreed"):
         services.record_slt(review, met_on=date.today(), notes="Second.", actor=world["ce"])
     assert len(db.session.execute(select(SltMeeting)).all()) == 1
@@ -156,7 +156,7 @@ def test_closing_without_learning(world, signed_in):
     assert "Closed without learning" in overview and "Practice was sound." in overview
     # Once closed, it cannot close again, nor go to the SLT.
     again = client.post(f"/reviews/{review.id}/learning/no-learning", {"rationale": "Again."}, follow=True)
-    assert "not at the step" in again.text()
+    assert "You cannot close the review without learning now" in again.text()
     with pytest.raises(services.LearningRefused):
         services.close_without_learning(review, rationale="Again.", actor=world["ce"])
 

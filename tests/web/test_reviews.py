@@ -164,7 +164,7 @@ def test_second_decision_is_refused_and_changes_nothing(world, signed_in):
     page = signed_in(world["dce"]).post(
         f"/reviews/{review.id}/decide", {"decision": "initiate", "rationale": "second"}, follow=True
     )
-    assert "A decision has already been recorded" in page.text()
+    assert "You cannot record a decision now" in page.text()
     db.session.refresh(review)
     assert review.decision_rationale == "first" and review.state == ReviewState.NOT_INITIATED
 
@@ -215,6 +215,12 @@ def test_initiation_gives_the_practice_manager_support_tasks(world, signed_in):
     )
     pm.post(f"/tasks/{eap.id}", {"eap": "accepted"}, status=302)
     meetings = review.task(TaskKind.ARRANGE_SUPPORT_MEETINGS)
+    # The form offers the policy's cadence to start from.
+    from flask import current_app
+
+    cadence = current_app.extensions["case_review_policy"].timescale("support_meeting_cadence")
+    offered = pm.get(f"/tasks/{meetings.id}").html.find("input", attrs={"name": "cadence_working_days"})
+    assert offered["value"] == str(cadence)
     soon = date.today() + timedelta(days=7)
     pm.post(
         f"/tasks/{meetings.id}",

@@ -14,16 +14,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.conduct import services
 from webapp.extensions import db
 from webapp.formatting import london
 from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, TaskKind, User, utcnow
-from webapp.records import StaleEdit
-from webapp.reviews.lifecycle import next_state
-from webapp.reviews.services import close_task, transition
+from webapp.records import StaleEdit, unit_of_work
+from webapp.reviews.lifecycle import Work, allows, next_state
+from webapp.reviews.services import transition
+from webapp.scope import one_or_404
+from webapp.tasks.services import close_task
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,9 @@ def shared_draft(review: Review) -> ReportDraft | None:
     ).scalar_one_or_none()
 
 
-def draft_version(review: Review, version: int) -> ReportDraft | None:
-    return db.session.execute(
-        select(ReportDraft).where(ReportDraft.review_id == review.id, ReportDraft.version == version)
-    ).scalar_one_or_none()
+def get_version_or_404(review: Review, version: int) -> ReportDraft:
+    """A version of the review's report, reached by its number under the review."""
+    return one_or_404(ReportDraft, ReportDraft.version == version, ReportDraft.review_id == review.id)
 
 
 def split_items(text: str | None) -> list[str]:
@@ -182,15 +182,18 @@ def save_draft(review: Review, sections: dict, *, based_on: int | None, actor: U
         sections={f.key: sections[f.key] for f in FIELDS},
         created_by_id=actor.id,
     )
-    db.session.add(draft)
     try:
-        db.session.flush()
-        audit.record(
-            "report.drafted", record_id=draft.id, case_id=review.case_id, changed_fields=changed, actor=actor
-        )
-        db.session.commit()
+        with unit_of_work():
+            db.session.add(draft)
+            db.session.flush()
+            audit.record(
+                "report.drafted",
+                record_id=draft.id,
+                case_id=review.case_id,
+                changed_fields=changed,
+                actor=actor,
+            )
     except IntegrityError as error:  # the same version number saved at the same moment
-        db.session.rollback()
         raise StaleEdit from error
     return draft
 
@@ -339,6 +342,7 @@ def missing(review: Review, draft: ReportDraft | None) -> list[str]:
 # Sharing -----------------------------------------------------------------------------------------
 
 
+@unit_of_work()
 def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     """Share the draft for accuracy: freeze what it shows, close the drafting task, move the review,
     and ask the practitioner, the PM and the area's HoO to respond. One transaction."""
@@ -358,31 +362,26 @@ def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     task = review.task(TaskKind.DRAFT_REPORT)
     if task is not None and task.is_open:
         close_task(task, actor, {"draft_id": draft.id, "version": draft.version})
-    try:
-        transition(review, "share_report", actor=actor)
-        request_responses(review, draft)
-        audit.record("report.shared", record_id=draft.id, case_id=review.case_id, actor=actor)
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
+    transition(review, "share_report", actor=actor)
+    request_responses(review, draft)
+    audit.record("report.shared", record_id=draft.id, case_id=review.case_id, actor=actor)
 
 
 def status_label(review: Review, draft: ReportDraft | None) -> str:
     if draft is None:
         return "Not started"
     if draft.shared_at is not None:
-        agreed = review.state in AGREED_STATES
+        agreed = is_agreed(review)
         return f"Version {draft.version} {'agreed' if agreed else 'shared for accuracy'}"
     if review.state == ReviewState.IN_REVIEW:
         return f"Draft, version {draft.version}"
     return f"Version {draft.version}"
 
 
-# Once the report is agreed the review moves on through learning to closure; the report stays agreed.
-AGREED_STATES = frozenset(
-    {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
-)
+def is_agreed(review: Review) -> bool:
+    """Once the report is agreed the review moves on through learning to closure and the report stays
+    agreed: the states where disclosure is allowed (lifecycle.WORK: disclosure follows agreement)."""
+    return allows(review.state, Work.DISCLOSE)
 
 
 def version_status(review: Review, draft: ReportDraft) -> str:
@@ -392,12 +391,12 @@ def version_status(review: Review, draft: ReportDraft) -> str:
     latest = shared_draft(review)
     if latest is not None and latest.id != draft.id:
         return f"Shared for accuracy, replaced by version {latest.version}"
-    return "Agreed" if review.state in AGREED_STATES else "Shared for accuracy"
+    return "Agreed" if is_agreed(review) else "Shared for accuracy"
 
 
 def agreed_draft(review: Review) -> ReportDraft | None:
     """The agreed report: the last version shared, once the review is past agreement."""
-    return shared_draft(review) if review.state in AGREED_STATES else None
+    return shared_draft(review) if is_agreed(review) else None
 
 
 def identified_learning(draft: ReportDraft | None) -> dict[str, int]:

@@ -13,7 +13,7 @@ from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.learning import dashboard
 from webapp.learning.forms import PeriodForm
-from webapp.learning.routes import bp
+from webapp.learning.routes.blueprint import bp
 from webapp.permissions import Permission, permission_required
 
 
