@@ -1,4 +1,4 @@
-"""Benchmark: the deadline sweep and the outbox relay (issue 4, section 6).
+"""Benchmark: the deadline sweep and the outbox relay, at the scale of years of stored tasks.
 
 Run with ``.venv/bin/python bench/sweep.py`` (``--quick`` for a smoke run, ``--help`` for options).
 

@@ -12,5 +12,6 @@ JOBS: dict[str, str] = {
     "sweep": "jobs.sweep:run",
     "support": "jobs.support:run",
     "digest": "jobs.digest:run",
+    "audit_check": "jobs.audit_check:run",
     "relay": "jobs.relay:run",
 }

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp import users
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.formatting import format_date, london
 from webapp.models import Role, Task, TaskEscalation, TaskStatus, User, utcnow
 from webapp.notifications.services import notify_all
@@ -68,13 +68,13 @@ def _climb(task_id: int, today: date) -> int:
     try:
         # Claim first, conditional on the date we read: of two racing sweeps, one moves the date
         # and takes the steps; the other changes nothing (on PostgreSQL it skipped the locked row).
-        claimed = db.session.execute(
+        claimed = rows_matched(
             update(Task)
             .where(Task.id == task.id, Task.next_escalation_on == seen)
             .values(next_escalation_on=min(following) if following else None)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             db.session.rollback()
             return 0
         case = task.review.case

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -178,6 +179,13 @@ class Planned:
     def stamp(self, action: str) -> datetime | None:
         return next((moved.at for moved in self.history if moved.step.action == action), None)
 
+    def at(self, action: str) -> datetime:
+        """When a step every closed review takes happened: a timeline without it is a bug in the seed."""
+        moment = self.stamp(action)
+        if moment is None:
+            raise LookupError(f"the planned timeline has no {action!r} step")
+        return moment
+
 
 def _timeline(rng: random.Random, people: _People, case_row: dict, reviewer: User | None) -> list[Step]:
     """The steps from incident to closure; one review in four has a concern about the report, some
@@ -268,7 +276,7 @@ def _plan(
     planned = []
     for index in range(count):
         area, practitioners, managers = people.teams[index % len(people.teams)]
-        case_row = {
+        case_row: dict[str, Any] = {
             "case_number": f"{CASE_PREFIX}{first + index:04d}",
             "area_id": area.id,
             "law_type": rng.choice([LawType.PUBLIC, LawType.PRIVATE]),
@@ -408,7 +416,9 @@ def _insert_reviews(planned: list[Planned], people: _People) -> None:
 def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People, shares: Shares) -> None:
     """Each review's history, learning and tags, SLT meeting, actions (all done) and progress reviews."""
     tag_ids = {(tag.kind, tag.name): tag.id for tag in db.session.execute(select(LearningTag)).scalars()}
-    transitions, learning, tags, meetings, items, progress = [], [], [], [], [], []
+    transitions: list[dict[str, Any]] = []
+    tags: list[dict[str, int]] = []
+    learning, meetings, items, progress = [], [], [], []
     for review in planned:
         index, review_id = review.index, review.review_id
         transitions.extend(
@@ -422,7 +432,7 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
             }
             for moved in review.history
         )
-        agreed = review.stamp("all_agreed") or review.stamp("dce_decided")
+        agreed = review.stamp("all_agreed") or review.at("dce_decided")
         learning.append(
             {
                 "review_id": review_id,
@@ -446,7 +456,7 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
                 for name in names
                 if (kind, name) in tag_ids
             )
-        slt_at = review.stamp("slt_discussed")
+        slt_at = review.at("slt_discussed")
         meetings.append(
             {
                 "review_id": review_id,
@@ -480,7 +490,7 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
 
 def _action_rows(rng: random.Random, review: Planned, people: _People) -> list[dict]:
     """One to four actions, each done while the plan was monitored."""
-    monitoring, closed = review.stamp("action_plan_agreed"), review.stamp("close")
+    monitoring, closed = review.at("action_plan_agreed"), review.at("close")
     span = (closed - monitoring).days
     rows = []
     for action in rng.sample(ACTIONS, rng.randint(1, 4)):
@@ -497,7 +507,7 @@ def _action_rows(rng: random.Random, review: Planned, people: _People) -> list[d
                 "status": ActionStatus.DONE,
                 "task_id": None,
                 "completed_at": done_at,
-                "created_at": review.stamp("slt_discussed") + timedelta(days=1),
+                "created_at": review.at("slt_discussed") + timedelta(days=1),
             }
         )
     return rows
@@ -505,7 +515,7 @@ def _action_rows(rng: random.Random, review: Planned, people: _People) -> list[d
 
 def _progress_rows(rng: random.Random, review: Planned, people: _People) -> list[dict]:
     """One to three progress reviews, spread over the monitoring."""
-    monitoring, closed = review.stamp("action_plan_agreed"), review.stamp("close")
+    monitoring, closed = review.at("action_plan_agreed"), review.at("close")
     span = (closed - monitoring).days
     rows = []
     for step in range(1, rng.randint(1, 3) + 1):

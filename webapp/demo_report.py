@@ -84,7 +84,10 @@ def seed_report_ready_to_share(case: Case, *, ce: User, reviewer: User, today: d
     review = open_review(incident, actor=case.practice_manager)
     db.session.flush()
     decide(review, initiate=True, rationale="Fictional: learning is likely.", actor=ce)
-    allocate_reviewer(review.task(TaskKind.ALLOCATE_REVIEWER), reviewer, actor=ce)
+    allocation = review.task(TaskKind.ALLOCATE_REVIEWER)
+    if allocation is None:
+        raise RuntimeError("Initiating the demo review created no allocation task")
+    allocate_reviewer(allocation, reviewer, actor=ce)
     for offset, source in enumerate(GatheringSource):
         db.session.add(
             GatheringItem(
@@ -95,13 +98,13 @@ def seed_report_ready_to_share(case: Case, *, ce: User, reviewer: User, today: d
                 updated_by_id=reviewer.id,
             )
         )
-    for days_ago, what, source, categories in CHRONOLOGY:
+    for days_ago, what, told_by, categories in CHRONOLOGY:
         db.session.add(
             ChronologyEntry(
                 review_id=review.id,
                 occurred_on=today - timedelta(days=days_ago),
                 what_happened=what,
-                source=source,
+                source=told_by,
                 categories=[category.value for category in categories],
                 created_by_id=reviewer.id,
             )

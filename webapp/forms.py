@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TypeVar, overload
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovRadioInput, GovSelect
 from wtforms import DateField, RadioField, SelectField, TextAreaField
@@ -11,11 +12,31 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from webapp.formatting import today_in_london
 
+T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """A required field's value once its form has validated, when its validators refuse an empty one.
+
+    A field's data is None until then; reading it earlier is a bug in the view, and fails here."""
+    if value is None:
+        raise ValueError("a required field was read before its form validated")
+    return value
+
+
 # The longest free text most fields take; a field that needs more says so with its own limit.
 TEXT_MAX = 5000
 
 # Control characters a textarea can carry but PostgreSQL (NUL) and DOCX (XML) cannot store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@overload
+def clean_text(value: str) -> str: ...
+@overload
+def clean_text(value: None) -> None: ...
+@overload
+def clean_text(value: str | None) -> str | None: ...
 
 
 def clean_text(value: str | None) -> str | None:
@@ -115,7 +136,7 @@ class GovRadioField(RadioField):
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
             raise StopValidation(self.missing_message)
 
 
@@ -163,7 +184,7 @@ class GovSelectField(SelectField):
             self.data = None
 
     def pre_validate(self, form):
-        allowed = {self.coerce(value) for value, *_ in self.choices} - {None}
+        allowed = {self.coerce(choice[0]) for choice in self.iter_choices()} - {None}
         if self.data is None and self.optional:
             return
         if self.data not in allowed:

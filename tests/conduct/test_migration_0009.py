@@ -5,13 +5,20 @@ conclusions kept aside for sorting; a shared version stays exactly as it was sha
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import flask_migrate
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from tests.accuracy.helpers import shared_review
 from webapp.extensions import db
 from webapp.models import GatheringItem, GatheringSource, ReportDraft
+
+# Down to the revision 0009 builds on (whatever precedes it in the chain), then up again.
+BEFORE_0009 = (
+    ScriptDirectory(str(Path(__file__).parents[2] / "migrations")).get_revision("0009").down_revision
+)
 
 LEGACY = {"background": "B", "conclusions": ["Risk not reassessed", "Visits not recorded"]}
 SPLIT = {"background": "B", "procedural_issues": ["P"], "practice_issues": ["Q"]}
@@ -43,7 +50,7 @@ def test_0009_down_and_up_with_data(app):
     shared_conclusions = shared.draft.sections["conclusions"]
     db.session.remove()
     try:
-        flask_migrate.downgrade(revision="0004")
+        flask_migrate.downgrade(revision=BEFORE_0009)
         assert "open_reason" not in columns("gathering_items")
         # Before 0009 every version had one list: the split parts are joined, procedural first.
         assert sections(split_id)["conclusions"] == ["P", "Q"]

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.accuracy.helpers import SECTIONS, SNAPSHOT
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import (
@@ -97,7 +98,7 @@ def _side(label: str, case_area, reviewer_area, ce: User) -> Side:
         review_id=review.id,
         action=f"Action of review {label}",
         owner_id=manager.id,
-        due_on=date.today() + timedelta(days=30),
+        due_on=london_today() + timedelta(days=30),
         status=ActionStatus.NOT_STARTED,
     )
     plan = SupportPlan(

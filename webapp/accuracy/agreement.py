@@ -107,8 +107,9 @@ def accuracy_tasks(review: Review, draft: ReportDraft) -> dict[str, Task]:
             task.kind == TaskKind.CHECK_REPORT_ACCURACY
             and task.outcome.get("draft_id") == draft.id
             and "dispute_id" not in task.outcome
+            and "party" in task.outcome
         ):
-            tasks[task.outcome.get("party")] = task
+            tasks[task.outcome["party"]] = task
     return tasks
 
 

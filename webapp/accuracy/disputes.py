@@ -125,7 +125,7 @@ def _tell_raiser(dispute: Dispute, review: Review, what: str, *, link_path: str 
 def author_responds(dispute: Dispute, *, actor: User, response: str) -> None:
     """Stage 1: the report author answers a concern in writing. Whether that resolves the concern is
     for the person who raised it to say (raiser_decides): they get a task and a notification."""
-    review = db.session.get(Review, dispute.review_id)
+    review = db.session.get_one(Review, dispute.review_id)
     if review.reviewer_id != actor.id:
         raise NotYours
     if dispute.stage != DisputeStage.AUTHOR or dispute.author_responded_at is not None:
@@ -154,7 +154,7 @@ def author_responds(dispute: Dispute, *, actor: User, response: str) -> None:
 def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
     """The person who raised the concern says whether the author's response resolves it: yes settles
     it; no escalates it to the Deputy Chief Executive (Transparency and Disputes, 2). Once only."""
-    review = db.session.get(Review, dispute.review_id)
+    review = db.session.get_one(Review, dispute.review_id)
     if dispute.response.user_id != actor.id:
         raise NotYours
     if dispute.stage != DisputeStage.AUTHOR:
@@ -163,7 +163,7 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
         )
     if dispute.author_responded_at is None:
         raise AccuracyRefused("The report author has not responded to your concern yet.")
-    draft = db.session.get(ReportDraft, dispute.response.draft_id)
+    draft = db.session.get_one(ReportDraft, dispute.response.draft_id)
     with unit_of_work():
         # First, so that a second submission (or a second tab) finds the task done and saves nothing.
         task = raiser_task(review, dispute)
@@ -199,12 +199,12 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool) -> None:
 
 def dce_decides(dispute: Dispute, *, actor: User, decision: str) -> bool:
     """Stage 2: the DCE's written decision. True when it leaves the report agreed."""
-    review = db.session.get(Review, dispute.review_id)
+    review = db.session.get_one(Review, dispute.review_id)
     if dispute.stage == DisputeStage.DECIDED:
         raise AccuracyRefused("This dispute has already been decided.")
     if dispute.stage != DisputeStage.DEPUTY_CHIEF_EXECUTIVE:
         raise AccuracyRefused("This concern has not been escalated to the Deputy Chief Executive.")
-    draft = db.session.get(ReportDraft, dispute.response.draft_id)
+    draft = db.session.get_one(ReportDraft, dispute.response.draft_id)
     with unit_of_work():
         task = dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE)
         if task is not None and task.is_open:
@@ -240,6 +240,6 @@ def record_grievance(dispute: Dispute, *, actor: User, note: str) -> None:
         audit.record(
             "dispute.grievance_recorded",
             record_id=dispute.id,
-            case_id=db.session.get(Review, dispute.review_id).case_id,
+            case_id=db.session.get_one(Review, dispute.review_id).case_id,
             actor=actor,
         )

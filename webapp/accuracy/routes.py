@@ -1,4 +1,4 @@
-"""Accuracy responses, disputes and external disclosure (issue 5, items 5-6)."""
+"""Accuracy responses, disputes and external disclosure to an external review."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from webapp.conduct.document import for_version
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
+from webapp.forms import validated
 from webapp.models import DisputeStage, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -384,10 +385,10 @@ def record_disclosure(review_id: int):
             disclosure.record_disclosure(
                 review,
                 actor=current_user,
-                draft_id=form.draft_id.data,
+                draft_id=validated(form.draft_id.data),
                 external_review=form.external_review.data,
                 recipient=form.recipient.data,
-                shared_on=form.shared_on.data,
+                shared_on=validated(form.shared_on.data),
             )
         except agreement.AccuracyRefused as refused:
             form.form_errors.append(str(refused))
@@ -397,6 +398,7 @@ def record_disclosure(review_id: int):
         else:
             flash("Recorded in the disclosure log.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id) + "#disclosure-log")
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/disclosure_form.html",
         title="Record sharing the report with an external review",

@@ -288,10 +288,11 @@ def _gathering(review: Review) -> list[dict]:
 
 
 def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
-    frozen = draft is not None and draft.snapshot is not None
-    if frozen:
-        background, rows = draft.snapshot["background"], draft.snapshot["chronology"]
-        gathering = draft.snapshot.get("gathering")
+    snapshot = draft.snapshot if draft is not None else None
+    frozen = snapshot is not None
+    if snapshot is not None:
+        background, rows = snapshot["background"], snapshot["chronology"]
+        gathering = snapshot.get("gathering")
     else:
         background, rows, gathering = _background(review), _chronology(review), _gathering(review)
     dated = london(draft.shared_at or draft.created_at).date() if draft else london(utcnow()).date()

@@ -55,7 +55,7 @@ class TagChoiceField(SelectMultipleField):
     def pre_validate(self, form):
         if self.data is None:
             raise StopValidation(self.invalid_message)
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice[0] for choice in self.iter_choices()}
         if not set(self.data) <= allowed:
             raise StopValidation(self.invalid_message)
 

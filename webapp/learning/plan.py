@@ -112,7 +112,7 @@ def get_item_or_404(review_id: int, item_id: int) -> tuple[Review, ActionPlanIte
     (an action can be given to anyone); everyone else only through the case's scope."""
     item = one_or_404(ActionPlanItem, ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
     if item.owner_id == current_user.id:
-        return db.session.get(Review, review_id), item
+        return db.session.get_one(Review, review_id), item
     return get_review_or_404(review_id), item
 
 

@@ -224,7 +224,7 @@ def learning_in_report(review: Review) -> str | None:
     (Outcome: "where learning is identified", the SLT discusses it and an action plan follows)."""
     draft = report.agreed_draft(review)
     found = report.identified_learning(draft)
-    if not found:
+    if draft is None or not found:
         return None
     listed = [f"{count} {what}{'' if count == 1 else 's'}" for what, count in found.items()]
     listing = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
@@ -256,12 +256,14 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
 
 def summary(review: Review) -> dict:
     """What the review page's learning panel shows, in four small queries, whatever the review's size."""
-    counts = dict(
+    counts: dict[ActionStatus, int] = dict(
         db.session.execute(
             select(ActionPlanItem.status, func.count())
             .where(ActionPlanItem.review_id == review.id)
             .group_by(ActionPlanItem.status)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return {
         "learning": learning_for(review),

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.types import UTCDateTime, utcnow
 from webapp.models.users import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, when. Field names only: never the values of personal data."""
 
     __tablename__ = "audit_events"
@@ -28,5 +28,9 @@ class AuditEvent(db.Model):
     record_id: Mapped[int | None] = mapped_column()
     case_id: Mapped[int | None] = mapped_column(index=True)
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The tamper-evident chain (webapp/audit_chain.py): the previous event's hash, and the HMAC of
+    # this event's fields with it. The database refuses UPDATE and DELETE on this table.
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from webapp import audit
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
 from webapp.records import unit_of_work
@@ -112,12 +112,12 @@ def failed(page: int, per_page: int):
 @unit_of_work()
 def retry(notification_id: int) -> bool:
     """Put a failed notification back in the queue, with a fresh set of attempts."""
-    result = db.session.execute(
+    retried = rows_matched(
         update(Notification)
         .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
         .values(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
     )
-    if result.rowcount != 1:
+    if retried != 1:
         return False
     audit.record("notification.retried", record_id=notification_id)
     return True

@@ -134,8 +134,11 @@ def meeting_start(form: SupportMeetingsForm):
 
     from webapp.formatting import LONDON
 
-    hours, minutes = (int(part) for part in form.first_meeting_time.data.strip().split(":"))
-    local = datetime.combine(form.first_meeting_on.data, time(hours, minutes), tzinfo=LONDON)
+    day, time_text = form.first_meeting_on.data, form.first_meeting_time.data
+    if day is None or time_text is None:
+        raise ValueError("the form has not been validated")
+    hours, minutes = (int(part) for part in time_text.strip().split(":"))
+    local = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
     return local.astimezone(UTC)
 
 

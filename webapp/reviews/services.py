@@ -44,7 +44,7 @@ class NotIndependent(Exception):
 
 
 def incident_facts(incident: Incident) -> dict:
-    """The rules engine's input, from the incident and its case (rules/ contract, issue 3)."""
+    """The rules engine's input, from the incident and its case (the contract in rules/facts.py)."""
     return {
         "kind": incident.kind.value,
         "cause": incident.cause.value,

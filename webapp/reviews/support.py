@@ -81,7 +81,7 @@ def record_held(meeting: SupportMeeting, *, actor: User) -> SupportMeeting | Non
     if plan.active and all(m.starts_at <= meeting.starts_at for m in plan.meetings):
         following = SupportMeeting(starts_at=next_meeting_time(meeting.starts_at, plan.cadence_working_days))
         plan.meetings.append(following)
-    review = db.session.get(Review, plan.review_id)
+    review = db.session.get_one(Review, plan.review_id)
     audit.record("support.meeting_held", record_id=meeting.id, case_id=review.case_id, actor=actor)
     return following
 
@@ -96,5 +96,5 @@ def end_support(plan: SupportPlan, *, actor: User) -> None:
     for meeting in plan.meetings:
         if meeting.held_at is None and meeting.starts_at > utcnow() - timedelta(hours=1):
             meeting.cancelled = True
-    review = db.session.get(Review, plan.review_id)
+    review = db.session.get_one(Review, plan.review_id)
     audit.record("support.ended", record_id=plan.id, case_id=review.case_id, actor=actor)

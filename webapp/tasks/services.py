@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 import rules
 from webapp import audit
 from webapp.cases.services import case_scope
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import Case, Review, Task, TaskKind, TaskStatus, User, utcnow
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import TASKS
@@ -75,7 +75,7 @@ def add_task(
 
 def close_task(task: Task, actor: User, outcome: dict) -> None:
     """Complete a task only if it is still open: a second person gets TaskAlreadyDone."""
-    result = db.session.execute(
+    closed = rows_matched(
         update(Task)
         .where(Task.id == task.id, Task.status == TaskStatus.OPEN)
         .values(
@@ -87,7 +87,7 @@ def close_task(task: Task, actor: User, outcome: dict) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if closed != 1:
         raise TaskAlreadyDone  # the caller's unit of work rolls its change back
     db.session.expire(task)
     audit.record("task.completed", record_id=task.id, case_id=task.review.case_id, actor=actor)

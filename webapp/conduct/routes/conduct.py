@@ -1,4 +1,4 @@
-"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4).
+"""The reviewer's work: gathering, chronology, report drafts and exports.
 
 Anyone who may see the review reads these pages; only the review's reviewer changes them (and,
 for the rapid review's timeline, whoever may action the rapid review task): see services.
@@ -16,6 +16,7 @@ from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.services import get_review_or_404
@@ -93,6 +94,7 @@ def edit_gathering(review_id: int, source: str):
             return redirect(url_for("conduct.gathering", review_id=review.id))
         flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")
         return redirect(url_for("conduct.gathering", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/gathering_form.html", title=source_enum.label, review=review, form=form, source=source_enum
     )
@@ -139,7 +141,7 @@ def add_chronology_entry(review_id: int):
         try:
             services.add_entry(
                 review,
-                occurred_on=form.occurred_on.data,
+                occurred_on=validated(form.occurred_on.data),
                 what_happened=form.what_happened.data.strip(),
                 source=form.source.data,
                 categories=form.categories.data,
@@ -150,6 +152,7 @@ def add_chronology_entry(review_id: int):
         else:
             flash("Entry added.", "success")
             return redirect(url_for("conduct.chronology", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/chronology_form.html", title="Add a chronology entry", review=review, form=form
     )

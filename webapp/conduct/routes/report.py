@@ -70,7 +70,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         drafts=report.drafts(review),
         may_draft=services.may_draft(review, current_user),
         may_share=may_share,
-        share_form=ShareForm(version=str(draft.version)) if may_share else None,
+        share_form=ShareForm(version=str(draft.version)) if may_share and draft is not None else None,
         gathered=services.gathering_done_count(review),
         sources=len(GatheringSource),
     )
@@ -122,6 +122,7 @@ def edit_report(review_id: int):
             else:
                 flash(f"Version {draft.version} saved.", "success")
             return redirect(url_for("conduct.report", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/report_form.html",
         title="Write the review report" if latest is None else "Edit the review report",

@@ -1,4 +1,4 @@
-"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
+"""Learning, the SLT discussion, action plans, closure and the learning dashboard.
 
 This module holds the review's learning pages; the action plan, the lists and the dashboard have
 their own modules in this package."""
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
@@ -120,6 +121,7 @@ def edit_learning(review_id: int):
         if result.done:
             flash("Learning saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
     )
@@ -140,7 +142,7 @@ def record_slt(review_id: int):
         result = attempt(
             form,
             lambda: services.record_slt(
-                review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
+                review, met_on=validated(form.met_on.data), notes=form.notes.data.strip(), actor=current_user
             ),
             refused=services.LearningRefused,
             moved_on=url_for("learning.overview", review_id=review_id),
@@ -150,6 +152,7 @@ def record_slt(review_id: int):
         if result.done:
             flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/slt.html",
         title="Record the Senior Leadership Team meeting",
@@ -182,6 +185,7 @@ def close_without_learning(review_id: int):
         if result.done:
             flash("The review is closed: no learning was identified.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/no_learning.html",
         title="Close the review without learning",

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
@@ -47,8 +48,8 @@ def add_action(review_id: int):
             lambda: plan.add_action(
                 review,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
             ),
             refused=services.LearningRefused,
@@ -59,6 +60,7 @@ def add_action(review_id: int):
         if result.done:
             flash("Action added. Its owner has a task due on that date.", "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/action_form.html", title="Add an action", form=form, review=review, item=None
     )
@@ -81,8 +83,8 @@ def edit_action(review_id: int, item_id: int):
                 review,
                 item,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
             ),
             refused=services.LearningRefused,
@@ -93,6 +95,7 @@ def edit_action(review_id: int, item_id: int):
         if result.done:
             flash("Action changed." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/action_form.html", title="Change an action", form=form, review=review, item=item
     )
@@ -164,6 +167,7 @@ def agree_plan(review_id: int):
         if result.done:
             flash("Action plan agreed. The Practice Development Team now monitors its progress.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/agree_plan.html",
         title="Agree the action plan",
@@ -188,7 +192,10 @@ def progress(review_id: int):
         result = attempt(
             form,
             lambda: plan.record_progress_review(
-                review, reviewed_on=form.reviewed_on.data, notes=form.notes.data.strip(), actor=current_user
+                review,
+                reviewed_on=validated(form.reviewed_on.data),
+                notes=form.notes.data.strip(),
+                actor=current_user,
             ),
             refused=services.LearningRefused,
             moved_on=url_for("learning.overview", review_id=review_id),
@@ -206,6 +213,7 @@ def progress(review_id: int):
                 "success",
             )
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/progress.html",
         title="Record a progress review",
@@ -243,6 +251,7 @@ def close_review(review_id: int):
         else:
             flash("The review is closed.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/close.html",
         title="Close the review",

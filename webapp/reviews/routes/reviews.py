@@ -11,6 +11,7 @@ from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.learning import services as learning
+from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -97,6 +98,7 @@ def decide(review_id: int):
         else:
             flash("Decision recorded.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/decide.html",
         title="Initiate a review" if override else "Decide whether to initiate a review",
@@ -116,7 +118,7 @@ def my_tasks():
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return render_template(
         "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
     )
@@ -133,9 +135,12 @@ def action_task(task_id: int):
     form_class = TASK_FORMS[task.kind]
     form = form_class()
     if isinstance(form, AllocateReviewerForm):
-        form.reviewer_id.choices = [("", "Select a Head of Operations")] + [
-            (u.id, f"{u.name} ({u.area.name})") for u in services.independent_reviewers(task.review.case)
+        choices: list[tuple[int | str, str]] = [("", "Select a Head of Operations")]
+        choices += [
+            (u.id, f"{u.name} ({u.area.name})" if u.area else u.name)
+            for u in services.independent_reviewers(task.review.case)
         ]
+        form.reviewer_id.choices = choices
     if isinstance(form, SupportMeetingsForm) and request.method == "GET":
         form.cadence_working_days.data = tasks.policy().timescale("support_meeting_cadence")
     if request.method == "POST":
@@ -147,7 +152,7 @@ def action_task(task_id: int):
     if may_action and form.validate_on_submit():
         try:
             if isinstance(form, AllocateReviewerForm):
-                reviewer = db.session.get(User, form.reviewer_id.data)
+                reviewer = db.get_or_404(User, form.reviewer_id.data)
                 services.allocate_reviewer(task, reviewer, actor=current_user)
             elif isinstance(form, SupportMeetingsForm):
                 support.arrange(
@@ -168,6 +173,7 @@ def action_task(task_id: int):
         else:
             flash("Task done.", "success")
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
+    audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )
