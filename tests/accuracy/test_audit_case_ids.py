@@ -5,13 +5,14 @@ written with the review's id, or a dispute's, in place of the case's then points
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from tests.accuracy.helpers import shared_review
 from tests.accuracy.test_accuracy import agree, concern
 from tests.accuracy.test_disclosure import form as disclosure_form
+from tests.clock import london_today
 from tests.factories import make_case, make_user
 from webapp.extensions import db
 from webapp.learning import plan
@@ -62,12 +63,12 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
         [],
         actor=pdt,
     )
-    learning.record_slt(review, met_on=date.today(), notes="Discussed.", actor=shared.ce)
+    learning.record_slt(review, met_on=london_today(), notes="Discussed.", actor=shared.ce)
     item = plan.add_action(
         review,
         action="Run a session on risk assessment",
         owner_id=shared.practitioner.id,
-        due_on=date.today() + timedelta(days=30),
+        due_on=london_today() + timedelta(days=30),
         actor=pdt,
     )
     plan.agree_plan(review, actor=pdt)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tests.clock import london_today
 from tests.factories import make_application, make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import GatheringSource, ProceedingsStatus, Review, Role, TaskKind
@@ -31,7 +32,7 @@ def gather_everything(client, review) -> None:
     for source in GatheringSource:
         client.post(
             f"/reviews/{review.id}/gathering/{source.value}",
-            {"notes": "Done.", "done_on": d(date.today())},
+            {"notes": "Done.", "done_on": d(london_today())},
             status=302,
         )
 
