@@ -60,9 +60,10 @@ lint: deps-dev ## Check style with ruff
 format: deps-dev ## Format the code with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: deps-dev ## Run the benchmarks and print their figures
+bench: deps-dev ## Run the benchmarks and print their figures (pages at 100,000 cases takes a while)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/pages.py
 
 clean: ## Remove the virtualenv, node_modules and the local database
 	rm -rf $(VENV) node_modules instance test-results

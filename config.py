@@ -95,6 +95,13 @@ class Test(Config):
     ARGON2_MEMORY_COST = 64  # KiB; the floor argon2 accepts with its default parallelism is 32
 
 
+class Bench(Config):
+    """For bench/pages.py only: each response says how many SQL statements it took (the
+    X-SQL-Statements header). Never a production setting: nothing in the environment turns it on."""
+
+    COUNT_SQL_STATEMENTS = True
+
+
 class Production(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
@@ -113,4 +120,5 @@ CONFIGS: dict[str, type[Config]] = {
     "development": Development,
     "test": Test,
     "production": Production,
+    "bench": Bench,
 }
