@@ -177,9 +177,7 @@ def audit_trail():
     pagination = services.audit_events(
         case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
     )
-    audit.record("audit.viewed", record_id=case_id)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "admin/audit.html",
         title="Audit trail",
         pagination=pagination,
@@ -188,3 +186,7 @@ def audit_trail():
         record_id=record_id,
         record_types=[(t, t) for t in sorted({spec.record_type for spec in audit.EVENT_TYPES.values()})],
     )
+    # Recorded after rendering: committing before would expire the rows shown, each read again.
+    audit.record("audit.viewed", record_id=case_id)
+    db.session.commit()
+    return page

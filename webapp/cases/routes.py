@@ -89,8 +89,9 @@ def new_case():
 @permission_required(Permission.VIEW_CASES)
 def view_case(case_id: int):
     case = get_case_or_404(case_id)
-    services.record_case_view(case)
-    return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
+    page = render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
+    services.record_case_view(case)  # after rendering: its commit expires what the page shows
+    return page
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import Case, Child, CourtApplication, Review, Role, User
+from webapp.paging import paginate
 from webapp.records import StaleEdit, save_edit  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
@@ -89,7 +90,7 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
     if filters.law_type:
         query = query.where(Case.law_type == filters.law_type)
     query = query.order_by(Case.created_at.desc(), Case.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+    return paginate(query, page=page, per_page=min(per_page, 100))
 
 
 def normalise_case_number(value: str) -> str:

@@ -50,15 +50,16 @@ def _task_helpers():
 @bp.route("/reviews/<int:review_id>")
 @permission_required(Permission.VIEW_CASES)
 def view_review(review_id: int):
-    review = services.get_review_or_404(review_id)
+    review = services.get_review_or_404(review_id, with_tasks=True)
     audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "reviews/view.html",
         title="Review",
         review=review,
         blockers=services.decision_blockers(review),
     )
+    db.session.commit()  # after rendering: a commit expires what the page shows, to be read again
+    return page
 
 
 @bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
@@ -99,7 +100,10 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
-    return render_template("reviews/my_tasks.html", title="My tasks", tasks=services.my_tasks(current_user))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_template(
+        "reviews/my_tasks.html", title="My tasks", pagination=services.my_tasks(current_user, page=page)
+    )
 
 
 @bp.route("/tasks/team")

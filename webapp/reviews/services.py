@@ -29,6 +29,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.services import notify_all
+from webapp.paging import CappedPagination, paginate
 from webapp.records import StaleEdit
 from webapp.reviews.escalation import step_dates
 from webapp.reviews.lifecycle import (
@@ -199,12 +200,19 @@ def area_heads(area_id: int) -> list[User]:
     )
 
 
-def get_review_or_404(review_id: int, *, for_update: bool = False) -> Review:
+def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: bool = False) -> Review:
+    """The review if the current user may see it; ``with_tasks`` loads its tasks with their holders
+    and escalations, and its transitions, in a few statements whatever their number."""
     query = (
         select(Review)
         .join(Case, Review.case_id == Case.id)
         .where(Review.id == review_id, case_scope(current_user))
     )
+    if with_tasks:
+        query = query.options(
+            selectinload(Review.tasks).options(selectinload(Task.escalations), selectinload(Task.assignee)),
+            selectinload(Review.transitions).selectinload(ReviewTransition.actor),
+        )
     if for_update:
         query = query.with_for_update(of=Review)
     review = db.session.execute(query).scalar_one_or_none()
@@ -366,7 +374,9 @@ def _mine(user: User):
     return or_(*clauses) if clauses else false()
 
 
-def my_tasks(user: User, *, include_done: bool = False) -> list[Task]:
+def my_tasks(
+    user: User, *, page: int = 1, per_page: int = 50, include_done: bool = False
+) -> CappedPagination:
     query = (
         select(Task)
         .where(_mine(user))
@@ -375,7 +385,7 @@ def my_tasks(user: User, *, include_done: bool = False) -> list[Task]:
     )
     if not include_done:
         query = query.where(Task.status == TaskStatus.OPEN)
-    return list(db.session.execute(query.limit(200)).scalars())
+    return paginate(query, page=page, per_page=per_page)
 
 
 def team_tasks(user: User, page: int, per_page: int):
@@ -388,7 +398,7 @@ def team_tasks(user: User, page: int, per_page: int):
         .options(selectinload(Task.review).selectinload(Review.case), selectinload(Task.assignee))
         .order_by(Task.due_on, Task.id)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def get_task_or_404(task_id: int) -> Task:
