@@ -2,7 +2,7 @@
 
 Counting every matching row costs more than fetching a page once a list holds tens of thousands of
 rows; past the cap a person pages or narrows the list with its filters, and the page says "more
-than 10,000". The interface is the one the ``pager`` macro uses (Flask-SQLAlchemy's Pagination).
+than 1,000". The interface is the one the ``pager`` macro uses (Flask-SQLAlchemy's Pagination).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 
 from webapp.extensions import db
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 @dataclass

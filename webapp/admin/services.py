@@ -194,4 +194,4 @@ def audit_events(
         query = query.where(AuditEvent.record_type == record_type)
     if record_id is not None:
         query = query.where(AuditEvent.record_id == record_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)

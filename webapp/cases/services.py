@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -77,12 +77,13 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
     query = select(Case).where(case_scope(user)).options(selectinload(Case.area))
     if filters.search:
         pattern = f"%{_escape_like(filters.search.strip())}%"
-        query = query.where(
-            or_(
-                Case.case_number.ilike(pattern, escape="\\"),
-                Case.children.any(Child.name.ilike(pattern, escape="\\")),
-            )
+        # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
+        # which no index can serve.
+        matching = union(
+            select(Case.id).where(Case.case_number.ilike(pattern, escape="\\")),
+            select(Child.case_id).where(Child.name.ilike(pattern, escape="\\")),
         )
+        query = query.where(Case.id.in_(matching))
     if filters.area_id:
         query = query.where(Case.area_id == filters.area_id)
     if filters.proceedings_status:
