@@ -29,6 +29,7 @@ import http.client
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -473,6 +474,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
+    # Stopped with SIGTERM, still stop gunicorn (the finally clauses run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     options.load_averages = [os.getloadavg()[0]]
     small = bench_size("demo", 0, options)

@@ -13,4 +13,5 @@ JOBS: dict[str, str] = {
     "support": "jobs.support:run",
     "digest": "jobs.digest:run",
     "relay": "jobs.relay:run",
+    "dashboard": "jobs.dashboard:run",
 }

@@ -1,4 +1,4 @@
-"""indexes for pages at scale: open tasks by holder, unread notifications, case search, case order
+"""pages at scale: indexes (open tasks, unread notifications, case search, list order), dashboard snapshots
 
 Revision ID: 0008
 Revises: 0004
@@ -24,6 +24,19 @@ UNREAD = sa.text("read_at IS NULL")
 
 
 def upgrade():
+    op.create_table(
+        "dashboard_snapshots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dashboard_snapshots")),
+    )
+    op.create_index(
+        "ix_dashboard_snapshots_period", "dashboard_snapshots", ["period_start", "period_end", "as_of"]
+    )
     with op.batch_alter_table("tasks") as batch_op:
         batch_op.create_index(
             "ix_tasks_open_assignee",
@@ -66,6 +79,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_dashboard_snapshots_period", table_name="dashboard_snapshots")
+    op.drop_table("dashboard_snapshots")
     op.drop_index("ix_children_name_trgm", table_name="children")
     op.drop_index("ix_cases_case_number_trgm", table_name="cases")
     with op.batch_alter_table("audit_events") as batch_op:

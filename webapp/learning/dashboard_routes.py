@@ -11,7 +11,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
-from webapp.learning import dashboard
+from webapp.learning import dashboard_cache
 from webapp.learning.forms import PeriodForm
 from webapp.learning.routes import bp
 from webapp.permissions import Permission, permission_required
@@ -45,7 +45,7 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
 @permission_required(Permission.VIEW_DASHBOARD)
 def learning_dashboard():
     form, period = _period()
-    figures = dashboard.figures(*period, today_in_london()) if period else []
+    figures, computed_at = dashboard_cache.figures(*period, today_in_london()) if period else ([], None)
     query = {"from_date": _parts(period[0]), "to_date": _parts(period[1])} if period else {}
     return render_template(
         "learning/dashboard.html",
@@ -54,6 +54,8 @@ def learning_dashboard():
         period_form=form,
         period=period,
         figures=figures,
+        computed_at=computed_at,
+        refresh_minutes=dashboard_cache.REFRESH_MINUTES,
         query=query,
     )
 
@@ -71,7 +73,8 @@ def dashboard_csv(key: str):
     _form, period = _period()
     if period is None:
         return redirect(url_for("learning.learning_dashboard", **request.args.to_dict(flat=False)))
-    figure = next((f for f in dashboard.figures(*period, today_in_london()) if f.key == key), None)
+    figures, _computed_at = dashboard_cache.figures(*period, today_in_london())
+    figure = next((f for f in figures if f.key == key), None)
     if figure is None:
         abort(404)
     out = io.StringIO()
