@@ -67,7 +67,11 @@ def rename_area(area: OperationalArea, name: str) -> None:
 
 
 def list_users(page: int, per_page: int, search: str = ""):
-    query = select(User).order_by(User.name, User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.area), selectinload(User.line_manager))
+        .order_by(User.name, User.id)
+    )
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
