@@ -57,8 +57,6 @@ def upgrade():
         )
     with op.batch_alter_table("cases") as batch_op:
         batch_op.create_index("ix_cases_created_at_id", ["created_at", "id"])
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.create_index("ix_audit_events_occurred_at_id", ["occurred_at", "id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     # Trigram GIN indexes on PostgreSQL; SQLite ignores the postgresql_ options (a plain index).
@@ -83,8 +81,6 @@ def downgrade():
     op.drop_table("dashboard_snapshots")
     op.drop_index("ix_children_name_trgm", table_name="children")
     op.drop_index("ix_cases_case_number_trgm", table_name="cases")
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_index("ix_audit_events_occurred_at_id")
     with op.batch_alter_table("cases") as batch_op:
         batch_op.drop_index("ix_cases_created_at_id")
     with op.batch_alter_table("notifications") as batch_op:

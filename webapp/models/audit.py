@@ -16,10 +16,7 @@ class AuditEvent(db.Model):
     """Who did what to which record, when. Field names only: never the values of personal data."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (
-        Index("ix_audit_events_record", "record_type", "record_id"),
-        Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),  # the trail's order
-    )
+    __table_args__ = (Index("ix_audit_events_record", "record_type", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
