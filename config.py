@@ -64,6 +64,8 @@ class Config:
     # The outbox relay: how long a claim lasts before another relay may take the row over, how many
     # attempts before a row fails, and the first retry delay (doubling each time).
     RELAY_LEASE_SECONDS = int(os.environ.get("RELAY_LEASE_SECONDS", "300"))
+    # A relay run keeps claiming batches for this long (it runs every 5 s, one at a time).
+    RELAY_TIME_SLICE_SECONDS = float(os.environ.get("RELAY_TIME_SLICE_SECONDS", "4"))
     RELAY_MAX_ATTEMPTS = int(os.environ.get("RELAY_MAX_ATTEMPTS", "6"))
     RELAY_BACKOFF_SECONDS = int(os.environ.get("RELAY_BACKOFF_SECONDS", "30"))
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
