@@ -88,3 +88,25 @@ def test_the_review_page_sends_the_same_statements_for_few_tasks_as_for_many(app
     db.session.remove()
     after = statements(client, f"/reviews/{review_id}")
     assert after == before
+
+
+def test_the_unread_count_is_counted_once_per_request(app, signed_in):
+    """A form page renders each field through its own template, each running the context
+    processors: the unread count must still be one statement."""
+    from tests.factories import make_user
+    from webapp.models import Role
+
+    client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
+    counted = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "notifications.read_at IS NULL" in statement:
+            counted.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        page = client.get("/cases/new")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(page.html.select("input, select, textarea")) > 5
+    assert len(counted) == 1
