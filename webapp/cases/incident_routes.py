@@ -52,8 +52,9 @@ def new_incident(case_id: int):
 @permission_required(Permission.VIEW_CASES)
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
-    incidents.record_incident_view(incident)
-    return render_template("cases/incident.html", title="Incident", incident=incident)
+    page = render_template("cases/incident.html", title="Incident", incident=incident)
+    incidents.record_incident_view(incident)  # after rendering: its commit expires what the page shows
+    return page
 
 
 @bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
