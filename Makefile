@@ -8,8 +8,10 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
+PIP_COMPILE := --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run test test-sqlite test-postgresql deps deps-dev frontend browser lint format bench clean
+.PHONY: help run test test-sqlite test-postgresql typecheck deps deps-dev frontend requirements browser lint \
+	format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -31,9 +33,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(VENV)/.runtime node_modules/.installed ## Install the app's Python and front-end dependencies
+frontend: node_modules/.installed ## Install the front-end packages (GOV.UK Frontend, axe-core) from npm
 
-deps-dev: $(VENV)/.dev node_modules/.installed ## Install everything the tests need too
+deps: $(VENV)/.runtime frontend ## Install the app's Python and front-end dependencies
+
+deps-dev: $(VENV)/.dev frontend ## Install everything the tests need too
+
+requirements: $(VENV)/.dev ## Recompile requirements*.txt from requirements*.in (pip-tools)
+	$(BIN)/pip-compile --quiet $(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet $(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 browser: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -46,13 +54,25 @@ run: deps ## Migrate the SQLite database, load demo data if empty, serve on http
 	$(BIN)/flask demo seed
 	$(BIN)/python -m webapp.devserver
 
-test: deps-dev browser ## Run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+test: test-sqlite ## Run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped"; fi
+
+test-sqlite: deps-dev browser ## Run every test on SQLite (a temporary database per run)
 	@mkdir -p test-results
 	env -u TEST_DATABASE_URL $(BIN)/pytest --junitxml=test-results/sqlite.xml
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL pass ($${TEST_DATABASE_URL%%@*}@…)"; \
-		$(BIN)/pytest --junitxml=test-results/postgresql.xml; \
-	else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped"; fi
+
+test-postgresql: deps-dev browser ## Run every test on the PostgreSQL database named by TEST_DATABASE_URL
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
+		echo "test-postgresql: set TEST_DATABASE_URL, e.g." \
+			"TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/case_review_test make test-postgresql" >&2; \
+		exit 2; fi
+	@mkdir -p test-results
+	@echo "== PostgreSQL pass ($${TEST_DATABASE_URL%%@*}@…)"
+	$(BIN)/pytest --junitxml=test-results/postgresql.xml
+
+typecheck: deps-dev ## Check the types of webapp, rules and jobs with mypy (settings in pyproject.toml)
+	$(BIN)/mypy
 
 lint: deps-dev ## Check style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -66,4 +86,4 @@ bench: deps-dev ## Run the benchmarks and print their figures (pages at 100,000 
 	$(BIN)/python bench/pages.py
 
 clean: ## Remove the virtualenv, node_modules and the local database
-	rm -rf $(VENV) node_modules instance test-results
+	rm -rf $(VENV) node_modules instance test-results .mypy_cache

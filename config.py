@@ -82,9 +82,10 @@ class Development(Config):
 class Test(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
-    SQLALCHEMY_DATABASE_URI = _database_url(
-        os.environ.get("TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}")
-    )
+    # The test run chooses the database (tests/database.py: a temporary SQLite file per run unless
+    # TEST_DATABASE_URL names one) and passes it to the processes it starts through the environment.
+    # Without it, an in-memory database: nothing outside a test run shares it.
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     # Unmocked services point at addresses that fail loudly rather than reach anything real.
     MAIL_SERVER = "127.0.0.1"
     # Port 9 (discard): nothing listens. A test that sends mail starts its own server and passes

@@ -143,7 +143,7 @@ def _deep_cases_page() -> str:
 def _dashboard_csv() -> str:
     from webapp.formatting import today_in_london
     from webapp.learning import dashboard
-    from webapp.learning.dashboard_routes import default_period
+    from webapp.learning.routes.dashboard import default_period
 
     figures = dashboard.figures(*default_period(today_in_london()), today_in_london())
     return f"/learning/dashboard/{figures[0].key}.csv"

@@ -1,4 +1,4 @@
-"""Benchmark: rules.evaluate_incident against a bare durable-rules post loop (issue 3, section 5).
+"""Benchmark: rules.evaluate_incident against a bare durable-rules post loop.
 
 Run with ``make bench`` or ``.venv/bin/python bench/rules.py``. 10,000 random valid incidents
 (fixed seed), evaluated on one thread and on 8 threads; the floor is one trivial ruleset driven by

@@ -1,4 +1,4 @@
-"""Benchmark: the deadline sweep and the outbox relay (issue 4, section 6).
+"""Benchmark: the deadline sweep and the outbox relay, at the scale of years of stored tasks.
 
 Run with ``.venv/bin/python bench/sweep.py`` (``--quick`` for a smoke run, ``--help`` for options).
 
@@ -83,8 +83,9 @@ from webapp.models import (  # noqa: E402
     User,
     utcnow,
 )
-from webapp.reviews.escalation import step_dates  # noqa: E402
-from webapp.reviews.lifecycle import AREA_POOLS, TASKS  # noqa: E402
+from webapp.reviews.lifecycle import TASKS  # noqa: E402
+from webapp.tasks.escalation import step_dates  # noqa: E402
+from webapp.tasks.pools import AREA_POOLS  # noqa: E402
 
 SIZES = (100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)

@@ -13,6 +13,12 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process that runs the 
 jobs_cli = AppGroup("jobs", help="Run background jobs by hand.")
 
 
+def _the_app() -> Flask:
+    """The app object itself, to hand to code that outlives this context (threads, signals)."""
+    # Flask types current_app as Flask; it is a werkzeug LocalProxy, which has this method.
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
 def _log_to_stderr() -> None:
     # The app configures logging only outside debug and testing; the scheduler always reports.
     if not logging.getLogger().handlers:
@@ -46,7 +52,7 @@ def run_command(poll_seconds: float, lock_file: Path | None) -> None:
     from jobs.runner import run_scheduler
 
     _log_to_stderr()
-    run_scheduler(current_app._get_current_object(), poll_seconds=poll_seconds, lock_file=lock_file)
+    run_scheduler(_the_app(), poll_seconds=poll_seconds, lock_file=lock_file)
 
 
 @scheduler_cli.command("show")
@@ -76,7 +82,7 @@ def run_once_command(name: str | None) -> None:
     if name is not None and name not in jobs.JOBS:
         raise click.UsageError(f"No job named {name!r}. The jobs are: {', '.join(jobs.JOBS)}.")
     _log_to_stderr()
-    app = current_app._get_current_object()
+    app = _the_app()
     failed = []
     for job_name in [name] if name else list(jobs.JOBS):
         counts = run_job(app, job_name)

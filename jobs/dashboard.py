@@ -11,7 +11,7 @@ from webapp.models import utcnow
 
 def run(now: datetime | None = None) -> dict[str, int]:
     from webapp.learning import dashboard_cache
-    from webapp.learning.dashboard_routes import default_period
+    from webapp.learning.routes.dashboard import default_period
 
     now = now or utcnow()
     today = london(now).date()

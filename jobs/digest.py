@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from webapp import users
 from webapp.extensions import db
 from webapp.formatting import london
 from webapp.models import (
@@ -17,8 +18,6 @@ from webapp.models import (
     Role,
     Task,
     TaskStatus,
-    User,
-    UserRole,
     utcnow,
 )
 from webapp.notifications.services import notify
@@ -28,17 +27,7 @@ OPEN_STATES = (ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE, Rev
 
 def run(now: datetime | None = None) -> dict[str, int]:
     today = london(now or utcnow()).date()
-    heads = list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(
-                UserRole.role == Role.AREA_HEAD_OF_OPERATIONS,
-                User.active.is_(True),
-                User.area_id.is_not(None),
-            )
-        ).scalars()
-    )
+    heads = users.holding(Role.AREA_HEAD_OF_OPERATIONS, with_area=True, by_id=True)
     sent = 0
     for head in heads:
         reviews = db.session.execute(

@@ -26,7 +26,7 @@ from flask_mail import Connection
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.email import build_message
 
@@ -89,7 +89,7 @@ def _describe(error: Exception) -> str:
 class _Connection(Connection):
     """Flask-Mail's connection with a socket timeout: a hung server must not hang the relay."""
 
-    def configure_host(self):
+    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
         timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
         smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
         host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
@@ -113,6 +113,8 @@ class _Sender:
         try:
             if self.connection is None:
                 self.connection = _Connection(current_app.extensions["mail"]).__enter__()
+            if self.connection.host is None:
+                return  # MAIL_SUPPRESS_SEND: Flask-Mail opened no connection, so nothing goes out
             message = build_message(notification)
             self.connection.host.sendmail(
                 parseaddr(message["From"])[1], [notification.user.email], message.as_bytes(policy=_WIRE)
@@ -159,23 +161,18 @@ def _record_failure(notification: Notification, error: Exception, now: datetime)
 def send_one(notification: Notification | int, worker: str, now: datetime, sender: _Sender) -> str:
     """Send one claimed notification and set its new status; the caller commits (run() does so
     every RECORD_EVERY messages). Returns the new status, or "skipped" if the claim is not ours."""
-    if isinstance(notification, int):
-        notification = db.session.get(Notification, notification)
-    if (
-        notification is None
-        or notification.status != NotificationStatus.SENDING
-        or notification.claimed_by != worker
-    ):
+    row = db.session.get(Notification, notification) if isinstance(notification, int) else notification
+    if row is None or row.status != NotificationStatus.SENDING or row.claimed_by != worker:
         return "skipped"
     try:
-        sender.send(notification)
+        sender.send(row)
     except Exception as error:
-        _record_failure(notification, error, now)
+        _record_failure(row, error, now)
     else:
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = utcnow()
-        notification.attempts += 1
-    return notification.status.value
+        row.status = NotificationStatus.SENT
+        row.sent_at = utcnow()
+        row.attempts += 1
+    return row.status.value
 
 
 def _load(ids: list[int]) -> list[Notification]:
@@ -195,7 +192,7 @@ def _release(ids: list[int], worker: str, now: datetime) -> int:
     if not ids:
         return 0
     retry_at = now + timedelta(seconds=current_app.config["RELAY_BACKOFF_SECONDS"])
-    result = db.session.execute(
+    released = rows_matched(
         update(Notification)
         .where(
             Notification.id.in_(ids),
@@ -206,7 +203,7 @@ def _release(ids: list[int], worker: str, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount
+    return released
 
 
 def run(

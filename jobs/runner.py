@@ -203,7 +203,7 @@ def _resolve(name: str):
     return getattr(importlib.import_module(module_name), function_name)
 
 
-def format_counts(counts: Mapping[str, int]) -> str:
+def format_counts(counts: Mapping[str, object]) -> str:
     """``sent=3 failed=0``. Counts only: values that are not integers are left out of logs."""
     return " ".join(f"{key}={value}" for key, value in counts.items() if isinstance(value, int))
 

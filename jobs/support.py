@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.formatting import LONDON, format_datetime, london
 from webapp.models import Case, Review, SupportMeeting, SupportPlan, utcnow
 from webapp.notifications.services import notify, notify_all
@@ -19,13 +19,13 @@ PROMPT_AHEAD = timedelta(days=2)
 
 def _claim(meeting_id: int, column, now: datetime) -> bool:
     """Set the meeting's flag once: a second job running at the same time gets False."""
-    result = db.session.execute(
+    claimed = rows_matched(
         update(SupportMeeting)
         .where(SupportMeeting.id == meeting_id, column.is_(None))
         .values({column.key: now})
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return claimed == 1
 
 
 def _open_meetings():

@@ -43,8 +43,8 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.kinds import KINDS
-from webapp.reviews.escalation import STEP_KINDS, STEPS, step_dates
-from webapp.reviews.lifecycle import POOLS
+from webapp.tasks.escalation import STEP_KINDS, STEPS, step_dates
+from webapp.tasks.pools import POOLS, in_pool
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class People:
             user.id: user
             for role in POOLS.get(task.pool or "", frozenset())
             for user in self.with_role.get(role, [])
-            if task.area_id is None or user.area_id == task.area_id
+            if in_pool(user, task.pool, task.area_id)
         }
         return list(members.values())
 

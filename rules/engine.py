@@ -1,6 +1,6 @@
 """The one durable-rules host of the process, and the one way this package runs a ruleset.
 
-durable-rules 2.0.28 is not thread-safe and has sharp edges (STACK-NOTES.md, issue 3 section 2), so:
+durable-rules 2.0.28 is not thread-safe and has sharp edges (STACK-NOTES.md), so:
 
 - one host per process, created lazily under ``ENGINE_LOCK``, with no background threads;
 - every engine call happens while holding ``ENGINE_LOCK`` (granted in arrival order);

@@ -1,4 +1,4 @@
-"""Validation of incident facts against the contract of issue 3, section 1."""
+"""Validation of incident facts: the contract between the incident form and the procedure's rules."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ _ORDER = {rule.id: index for index, rule in enumerate(RULES)}
 
 
 def evaluate_incident(facts: dict[str, Any]) -> dict[str, Any]:
-    """Decide what the procedure requires for an incident; see issue 3 section 1 for the contract.
+    """Decide what the procedure requires for an incident; the contract is in rules/facts.py.
 
     Raises InvalidFacts for input outside the contract and RulesEngineError if the engine fails or
     its rules leave a decision incomplete or contradictory.

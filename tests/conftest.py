@@ -1,15 +1,23 @@
 """Shared fixtures: the app on a schema built by the real migrations, cleaned between tests.
 
-The database is SQLite by default and PostgreSQL when TEST_DATABASE_URL is set (make test runs both).
+The database is a temporary SQLite file per run by default (tests/database.py) and PostgreSQL when
+TEST_DATABASE_URL is set (make test runs both).
 """
 
 from __future__ import annotations
+
+# First: it sets TEST_DATABASE_URL before anything imports the app's configuration.
+from tests import database  # isort: skip
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import text
 
 from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    database.remove()
 
 
 def _reset_schema(app) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from tests.clock import london_today
 from webapp.auth.passwords import hash_password
 from webapp.extensions import db
 from webapp.models import (
@@ -74,7 +75,7 @@ def make_case(
         area=area,
         proceedings_status=proceedings_status,
         proceedings_closed_on=(
-            date.today() - timedelta(days=30) if proceedings_status == ProceedingsStatus.CLOSED else None
+            london_today() - timedelta(days=30) if proceedings_status == ProceedingsStatus.CLOSED else None
         ),
         law_type=law_type,
         practitioner=practitioner or make_user(roles=Role.PRACTITIONER, area=area),
@@ -108,7 +109,7 @@ def make_incident(
     susr: bool = False,
     scr: bool = False,
 ) -> Incident:
-    occurred_on = occurred_on or date.today() - timedelta(days=3)
+    occurred_on = occurred_on or london_today() - timedelta(days=3)
     incident = Incident(
         case=case,
         kind=kind,

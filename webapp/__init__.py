@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None) -> Flask:
 
     auth.init_login(login_manager)
 
+    from webapp import accuracy, conduct, learning, reviews
     from webapp.accuracy.routes import bp as accuracy_bp
     from webapp.admin.mail_routes import bp as admin_mail_bp
     from webapp.admin.routes import bp as admin_bp
@@ -71,6 +72,16 @@ def create_app(config_name: str | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+    from webapp.tasks import pages as task_pages
+
+    task_pages.install(
+        app,
+        reviews.routes.reviews.TASK_PAGES,
+        conduct.routes.conduct.TASK_PAGES,
+        accuracy.routes.TASK_PAGES,
+        learning.routes.learning.TASK_PAGES,
+    )
 
     from webapp.cli import register_cli
 
@@ -125,9 +136,17 @@ def _configure_templates(app: Flask) -> None:
     from webapp.permissions import can
 
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["allows"] = _allows
     app.jinja_env.globals["enums"] = models
     app.jinja_env.globals["area_options"] = lambda areas: [(a.id, a.name) for a in areas]
     formatting.register(app)
+
+
+def _allows(review, work: str) -> bool:
+    """For templates: whether the review's state allows this work now (webapp/reviews/lifecycle.py)."""
+    from webapp.reviews.lifecycle import Work, allows
+
+    return allows(review.state, Work(work))
 
 
 def _error_summary(form) -> dict:

@@ -14,6 +14,7 @@ from webapp import audit
 from webapp.admin import services as admin
 from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
+from webapp.formatting import today_in_london
 from webapp.models import (
     ApplicationType,
     Case,
@@ -28,8 +29,8 @@ from webapp.models import (
     Role,
     User,
 )
-from webapp.reviews.escalation import step_dates
 from webapp.reviews.services import open_review
+from webapp.tasks.escalation import step_dates
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used in production
 AREAS = ["North Wales", "South East Wales", "South West Wales", "Mid and West Wales"]
@@ -74,7 +75,7 @@ def seed(*, today: date | None = None) -> bool:
     """Load the demo data if the database holds no users. Returns False (and adds nothing) otherwise."""
     if db.session.execute(select(func.count()).select_from(User)).scalar_one() > 0:
         return False
-    today = today or date.today()
+    today = today or today_in_london()
     rng = random.Random(2026)
 
     areas = {name: admin.create_area(name, actor_label="cli") for name in AREAS}
@@ -96,17 +97,17 @@ def seed(*, today: date | None = None) -> bool:
     ]
     cases = []
     for number in range(1, 25):
-        area, practitioner, manager = teams[number % 2]
+        team_area, practitioner, practice_manager = teams[number % 2]
         closed = number % 3 == 0
         law = LawType.PUBLIC if number % 4 in (0, 1) else LawType.PRIVATE
         case = Case(
             case_number=f"DEMO{today.year % 100:02d}{'C' if law == LawType.PUBLIC else 'P'}{number:05d}",
-            area=area,
+            area=team_area,
             law_type=law,
             proceedings_status=ProceedingsStatus.CLOSED if closed else ProceedingsStatus.ONGOING,
             proceedings_closed_on=today - timedelta(days=30 + number) if closed else None,
             practitioner=practitioner,
-            practice_manager=manager,
+            practice_manager=practice_manager,
         )
         for _index in range(1 + number % 3):
             case.children.append(
@@ -181,7 +182,7 @@ def _backdate(review, *, working_days: int) -> None:
     """Make the demo's tasks already overdue, so the first sweep after `make run` sends reminders
     and escalations that can be seen in the local mail page."""
     policy = current_app.extensions["case_review_policy"]
-    due = date.today()
+    due = today_in_london()
     for _ in range(working_days):
         due -= timedelta(days=1)
         while not rules.is_working_day(due):

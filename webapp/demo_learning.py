@@ -10,10 +10,13 @@ a second. The caller commits.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from webapp import users
 from webapp.extensions import db
 from webapp.formatting import LONDON, today_in_london
 from webapp.models import (
@@ -41,7 +44,6 @@ from webapp.models import (
     SltMeeting,
     TagKind,
     User,
-    UserRole,
     review_learning_tags,
 )
 
@@ -86,13 +88,6 @@ def _chosen(rng: random.Random, count: int, share: float) -> set[int]:
     return set(rng.sample(range(count), round(share * count)))
 
 
-def _users_with(role: Role, area_id: int | None = None) -> list[User]:
-    query = select(User).join(UserRole).where(UserRole.role == role, User.active.is_(True)).order_by(User.id)
-    if area_id is not None:
-        query = query.where(User.area_id == area_id)
-    return list(db.session.execute(query).scalars())
-
-
 def _at(day: date, rng: random.Random) -> datetime:
     """A working-hours moment on that day in Europe/London, as UTC."""
     local = datetime.combine(day, time(9), tzinfo=LONDON) + timedelta(minutes=rng.randint(0, 8 * 60))
@@ -109,22 +104,24 @@ class _People:
     def __init__(self) -> None:
         self.teams = []
         for area in db.session.execute(select(OperationalArea).order_by(OperationalArea.id)).scalars():
-            practitioners = _users_with(Role.PRACTITIONER, area.id)
-            managers = _users_with(Role.PRACTICE_MANAGER, area.id)
+            practitioners = users.holding(Role.PRACTITIONER, area_id=area.id, by_id=True)
+            managers = users.holding(Role.PRACTICE_MANAGER, area_id=area.id, by_id=True)
             if practitioners and managers:
                 self.teams.append((area, practitioners, managers))
-        ce = _users_with(Role.CHIEF_EXECUTIVE) or _users_with(Role.DEPUTY_CHIEF_EXECUTIVE)
+        ce = users.holding(Role.CHIEF_EXECUTIVE, by_id=True) or users.holding(
+            Role.DEPUTY_CHIEF_EXECUTIVE, by_id=True
+        )
         if not self.teams or not ce:
             raise RuntimeError(
                 "Seed the demo people first: an area with a practitioner and a Practice Manager, and a CE"
             )
         self.ce = ce[0]
-        self.dce = (_users_with(Role.DEPUTY_CHIEF_EXECUTIVE) or ce)[0]
-        self.pdt = (_users_with(Role.PRACTICE_DEVELOPMENT_TEAM) or ce)[0]
-        self.reviewers = _users_with(Role.HEAD_OF_OPERATIONS)
-        owners = {user.id: user for user in _users_with(Role.PRACTICE_MANAGER)}
+        self.dce = (users.holding(Role.DEPUTY_CHIEF_EXECUTIVE, by_id=True) or ce)[0]
+        self.pdt = (users.holding(Role.PRACTICE_DEVELOPMENT_TEAM, by_id=True) or ce)[0]
+        self.reviewers = users.holding(Role.HEAD_OF_OPERATIONS, by_id=True)
+        owners = {user.id: user for user in users.holding(Role.PRACTICE_MANAGER, by_id=True)}
         for role in (Role.PRACTICE_DEVELOPMENT_TEAM, Role.AREA_HEAD_OF_OPERATIONS):
-            owners.update({user.id: user for user in _users_with(role)})
+            owners.update({user.id: user for user in users.holding(role, by_id=True)})
         self.owners = list(owners.values())
 
     def reviewer_for(self, area_id: int, rng: random.Random) -> User | None:
@@ -132,37 +129,95 @@ class _People:
         return rng.choice(independent or self.reviewers) if self.reviewers else None
 
 
-def _timeline(rng: random.Random, people: _People, case_row: dict, reviewer: User | None) -> list[tuple]:
-    """(from state, to state, action, actor id, days since the previous step), incident to closure;
-    one review in four has a concern about the report, some of them decided by the DCE."""
+@dataclass(frozen=True)
+class Step:
+    """One move in a demo review's history, ``gap_days`` after the one before."""
+
+    before: ReviewState | None
+    after: ReviewState
+    action: str
+    actor_id: int | None
+    gap_days: float
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A step at the moment it happened."""
+
+    step: Step
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Which of the reviews (by index) have each property, in the research's proportions."""
+
+    risks: dict[str, set[int]]
+    themes: dict[str, set[int]]
+    deaths: set[int]
+    recent: set[int]
+    during: set[int]
+    assessed: dict[str, set[int]]  # _assessed_main_risk's groups
+
+
+@dataclass
+class Planned:
+    """One demo review as it is built, table by table."""
+
+    index: int
+    case: dict
+    reviewer: User | None
+    steps: list[Step]
+    occurred_on: date
+    in_proceedings: bool
+    case_id: int = 0
+    incident: dict = field(default_factory=dict)
+    incident_id: int = 0
+    history: list[Moved] = field(default_factory=list)
+    review_id: int = 0
+
+    def stamp(self, action: str) -> datetime | None:
+        return next((moved.at for moved in self.history if moved.step.action == action), None)
+
+    def at(self, action: str) -> datetime:
+        """When a step every closed review takes happened: a timeline without it is a bug in the seed."""
+        moment = self.stamp(action)
+        if moment is None:
+            raise LookupError(f"the planned timeline has no {action!r} step")
+        return moment
+
+
+def _timeline(rng: random.Random, people: _People, case_row: dict, reviewer: User | None) -> list[Step]:
+    """The steps from incident to closure; one review in four has a concern about the report, some
+    of them decided by the DCE."""
     s = ReviewState
     reviewer_id = reviewer.id if reviewer else None
     practitioner_id = case_row["practitioner_id"]
     steps = [
-        (None, s.AWAITING_DECISION, "open_within_procedure", case_row["practice_manager_id"], 0),
-        (s.AWAITING_DECISION, s.INITIATED, "initiate", people.ce.id, rng.uniform(2, 12)),
-        (s.INITIATED, s.IN_REVIEW, "allocate_reviewer", people.ce.id, rng.uniform(3, 15)),
-        (s.IN_REVIEW, s.ACCURACY_CHECK, "share_report", reviewer_id, rng.uniform(35, 90)),
+        Step(None, s.AWAITING_DECISION, "open_within_procedure", case_row["practice_manager_id"], 0),
+        Step(s.AWAITING_DECISION, s.INITIATED, "initiate", people.ce.id, rng.uniform(2, 12)),
+        Step(s.INITIATED, s.IN_REVIEW, "allocate_reviewer", people.ce.id, rng.uniform(3, 15)),
+        Step(s.IN_REVIEW, s.ACCURACY_CHECK, "share_report", reviewer_id, rng.uniform(35, 90)),
     ]
     dispute = rng.random()
     if dispute < 0.15:
         steps += [
-            (s.ACCURACY_CHECK, s.DISPUTE_AUTHOR, "raise_concern", practitioner_id, rng.uniform(3, 10)),
-            (s.DISPUTE_AUTHOR, s.ACCURACY_CHECK, "resolved_by_author", reviewer_id, rng.uniform(5, 15)),
-            (s.ACCURACY_CHECK, s.AGREED, "all_agreed", None, rng.uniform(3, 10)),
+            Step(s.ACCURACY_CHECK, s.DISPUTE_AUTHOR, "raise_concern", practitioner_id, rng.uniform(3, 10)),
+            Step(s.DISPUTE_AUTHOR, s.ACCURACY_CHECK, "resolved_by_author", reviewer_id, rng.uniform(5, 15)),
+            Step(s.ACCURACY_CHECK, s.AGREED, "all_agreed", None, rng.uniform(3, 10)),
         ]
     elif dispute < 0.25:
         steps += [
-            (s.ACCURACY_CHECK, s.DISPUTE_AUTHOR, "raise_concern", practitioner_id, rng.uniform(3, 10)),
-            (s.DISPUTE_AUTHOR, s.DISPUTE_DCE, "escalate_to_dce", reviewer_id, rng.uniform(8, 15)),
-            (s.DISPUTE_DCE, s.AGREED, "dce_decided", people.dce.id, rng.uniform(7, 20)),
+            Step(s.ACCURACY_CHECK, s.DISPUTE_AUTHOR, "raise_concern", practitioner_id, rng.uniform(3, 10)),
+            Step(s.DISPUTE_AUTHOR, s.DISPUTE_DCE, "escalate_to_dce", reviewer_id, rng.uniform(8, 15)),
+            Step(s.DISPUTE_DCE, s.AGREED, "dce_decided", people.dce.id, rng.uniform(7, 20)),
         ]
     else:
-        steps.append((s.ACCURACY_CHECK, s.AGREED, "all_agreed", None, rng.uniform(5, 14)))
+        steps.append(Step(s.ACCURACY_CHECK, s.AGREED, "all_agreed", None, rng.uniform(5, 14)))
     steps += [
-        (s.AGREED, s.ACTION_PLANNING, "slt_discussed", people.ce.id, rng.uniform(10, 30)),
-        (s.ACTION_PLANNING, s.MONITORING, "action_plan_agreed", people.pdt.id, rng.uniform(5, 20)),
-        (s.MONITORING, s.CLOSED, "close", people.pdt.id, rng.uniform(40, 150)),
+        Step(s.AGREED, s.ACTION_PLANNING, "slt_discussed", people.ce.id, rng.uniform(10, 30)),
+        Step(s.ACTION_PLANNING, s.MONITORING, "action_plan_agreed", people.pdt.id, rng.uniform(5, 20)),
+        Step(s.MONITORING, s.CLOSED, "close", people.pdt.id, rng.uniform(40, 150)),
     ]
     return steps
 
@@ -176,17 +231,28 @@ def _insert(model, rows: list[dict]) -> list[int]:
 
 def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | None = None) -> int:
     """Add ``count`` fictional closed reviews (cases DEMOL0001 on) with their learning, SLT meeting,
-    action plans (every action done), progress reviews and a full state history. Returns ``count``."""
+    action plans (every action done), progress reviews and a full state history. Returns ``count``.
+
+    Each step below draws from ``rng`` in turn, so a seed always gives the same reviews."""
     today = today or today_in_london()
     people = _People()
-    tag_ids = {(tag.kind, tag.name): tag.id for tag in db.session.execute(select(LearningTag)).scalars()}
     first = (
         1
         + db.session.execute(
             select(func.count()).select_from(Case).where(Case.case_number.like(f"{CASE_PREFIX}%"))
         ).scalar_one()
     )
+    shares = _shares(rng, count)
+    planned = _plan(rng, people, shares, count=count, first=first, today=today)
+    _insert_cases(rng, planned)
+    _insert_incidents(rng, planned, shares)
+    _insert_reviews(planned, people)
+    _insert_outcomes(rng, planned, people, shares)
+    db.session.flush()
+    return count
 
+
+def _shares(rng: random.Random, count: int) -> Shares:
     risks = {name: _chosen(rng, count, share) for name, share in RISK_SHARES.items()}
     themes = {name: _chosen(rng, count, share) for name, share in THEME_SHARES.items()}
     deaths = _chosen(rng, count, 0.60)
@@ -195,16 +261,22 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
     abuse = sorted(risks["Domestic abuse"])
     rng.shuffle(abuse)
     # Of the domestic-abuse cases: about half "not the person assessed as the main risk".
-    assessed_groups = {
+    assessed = {
         "domestic_abuse": set(abuse),
         "no": set(abuse[: round(0.48 * len(abuse))]),
         "unknown": set(abuse[round(0.48 * len(abuse)) : round(0.55 * len(abuse))]),
     }
+    return Shares(risks, themes, deaths, recent, during, assessed)
 
-    cases, plans = [], []
+
+def _plan(
+    rng: random.Random, people: _People, shares: Shares, *, count: int, first: int, today: date
+) -> list[Planned]:
+    """Each review's case row, reviewer, timeline and dates."""
+    planned = []
     for index in range(count):
         area, practitioners, managers = people.teams[index % len(people.teams)]
-        case_row = {
+        case_row: dict[str, Any] = {
             "case_number": f"{CASE_PREFIX}{first + index:04d}",
             "area_id": area.id,
             "law_type": rng.choice([LawType.PUBLIC, LawType.PRIVATE]),
@@ -214,14 +286,14 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
         }
         reviewer = people.reviewer_for(area.id, rng)
         steps = _timeline(rng, people, case_row, reviewer)
-        total = sum(step[4] for step in steps) + 5
+        total = sum(step.gap_days for step in steps) + 5
         # Half the incidents in the last 12 months (the dashboard's default period), half in the year
         # before; every review closed by yesterday.
         days = int(total) + 1
-        recent_enough = index in recent and days < 365
+        recent_enough = index in shares.recent and days < 365
         age = rng.randint(days, 364) if recent_enough else rng.randint(max(days, 366), 729)
         occurred_on = today - timedelta(days=age)
-        in_proceedings = index in during
+        in_proceedings = index in shares.during
         closed_on = (
             min(today - timedelta(days=1), occurred_on + timedelta(days=rng.randint(20, 200)))
             if in_proceedings
@@ -232,89 +304,89 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
             proceedings_closed_on=closed_on,
             created_at=_at(min(closed_on, occurred_on) - timedelta(days=rng.randint(120, 700)), rng),
         )
-        cases.append(case_row)
-        plans.append((index, case_row, reviewer, steps, occurred_on, in_proceedings))
+        planned.append(Planned(index, case_row, reviewer, steps, occurred_on, in_proceedings))
+    return planned
 
-    case_ids = _insert(Case, cases)
-    children, applications, incidents = [], [], []
-    for (_index, case_row, _reviewer, _steps, occurred_on, _during), case_id in zip(
-        plans, case_ids, strict=True
-    ):
+
+def _insert_cases(rng: random.Random, planned: list[Planned]) -> None:
+    """The cases, each with a child or two and an application."""
+    case_ids = _insert(Case, [review.case for review in planned])
+    children, applications = [], []
+    for review, case_id in zip(planned, case_ids, strict=True):
+        review.case_id = case_id
         for _child in range(rng.randint(1, 2)):
             children.append(
                 {
                     "case_id": case_id,
                     "name": f"{rng.choice(WELSH_FIRST_NAMES)} Example",
-                    "date_of_birth": occurred_on - timedelta(days=rng.randint(60, 15 * 365)),
+                    "date_of_birth": review.occurred_on - timedelta(days=rng.randint(60, 15 * 365)),
                 }
             )
         kinds = (
             [ApplicationType.CARE_ORDER, ApplicationType.SUPERVISION_ORDER]
-            if case_row["law_type"] == LawType.PUBLIC
+            if review.case["law_type"] == LawType.PUBLIC
             else [ApplicationType.CHILD_ARRANGEMENTS, ApplicationType.PROHIBITED_STEPS]
         )
         applications.append(
             {
                 "case_id": case_id,
                 "application_type": rng.choice(kinds),
-                "made_on": _local_date(case_row["created_at"]),
+                "made_on": _local_date(review.case["created_at"]),
             }
         )
     db.session.execute(insert(Child), children)
     db.session.execute(insert(CourtApplication), applications)
 
-    for (index, case_row, _reviewer, _steps, occurred_on, _during), case_id in zip(
-        plans, case_ids, strict=True
-    ):
-        notified_on = occurred_on + timedelta(days=rng.randint(0, 3))
+
+def _insert_incidents(rng: random.Random, planned: list[Planned], shares: Shares) -> None:
+    for review in planned:
+        index = review.index
+        notified_on = review.occurred_on + timedelta(days=rng.randint(0, 3))
         cause = (
             IncidentCause.VIOLENCE
-            if index in risks["Physical abuse"]
+            if index in shares.risks["Physical abuse"]
             else IncidentCause.NEGLECT
-            if index in risks["Neglect"] or index in risks["Co-sleeping"]
+            if index in shares.risks["Neglect"] or index in shares.risks["Co-sleeping"]
             else IncidentCause.ABUSE
         )
         recorded_at = _at(notified_on, rng)
-        incidents.append(
-            {
-                "case_id": case_id,
-                "kind": IncidentKind.DEATH if index in deaths else IncidentKind.SIGNIFICANT_INCIDENT,
-                "occurred_on": occurred_on,
-                "cause": cause,
-                "person_affected": PersonAffected.CHILD_SUBJECT,
-                "linked_to_court_involvement": True,
-                "susr_known": False,
-                "scr_known": False,
-                "summary": "Fictional demonstration incident. No real person is described.",
-                "notified_by": "Local authority social worker (demo)",
-                "notified_on": notified_on,
-                "recorded_by_id": case_row["practice_manager_id"],
-                "recorded_at": recorded_at,
-                "updated_at": recorded_at,
-                "version": 1,
-            }
-        )
-    incident_ids = _insert(Incident, incidents)
+        review.incident = {
+            "case_id": review.case_id,
+            "kind": IncidentKind.DEATH if index in shares.deaths else IncidentKind.SIGNIFICANT_INCIDENT,
+            "occurred_on": review.occurred_on,
+            "cause": cause,
+            "person_affected": PersonAffected.CHILD_SUBJECT,
+            "linked_to_court_involvement": True,
+            "susr_known": False,
+            "scr_known": False,
+            "summary": "Fictional demonstration incident. No real person is described.",
+            "notified_by": "Local authority social worker (demo)",
+            "notified_on": notified_on,
+            "recorded_by_id": review.case["practice_manager_id"],
+            "recorded_at": recorded_at,
+            "updated_at": recorded_at,
+            "version": 1,
+        }
+    incident_ids = _insert(Incident, [review.incident for review in planned])
+    for review, incident_id in zip(planned, incident_ids, strict=True):
+        review.incident_id = incident_id
 
-    reviews, histories = [], []
-    for plan_row, case_id, incident_id, incident in zip(
-        plans, case_ids, incident_ids, incidents, strict=True
-    ):
-        _index, case_row, reviewer, steps, _occurred_on, in_proceedings = plan_row
-        moment = incident["recorded_at"]
-        history = []
-        for before, after, action, actor_id, gap in steps:
-            moment = moment + timedelta(days=gap)
-            history.append((before, after, action, actor_id, moment))
-        histories.append(history)
-        stamps = {action: at for _b, _a, action, _actor, at in history}
-        reviews.append(
+
+def _insert_reviews(planned: list[Planned], people: _People) -> None:
+    """The reviews, closed; each step's moment follows from the incident being recorded."""
+    rows = []
+    for review in planned:
+        moment = review.incident["recorded_at"]
+        for step in review.steps:
+            moment = moment + timedelta(days=step.gap_days)
+            review.history.append(Moved(step, moment))
+        rows.append(
             {
-                "incident_id": incident_id,
-                "case_id": case_id,
+                "incident_id": review.incident_id,
+                "case_id": review.case_id,
                 "state": ReviewState.CLOSED,
                 "within_procedure": True,
-                "circumstance": "ongoing_proceedings" if in_proceedings else "closed_case",
+                "circumstance": "ongoing_proceedings" if review.in_proceedings else "closed_case",
                 "rapid_review": False,
                 "follow_susr_process": False,
                 "reasons": [
@@ -328,92 +400,74 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
                 "decision_rationale": "Fictional demonstration decision.",
                 "decision_override": False,
                 "decided_by_id": people.ce.id,
-                "decided_at": stamps["initiate"],
-                "reviewer_id": reviewer.id if reviewer else None,
-                "closed_at": stamps["close"],
+                "decided_at": review.stamp("initiate"),
+                "reviewer_id": review.reviewer.id if review.reviewer else None,
+                "closed_at": review.stamp("close"),
                 "closed_by_id": people.pdt.id,
-                "created_at": incident["recorded_at"],
-                "updated_at": stamps["close"],
+                "created_at": review.incident["recorded_at"],
+                "updated_at": review.stamp("close"),
                 "version": 1,
             }
         )
-    review_ids = _insert(Review, reviews)
+    for review, review_id in zip(planned, _insert(Review, rows), strict=True):
+        review.review_id = review_id
 
-    transitions, learning, tags, meetings, items, progress = [], [], [], [], [], []
-    for (index, *_rest), review_id, history in zip(plans, review_ids, histories, strict=True):
-        stamps = {action: at for _b, _a, action, _actor, at in history}
-        for before, after, action, actor_id, at in history:
-            transitions.append(
-                {
-                    "review_id": review_id,
-                    "from_state": before.value if before else None,
-                    "to_state": after.value,
-                    "action": action,
-                    "actor_id": actor_id,
-                    "occurred_at": at,
-                }
-            )
-        agreed = stamps.get("all_agreed") or stamps["dce_decided"]
+
+def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People, shares: Shares) -> None:
+    """Each review's history, learning and tags, SLT meeting, actions (all done) and progress reviews."""
+    tag_ids = {(tag.kind, tag.name): tag.id for tag in db.session.execute(select(LearningTag)).scalars()}
+    transitions: list[dict[str, Any]] = []
+    tags: list[dict[str, int]] = []
+    learning, meetings, items, progress = [], [], [], []
+    for review in planned:
+        index, review_id = review.index, review.review_id
+        transitions.extend(
+            {
+                "review_id": review_id,
+                "from_state": moved.step.before.value if moved.step.before else None,
+                "to_state": moved.step.after.value,
+                "action": moved.step.action,
+                "actor_id": moved.step.actor_id,
+                "occurred_at": moved.at,
+            }
+            for moved in review.history
+        )
+        agreed = review.stamp("all_agreed") or review.at("dce_decided")
         learning.append(
             {
                 "review_id": review_id,
-                "outcome": "death" if index in deaths else "serious_harm",
-                "during_proceedings": plans[index][5],
+                "outcome": "death" if index in shares.deaths else "serious_harm",
+                "during_proceedings": review.in_proceedings,
                 "perpetrator_relation": rng.choices(
                     ["family_member", "other", "unknown"], weights=[88, 8, 4]
                 )[0],
-                "perpetrator_was_assessed_main_risk": _assessed_main_risk(rng, index, assessed_groups),
+                "perpetrator_was_assessed_main_risk": _assessed_main_risk(rng, index, shares.assessed),
                 "updated_by_id": people.pdt.id,
                 "updated_at": agreed + timedelta(days=2),
             }
         )
-        chosen_risks = [name for name, members in risks.items() if index in members] or ["Physical abuse"]
-        chosen_themes = [name for name, members in themes.items() if index in members] or ["Planning"]
+        chosen_risks = [name for name, members in shares.risks.items() if index in members] or [
+            "Physical abuse"
+        ]
+        chosen_themes = [name for name, members in shares.themes.items() if index in members] or ["Planning"]
         for kind, names in ((TagKind.RISK_FACTOR, chosen_risks), (TagKind.PRACTICE_THEME, chosen_themes)):
             tags.extend(
                 {"review_id": review_id, "tag_id": tag_ids[(kind, name)]}
                 for name in names
                 if (kind, name) in tag_ids
             )
+        slt_at = review.at("slt_discussed")
         meetings.append(
             {
                 "review_id": review_id,
-                "met_on": _local_date(stamps["slt_discussed"]),
+                "met_on": _local_date(slt_at),
                 "notes": "Fictional demonstration: the themes were discussed and an action plan requested.",
                 "recorded_by_id": people.ce.id,
-                "recorded_at": stamps["slt_discussed"],
+                "recorded_at": slt_at,
             }
         )
-        monitoring, closed = stamps["action_plan_agreed"], stamps["close"]
-        span = (closed - monitoring).days
-        for action in rng.sample(ACTIONS, rng.randint(1, 4)):
-            done_at = monitoring + timedelta(days=rng.uniform(5, max(6, span - 2)))
-            items.append(
-                {
-                    "review_id": review_id,
-                    "action": action,
-                    "owner_id": rng.choice(people.owners or [people.pdt]).id,
-                    "due_on": max(
-                        _local_date(monitoring) + timedelta(days=7),
-                        _local_date(done_at) + timedelta(days=rng.randint(-10, 20)),
-                    ),
-                    "status": ActionStatus.DONE,
-                    "task_id": None,
-                    "completed_at": done_at,
-                    "created_at": stamps["slt_discussed"] + timedelta(days=1),
-                }
-            )
-        for step in range(1, rng.randint(1, 3) + 1):
-            on = monitoring + timedelta(days=span * step / 4)
-            progress.append(
-                {
-                    "review_id": review_id,
-                    "reviewed_on": _local_date(on),
-                    "notes": "Fictional demonstration progress review: actions on track.",
-                    "reviewed_by_id": people.pdt.id,
-                    "created_at": on,
-                }
-            )
+        items += _action_rows(rng, review, people)
+        progress += _progress_rows(rng, review, people)
     db.session.execute(insert(ReviewTransition), transitions)
     db.session.execute(insert(ReviewLearning), learning)
     db.session.execute(insert(review_learning_tags), tags)
@@ -432,8 +486,50 @@ def seed_closed_reviews(count: int = 100, *, rng: random.Random, today: date | N
         ],
     )
     db.session.execute(insert(ProgressReview), progress)
-    db.session.flush()
-    return count
+
+
+def _action_rows(rng: random.Random, review: Planned, people: _People) -> list[dict]:
+    """One to four actions, each done while the plan was monitored."""
+    monitoring, closed = review.at("action_plan_agreed"), review.at("close")
+    span = (closed - monitoring).days
+    rows = []
+    for action in rng.sample(ACTIONS, rng.randint(1, 4)):
+        done_at = monitoring + timedelta(days=rng.uniform(5, max(6, span - 2)))
+        rows.append(
+            {
+                "review_id": review.review_id,
+                "action": action,
+                "owner_id": rng.choice(people.owners or [people.pdt]).id,
+                "due_on": max(
+                    _local_date(monitoring) + timedelta(days=7),
+                    _local_date(done_at) + timedelta(days=rng.randint(-10, 20)),
+                ),
+                "status": ActionStatus.DONE,
+                "task_id": None,
+                "completed_at": done_at,
+                "created_at": review.at("slt_discussed") + timedelta(days=1),
+            }
+        )
+    return rows
+
+
+def _progress_rows(rng: random.Random, review: Planned, people: _People) -> list[dict]:
+    """One to three progress reviews, spread over the monitoring."""
+    monitoring, closed = review.at("action_plan_agreed"), review.at("close")
+    span = (closed - monitoring).days
+    rows = []
+    for step in range(1, rng.randint(1, 3) + 1):
+        on = monitoring + timedelta(days=span * step / 4)
+        rows.append(
+            {
+                "review_id": review.review_id,
+                "reviewed_on": _local_date(on),
+                "notes": "Fictional demonstration progress review: actions on track.",
+                "reviewed_by_id": people.pdt.id,
+                "created_at": on,
+            }
+        )
+    return rows
 
 
 def _assessed_main_risk(rng: random.Random, index: int, groups: dict[str, set[int]]) -> str:

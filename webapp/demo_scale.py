@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
-    CTE,
     JSON,
     Date,
     Integer,
@@ -35,8 +34,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import FromClause
 
-from webapp.extensions import db
+from webapp.extensions import Model, db
 from webapp.models import (
     AuditEvent,
     Case,
@@ -53,7 +53,8 @@ from webapp.models import (
     User,
     UserRole,
 )
-from webapp.reviews.lifecycle import AREA_POOLS, TASKS
+from webapp.reviews.lifecycle import TASKS
+from webapp.tasks.pools import AREA_POOLS
 
 REVIEWS_PER_CASE = 0.3  # 100,000 cases give 30,000 reviews
 TASKS_PER_CASE = 10  # ... and 1,000,000 tasks, about 33 a review
@@ -118,13 +119,13 @@ class _Dialect:
     def __init__(self, name: str) -> None:
         self.postgresql = name == "postgresql"
 
-    def series(self, count: int) -> tuple[CTE | object, ColumnElement[int]]:
+    def series(self, count: int) -> tuple[FromClause, ColumnElement[int]]:
         """A FROM element numbering 1..count, and its number column."""
         if self.postgresql:
-            series = (
+            numbers = (
                 func.generate_series(1, count).table_valued(column("n", Integer)).render_derived(name="s")
             )
-            return series, series.c.n
+            return numbers, numbers.c.n
         base = select(literal(1, Integer).label("n")).cte("s", recursive=True)
         series = base.union_all(select((base.c.n + 1).label("n")).where(base.c.n < count))
         return series, series.c.n
@@ -138,7 +139,9 @@ class _Dialect:
     def ago(self, now: datetime, days: ColumnElement[int]) -> ColumnElement[datetime]:
         """``now`` less ``days`` days, as each database stores a UTC timestamp."""
         if self.postgresql:
-            stamp = literal_column(f"TIMESTAMP WITH TIME ZONE '{now.astimezone(UTC).isoformat()}'")
+            stamp: ColumnElement[datetime] = literal_column(
+                f"TIMESTAMP WITH TIME ZONE '{now.astimezone(UTC).isoformat()}'"
+            )
             return stamp - func.make_interval(0, 0, 0, days)
         naive = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         return func.datetime(naive, func.printf("-%d days", days))
@@ -164,6 +167,14 @@ class _Dialect:
 def _pick(index: ColumnElement[int], values: list) -> ColumnElement:
     """``values[index]`` in SQL (index already reduced modulo the length)."""
     return case({i: literal(v) for i, v in enumerate(values)}, value=index)
+
+
+def _table(model: type[Model]) -> Table:
+    """A model's table (typed as a Table: every model here maps one)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} does not map a table")
+    return table
 
 
 def _next_id(table: Table) -> int:
@@ -237,7 +248,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
 
     # People: per area, Practice Managers then practitioners; ids are first_user + offset.
     per_area = MANAGERS_PER_AREA + PRACTITIONERS_PER_AREA
-    users = User.__table__
+    users = _table(User)
     first_user = _next_id(users)
     user_count = per_area * len(area_ids)
     _insert(
@@ -251,12 +262,12 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
             "area_id": lambda n: _pick((n - 1) // per_area, area_ids),
             "active": lambda n: literal(True),
             "session_token": lambda n: d.random_token(),
-            "created_at": lambda n: literal(now, User.__table__.c.created_at.type),
+            "created_at": lambda n: literal(now, _table(User).c.created_at.type),
         },
         d,
     )
     _insert(
-        UserRole.__table__,
+        _table(UserRole),
         user_count,
         {
             "user_id": lambda n: first_user + n - 1,
@@ -269,7 +280,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     )
 
     # Cases: 3 in 20 in North Wales, the rest spread over the other areas.
-    first_case = _next_id(Case.__table__)
+    first_case = _next_id(_table(Case))
 
     def area_index(n: ColumnElement[int]) -> ColumnElement[int]:
         return case((n % 20 < 3, 0), else_=1 + n % (len(area_ids) - 1))
@@ -287,7 +298,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
 
     closed = lambda n: n % 5 == 4  # noqa: E731
     _insert(
-        Case.__table__,
+        _table(Case),
         cases,
         {
             "id": lambda n: first_case + n - 1,
@@ -305,7 +316,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
         d,
     )
     _insert(
-        Child.__table__,
+        _table(Child),
         cases,
         {
             "case_id": lambda n: first_case + n - 1,
@@ -326,9 +337,9 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     def case_n(r: ColumnElement[int]) -> ColumnElement[int]:
         return (r - 1) * step + 1
 
-    first_incident, first_review = _next_id(Incident.__table__), _next_id(Review.__table__)
+    first_incident, first_review = _next_id(_table(Incident)), _next_id(_table(Review))
     _insert(
-        Incident.__table__,
+        _table(Incident),
         reviews,
         {
             "id": lambda r: first_incident + r - 1,
@@ -352,7 +363,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     )
     states = [s.value for s in REVIEW_STATES]
     _insert(
-        Review.__table__,
+        _table(Review),
         reviews,
         {
             "id": lambda r: first_review + r - 1,
@@ -372,7 +383,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
         },
         d,
     )
-    transitions = ReviewTransition.__table__
+    transitions = _table(ReviewTransition)
     _insert(
         transitions,
         reviews,
@@ -401,7 +412,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
 
     def holder(t: ColumnElement[int], which: str) -> ColumnElement:
         n = case_n(review_of(t))
-        by_kind = {}
+        by_kind: dict[int, ColumnElement] = {}
         for i, target in enumerate(assign):
             pool = target.removeprefix("pool:") if target.startswith("pool:") else None
             if which == "pool":
@@ -425,7 +436,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
 
     due_offset = lambda t: (t * 7) % 120 - 60  # noqa: E731 - from 60 days ago to 60 days ahead
     _insert(
-        Task.__table__,
+        _table(Task),
         tasks,
         {
             "review_id": lambda t: first_review + review_of(t) - 1,
@@ -454,7 +465,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     # Notifications for the demo accounts (half unread) and audit events, as a busy service has.
     notifications = max(cases // 20, 1)
     _insert(
-        Notification.__table__,
+        _table(Notification),
         notifications,
         {
             "user_id": lambda n: _pick(n % len(everyone_demo), everyone_demo),
@@ -473,7 +484,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     )
     audit_events = cases * 3
     _insert(
-        AuditEvent.__table__,
+        _table(AuditEvent),
         audit_events,
         {
             "occurred_at": lambda n: d.ago(now, n % 700),
@@ -489,15 +500,15 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     _reset_sequences(
         [
             users,
-            UserRole.__table__,
-            Case.__table__,
-            Child.__table__,
-            Incident.__table__,
-            Review.__table__,
+            _table(UserRole),
+            _table(Case),
+            _table(Child),
+            _table(Incident),
+            _table(Review),
             transitions,
-            Task.__table__,
-            Notification.__table__,
-            AuditEvent.__table__,
+            _table(Task),
+            _table(Notification),
+            _table(AuditEvent),
         ],
         d,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -14,7 +15,16 @@ def today_in_london() -> date:
     return datetime.now(LONDON).date()
 
 
+@overload
+def london(value: datetime) -> datetime: ...
+@overload
+def london(value: None) -> None: ...
+@overload
+def london(value: datetime | None) -> datetime | None: ...
+
+
 def london(value: datetime | None) -> datetime | None:
+    """The moment in Europe/London (None stays None)."""
     return value.astimezone(LONDON) if value is not None else None
 
 

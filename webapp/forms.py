@@ -2,13 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import TypeVar, overload
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
-from wtforms import DateField, RadioField, SelectField
-from wtforms.validators import StopValidation, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovRadioInput, GovSelect
+from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from webapp.formatting import today_in_london
+
+T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """A required field's value once its form has validated, when its validators refuse an empty one.
+
+    A field's data is None until then; reading it earlier is a bug in the view, and fails here."""
+    if value is None:
+        raise ValueError("a required field was read before its form validated")
+    return value
+
+
+# The longest free text most fields take; a field that needs more says so with its own limit.
+TEXT_MAX = 5000
+
+# Control characters a textarea can carry but PostgreSQL (NUL) and DOCX (XML) cannot store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@overload
+def clean_text(value: str) -> str: ...
+@overload
+def clean_text(value: None) -> None: ...
+@overload
+def clean_text(value: str | None) -> str | None: ...
+
+
+def clean_text(value: str | None) -> str | None:
+    """Line endings as \\n and no control characters; the rest of the text exactly as typed."""
+    if value is None:
+        return None
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def text_area(
+    label: str, message: str | None = None, *, limit: int = TEXT_MAX, description: str | None = None
+) -> TextAreaField:
+    """A GOV.UK character-count textarea: required when ``message`` (what to enter) is given, at most
+    ``limit`` characters, its text cleaned of what cannot be stored."""
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=description,
+        validators=[
+            DataRequired(message=message) if message else Optional(),
+            Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),
+        ],
+        filters=[clean_text],
+    )
 
 
 class _DateInput(GovDateInput):
@@ -84,7 +136,7 @@ class GovRadioField(RadioField):
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
             raise StopValidation(self.missing_message)
 
 
@@ -132,7 +184,7 @@ class GovSelectField(SelectField):
             self.data = None
 
     def pre_validate(self, form):
-        allowed = {self.coerce(value) for value, *_ in self.choices} - {None}
+        allowed = {self.coerce(choice[0]) for choice in self.iter_choices()} - {None}
         if self.data is None and self.optional:
             return
         if self.data not in allowed:

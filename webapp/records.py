@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
@@ -22,14 +25,23 @@ def save_edit(record, values: dict, *, expected_version: int, event_type: str, c
     changed = audit.apply_changes(record, values)
     if not changed:
         return []
-    try:
+    with unit_of_work():
         db.session.flush()
         audit.record(event_type, record_id=record.id, case_id=case_id, changed_fields=changed)
+    return changed
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The one place a change is committed or rolled back. Services change rows and flush inside it;
+    leaving it commits; any error rolls all of it back (nothing is half-saved) and propagates, a
+    stale write (someone saved the row since it was read) as ``StaleEdit``."""
+    try:
+        yield
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         raise StaleEdit from error
-    except Exception:
+    except BaseException:
         db.session.rollback()
         raise
-    return changed

@@ -30,7 +30,7 @@ NEW_KINDS = OLD_KINDS + (
     "share_with_external_review", "discuss_at_slt", "agree_action_plan", "complete_action",
     "review_action_plan_progress",
 )
-# The defaults from the learning research (learning-from-97-serious-case-reviews.txt) and issue 5;
+# The defaults from the learning research (learning-from-97-serious-case-reviews.txt) and the procedure;
 # administrators can add more.
 RISK_FACTORS = (
     "Neglect", "Domestic abuse", "Parental mental health", "Substance misuse", "Physical abuse",

@@ -20,6 +20,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.reviews import services as reviews
+from webapp.tasks import services as tasks
 
 SECTIONS = {
     "background": "Two children, the subject of a child arrangements application.",
@@ -87,7 +88,7 @@ def shared_review(*, susr: bool = False, with_hoo: bool = True, emails: bool = F
     db.session.commit()
     rapid = review.task(TaskKind.RAPID_REVIEW)
     if rapid is not None:
-        reviews.complete_task(rapid, actor=ce, outcome={"findings": "Full review needed."})
+        tasks.complete_task(rapid, actor=ce, outcome={"findings": "Full review needed."})
     reviews.decide(review, initiate=True, rationale="Learning is likely.", actor=ce)
     reviews.allocate_reviewer(review.task(TaskKind.ALLOCATE_REVIEWER), reviewer, actor=ce)
     draft = ReportDraft(

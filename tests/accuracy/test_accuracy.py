@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 import rules
 from tests.accuracy.helpers import shared_review
 from tests.factories import make_area, make_case, make_user
-from webapp.accuracy import services
+from webapp.accuracy import agreement, services
 from webapp.extensions import db
 from webapp.models import (
     AccuracyResponse,
@@ -155,7 +155,7 @@ def test_a_second_response_is_refused(shared, signed_in):
         "form[method=post] textarea"
     )
     # The service refuses too, whatever the page does.
-    with pytest.raises(services.AlreadyResponded):
+    with pytest.raises(agreement.AlreadyResponded):
         services.respond(shared.review, "practitioner", actor=shared.practitioner, agrees=True, concern=None)
 
 
@@ -170,7 +170,7 @@ def test_only_the_person_the_task_is_for_may_respond(shared, signed_in):
     signed_in(stranger).get(f"/reviews/{shared.review.id}/accuracy", status=404)
     signed_in(shared.practitioner).get("/reviews/999999/accuracy/practitioner", status=404)
     assert db.session.scalar(select(func.count(AccuracyResponse.id))) == 0
-    with pytest.raises(services.NotYours):
+    with pytest.raises(agreement.NotYours):
         services.respond(shared.review, "practitioner", actor=shared.manager, agrees=True, concern=None)
 
 
@@ -179,7 +179,7 @@ def test_responses_are_refused_before_sharing_and_after_agreement(app, signed_in
     for party in PARTIES:
         agree(signed_in, shared, party)
     # A party with a fresh task (asked late) cannot answer once the report is agreed.
-    with pytest.raises(services.AccuracyRefused):
+    with pytest.raises(agreement.AccuracyRefused):
         services.request_missing(shared.review, actor=shared.ce)
     area = make_area()
     case = make_case(area=area)

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from tests.accuracy.helpers import shared_review
 from tests.accuracy.test_accuracy import PARTIES, agree, tasks_of
-from webapp.accuracy import services
+from tests.clock import london_today
+from webapp.accuracy import agreement, disclosure
 from webapp.extensions import db
 from webapp.models import AuditEvent, Disclosure, TaskKind
 
@@ -23,7 +24,7 @@ def form(**overrides) -> dict:
         "external_review": "susr",
         "draft_id": "",
         "recipient": "Cwm Taf SUSR panel chair",
-        "shared_on": d(date.today() - timedelta(days=1)),
+        "shared_on": d(london_today() - timedelta(days=1)),
     }
     data.update(overrides)
     return data
@@ -42,17 +43,18 @@ def test_disclosure_is_refused_before_the_report_is_agreed(app, signed_in):
     path = f"/reviews/{shared.review.id}/disclosures/new"
     ce = signed_in(shared.ce)
     page = ce.post(path, form(draft_id=str(shared.draft.id)), follow=True)
-    assert "only once it is agreed" in page.text() and "Report shared for accuracy" in page.text()
+    assert "You cannot record sharing the report with an external review now" in page.text()
+    assert "Report shared for accuracy" in page.text()
     page = ce.get(path, status=302)
     assert db.session.scalar(select(func.count(Disclosure.id))) == 0
-    with pytest.raises(services.AccuracyRefused, match="only once it is agreed"):
-        services.record_disclosure(
+    with pytest.raises(agreement.AccuracyRefused, match="You cannot record sharing the report"):
+        disclosure.record_disclosure(
             shared.review,
             actor=shared.ce,
             draft_id=shared.draft.id,
             external_review="susr",
             recipient="x",
-            shared_on=date.today(),
+            shared_on=london_today(),
         )
     # Nor does the review page offer it yet.
     assert "Record sharing the report" not in ce.get(f"/reviews/{shared.review.id}").text()
@@ -79,7 +81,7 @@ def test_bad_input_is_refused_with_clear_messages(agreed, signed_in):
             external_review="inquest",
             draft_id="999999",
             recipient="",
-            shared_on=d(date.today() + timedelta(days=1)),
+            shared_on=d(london_today() + timedelta(days=1)),
         ),
     )
     assert page.error_summary() == [
@@ -96,7 +98,7 @@ def test_the_disclosure_log_records_what_to_whom_when_and_by_whom(agreed, signed
     assert task.is_open
     response = signed_in(agreed.ce).client.get(f"/tasks/{task.id}")
     assert response.location.endswith(f"/reviews/{agreed.review.id}/disclosures/new")
-    shared_on = date.today() - timedelta(days=2)
+    shared_on = london_today() - timedelta(days=2)
     signed_in(agreed.ce).post(
         f"/reviews/{agreed.review.id}/disclosures/new",
         form(draft_id=str(agreed.draft.id), shared_on=d(shared_on)),

@@ -15,7 +15,7 @@ from jobs import sweep
 from tests.accuracy.helpers import shared_review
 from tests.accuracy.test_accuracy import actions, agree, concern, tasks_of
 from tests.factories import make_user
-from webapp.accuracy import services
+from webapp.accuracy import agreement, disputes
 from webapp.extensions import db
 from webapp.models import (
     AuditEvent,
@@ -124,7 +124,7 @@ def test_the_author_responds_and_the_person_who_raised_it_is_asked(shared, signe
     response = manager.client.get(f"/tasks/{task.id}")
     assert response.status_code == 302 and response.location.endswith(answer_path(shared, dispute))
     # Her first accuracy task is still the one the respond page and the responses table use.
-    mine = services.accuracy_tasks(review, shared.draft)["practice_manager"]
+    mine = agreement.accuracy_tasks(review, shared.draft)["practice_manager"]
     assert mine.id != task.id and mine.status == TaskStatus.DONE
     page = manager.get(answer_path(shared, dispute))
     text = page.text()
@@ -330,14 +330,14 @@ def test_only_the_person_who_raised_the_concern_says_whether_it_is_resolved(shar
     signed_in(shared.manager).get(f"/reviews/{shared.review.id}/disputes/999999/answer", status=404)
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.AUTHOR
-    with pytest.raises(services.NotYours):
-        services.raiser_decides(dispute, actor=shared.reviewer, resolved=True)
+    with pytest.raises(agreement.NotYours):
+        disputes.raiser_decides(dispute, actor=shared.reviewer, resolved=True)
     # Once only: a second answer is refused and changes nothing.
     answer(signed_in, shared, dispute, resolved=True)
     page = signed_in(shared.manager).post(path, {"resolved": "no"}, follow=True)
     assert "already said whether the report author's response resolves your concern" in page.text()
-    with pytest.raises(services.AlreadyResponded):
-        services.raiser_decides(dispute, actor=shared.manager, resolved=False)
+    with pytest.raises(agreement.AlreadyResponded):
+        disputes.raiser_decides(dispute, actor=shared.manager, resolved=False)
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.RESOLVED and not tasks_of(shared.review, TaskKind.DECIDE_DISPUTE)
     assert "You said the report author's response resolves your concern." in (

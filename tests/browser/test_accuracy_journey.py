@@ -1,11 +1,12 @@
-"""Issue 5, items 5 and 6 in the browser: the three parties check the shared report, a concern goes to
-the report author, who responds; the Practice Manager who raised it says the response does not resolve
-it, so it goes to the DCE; the person who raised it records a grievance, and the CE logs
-sharing the agreed report with the SUSR. axe-core checks every page the accuracy feature adds."""
+"""Accuracy checking and disclosure in the browser: the three parties check the shared report,
+a concern goes to the report author, who responds; the Practice Manager who raised it says the
+response does not resolve it, so it goes to the DCE; the person who raised it records a grievance,
+and the CE logs sharing the agreed report with the SUSR.
+axe-core checks every page the accuracy feature adds."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -21,6 +22,7 @@ from tests.browser.helpers import (
     squash,
     table_rows,
 )
+from tests.clock import london_today
 
 pytestmark = pytest.mark.browser
 
@@ -146,7 +148,7 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     page.get_by_role("link", name="Record sharing the report with an external review").click()
     expect_page(page, "Record sharing the report with an external review")
     axe_check(page)
-    fill_date(page, "Date the report was shared", date.today() + timedelta(days=2))
+    fill_date(page, "Date the report was shared", london_today() + timedelta(days=2))
     page.get_by_role("button", name="Record sharing").click()
     expect_page(page, "Record sharing the report with an external review", error=True)
     assert error_summary(page) == [
@@ -161,7 +163,7 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
         "Single Unified Safeguarding Review (Wales)",
     )
     page.get_by_label("Shared with").fill("SUSR panel chair")
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = london_today() - timedelta(days=1)
     fill_date(page, "Date the report was shared", yesterday)
     page.get_by_role("button", name="Record sharing").click()
     expect_page(page, "Review: Report agreed")

@@ -1,4 +1,4 @@
-"""Issue 5's conduct journey in the browser: the Area Head builds the rapid review's timeline, then
+"""The conduct of a review in the browser: the Area Head builds the rapid review's timeline, then
 the independent reviewer gathers information, continues the chronology, writes the report (refused
 while incomplete), shares it for accuracy and downloads it. axe-core checks every conduct page."""
 
@@ -22,10 +22,12 @@ from tests.browser.helpers import (
     squash,
     table_rows,
 )
+from tests.clock import london_today
 from tests.factories import make_application, make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import GatheringSource, ProceedingsStatus, Role, TaskKind
 from webapp.reviews import services as review_services
+from webapp.tasks import services as task_services
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +105,7 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
 
     # The rapid review is recorded; the CE initiates a review and allocates the reviewer.
     db.session.refresh(review)
-    review_services.complete_task(
+    task_services.complete_task(
         review.task(TaskKind.RAPID_REVIEW), actor=head, outcome={"findings": "Review.", "full": "yes"}
     )
     review_services.decide(review, initiate=True, rationale="Learning likely.", actor=ce)
@@ -119,7 +121,7 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     page.get_by_role("link", name=f"Record {first.lower()}").click()
     expect_page(page, first)
     axe_check(page)
-    fill_date(page, "Date done", date.today() + timedelta(days=2))
+    fill_date(page, "Date done", london_today() + timedelta(days=2))
     page.get_by_role("button", name="Save").click()
     expect_page(page, first, error=True)
     assert error_summary(page) == [
@@ -130,7 +132,7 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     for source in GatheringSource:
         page.goto(f"/reviews/{review.id}/gathering/{source.value}")
         page.get_by_label("Notes").fill(f"Notes on: {source.label}.")
-        fill_date(page, "Date done", date.today())
+        fill_date(page, "Date done", london_today())
         page.get_by_role("button", name="Save").click()
         expect_page(page, "Information gathering")
     assert "4 of 4 sources done" in squash(page.locator("main").inner_text())

@@ -1,11 +1,11 @@
-"""Issue 5's learning steps in the browser, from the agreed report to closure, then the dashboard and
+"""The learning steps in the browser, from the agreed report to closure, then the dashboard and
 the lists, with an axe-core check on every page the learning feature adds."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     summary_list,
     table_rows,
 )
+from tests.clock import london_today
 from tests.factories import make_area, make_user
 from tests.learning.helpers import agreed_review
 from webapp.learning import services
@@ -70,8 +71,8 @@ def people(app):
 
 
 def test_learning_from_agreed_report_to_closure(page, axe_check, people):
-    review = agreed_review(people, occurred_on=date.today() - timedelta(days=40))
-    today = date.today()
+    review = agreed_review(people, occurred_on=london_today() - timedelta(days=40))
+    today = london_today()
 
     # The Practice Development Team records the learning from the review page.
     sign_in(page, people["pdt"].email)
@@ -214,7 +215,7 @@ def test_learning_from_agreed_report_to_closure(page, axe_check, people):
 
 
 def test_dashboard_and_lists(page, axe_check, people):
-    review = agreed_review(people, occurred_on=date.today() - timedelta(days=20))
+    review = agreed_review(people, occurred_on=london_today() - timedelta(days=20))
     services.save_learning(
         review,
         {

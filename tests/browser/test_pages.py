@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     summary_list,
     table_rows,
 )
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.models import Role
 
@@ -113,7 +114,7 @@ def test_change_forms_and_their_error_states(page, axe_check):
     assert error_summary(page) == ["Enter the child's full name", "Enter the child's date of birth"]
     axe_check(page)
     page.get_by_label("Full name").fill("Bea Example")
-    fill_date(page, "Date of birth", date.today() + timedelta(days=2))
+    fill_date(page, "Date of birth", london_today() + timedelta(days=2))
     page.get_by_role("button", name="Add child").click()
     expect_page(page, "Add a child", error=True)
     assert error_summary(page) == ["Date of birth must be today or in the past"]
@@ -137,7 +138,7 @@ def test_change_forms_and_their_error_states(page, axe_check):
     expect_page(page, "Change incident details")
     expect(page.get_by_label("Who told us")).to_have_value("Police")
     axe_check(page)
-    fill_date(page, "Date of the incident", date.today() + timedelta(days=1))
+    fill_date(page, "Date of the incident", london_today() + timedelta(days=1))
     fill_date(page, "Date we were told", date(2026, 1, 1))
     page.get_by_label("Summary of what is known").fill("x" * 2001)
     page.get_by_role("button", name="Save incident").click()

@@ -1,15 +1,17 @@
-"""Issue 3's journey in the browser: an incident opens a review, the AHoO is consulted, the CE
-decides, the Practice Manager arranges support and the CE allocates an independent reviewer."""
+"""From incident to allocated reviewer in the browser: an incident opens a review, the AHoO is
+consulted, the CE decides, the Practice Manager arranges support and the CE allocates an
+independent reviewer."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import choose, expect_page, fill_date, sign_in, sign_out, squash
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_user
 from webapp.models import Role
 
@@ -40,7 +42,7 @@ def test_incident_to_decision_to_support(page, axe_check):
     choose(page, "What happened?", "Death")
     choose(page, "What was the cause?", "Not yet known")
     choose(page, "Who was affected?", "A child who is the subject of an application")
-    fill_date(page, "Date of the incident", date.today() - timedelta(days=1))
+    fill_date(page, "Date of the incident", london_today() - timedelta(days=1))
     for question in (
         "Is the incident linked to our involvement in the family court proceedings?",
         "Is a Single Unified Safeguarding Review (Wales) known to be taking place?",
@@ -49,7 +51,7 @@ def test_incident_to_decision_to_support(page, axe_check):
         choose(page, question, "Yes" if "linked" in question else "No")
     page.get_by_label("Summary of what is known").fill("What is known so far.")
     page.get_by_label("Who told us").fill("Police")
-    fill_date(page, "Date we were told", date.today())
+    fill_date(page, "Date we were told", london_today())
     page.get_by_role("button", name="Save incident").click()
     page.get_by_role("link", name="See the review, its reasons and tasks").click()
     expect_page(page, "Review: Awaiting decision")
@@ -113,7 +115,7 @@ def test_incident_to_decision_to_support(page, axe_check):
         assert label in tasks
     axe_check(page)
     open_task(page, "Arrange regular support meetings")
-    fill_date(page, "Date of the first support meeting", date.today() + timedelta(days=3))
+    fill_date(page, "Date of the first support meeting", london_today() + timedelta(days=3))
     page.get_by_label("Time of the first support meeting").fill("14:30")
     page.get_by_role("button", name="Record support meetings").click()
     expect_page(page, "Review: Review in progress")

@@ -1,4 +1,4 @@
-"""Issue 5's browser journey from allocation to closure: one review taken through the pages only, by
+"""The browser journey from allocation to closure: one review taken through the pages only, by
 the people the procedure names. The Practice Manager records the incident, the Chief Executive
 initiates the review and allocates the independent reviewer, who gathers, builds the chronology,
 writes the report (refused while a section is missing), downloads it and shares it; the practitioner,
@@ -30,8 +30,8 @@ from tests.browser.helpers import (
     summary_list,
     table_rows,
 )
+from tests.clock import london_today
 from tests.factories import make_application, make_area, make_case, make_user
-from webapp.formatting import today_in_london
 from webapp.models import ChronologyCategory, GatheringSource, ProceedingsStatus, Role
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def answer_accuracy(page, email: str, *, concern: str | None = None) -> None:
 
 
 def test_review_from_allocation_to_closure(page, axe_check):
-    today = today_in_london()  # the app's "today", whatever the machine's time zone
+    today = london_today()
     north, south = make_area(name="North"), make_area(name="South")
     ce = make_user(roles=Role.CHIEF_EXECUTIVE, name="Ceri Chief", email="ce@example.org")
     dce = make_user(roles=Role.DEPUTY_CHIEF_EXECUTIVE, name="Dafydd Deputy", email="dce@example.org")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from tests.clock import london_today
 from tests.conduct.conftest import entry_data, new_case, start_review
 from webapp.extensions import db
 from webapp.models import AuditEvent, ChronologyEntry, Role, TaskKind
@@ -60,7 +61,7 @@ def test_an_entry_needs_a_date_what_happened_a_source_and_a_category(world, in_r
     ]
     page = reviewer.post(url(in_review, "/new"), entry_data(date(2025, 1, 1), categories=["not_a_category"]))
     assert page.error_summary() == ["Select at least one category"]
-    future = date.today() + timedelta(days=1)
+    future = london_today() + timedelta(days=1)
     page = reviewer.post(url(in_review, "/new"), entry_data(future))
     assert page.error_summary() == ["Date must be today or in the past"]
     assert db.session.execute(select(ChronologyEntry)).first() is None

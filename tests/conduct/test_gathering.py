@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.clock import london_today
 from tests.conduct.conftest import d
 from webapp.extensions import db
 from webapp.models import AuditEvent, GatheringItem, GatheringSource, TaskKind, TaskStatus
@@ -35,7 +36,7 @@ def test_notes_then_the_date_done_and_the_task_closes_with_the_fourth(world, in_
     assert item.notes == "Read the file." and item.done_on is None
     assert "In progress" in reviewer.get(url(in_review)).text()
 
-    when = date.today() - timedelta(days=1)
+    when = london_today() - timedelta(days=1)
     for source in GatheringSource:
         reviewer.post(
             url(in_review, source), {"notes": f"Done: {source.value}", "done_on": d(when)}, status=302
@@ -72,7 +73,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(world, in_review, signed_in
     reviewer = signed_in(world["reviewer"])
     page = reviewer.post(url(in_review, GatheringSource.PROCEDURES), {"notes": "  ", "done_on": ["", "", ""]})
     assert page.error_summary() == ["Enter your notes on what you found"]
-    future = date.today() + timedelta(days=3)
+    future = london_today() + timedelta(days=3)
     page = reviewer.post(url(in_review, GatheringSource.PROCEDURES), {"notes": "x", "done_on": d(future)})
     assert page.error_summary() == ["Date done must be today or in the past"]
     page = reviewer.post(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conduct.conftest import FULL_REPORT, entry_data
 from webapp.conduct.report import SECTIONS
-from webapp.conduct.report_routes import STALE
+from webapp.conduct.routes.report import STALE
 from webapp.extensions import db
 from webapp.models import (
     AuditEvent,

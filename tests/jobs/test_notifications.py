@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from jobs import digest, relay, sweep
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_user
 from webapp.extensions import db
 from webapp.models import Case, Child, Incident, Notification, Role, User
@@ -17,7 +18,7 @@ def test_recording_an_incident_tells_the_area_head_by_email_and_in_the_app(app, 
     head = make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=area, email="head@example.org")
     make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=make_area(), email="elsewhere@example.org")
     case = make_case(area=area)
-    occurred = date.today() - timedelta(days=1)
+    occurred = london_today() - timedelta(days=1)
     day = [str(occurred.day), str(occurred.month), str(occurred.year)]
     signed_in(case.practitioner).post(
         f"/cases/{case.id}/incidents/new",

@@ -12,7 +12,8 @@ from tests.concurrency import run_concurrently
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import Notification, Role, Task, TaskEscalation, TaskKind, TaskStatus
-from webapp.reviews.services import complete_task, open_review
+from webapp.reviews.services import open_review
+from webapp.tasks.services import complete_task
 
 
 def at(day: date, hour: int = 9) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests.clock import london_today
 from tests.factories import make_case, make_incident
 from webapp.extensions import db
 from webapp.models import IncidentKind, ProceedingsStatus, Review, ReviewState
@@ -31,7 +32,7 @@ def agreed_review(
         proceedings_status=proceedings,
     )
     incident = make_incident(
-        case=case, kind=kind, occurred_on=occurred_on or date.today() - timedelta(days=60)
+        case=case, kind=kind, occurred_on=occurred_on or london_today() - timedelta(days=60)
     )
     review = open_review(incident, actor=world["pm"])
     db.session.flush()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs import sweep
+from tests.clock import london_today
 from tests.factories import make_user
 from tests.learning.helpers import agreed_review, d
 from tests.learning.test_slt import record_learning
@@ -33,7 +34,7 @@ def planning_review(world):
     """A review at 'Action plan being agreed'."""
     review = agreed_review(world)
     record_learning(review, world["pdt"])
-    services.record_slt(review, met_on=date.today(), notes="Discussed.", actor=world["ce"])
+    services.record_slt(review, met_on=london_today(), notes="Discussed.", actor=world["ce"])
     return review
 
 
@@ -42,7 +43,7 @@ def add(review, world, owner_key="practitioner", due=None, action="Run a learnin
         review,
         action=action,
         owner_id=world[owner_key].id,
-        due_on=due or date.today() + timedelta(days=30),
+        due_on=due or london_today() + timedelta(days=30),
         actor=world["pdt"],
     )
 
@@ -63,7 +64,7 @@ def item_data(world, **overrides) -> dict:
     data = {
         "action": "Audit five case files",
         "owner_id": str(world["outsider"].id),
-        "due_on": d(date.today() + timedelta(days=20)),
+        "due_on": d(london_today() + timedelta(days=20)),
     }
     data.update(overrides)
     return data
@@ -85,7 +86,7 @@ def test_adding_an_action_gives_its_owner_a_task_with_its_due_date(world, signed
     task = db.session.get(Task, item.task_id)
     assert task.kind == TaskKind.COMPLETE_ACTION and task.is_open
     assert task.assignee_id == world["outsider"].id and task.assignee_pool is None
-    assert task.due_on == date.today() + timedelta(days=20) == item.due_on
+    assert task.due_on == london_today() + timedelta(days=20) == item.due_on
     assert task.next_escalation_on is not None
     assert db.session.execute(
         select(AuditEvent).where(AuditEvent.event_type == "action.added", AuditEvent.record_id == item.id)
@@ -101,7 +102,7 @@ def test_adding_an_action_gives_its_owner_a_task_with_its_due_date(world, signed
     [
         ({"action": ""}, "Enter the action"),
         ({"owner_id": ""}, "Select who owns the action"),
-        ({"due_on": d(date.today() - timedelta(days=1))}, "Due date must be today or in the future"),
+        ({"due_on": d(london_today() - timedelta(days=1))}, "Due date must be today or in the future"),
         ({"due_on": ["30", "2", "2030"]}, "Due date must be a real date"),
     ],
 )
@@ -122,7 +123,7 @@ def test_an_inactive_person_or_an_administrator_cannot_own_an_action(world, sign
         page = client.post(f"/reviews/{review.id}/action-plan/new", item_data(world, owner_id=str(person.id)))
         assert page.error_summary() == ["Select who owns the action"]
     with pytest.raises(services.LearningRefused):
-        plan.add_action(review, action="x", owner_id=gone.id, due_on=date.today(), actor=world["ce"])
+        plan.add_action(review, action="x", owner_id=gone.id, due_on=london_today(), actor=world["ce"])
     assert plan.items(review) == []
 
 
@@ -166,7 +167,7 @@ def test_the_pdt_agrees_the_plan(world, signed_in):
     assert progress.assignee_pool == "practice_development"
     assert review.transitions[-1].action == "action_plan_agreed"
     again = pdt.post(f"/reviews/{review.id}/action-plan/agree", {}, follow=True)
-    assert "has been agreed, or the review is not at that step" in again.text()
+    assert "You cannot agree the action plan now" in again.text()
     with pytest.raises(services.LearningRefused):
         plan.agree_plan(review, actor=world["pdt"])
 
@@ -222,7 +223,7 @@ def test_changing_the_owner_or_due_date_moves_the_task(world, signed_in):
     review, [item] = monitored_review(world, "practitioner")
     first = db.session.get(Task, item.task_id)
     client = signed_in(world["pdt"])
-    later = date.today() + timedelta(days=45)
+    later = london_today() + timedelta(days=45)
     client.post(
         f"/reviews/{review.id}/action-plan/{item.id}/edit",
         {"action": item.action, "owner_id": str(world["outsider"].id), "due_on": d(later)},
@@ -243,7 +244,7 @@ def test_changing_the_owner_or_due_date_moves_the_task(world, signed_in):
         {
             "action": item.action,
             "owner_id": str(world["outsider"].id),
-            "due_on": d(date.today() - timedelta(1)),
+            "due_on": d(london_today() - timedelta(1)),
         },
     )
     assert page.error_summary() == ["Due date must be today or in the future"]
@@ -259,9 +260,9 @@ def test_changing_the_owner_or_due_date_moves_the_task(world, signed_in):
 
 def test_reopening_a_done_action_gives_it_a_task_again(world):
     review, [item] = monitored_review(world, "practitioner")
-    plan.record_progress_review(review, reviewed_on=date.today(), notes="On track.", actor=world["pdt"])
+    plan.record_progress_review(review, reviewed_on=london_today(), notes="On track.", actor=world["pdt"])
     plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=world["practitioner"])
-    plan.record_progress_review(review, reviewed_on=date.today(), notes="All done.", actor=world["pdt"])
+    plan.record_progress_review(review, reviewed_on=london_today(), notes="All done.", actor=world["pdt"])
     assert open_tasks(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) == []
     plan.update_progress(
         review, item, status=ActionStatus.IN_PROGRESS, note="More to do.", actor=world["pdt"]
@@ -281,30 +282,30 @@ def test_each_progress_review_closes_its_task_and_books_the_next(world, signed_i
     assert page.response.location.endswith(f"/reviews/{review.id}/action-plan/progress")
     bad = client.post(
         f"/reviews/{review.id}/action-plan/progress",
-        {"reviewed_on": d(date.today() + timedelta(days=2)), "notes": "x"},
+        {"reviewed_on": d(london_today() + timedelta(days=2)), "notes": "x"},
     )
     assert bad.error_summary() == ["Date of the progress review must be today or in the past"]
     client.post(
         f"/reviews/{review.id}/action-plan/progress",
-        {"reviewed_on": d(date.today()), "notes": "Both actions under way."},
+        {"reviewed_on": d(london_today()), "notes": "Both actions under way."},
         status=302,
     )
     db.session.expire_all()
     assert task.status == TaskStatus.DONE
     [following] = open_tasks(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
-    assert following.id != task.id and following.due_on > date.today()
+    assert following.id != task.id and following.due_on > london_today()
     for item in (first, second):
         plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=world["pdt"])
     client.post(
         f"/reviews/{review.id}/action-plan/progress",
-        {"reviewed_on": d(date.today()), "notes": "Everything done."},
+        {"reviewed_on": d(london_today()), "notes": "Everything done."},
         status=302,
     )
     assert open_tasks(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) == []
     assert len(db.session.execute(select(ProgressReview)).all()) == 2
     signed_in(world["ce"]).post(
         f"/reviews/{review.id}/action-plan/progress",
-        {"reviewed_on": d(date.today()), "notes": "x"},
+        {"reviewed_on": d(london_today()), "notes": "x"},
         status=403,
     )
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
@@ -162,7 +163,7 @@ def fixture(world):
             ("death", True, "other", "yes"),
             ["Co-sleeping"],
         )
-    today = date.today()
+    today = london_today()
     for due, status in (
         (today - timedelta(days=1), TaskStatus.OPEN),
         (today - timedelta(days=10), TaskStatus.OPEN),
@@ -185,7 +186,7 @@ def by_key(figures) -> dict:
 
 
 def test_figures_match_the_hand_count(fixture):
-    figures = by_key(dashboard.figures(START, END, date.today()))
+    figures = by_key(dashboard.figures(START, END, london_today()))
     risks = figures["risk_factors"].rows
     assert risks[:2] == [["Domestic abuse", 3, "75%"], ["Neglect", 3, "75%"]]
     assert ["Co-sleeping", 0, "0%"] in risks and len(risks) == 7
@@ -222,7 +223,7 @@ def test_figures_match_the_hand_count(fixture):
 
 
 def test_bars_are_drawn_to_scale(fixture):
-    figures = by_key(dashboard.figures(START, END, date.today()))
+    figures = by_key(dashboard.figures(START, END, london_today()))
     assert figures["outcomes"].bars == [("Death", 75.0, "3 (75%)"), ("Serious harm", 25.0, "1 (25%)")]
     assert figures["stage_medians"].bars[2] == ("Review in progress", 100.0, "40.0 days")
     assert figures["stage_medians"].bars[0] == ("Awaiting decision", 6.25, "2.5 days")
@@ -232,7 +233,7 @@ def test_bars_are_drawn_to_scale(fixture):
 def test_a_deactivated_tag_is_still_counted(fixture):
     db.session.execute(select(LearningTag).where(LearningTag.name == "Planning")).scalar_one().active = False
     db.session.commit()
-    themes = by_key(dashboard.figures(START, END, date.today()))["practice_themes"].rows
+    themes = by_key(dashboard.figures(START, END, london_today()))["practice_themes"].rows
     assert ["Planning (no longer offered)", 2, "50%"] in themes
 
 
@@ -254,7 +255,7 @@ def test_the_page_shows_each_chart_with_its_table(fixture, world, signed_in):
 
 
 def test_the_default_period_is_the_last_twelve_months(world, signed_in):
-    today = date.today()
+    today = london_today()
     for occurred in (today - timedelta(days=30), today - timedelta(days=400)):
         make_review(
             world["north"],

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from statistics import median
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.clock import london_today
 from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
 from webapp.learning import dashboard, services
@@ -55,7 +56,7 @@ def test_a_hundred_fictional_closed_reviews(seeded):
 
 
 def test_every_history_follows_the_lifecycle_over_the_last_two_years(seeded):
-    today = date.today()
+    today = london_today()
     for review in seeded:
         assert today - timedelta(days=730) <= review.incident.occurred_on < today
         state = None
@@ -70,7 +71,8 @@ def test_every_history_follows_the_lifecycle_over_the_last_two_years(seeded):
 
 def test_proportions_are_roughly_the_research(seeded):
     figures = {
-        f.key: f for f in dashboard.figures(date.today() - timedelta(days=730), date.today(), date.today())
+        f.key: f
+        for f in dashboard.figures(london_today() - timedelta(days=730), london_today(), london_today())
     }
     risks = {row[0]: row[1] for row in figures["risk_factors"].rows}
     assert risks["Neglect"] == 60 and risks["Domestic abuse"] == 71
@@ -107,7 +109,7 @@ def test_stage_times_vary(seeded):
             )
     assert len(spans) >= 9  # every stage, disputes included
     assert max(spans["in_review"]) - min(spans["in_review"]) > 30
-    medians = dashboard.stage_medians(date.today() - timedelta(days=730), date.today())
+    medians = dashboard.stage_medians(london_today() - timedelta(days=730), london_today())
     assert medians["in_review"][0] == pytest.approx(median(spans["in_review"]), abs=1e-6)
     assert medians["monitoring"][1] == 100
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from tests.clock import london_today
 from tests.learning.helpers import agreed_review, d
 from webapp.extensions import db
 from webapp.learning import services
@@ -29,7 +30,7 @@ def record_learning(review, actor) -> None:
 
 
 def meeting(**overrides) -> dict:
-    data = {"met_on": d(date.today() - timedelta(days=1)), "notes": "Themes discussed; plan requested."}
+    data = {"met_on": d(london_today() - timedelta(days=1)), "notes": "Themes discussed; plan requested."}
     data.update(overrides)
     return data
 
@@ -57,7 +58,7 @@ def test_recording_the_meeting_moves_the_review_to_action_planning(world, signed
     review = fresh(review)
     assert review.state == ReviewState.ACTION_PLANNING
     [slt] = db.session.execute(select(SltMeeting)).scalars().all()
-    assert slt.met_on == date.today() - timedelta(days=1) and slt.recorded_by_id == world["ce"].id
+    assert slt.met_on == london_today() - timedelta(days=1) and slt.recorded_by_id == world["ce"].id
     discuss = review.task(TaskKind.DISCUSS_AT_SLT)
     assert discuss.status == TaskStatus.DONE and discuss.outcome["slt_meeting_id"] == slt.id
     agree = review.task(TaskKind.AGREE_ACTION_PLAN)
@@ -85,7 +86,7 @@ def test_the_meeting_needs_the_learning_first(world, signed_in):
     ("data", "message"),
     [
         (
-            meeting(met_on=d(date.today() + timedelta(days=1))),
+            meeting(met_on=d(london_today() + timedelta(days=1))),
             "Date of the meeting must be today or in the past",
         ),
         (
@@ -118,17 +119,17 @@ def test_only_the_ce_or_dce_record_the_meeting(world, signed_in):
         signed_in(world[key]).post(f"/reviews/{review.id}/learning/slt", meeting(), status=403)
     assert fresh(review).state == ReviewState.AGREED
     with pytest.raises(services.LearningRefused):
-        services.record_slt(review, met_on=date.today(), notes="x", actor=world["pdt"])
+        services.record_slt(review, met_on=london_today(), notes="x", actor=world["pdt"])
 
 
 def test_the_meeting_is_refused_at_any_other_step(world, signed_in):
     review = agreed_review(world)
     record_learning(review, world["pdt"])
-    services.record_slt(review, met_on=date.today(), notes="First.", actor=world["ce"])
+    services.record_slt(review, met_on=london_today(), notes="First.", actor=world["ce"])
     page = signed_in(world["dce"]).post(f"/reviews/{review.id}/learning/slt", meeting(), follow=True)
-    assert "has been recorded, or the review is not at that step" in page.text()
+    assert "You cannot record the Senior Leadership Team meeting now" in page.text()
     with pytest.raises(services.LearningRefused, match="Action plan being agreed"):
-        services.record_slt(review, met_on=date.today(), notes="Second.", actor=world["ce"])
+        services.record_slt(review, met_on=london_today(), notes="Second.", actor=world["ce"])
     assert len(db.session.execute(select(SltMeeting)).all()) == 1
 
 
@@ -156,7 +157,7 @@ def test_closing_without_learning(world, signed_in):
     assert "Closed without learning" in overview and "Practice was sound." in overview
     # Once closed, it cannot close again, nor go to the SLT.
     again = client.post(f"/reviews/{review.id}/learning/no-learning", {"rationale": "Again."}, follow=True)
-    assert "not at the step" in again.text()
+    assert "You cannot close the review without learning now" in again.text()
     with pytest.raises(services.LearningRefused):
         services.close_without_learning(review, rationale="Again.", actor=world["ce"])
 
@@ -181,7 +182,7 @@ def test_a_review_moved_on_meanwhile_saves_nothing(world, signed_in):
         .execution_options(synchronize_session=False)
     )
     with pytest.raises(StaleEdit):
-        services.record_slt(review, met_on=date.today(), notes="Late.", actor=world["ce"])
+        services.record_slt(review, met_on=london_today(), notes="Late.", actor=world["ce"])
     review = fresh(review)
     assert review.state == ReviewState.AGREED
     assert review.task(TaskKind.DISCUSS_AT_SLT).is_open

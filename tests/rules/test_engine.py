@@ -1,4 +1,4 @@
-"""Engine safety (issue 3 section 2): isolation, threads, session clean-up, errors surfacing."""
+"""Engine safety (see rules/engine.py): isolation, threads, session clean-up, errors surfacing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""evaluate_incident against issue 3 section 1: one test per semantic rule and per reason."""
+"""evaluate_incident against the incident facts contract (rules/facts.py) and the procedure:
+one test per semantic rule and per reason."""
 
 from __future__ import annotations
 

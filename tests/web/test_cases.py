@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_user
 from webapp.extensions import db
 from webapp.models import AuditEvent, Case, ProceedingsStatus, Role
@@ -93,7 +94,7 @@ def test_bad_case_input_is_explained_and_saves_nothing(team, signed_in, override
 
 
 def test_future_closure_date_is_refused(team, signed_in):
-    tomorrow = date.today() + timedelta(days=2)
+    tomorrow = london_today() + timedelta(days=2)
     page = signed_in(team["ahoo"]).post(
         "/cases/new",
         case_form(

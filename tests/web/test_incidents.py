@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
 from webapp.models import AuditEvent, Incident, IncidentCause, PersonAffected, Role
@@ -23,7 +24,7 @@ def case(app):
 
 
 def incident_form(**overrides) -> dict:
-    occurred = date.today() - timedelta(days=5)
+    occurred = london_today() - timedelta(days=5)
     data = {
         "kind": "death",
         "occurred_on": d(occurred),
@@ -77,14 +78,14 @@ def test_practitioner_records_an_incident_on_their_case(case, signed_in):
         ({"occurred_on": ["", "", ""]}, "Enter the date of the incident"),
         ({"occurred_on": ["30", "2", "2026"]}, "Date of the incident must be a real date"),
         (
-            {"occurred_on": d(date.today() + timedelta(days=2))},
+            {"occurred_on": d(london_today() + timedelta(days=2))},
             "Date of the incident must be today or in the past",
         ),
         ({"summary": "   "}, "Enter a summary of what is known"),
         ({"summary": "x" * 2001}, "Summary must be 2000 characters or fewer"),
         ({"notified_by": "y" * 201}, "Who told us must be 200 characters or fewer"),
         (
-            {"notified_on": d(date.today() - timedelta(days=30))},
+            {"notified_on": d(london_today() - timedelta(days=30))},
             "Date we were told must be the same as or after the date of the incident",
         ),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from tests.clock import london_today
 from tests.factories import DEFAULT_PASSWORD, make_case
 
 
@@ -14,7 +15,7 @@ def test_a_working_session_logs_no_personal_data(app, signed_in, caplog):
     client = signed_in(case.practice_manager)
     client.get(f"/cases/{case.id}")
     client.get("/cases?q=Seren")
-    occurred = date.today() - timedelta(days=2)
+    occurred = london_today() - timedelta(days=2)
     client.post(
         f"/cases/{case.id}/incidents/new",
         {

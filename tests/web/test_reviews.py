@@ -9,6 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 import rules
+from tests.clock import london_today
 from tests.factories import make_area, make_case, make_user
 from webapp.extensions import db
 from webapp.models import (
@@ -46,7 +47,7 @@ def world(app):
 
 
 def record_incident(client, case, **overrides) -> Review:
-    occurred = date.today() - timedelta(days=2)
+    occurred = london_today() - timedelta(days=2)
     data = {
         "kind": "death",
         "occurred_on": d(occurred),
@@ -164,7 +165,7 @@ def test_second_decision_is_refused_and_changes_nothing(world, signed_in):
     page = signed_in(world["dce"]).post(
         f"/reviews/{review.id}/decide", {"decision": "initiate", "rationale": "second"}, follow=True
     )
-    assert "A decision has already been recorded" in page.text()
+    assert "You cannot record a decision now" in page.text()
     db.session.refresh(review)
     assert review.decision_rationale == "first" and review.state == ReviewState.NOT_INITIATED
 
@@ -215,7 +216,13 @@ def test_initiation_gives_the_practice_manager_support_tasks(world, signed_in):
     )
     pm.post(f"/tasks/{eap.id}", {"eap": "accepted"}, status=302)
     meetings = review.task(TaskKind.ARRANGE_SUPPORT_MEETINGS)
-    soon = date.today() + timedelta(days=7)
+    # The form offers the policy's cadence to start from.
+    from flask import current_app
+
+    cadence = current_app.extensions["case_review_policy"].timescale("support_meeting_cadence")
+    offered = pm.get(f"/tasks/{meetings.id}").html.find("input", attrs={"name": "cadence_working_days"})
+    assert offered["value"] == str(cadence)
+    soon = london_today() + timedelta(days=7)
     pm.post(
         f"/tasks/{meetings.id}",
         {"first_meeting_on": d(soon), "first_meeting_time": "14:30", "cadence_working_days": "10"},
@@ -257,7 +264,9 @@ def test_service_refuses_a_same_area_reviewer(world, app):
     with pytest.raises(services.NotIndependent, match="independent of the case-managing"):
         from webapp.models import Task
 
-        task = Task(kind=TaskKind.ALLOCATE_REVIEWER, status=TaskStatus.OPEN, due_on=date.today(), outcome={})
+        task = Task(
+            kind=TaskKind.ALLOCATE_REVIEWER, status=TaskStatus.OPEN, due_on=london_today(), outcome={}
+        )
         task.review = Review(
             case=case,
             state=ReviewState.INITIATED,

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
-from webapp.accuracy.services import EXTERNAL_REVIEWS
-from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field
-
-TEXT_MAX = 5000
-
-
-def _text(label: str, message: str | None, *, description: str | None = None) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovCharacterCount(),
-        description=description,
-        validators=[
-            DataRequired(message=message) if message else Optional(),
-            Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer"),
-        ],
-    )
+from webapp.accuracy.disclosure import EXTERNAL_REVIEWS
+from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, text_area
 
 
 class AccuracyResponseForm(FlaskForm):
@@ -36,7 +22,7 @@ class AccuracyResponseForm(FlaskForm):
     )
     # Not a conditional reveal: GOV.UK Frontend puts aria-expanded on the radio, which axe-core reports
     # as a violation (alphagov/govuk-frontend#979), and these pages must have none.
-    concern = _text(
+    concern = text_area(
         "Your concern",
         None,
         description="Only if you raise a concern. Say what is inaccurate or missing, and what it should say.",
@@ -60,7 +46,7 @@ class AccuracyResponseForm(FlaskForm):
 
 
 class AuthorResponseForm(FlaskForm):
-    response = _text(
+    response = text_area(
         "Your response to the concern",
         "Enter your response to the concern",
         description="Say what you have done about it, for example how you revised the report, or why it "
@@ -84,12 +70,12 @@ class RaiserAnswerForm(FlaskForm):
 
 
 class DisputeDecisionForm(FlaskForm):
-    decision = _text("Your decision", "Enter your decision on the dispute")
+    decision = text_area("Your decision", "Enter your decision on the dispute")
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
 class GrievanceForm(FlaskForm):
-    note = _text(
+    note = text_area(
         "About the grievance",
         "Enter a note about the grievance",
         description="For example, when it was raised and with whom. Do not include personal details.",

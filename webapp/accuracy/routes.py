@@ -1,4 +1,4 @@
-"""Accuracy responses, disputes and external disclosure (issue 5, items 5-6)."""
+"""Accuracy responses, disputes and external disclosure to an external review."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import audit
-from webapp.accuracy import services
+from webapp.accuracy import agreement, disclosure, disputes, services
 from webapp.accuracy.forms import (
     AccuracyResponseForm,
     AuthorResponseForm,
@@ -16,13 +16,18 @@ from webapp.accuracy.forms import (
     RaiserAnswerForm,
 )
 from webapp.accuracy.report_view import report_blocks
+from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
-from webapp.models import DisputeStage, Review, TaskKind
+from webapp.forms import validated
+from webapp.models import DisputeStage, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.routes import TASK_PAGES
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.lifecycle import Work, allows
+from webapp.reviews.services import get_review_or_404
+from webapp.reviews.steps import review_step
+from webapp.tasks.pages import TaskPages
+from webapp.tasks.services import TaskAlreadyDone
 
 bp = Blueprint("accuracy", __name__)
 
@@ -42,31 +47,32 @@ def _accuracy_page(task) -> str:
         # The raiser's task: does the author's response resolve their concern?
         return _task_page(task, "accuracy.raiser_answer")
     party = task.outcome.get("party")
-    if party not in services.PARTIES:
+    if party not in agreement.PARTIES:
         return url_for("accuracy.overview", review_id=task.review_id)
     return url_for("accuracy.respond", review_id=task.review_id, party=party)
 
 
-TASK_PAGES[TaskKind.CHECK_REPORT_ACCURACY] = _accuracy_page
-TASK_PAGES[TaskKind.RESOLVE_CONCERN] = lambda task: _task_page(task, "accuracy.author_stage")
-TASK_PAGES[TaskKind.DECIDE_DISPUTE] = lambda task: _task_page(task, "accuracy.decide_dispute")
-TASK_PAGES[TaskKind.SHARE_WITH_EXTERNAL_REVIEW] = lambda task: url_for(
-    "accuracy.record_disclosure", review_id=task.review_id
-)
+TASK_PAGES: TaskPages = {
+    TaskKind.CHECK_REPORT_ACCURACY: _accuracy_page,
+    TaskKind.RESOLVE_CONCERN: lambda task: _task_page(task, "accuracy.author_stage"),
+    TaskKind.DECIDE_DISPUTE: lambda task: _task_page(task, "accuracy.decide_dispute"),
+    TaskKind.SHARE_WITH_EXTERNAL_REVIEW: lambda task: url_for(
+        "accuracy.record_disclosure", review_id=task.review_id
+    ),
+}
 
 
 @bp.app_context_processor
 def _accuracy_helpers():
-    """The review page's panel reads the accuracy picture through this (the page is not ours)."""
+    """Labels and phrases the accuracy templates and the review page's panel use (no queries)."""
     return {
-        "accuracy_picture": services.picture,
-        "party_labels": services.PARTY_LABELS,
-        "external_reviews": services.EXTERNAL_REVIEWS,
-        "accuracy_clauses": services.CLAUSES,
-        "stage_phrases": services.STAGE_PHRASES,
-        "dispute_phrase": services.stage_phrase,
-        "dispute_stage_label": services.stage_label,
-        "awaiting_raiser": services.awaiting_raiser,
+        "party_labels": agreement.PARTY_LABELS,
+        "external_reviews": disclosure.EXTERNAL_REVIEWS,
+        "accuracy_clauses": agreement.CLAUSES,
+        "stage_phrases": disputes.STAGE_PHRASES,
+        "dispute_phrase": disputes.stage_phrase,
+        "dispute_stage_label": disputes.stage_label,
+        "awaiting_raiser": disputes.awaiting_raiser,
     }
 
 
@@ -102,14 +108,14 @@ def overview(review_id: int):
 @permission_required(Permission.VIEW_TASKS)
 def respond(review_id: int, party: str):
     review = get_review_or_404(review_id, for_update=request.method == "POST")
-    draft = services.shared_draft(review)
+    draft = shared_draft(review)
     if draft is None:
         abort(404)
-    task = services.accuracy_tasks(review, draft).get(party)
+    task = agreement.accuracy_tasks(review, draft).get(party)
     # Only the person the task is for answers for their party.
     if task is None or task.assignee_id != current_user.id:
         abort(403)
-    response = services.responses_to(draft).get(party)
+    response = agreement.responses_to(draft).get(party)
     form = AccuracyResponseForm()
     if request.method == "POST" and response is not None:
         flash(
@@ -125,12 +131,12 @@ def respond(review_id: int, party: str):
         except TaskAlreadyDone:
             flash("You have already responded to this report. Nothing new has been saved.", "info")
             return _back_to_overview(review)
-        except services.NotYours:
+        except agreement.NotYours:
             abort(403)
         except StaleEdit:
             flash(STALE, "info")
             return redirect(request.path)
-        except services.AccuracyRefused as refused:
+        except agreement.AccuracyRefused as refused:
             flash(str(refused), "info")
             return _back_to_overview(review)
         db.session.refresh(review)
@@ -138,7 +144,7 @@ def respond(review_id: int, party: str):
             message = "Thank you: your agreement is recorded."
         else:
             message = "Your concern is recorded and has gone to the report author to resolve."
-        if review.state.value == "agreed":
+        if review.state == ReviewState.AGREED:
             message += " Everyone has now agreed the report."
         flash(message, "success")
         return _back_to_overview(review)
@@ -153,7 +159,7 @@ def respond(review_id: int, party: str):
         response=response,
         form=form,
         blocks=report_blocks(draft),
-        open_for_responses=review.state in services.RESPONDING_STATES,
+        open_for_responses=allows(review.state, Work.RESPOND),
     )
 
 
@@ -163,7 +169,7 @@ def author_stage(review_id: int, dispute_id: int):
     review = get_review_or_404(review_id, for_update=request.method == "POST")
     if review.reviewer_id != current_user.id:
         abort(403)  # stage 1 is the report author's: the review's reviewer
-    dispute = services.get_dispute_or_404(review, dispute_id)
+    dispute = disputes.get_dispute_or_404(review, dispute_id)
     form = AuthorResponseForm()
     may_answer = dispute.stage == DisputeStage.AUTHOR and dispute.author_responded_at is None
     if request.method == "POST" and not may_answer:
@@ -171,8 +177,8 @@ def author_stage(review_id: int, dispute_id: int):
         return _back_to_overview(review)
     if may_answer and form.validate_on_submit():
         try:
-            services.author_responds(dispute, actor=current_user, response=form.response.data)
-        except (TaskAlreadyDone, services.AccuracyRefused):
+            disputes.author_responds(dispute, actor=current_user, response=form.response.data)
+        except (TaskAlreadyDone, agreement.AccuracyRefused):
             flash("The report author has already responded to this concern.", "info")
             return _back_to_overview(review)
         except StaleEdit:
@@ -180,19 +186,19 @@ def author_stage(review_id: int, dispute_id: int):
             return redirect(request.path)
         flash(
             "Your response is recorded and has gone to the "
-            f"{services.PARTY_LABELS[dispute.response.party]}, who raised the concern, to say whether it "
+            f"{agreement.PARTY_LABELS[dispute.response.party]}, who raised the concern, to say whether it "
             "resolves it.",
             "success",
         )
         return _back_to_overview(review)
-    draft = services.shared_draft(review)
+    draft = shared_draft(review)
     _viewed_report(review, draft)
     return render_template(
         "accuracy/author.html",
         title="Respond to a concern about the report",
         review=review,
         dispute=dispute,
-        task=services.stage_task(review, dispute),
+        task=disputes.stage_task(review, dispute),
         form=form,
         may_answer=may_answer,
     )
@@ -203,11 +209,11 @@ def author_stage(review_id: int, dispute_id: int):
 def raiser_answer(review_id: int, dispute_id: int):
     """The person who raised a concern says whether the report author's response resolves it."""
     review = get_review_or_404(review_id, for_update=request.method == "POST")
-    dispute = services.get_dispute_or_404(review, dispute_id)
+    dispute = disputes.get_dispute_or_404(review, dispute_id)
     if dispute.response.user_id != current_user.id:
         abort(403)  # only the person who raised the concern says whether it is resolved
     form = RaiserAnswerForm()
-    may_answer = services.awaiting_raiser(dispute)
+    may_answer = disputes.awaiting_raiser(dispute)
     if request.method == "POST" and not may_answer:
         flash(
             "The report author has not responded to your concern yet."
@@ -219,11 +225,11 @@ def raiser_answer(review_id: int, dispute_id: int):
     if may_answer and form.validate_on_submit():
         resolved = form.resolved.data == "yes"
         try:
-            services.raiser_decides(dispute, actor=current_user, resolved=resolved)
-        except (TaskAlreadyDone, services.AccuracyRefused):
+            disputes.raiser_decides(dispute, actor=current_user, resolved=resolved)
+        except (TaskAlreadyDone, agreement.AccuracyRefused):
             flash("You have already said whether the report author's response resolves your concern.", "info")
             return _back_to_overview(review)
-        except services.NotYours:
+        except agreement.NotYours:
             abort(403)
         except StaleEdit:
             flash(STALE, "info")
@@ -235,19 +241,19 @@ def raiser_answer(review_id: int, dispute_id: int):
                 "and decision.",
                 "success",
             )
-        elif review.state.value == "agreed":
+        elif review.state == ReviewState.AGREED:
             flash("Your answer is recorded and your concern resolved. The report is now agreed.", "success")
         else:
             flash("Your answer is recorded and your concern resolved.", "success")
         return _back_to_overview(review)
-    draft = services.shared_draft(review)
+    draft = shared_draft(review)
     _viewed_report(review, draft)
     return render_template(
         "accuracy/answer.html",
         title="The report author's response to your concern",
         review=review,
         dispute=dispute,
-        task=services.stage_task(review, dispute),
+        task=disputes.stage_task(review, dispute),
         form=form,
         may_answer=may_answer,
     )
@@ -257,7 +263,7 @@ def raiser_answer(review_id: int, dispute_id: int):
 @permission_required(Permission.DECIDE_DISPUTES)
 def decide_dispute(review_id: int, dispute_id: int):
     review = get_review_or_404(review_id, for_update=request.method == "POST")
-    dispute = services.get_dispute_or_404(review, dispute_id)
+    dispute = disputes.get_dispute_or_404(review, dispute_id)
     form = DisputeDecisionForm()
     may_decide = dispute.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE
     if request.method == "POST" and not may_decide:
@@ -270,8 +276,8 @@ def decide_dispute(review_id: int, dispute_id: int):
         return _back_to_overview(review)
     if may_decide and form.validate_on_submit():
         try:
-            agreed = services.dce_decides(dispute, actor=current_user, decision=form.decision.data)
-        except (TaskAlreadyDone, services.AccuracyRefused):
+            agreed = disputes.dce_decides(dispute, actor=current_user, decision=form.decision.data)
+        except (TaskAlreadyDone, agreement.AccuracyRefused):
             flash("This dispute has already been decided.", "info")
             return _back_to_overview(review)
         except StaleEdit:
@@ -286,14 +292,14 @@ def decide_dispute(review_id: int, dispute_id: int):
                 "success",
             )
         return _back_to_overview(review)
-    draft = services.shared_draft(review)
+    draft = shared_draft(review)
     _viewed_report(review, draft)
     return render_template(
         "accuracy/decide.html",
         title="Decide a dispute about the report",
         review=review,
         dispute=dispute,
-        task=services.dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE),
+        task=disputes.dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE),
         form=form,
         may_decide=may_decide,
     )
@@ -303,8 +309,8 @@ def decide_dispute(review_id: int, dispute_id: int):
 @permission_required(Permission.VIEW_CASES)
 def grievance(review_id: int, dispute_id: int):
     review = get_review_or_404(review_id, for_update=request.method == "POST")
-    dispute = services.get_dispute_or_404(review, dispute_id)
-    if not services.may_record_grievance(dispute, current_user):
+    dispute = disputes.get_dispute_or_404(review, dispute_id)
+    if not disputes.may_record_grievance(dispute, current_user):
         abort(403)
     form = GrievanceForm()
     refusal = None
@@ -317,8 +323,8 @@ def grievance(review_id: int, dispute_id: int):
         return _back_to_overview(review)
     if refusal is None and form.validate_on_submit():
         try:
-            services.record_grievance(dispute, actor=current_user, note=form.note.data)
-        except services.AccuracyRefused as refused:
+            disputes.record_grievance(dispute, actor=current_user, note=form.note.data)
+        except agreement.AccuracyRefused as refused:
             flash(str(refused), "info")
             return _back_to_overview(review)
         except StaleEdit:
@@ -344,7 +350,7 @@ def request_missing(review_id: int):
     review = get_review_or_404(review_id, for_update=True)
     try:
         still_missing = services.request_missing(review, actor=current_user)
-    except services.AccuracyRefused as refused:
+    except agreement.AccuracyRefused as refused:
         flash(str(refused), "info")
     except StaleEdit:
         flash(STALE, "info")
@@ -359,11 +365,10 @@ def request_missing(review_id: int):
 @bp.route("/reviews/<int:review_id>/disclosures/new", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def record_disclosure(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in services.AGREED_OR_LATER:
-        flash(services.not_agreed_message(review), "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
-    drafts = services.disclosable_drafts(review)
+    review, leave = review_step(review_id, Work.DISCLOSE, back="reviews.view_review")
+    if leave:
+        return leave
+    drafts = disclosure.disclosable_drafts(review)
     form = DisclosureForm()
     form.draft_id.choices = [("", "Select a version")] + [
         (
@@ -377,15 +382,15 @@ def record_disclosure(review_id: int):
         form.draft_id.data = drafts[0].id
     if form.validate_on_submit():
         try:
-            services.record_disclosure(
+            disclosure.record_disclosure(
                 review,
                 actor=current_user,
-                draft_id=form.draft_id.data,
+                draft_id=validated(form.draft_id.data),
                 external_review=form.external_review.data,
                 recipient=form.recipient.data,
-                shared_on=form.shared_on.data,
+                shared_on=validated(form.shared_on.data),
             )
-        except services.AccuracyRefused as refused:
+        except agreement.AccuracyRefused as refused:
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone):
             flash(STALE, "info")

@@ -21,7 +21,7 @@ class RolesField(SelectMultipleField):
     widget = GovCheckboxesInput()
 
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice[0] for choice in self.iter_choices()}
         if not self.data:
             raise ValidationError("Select at least one role")
         if any(value not in allowed for value in self.data):
@@ -85,7 +85,7 @@ class UserForm(FlaskForm):
             raise ValidationError(problem)
 
     def selected_roles(self) -> set[Role]:
-        return {Role(value) for value in self.roles.data}
+        return {Role(value) for value in self.roles.data or []}
 
 
 class AreaForm(FlaskForm):

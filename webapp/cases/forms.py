@@ -64,7 +64,7 @@ class CaseForm(FlaskForm):
 
         status = ProceedingsStatus(self.proceedings_status.data)
         return {
-            "case_number": normalise_case_number(self.case_number.data),
+            "case_number": normalise_case_number(self.case_number.data or ""),
             "area_id": self.area_id.data,
             "law_type": LawType(self.law_type.data),
             "proceedings_status": status,
@@ -176,8 +176,8 @@ class IncidentForm(FlaskForm):
             "linked_to_court_involvement": self.linked_to_court_involvement.data == "yes",
             "susr_known": self.susr_known.data == "yes",
             "scr_known": self.scr_known.data == "yes",
-            "summary": self.summary.data.strip(),
-            "notified_by": self.notified_by.data.strip(),
+            "summary": (self.summary.data or "").strip(),
+            "notified_by": (self.notified_by.data or "").strip(),
             "notified_on": self.notified_on.data,
         }
 

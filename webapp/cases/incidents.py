@@ -14,7 +14,7 @@ from webapp.cases.services import case_scope
 from webapp.extensions import db
 from webapp.models import Case, Incident, User
 from webapp.paging import paginate
-from webapp.records import save_edit
+from webapp.records import save_edit, unit_of_work
 
 
 def get_incident_or_404(incident_id: int) -> Incident:
@@ -55,16 +55,12 @@ def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
     """Record the notification and, in the same transaction, open its review (procedure step 2)."""
     from webapp.reviews.services import open_review
 
-    incident = Incident(case=case, recorded_by=recorded_by, **values)
-    db.session.add(incident)
-    try:
+    with unit_of_work():
+        incident = Incident(case=case, recorded_by=recorded_by, **values)
+        db.session.add(incident)
         db.session.flush()
         audit.record("incident.recorded", record_id=incident.id, case_id=case.id)
         open_review(incident, actor=recorded_by)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return incident
 
 

@@ -17,7 +17,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.models import Case, Child, CourtApplication, Review, Role, User
 from webapp.paging import paginate
-from webapp.records import StaleEdit, save_edit  # noqa: F401 - StaleEdit re-exported
+from webapp.records import StaleEdit, save_edit, unit_of_work  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
     Role.CHIEF_EXECUTIVE,
@@ -106,18 +106,17 @@ def case_number_taken(case_number: str, *, excluding: int | None = None) -> bool
 
 
 def create_case(values: dict) -> Case:
-    case = Case(**values)
-    db.session.add(case)
     try:
-        db.session.flush()
+        with unit_of_work():
+            case = Case(**values)
+            db.session.add(case)
+            db.session.flush()
+            audit.record("case.created", record_id=case.id, case_id=case.id)
     except IntegrityError as error:
-        db.session.rollback()
         # Only a lost race on the unique case number is the user's to fix; anything else is a bug.
         if case_number_taken(values["case_number"]):
             raise DuplicateCaseNumber from error
         raise
-    audit.record("case.created", record_id=case.id, case_id=case.id)
-    db.session.commit()
     return case
 
 
@@ -141,52 +140,39 @@ def record_case_view(case: Case) -> None:
     db.session.commit()
 
 
+@unit_of_work()
 def add_child(case: Case, *, name: str, date_of_birth) -> Child:
     child = Child(case=case, name=name, date_of_birth=date_of_birth)
     db.session.add(child)
     db.session.flush()
     audit.record("child.added", record_id=child.id, case_id=case.id)
-    db.session.commit()
     return child
 
 
+@unit_of_work()
 def remove_child(case: Case, child_id: int) -> bool:
     child = next((c for c in case.children if c.id == child_id), None)
     if child is None:
         return False
     case.children.remove(child)
     audit.record("child.removed", record_id=child_id, case_id=case.id)
-    db.session.commit()
     return True
 
 
+@unit_of_work()
 def add_application(case: Case, *, application_type, made_on) -> CourtApplication:
     application = CourtApplication(case=case, application_type=application_type, made_on=made_on)
     db.session.add(application)
     db.session.flush()
     audit.record("application.added", record_id=application.id, case_id=case.id)
-    db.session.commit()
     return application
 
 
+@unit_of_work()
 def remove_application(case: Case, application_id: int) -> bool:
     application = next((a for a in case.applications if a.id == application_id), None)
     if application is None:
         return False
     case.applications.remove(application)
     audit.record("application.removed", record_id=application_id, case_id=case.id)
-    db.session.commit()
     return True
-
-
-def users_with_role(role: Role) -> list[User]:
-    from webapp.models import UserRole
-
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == role, User.active.is_(True))
-            .order_by(User.name)
-        ).scalars()
-    )

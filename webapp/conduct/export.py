@@ -193,9 +193,9 @@ def _pdf_chronology(pdf, content: ReportContent, family: str, clean) -> None:
             height = max(len(cell_lines) for cell_lines in wrapped)
             for start in range(0, height, ROW_LINES):
                 cells = table.row()
-                for column, cell_lines in enumerate(wrapped):
+                for index, cell_lines in enumerate(wrapped):
                     part = cell_lines[start : start + ROW_LINES]
-                    if start and column == 0:
+                    if start and index == 0:
                         part = [*part, "(continued)"] if part else ["(continued)"]
                     cells.cell("\n".join(part))
     pdf.ln(4)

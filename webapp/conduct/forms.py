@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, StopValidation
 
-from webapp.forms import GovDateField, NotInFuture
+from webapp.forms import GovDateField, NotInFuture, clean_text, text_area
 from webapp.models import ChronologyCategory
 
-TEXT_MAX = 5000
 REPORT_TEXT_MAX = 20000
 LIST_MAX = 10000
 SOURCE_MAX = 200
 
-# Control characters a textarea can carry but PostgreSQL (NUL) and DOCX (XML) cannot store.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean_text(value: str | None) -> str | None:
-    """Line endings as \\n and no control characters; the rest of the text exactly as typed."""
-    if value is None:
-        return None
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _text(label: str, *, message: str | None, limit: int = TEXT_MAX, description: str | None = None):
-    validators = [
-        DataRequired(message=message) if message else Optional(),
-        Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),
-    ]
-    return TextAreaField(
-        label,
-        widget=GovCharacterCount(),
-        validators=validators,
-        description=description,
-        filters=[clean_text],
-    )
-
 
 class GatheringForm(FlaskForm):
-    notes = _text(
+    notes = text_area(
         "Notes",
-        message="Enter your notes on what you found",
+        "Enter your notes on what you found",
         description="What you looked at or who you spoke to, when, and what you learned.",
     )
     done_on = GovDateField(
@@ -86,7 +58,7 @@ class ChronologyEntryForm(FlaskForm):
         description="For example, 14 2 2026",
         validators=[NotInFuture("Date must be today or in the past")],
     )
-    what_happened = _text("What happened", message="Enter what happened")
+    what_happened = text_area("What happened", "Enter what happened")
     source = StringField(
         "Source",
         widget=GovTextInput(),
@@ -113,37 +85,29 @@ class ReportForm(FlaskForm):
     """Every section is optional here: drafts may be incomplete; sharing checks completeness."""
 
     based_on = HiddenField()
-    background = _text(
+    background = text_area(
         "Background history",
-        message=None,
         limit=REPORT_TEXT_MAX,
         description="The children and the applications before the court are drawn from the case and "
         "shown above. Add the background history here.",
     )
-    incident_summary = _text(
+    incident_summary = text_area(
         "Incident summary",
-        message=None,
         limit=REPORT_TEXT_MAX,
         description="The incident leading to the review.",
     )
-    inquiries = _text(
+    inquiries = text_area(
         "Inquiries undertaken",
-        message=None,
         limit=REPORT_TEXT_MAX,
         description="What you reviewed and who you spoke to.",
     )
-    decision_making = _text(
-        "Decision-making and line management support", message=None, limit=REPORT_TEXT_MAX
-    )
-    conclusions = _text(
+    decision_making = text_area("Decision-making and line management support", limit=REPORT_TEXT_MAX)
+    conclusions = text_area(
         "Conclusions: procedural and practice issues",
-        message=None,
         limit=LIST_MAX,
         description=f"The procedural and practice issues that should inform learning. {LIST_HINT}",
     )
-    learning_points = _text(
-        "Learning points", message=None, limit=LIST_MAX, description=f"Optional. {LIST_HINT}"
-    )
+    learning_points = text_area("Learning points", limit=LIST_MAX, description=f"Optional. {LIST_HINT}")
     submit = SubmitField("Save a new version", widget=GovSubmitInput())
 
 

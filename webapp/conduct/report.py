@@ -14,16 +14,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.conduct import services
 from webapp.extensions import db
 from webapp.formatting import london
 from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, TaskKind, User, utcnow
-from webapp.records import StaleEdit
+from webapp.records import StaleEdit, unit_of_work
 from webapp.reviews.lifecycle import next_state
-from webapp.reviews.services import close_task, transition
+from webapp.reviews.services import transition
+from webapp.scope import one_or_404
+from webapp.tasks.services import close_task
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,9 @@ def shared_draft(review: Review) -> ReportDraft | None:
     ).scalar_one_or_none()
 
 
-def draft_version(review: Review, version: int) -> ReportDraft | None:
-    return db.session.execute(
-        select(ReportDraft).where(ReportDraft.review_id == review.id, ReportDraft.version == version)
-    ).scalar_one_or_none()
+def get_version_or_404(review: Review, version: int) -> ReportDraft:
+    """A version of the review's report, reached by its number under the review."""
+    return one_or_404(ReportDraft, ReportDraft.version == version, ReportDraft.review_id == review.id)
 
 
 def split_items(text: str | None) -> list[str]:
@@ -139,15 +139,18 @@ def save_draft(review: Review, sections: dict, *, based_on: int | None, actor: U
         sections={s.key: sections[s.key] for s in WRITTEN},
         created_by_id=actor.id,
     )
-    db.session.add(draft)
     try:
-        db.session.flush()
-        audit.record(
-            "report.drafted", record_id=draft.id, case_id=review.case_id, changed_fields=changed, actor=actor
-        )
-        db.session.commit()
+        with unit_of_work():
+            db.session.add(draft)
+            db.session.flush()
+            audit.record(
+                "report.drafted",
+                record_id=draft.id,
+                case_id=review.case_id,
+                changed_fields=changed,
+                actor=actor,
+            )
     except IntegrityError as error:  # the same version number saved at the same moment
-        db.session.rollback()
         raise StaleEdit from error
     return draft
 
@@ -219,9 +222,10 @@ def _chronology(review: Review) -> list[dict]:
 
 
 def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
-    frozen = draft is not None and draft.snapshot is not None
-    if frozen:
-        background, rows = draft.snapshot["background"], draft.snapshot["chronology"]
+    snapshot = draft.snapshot if draft is not None else None
+    frozen = snapshot is not None
+    if snapshot is not None:
+        background, rows = snapshot["background"], snapshot["chronology"]
     else:
         background, rows = _background(review), _chronology(review)
     dated = london(draft.shared_at or draft.created_at).date() if draft else london(utcnow()).date()
@@ -273,6 +277,7 @@ def missing(review: Review, draft: ReportDraft | None) -> list[str]:
 # Sharing -----------------------------------------------------------------------------------------
 
 
+@unit_of_work()
 def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     """Share the draft for accuracy: freeze what it shows, close the drafting task, move the review,
     and ask the practitioner, the PM and the area's HoO to respond. One transaction."""
@@ -288,14 +293,9 @@ def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     task = review.task(TaskKind.DRAFT_REPORT)
     if task is not None and task.is_open:
         close_task(task, actor, {"draft_id": draft.id, "version": draft.version})
-    try:
-        transition(review, "share_report", actor=actor)
-        request_responses(review, draft)
-        audit.record("report.shared", record_id=draft.id, case_id=review.case_id, actor=actor)
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
+    transition(review, "share_report", actor=actor)
+    request_responses(review, draft)
+    audit.record("report.shared", record_id=draft.id, case_id=review.case_id, actor=actor)
 
 
 def status_label(review: Review, draft: ReportDraft | None) -> str:

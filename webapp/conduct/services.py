@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import func, select
 
 from webapp import audit
@@ -21,19 +20,15 @@ from webapp.models import (
     GatheringItem,
     GatheringSource,
     Review,
-    ReviewState,
     Task,
     TaskKind,
     User,
 )
 from webapp.permissions import Permission, permissions_of
-from webapp.reviews.services import TaskAlreadyDone, close_task, may_action
-
-# The reviewer drafts while the review is in progress, and again while a concern is with them as
-# the report's author ("Transparency and Disputes", 1: raise concerns with the report author).
-DRAFTING_STATES = frozenset({ReviewState.IN_REVIEW, ReviewState.DISPUTE_AUTHOR})
-# Gathering may be completed until the report is agreed: its task is chased until it is done.
-GATHERING_STATES = DRAFTING_STATES | {ReviewState.ACCURACY_CHECK, ReviewState.DISPUTE_DCE}
+from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, allows
+from webapp.scope import one_or_404
+from webapp.tasks.services import TaskAlreadyDone, close_task, may_action
 
 
 class ConductRefused(Exception):
@@ -50,11 +45,11 @@ def is_reviewer(review: Review, user: User) -> bool:
 
 
 def may_gather(review: Review, user: User) -> bool:
-    return is_reviewer(review, user) and review.state in GATHERING_STATES
+    return is_reviewer(review, user) and allows(review.state, Work.GATHER)
 
 
 def may_draft(review: Review, user: User) -> bool:
-    return is_reviewer(review, user) and review.state in DRAFTING_STATES
+    return is_reviewer(review, user) and allows(review.state, Work.DRAFT_REPORT)
 
 
 def open_rapid_review_task(review: Review) -> Task | None:
@@ -101,12 +96,13 @@ def save_gathering(
     if item is None:
         item = GatheringItem(review_id=review.id, source=source, notes="")
         db.session.add(item)
-    changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
-    if not changed:
-        db.session.rollback()
-        return []
-    item.updated_by_id = actor.id
-    try:
+    with unit_of_work():
+        changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
+        if not changed:
+            if item in db.session.new:
+                db.session.expunge(item)  # an empty source is not saved
+            return []
+        item.updated_by_id = actor.id
         db.session.flush()
         audit.record(
             "gathering.updated",
@@ -115,10 +111,6 @@ def save_gathering(
             changed_fields=changed,
             actor=actor,
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     _close_gathering_task_when_complete(review, actor)
     return changed
 
@@ -130,8 +122,8 @@ def _close_gathering_task_when_complete(review: Review, actor: User) -> None:
     if task is None or not task.is_open:
         return
     try:
-        close_task(task, actor, {"sources_done": [source.value for source in GatheringSource]})
-        db.session.commit()
+        with unit_of_work():
+            close_task(task, actor, {"sources_done": [source.value for source in GatheringSource]})
     except TaskAlreadyDone:
         pass  # closed by a request that saved the fourth source at the same moment
 
@@ -161,6 +153,7 @@ def category_labels(values: list[str]) -> list[str]:
     return [category.label for category in ChronologyCategory if category.value in values]
 
 
+@unit_of_work()
 def add_entry(
     review: Review,
     *,
@@ -186,23 +179,17 @@ def add_entry(
     db.session.add(entry)
     db.session.flush()
     audit.record("chronology.added", record_id=entry.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return entry
 
 
 def get_entry_or_404(review: Review, entry_id: int) -> ChronologyEntry:
-    entry = db.session.execute(
-        select(ChronologyEntry).where(ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
-    ).scalar_one_or_none()
-    if entry is None:
-        abort(404)
-    return entry
+    return one_or_404(ChronologyEntry, ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
 
 
+@unit_of_work()
 def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:
     """Remove an entry. A report already shared keeps its own copy of the chronology."""
     if not may_build_chronology(review, actor):
         raise ConductRefused("You cannot change this chronology.")
     audit.record("chronology.removed", record_id=entry.id, case_id=review.case_id, actor=actor)
     db.session.delete(entry)
-    db.session.commit()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.forms import (
     GovDateField,
@@ -18,19 +17,13 @@ from webapp.forms import (
     NotInFuture,
     NotInPast,
     radio_field,
+    text_area,
     yes_no_field,
 )
 from webapp.learning.services import ASSESSED_MAIN_RISK, OUTCOMES, PERPETRATOR_RELATIONS
 from webapp.models import ActionStatus, TagKind
 
-TEXT_MAX = 5000
 ACTION_MAX = 2000
-
-
-def _text(label: str, message: str, *, required: bool = True, description: str | None = None, limit=TEXT_MAX):
-    validators = [Length(max=limit, message=f"{label} must be {limit} characters or fewer")]
-    validators.insert(0, DataRequired(message=message) if required else Optional())
-    return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
 
 
 class _CheckboxesInput(GovCheckboxesInput):
@@ -62,7 +55,7 @@ class TagChoiceField(SelectMultipleField):
     def pre_validate(self, form):
         if self.data is None:
             raise StopValidation(self.invalid_message)
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice[0] for choice in self.iter_choices()}
         if not set(self.data) <= allowed:
             raise StopValidation(self.invalid_message)
 
@@ -114,19 +107,19 @@ class SltForm(FlaskForm):
         description="For example, 14 3 2026",
         validators=[NotInFuture("Date of the meeting must be today or in the past")],
     )
-    notes = _text("What the meeting discussed and decided", "Enter what the meeting discussed")
+    notes = text_area("What the meeting discussed and decided", "Enter what the meeting discussed")
     submit = SubmitField("Record the meeting", widget=GovSubmitInput())
 
 
 class NoLearningForm(FlaskForm):
-    rationale = _text(
+    rationale = text_area(
         "Why was no learning identified?", "Enter why no learning was identified, for the record"
     )
     submit = SubmitField("Close the review without learning", widget=GovSubmitInput())
 
 
 class ActionForm(FlaskForm):
-    action = _text("Action", "Enter the action", limit=ACTION_MAX)
+    action = text_area("Action", "Enter the action", limit=ACTION_MAX)
     owner_id = GovSelectField("Owner", message="Select who owns the action")
     due_on = GovDateField(
         "Due date",
@@ -147,9 +140,7 @@ class NewActionForm(ActionForm):
 
 class ProgressForm(FlaskForm):
     status = radio_field("Status", ActionStatus.choices(), message="Select the action's status")
-    note = _text(
-        "Progress note", "", required=False, description="Optional. What has been done, what is next."
-    )
+    note = text_area("Progress note", description="Optional. What has been done, what is next.")
     submit = SubmitField("Save progress", widget=GovSubmitInput())
 
 
@@ -160,7 +151,7 @@ class ProgressReviewForm(FlaskForm):
         description="For example, 14 3 2026",
         validators=[NotInFuture("Date of the progress review must be today or in the past")],
     )
-    notes = _text("What the review found", "Enter what the progress review found")
+    notes = text_area("What the review found", "Enter what the progress review found")
     submit = SubmitField("Record the progress review", widget=GovSubmitInput())
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -20,8 +19,6 @@ from webapp.learning.services import (
     is_practice_development,
     mark_closed,
     open_task,
-    refuse_stale,
-    state_refusal,
 )
 from webapp.models import (
     ActionPlanItem,
@@ -39,9 +36,11 @@ from webapp.models import (
     utcnow,
 )
 from webapp.permissions import Permission, permissions_of
-from webapp.reviews.services import add_task, close_task, get_review_or_404, transition
-
-PLAN_STATES = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING})
+from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, allows, require
+from webapp.reviews.services import get_review_or_404, transition
+from webapp.scope import one_or_404
+from webapp.tasks.services import add_task, close_task
 
 
 class ClosureRefused(LearningRefused):
@@ -98,6 +97,11 @@ def may_manage(user: User) -> bool:
     return Permission.MANAGE_LEARNING in permissions_of(user)
 
 
+def may_change(review: Review) -> bool:
+    """Whether the review's state allows the action plan to change (lifecycle.WORK)."""
+    return allows(review.state, Work.CHANGE_ACTIONS)
+
+
 def may_update(item: ActionPlanItem, user: User) -> bool:
     """The action's owner, or anyone who manages learning, records its progress."""
     return item.owner_id == user.id or may_manage(user)
@@ -106,13 +110,9 @@ def may_update(item: ActionPlanItem, user: User) -> bool:
 def get_item_or_404(review_id: int, item_id: int) -> tuple[Review, ActionPlanItem]:
     """The action and its review. Its owner reaches it even when the case is outside their scope
     (an action can be given to anyone); everyone else only through the case's scope."""
-    item = db.session.execute(
-        select(ActionPlanItem).where(ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
-    ).scalar_one_or_none()
-    if item is None:
-        abort(404)
+    item = one_or_404(ActionPlanItem, ActionPlanItem.id == item_id, ActionPlanItem.review_id == review_id)
     if item.owner_id == current_user.id:
-        return db.session.get(Review, review_id), item
+        return db.session.get_one(Review, review_id), item
     return get_review_or_404(review_id), item
 
 
@@ -139,10 +139,9 @@ def _cancel_task(item: ActionPlanItem) -> None:
     )
 
 
-@refuse_stale
+@unit_of_work()
 def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "add an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if due_on < today_in_london():
         raise LearningRefused("Due date must be today or in the future")
     _check_owner(owner_id)
@@ -153,16 +152,14 @@ def add_action(review: Review, *, action: str, owner_id: int, due_on: date, acto
     db.session.flush()
     _give_task(review, item)
     audit.record("action.added", record_id=item.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return item
 
 
-@refuse_stale
+@unit_of_work()
 def edit_action(
     review: Review, item: ActionPlanItem, *, action: str, owner_id: int, due_on: date, actor: User
 ) -> list[str]:
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "change an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if item.status == ActionStatus.DONE:
         raise LearningRefused("This action is done. Mark it as in progress first to change it.")
     if due_on != item.due_on and due_on < today_in_london():
@@ -179,17 +176,15 @@ def edit_action(
     audit.record(
         "action.updated", record_id=item.id, case_id=review.case_id, changed_fields=changed, actor=actor
     )
-    db.session.commit()
     return changed
 
 
-@refuse_stale
+@unit_of_work()
 def update_progress(
     review: Review, item: ActionPlanItem, *, status: ActionStatus, note: str | None, actor: User
 ) -> list[str]:
     """The owner (or the PDT) moves the action on and notes its progress. Done closes its task."""
-    if review.state not in PLAN_STATES:
-        raise state_refusal(review, "update an action")
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if not may_update(item, actor):
         raise LearningRefused("Only the action's owner or the Practice Development Team can update it.")
     changed = []
@@ -221,16 +216,13 @@ def update_progress(
         db.session.add(ActionProgressNote(item_id=item.id, note=note, author_id=actor.id))
         audit.record("action.progress_noted", record_id=item.id, case_id=review.case_id, actor=actor)
         changed.append("notes")
-    if changed:
-        db.session.commit()
     return changed
 
 
-@refuse_stale
+@unit_of_work()
 def agree_plan(review: Review, *, actor: User) -> None:
     """The Practice Development Team agrees the plan and starts monitoring it."""
-    if review.state != ReviewState.ACTION_PLANNING:
-        raise state_refusal(review, "agree the action plan")
+    require(review.state, Work.AGREE_PLAN, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("The Practice Development Team agrees the action plan.")
     count = len(items(review))
@@ -241,15 +233,13 @@ def agree_plan(review: Review, *, actor: User) -> None:
         close_task(task, actor, {"actions": count})
     transition(review, "action_plan_agreed", actor=actor)
     add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
-    db.session.commit()
 
 
-@refuse_stale
+@unit_of_work()
 def record_progress_review(review: Review, *, reviewed_on: date, notes: str, actor: User) -> Task | None:
     """A progress review closes the current progress task; the next one follows while any action is
     open. Returns the next task, if any."""
-    if review.state != ReviewState.MONITORING:
-        raise state_refusal(review, "record a progress review")
+    require(review.state, Work.REVIEW_PROGRESS, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("The Practice Development Team records progress reviews.")
     entry = ProgressReview(review_id=review.id, reviewed_on=reviewed_on, notes=notes, reviewed_by_id=actor.id)
@@ -260,15 +250,13 @@ def record_progress_review(review: Review, *, reviewed_on: date, notes: str, act
     if task is not None:
         close_task(task, actor, {"progress_review_id": entry.id})
     following = add_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS) if open_items(review) else None
-    db.session.commit()
     return following
 
 
-@refuse_stale
+@unit_of_work()
 def close_review(review: Review, *, actor: User) -> None:
     """Every action done, and a member of the Practice Development Team confirms: the review closes."""
-    if review.state != ReviewState.MONITORING:
-        raise state_refusal(review, "close the review")
+    require(review.state, Work.CLOSE, LearningRefused)
     if not is_practice_development(actor):
         raise LearningRefused("A member of the Practice Development Team confirms the closure.")
     still_open = open_items(review)
@@ -279,4 +267,3 @@ def close_review(review: Review, *, actor: User) -> None:
         close_task(task, actor, {"closed": True})
     transition(review, "close", actor=actor)
     mark_closed(review, actor)
-    db.session.commit()

@@ -4,14 +4,12 @@ learning-from-97-serious-case-reviews.txt)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
-from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.extensions import db
@@ -22,7 +20,6 @@ from webapp.models import (
     ProgressReview,
     Review,
     ReviewLearning,
-    ReviewState,
     Role,
     SltMeeting,
     TagKind,
@@ -32,9 +29,11 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.records import StaleEdit
-from webapp.reviews.lifecycle import POOLS
-from webapp.reviews.services import add_task, close_task, transition
+from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, require
+from webapp.reviews.services import transition
+from webapp.tasks.pools import POOLS
+from webapp.tasks.services import add_task, close_task
 
 OUTCOMES = [("death", "Death"), ("serious_harm", "Serious harm")]
 PERPETRATOR_RELATIONS = [
@@ -49,10 +48,6 @@ LABELS = {
     "perpetrator_was_assessed_main_risk": dict(ASSESSED_MAIN_RISK),
 }
 
-# The learning is recorded once the report is agreed, and may be corrected afterwards.
-LEARNING_STATES = frozenset(
-    {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
-)
 OUTCOME_CLAUSE = (
     "Outcome: where learning is identified, review themes will be discussed at a Senior Leadership "
     "Team meeting. An action plan will be agreed and overseen by the Practice Development Team, who "
@@ -78,28 +73,6 @@ def is_decision_maker(user: User) -> bool:
 
 def is_practice_development(user: User) -> bool:
     return Role.PRACTICE_DEVELOPMENT_TEAM in user.roles
-
-
-def state_refusal(review: Review, what: str) -> LearningRefused:
-    return LearningRefused(
-        f"You cannot {what} now: the review is at '{review.state.label}'. Reload the page to see its "
-        "current state."
-    )
-
-
-def refuse_stale(function: Callable[P, R]) -> Callable[P, R]:
-    """A review moved on by someone else meanwhile (its version changed, found at a flush or at the
-    commit): everything is rolled back and StaleEdit raised, so nothing is half-saved."""
-
-    @wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return function(*args, **kwargs)
-        except StaleDataError as error:
-            db.session.rollback()
-            raise StaleEdit from error
-
-    return wrapper
 
 
 def open_task(review: Review, kind: TaskKind) -> Task | None:
@@ -129,6 +102,7 @@ def tags(kind: TagKind | None = None, *, active_only: bool = False) -> list[Lear
     return list(db.session.execute(query).scalars())
 
 
+@unit_of_work()
 def add_tag(kind: TagKind, name: str, *, actor: User) -> LearningTag:
     name = " ".join(name.split())
     clash = db.session.execute(
@@ -141,20 +115,18 @@ def add_tag(kind: TagKind, name: str, *, actor: User) -> LearningTag:
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise DuplicateTag from error
     audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["kind", "name", "active"], actor=actor)
-    db.session.commit()
     return tag
 
 
+@unit_of_work()
 def set_tag_active(tag: LearningTag, active: bool, *, actor: User) -> bool:
     """Never deleted: reviews keep the tags they had; an inactive tag is no longer offered."""
     if tag.active == active:
         return False
     tag.active = active
     audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["active"], actor=actor)
-    db.session.commit()
     return True
 
 
@@ -175,10 +147,10 @@ def learning_defaults(review: Review) -> dict:
     }
 
 
+@unit_of_work()
 def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor: User) -> list[str]:
     """Create or update the review's learning record; returns the names of what changed."""
-    if review.state not in LEARNING_STATES:
-        raise state_refusal(review, "record the learning")
+    require(review.state, Work.RECORD_LEARNING, LearningRefused)
     wanted = set(tag_ids)
     chosen = list(
         db.session.execute(
@@ -209,7 +181,6 @@ def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor
     audit.record(
         "learning.updated", record_id=learning.id, case_id=review.case_id, changed_fields=changed, actor=actor
     )
-    db.session.commit()
     return changed
 
 
@@ -224,11 +195,10 @@ def slt_meetings(review: Review) -> list[SltMeeting]:
     )
 
 
-@refuse_stale
+@unit_of_work()
 def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltMeeting:
     """The SLT discussed the themes: the CE's or DCE's task closes and the action plan is due."""
-    if review.state != ReviewState.AGREED:
-        raise state_refusal(review, "record the Senior Leadership Team meeting")
+    require(review.state, Work.RECORD_SLT, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused("Only the Chief Executive or Deputy Chief Executive records the SLT meeting.")
     if learning_for(review) is None:
@@ -245,15 +215,13 @@ def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltM
         close_task(task, actor, {"slt_meeting_id": meeting.id, "met_on": met_on.isoformat()})
     transition(review, "slt_discussed", actor=actor)
     add_task(review, TaskKind.AGREE_ACTION_PLAN)
-    db.session.commit()
     return meeting
 
 
-@refuse_stale
+@unit_of_work()
 def close_without_learning(review: Review, *, rationale: str, actor: User) -> None:
     """No learning was identified: the CE or DCE closes the review, with their reasons."""
-    if review.state != ReviewState.AGREED:
-        raise state_refusal(review, "close the review without learning")
+    require(review.state, Work.CLOSE_WITHOUT_LEARNING, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused(
             "Only the Chief Executive or Deputy Chief Executive can close a review this way."
@@ -263,17 +231,18 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
         close_task(task, actor, {"no_learning": True})
     transition(review, "close_without_learning", actor=actor, note=rationale)
     mark_closed(review, actor)
-    db.session.commit()
 
 
 def summary(review: Review) -> dict:
     """What the review page's learning panel shows, in four small queries, whatever the review's size."""
-    counts = dict(
+    counts: dict[ActionStatus, int] = dict(
         db.session.execute(
             select(ActionPlanItem.status, func.count())
             .where(ActionPlanItem.review_id == review.id)
             .group_by(ActionPlanItem.status)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return {
         "learning": learning_for(review),

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.types import UTCDateTime, utcnow
 from webapp.models.users import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, when. Field names only: never the values of personal data."""
 
     __tablename__ = "audit_events"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
 
@@ -120,7 +120,7 @@ class PersonAffected(LabelledEnum):
         }
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "cases"
     __table_args__ = (
         CheckConstraint(
@@ -172,7 +172,7 @@ class Case(db.Model):
         return f"<Case {self.id}>"
 
 
-class Child(db.Model):
+class Child(Model):
     __tablename__ = "children"
     __table_args__ = (
         Index(
@@ -188,7 +188,7 @@ class Child(db.Model):
     case: Mapped[Case] = relationship(back_populates="children")
 
 
-class CourtApplication(db.Model):
+class CourtApplication(Model):
     __tablename__ = "court_applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,7 +201,7 @@ class CourtApplication(db.Model):
     case: Mapped[Case] = relationship(back_populates="applications")
 
 
-class Incident(db.Model):
+class Incident(Model):
     """An incident notification recorded against a case (procedure step 1)."""
 
     __tablename__ = "incidents"

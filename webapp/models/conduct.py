@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -46,7 +46,7 @@ class ChronologyCategory(LabelledEnum):
         }
 
 
-class GatheringItem(db.Model):
+class GatheringItem(Model):
     __tablename__ = "gathering_items"
     __table_args__ = (UniqueConstraint("review_id", "source", name="uq_gathering_items_review_id_source"),)
 
@@ -59,7 +59,7 @@ class GatheringItem(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ChronologyEntry(db.Model):
+class ChronologyEntry(Model):
     __tablename__ = "chronology_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class ChronologyEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReportDraft(db.Model):
+class ReportDraft(Model):
     """One version of the review report. Versions are never changed once a later one exists;
     the version shared for accuracy is frozen, with the chronology and background it showed."""
 
@@ -94,7 +94,7 @@ class ReportDraft(db.Model):
     created_by: Mapped[User] = relationship()
 
 
-class AccuracyResponse(db.Model):
+class AccuracyResponse(Model):
     """The practitioner's, the PM's or the HoO's answer on a shared report: agree, or a concern."""
 
     __tablename__ = "accuracy_responses"
@@ -128,7 +128,7 @@ class DisputeStage(LabelledEnum):
         }
 
 
-class Dispute(db.Model):
+class Dispute(Model):
     """A concern about the report, through the procedure's three stages."""
 
     __tablename__ = "disputes"
@@ -150,7 +150,7 @@ class Dispute(db.Model):
     response: Mapped[AccuracyResponse] = relationship()
 
 
-class Disclosure(db.Model):
+class Disclosure(Model):
     """The final report shared with an external review (procedure: SUSR in Wales, SCR in England)."""
 
     __tablename__ = "disclosures"

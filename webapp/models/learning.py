@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model, db
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -24,7 +24,7 @@ class TagKind(LabelledEnum):
         return {cls.RISK_FACTOR: "Risk factor", cls.PRACTICE_THEME: "Practice theme"}
 
 
-class LearningTag(db.Model):
+class LearningTag(Model):
     """A risk factor or practice theme; administrators can add to the lists."""
 
     __tablename__ = "learning_tags"
@@ -44,7 +44,7 @@ review_learning_tags = Table(
 )
 
 
-class ReviewLearning(db.Model):
+class ReviewLearning(Model):
     __tablename__ = "review_learning"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class ReviewLearning(db.Model):
     )
 
 
-class SltMeeting(db.Model):
+class SltMeeting(Model):
     __tablename__ = "slt_meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,7 +85,7 @@ class ActionStatus(LabelledEnum):
         return {cls.NOT_STARTED: "Not started", cls.IN_PROGRESS: "In progress", cls.DONE: "Done"}
 
 
-class ActionPlanItem(db.Model):
+class ActionPlanItem(Model):
     """An improvement action. Its deadline is a Task, so overdue actions climb the same ladder."""
 
     __tablename__ = "action_plan_items"
@@ -104,7 +104,7 @@ class ActionPlanItem(db.Model):
     notes: Mapped[list[ActionProgressNote]] = relationship(order_by="ActionProgressNote.id")
 
 
-class ActionProgressNote(db.Model):
+class ActionProgressNote(Model):
     __tablename__ = "action_progress_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +116,7 @@ class ActionProgressNote(db.Model):
     author: Mapped[User] = relationship()
 
 
-class ProgressReview(db.Model):
+class ProgressReview(Model):
     """The Practice Development Team's review of the action plan's progress."""
 
     __tablename__ = "progress_reviews"
@@ -144,7 +144,7 @@ __all__ = [
 ]
 
 
-class DashboardSnapshot(db.Model):
+class DashboardSnapshot(Model):
     """The learning dashboard's figures for one period as worked out at one time, so a view reads
     one row instead of aggregating every review. Refreshed by a scheduled job and cleared when the
     learning data changes (webapp/learning/dashboard_cache.py)."""

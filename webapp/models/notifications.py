@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -31,7 +31,7 @@ class NotificationStatus(LabelledEnum):
         }
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One message to one person: written in the transaction that causes it, sent later by the relay.
 
     ``subject`` and the email body carry no personal or case data; ``detail`` is shown only in the app.
@@ -66,7 +66,7 @@ class Notification(db.Model):
     user: Mapped[User] = relationship()
 
 
-class TaskEscalation(db.Model):
+class TaskEscalation(Model):
     """A step of the escalation ladder taken for a task; each step is taken once."""
 
     __tablename__ = "task_escalations"
@@ -79,7 +79,7 @@ class TaskEscalation(db.Model):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SupportPlan(db.Model):
+class SupportPlan(Model):
     """Regular support meetings for the practitioner, arranged by the Practice Manager."""
 
     __tablename__ = "support_plans"
@@ -101,7 +101,7 @@ class SupportPlan(db.Model):
     )
 
 
-class SupportMeeting(db.Model):
+class SupportMeeting(Model):
     __tablename__ = "support_meetings"
     __table_args__ = (
         UniqueConstraint("plan_id", "starts_at", name="uq_support_meetings_plan_id_starts_at"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.models.cases import Case, Incident, LabelledEnum
 from webapp.models.notifications import TaskEscalation
 from webapp.models.types import UTCDateTime, enum_column, utcnow
@@ -104,7 +104,7 @@ class TaskStatus(LabelledEnum):
         return {cls.OPEN: "Open", cls.DONE: "Done", cls.CANCELLED: "No longer needed"}
 
 
-class Review(db.Model):
+class Review(Model):
     """The procedure's handling of one incident: one review per incident, enforced here."""
 
     __tablename__ = "reviews"
@@ -145,7 +145,7 @@ class Review(db.Model):
         return next((t for t in self.tasks if t.kind == kind), None)
 
 
-class Task(db.Model):
+class Task(Model):
     """Something a person (or anyone holding a role, in an area) must do by a date."""
 
     __tablename__ = "tasks"
@@ -196,7 +196,7 @@ class Task(db.Model):
         return self.status == TaskStatus.OPEN
 
 
-class ReviewTransition(db.Model):
+class ReviewTransition(Model):
     """Each change of a review's state, who made it and why."""
 
     __tablename__ = "review_transitions"

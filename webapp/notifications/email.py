@@ -72,8 +72,11 @@ def calendar_invitation(notification: Notification, link: str) -> str:
     event = Event()
     event.add("uid", notification.meeting_uid or f"notification-{notification.id}@case-review.invalid")
     event.add("dtstamp", notification.created_at)
-    event.add("dtstart", notification.meeting_starts_at)
-    event.add("dtend", notification.meeting_starts_at + MEETING_LENGTH)
+    starts_at = notification.meeting_starts_at
+    if starts_at is None:
+        raise ValueError("only a meeting notification carries an invitation")
+    event.add("dtstart", starts_at)
+    event.add("dtend", starts_at + MEETING_LENGTH)
     event.add("summary", "Support meeting")
     event.add("description", f"Sign in to see the details: {link}")
     event.add("url", link)

@@ -31,7 +31,7 @@ def _unread_this_request() -> int:
     since tests' requests can share one ``g``."""
     from flask import g, request
 
-    this_request = request._get_current_object()
+    this_request = request.environ  # one dict per request, the same object all through it
     cached = g.get("_unread_notifications")
     if cached is None or cached[0] is not this_request:
         cached = (this_request, services.unread_count(current_user))

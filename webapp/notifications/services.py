@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from webapp import audit
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
+from webapp.records import unit_of_work
+from webapp.scope import one_or_404
 
 
 def notify(
@@ -83,15 +84,16 @@ def unread_count(user: User) -> int:
     ).scalar_one()
 
 
+def get_notification_or_404(notification_id: int) -> Notification:
+    """The current user's own notification; anyone else's answers 404."""
+    return one_or_404(
+        Notification, Notification.id == notification_id, Notification.user_id == current_user.id
+    )
+
+
 def open_notification(notification_id: int) -> Notification:
     """The current user's own notification, marked read; 404 for anyone else's."""
-    notification = db.session.execute(
-        select(Notification).where(
-            Notification.id == notification_id, Notification.user_id == current_user.id
-        )
-    ).scalar_one_or_none()
-    if notification is None:
-        abort(404)
+    notification = get_notification_or_404(notification_id)
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
@@ -107,16 +109,15 @@ def failed(page: int, per_page: int):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+@unit_of_work()
 def retry(notification_id: int) -> bool:
     """Put a failed notification back in the queue, with a fresh set of attempts."""
-    result = db.session.execute(
+    retried = rows_matched(
         update(Notification)
         .where(Notification.id == notification_id, Notification.status == NotificationStatus.FAILED)
         .values(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error=None)
     )
-    if result.rowcount != 1:
-        db.session.rollback()
+    if retried != 1:
         return False
     audit.record("notification.retried", record_id=notification_id)
-    db.session.commit()
     return True

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
-from wtforms import IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import DataRequired, NumberRange, Regexp
 
-from webapp.forms import GovDateField, GovSelectField, NotInPast, radio_field, yes_no_field
+from webapp.forms import GovDateField, GovSelectField, NotInPast, radio_field, text_area, yes_no_field
 from webapp.models import TaskKind
-
-TEXT_MAX = 5000
-
-
-def _text(label: str, message: str, *, required: bool = True, description: str | None = None):
-    validators = [Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer")]
-    validators.insert(0, DataRequired(message=message) if required else Optional())
-    return TextAreaField(label, widget=GovCharacterCount(), validators=validators, description=description)
 
 
 class DecisionForm(FlaskForm):
@@ -25,12 +17,12 @@ class DecisionForm(FlaskForm):
         [("initiate", "Yes, initiate a review"), ("decline", "No, do not initiate a review")],
         message="Select whether to initiate a review",
     )
-    rationale = _text("Rationale", "Enter the rationale for your decision")
+    rationale = text_area("Rationale", "Enter the rationale for your decision")
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
 class OverrideForm(FlaskForm):
-    rationale = _text(
+    rationale = text_area(
         "Why initiate a review although the incident is outside the procedure?",
         "Enter the rationale for initiating a review",
     )
@@ -38,12 +30,12 @@ class OverrideForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    note = _text("Note", "", required=False, description="Optional.")
+    note = text_area("Note", description="Optional.")
     submit = SubmitField("Mark as done", widget=GovSubmitInput())
 
 
 class ConsultationForm(FlaskForm):
-    view = _text(
+    view = text_area(
         "Your view on whether a review should be initiated",
         "Enter your view for the Chief Executive or Deputy Chief Executive",
     )
@@ -51,7 +43,9 @@ class ConsultationForm(FlaskForm):
 
 
 class RapidReviewForm(FlaskForm):
-    findings = _text("Findings of the rapid review and timeline", "Enter the findings of the rapid review")
+    findings = text_area(
+        "Findings of the rapid review and timeline", "Enter the findings of the rapid review"
+    )
     full_review_recommended = yes_no_field(
         "Is a full internal case review recommended?",
         message="Select yes if a full internal case review is recommended",
@@ -64,7 +58,7 @@ class InformedForm(FlaskForm):
         "Date the practitioner and Practice Manager were informed",
         missing_message="Enter the date they were informed",
     )
-    note = _text("Note", "", required=False, description="Optional.")
+    note = text_area("Note", description="Optional.")
     submit = SubmitField("Mark as done", widget=GovSubmitInput())
 
 
@@ -109,7 +103,7 @@ class SupportMeetingsForm(FlaskForm):
 
 
 class SupportNeedsForm(FlaskForm):
-    needs = _text("Support needs agreed with the practitioner", "Enter the support needs agreed")
+    needs = text_area("Support needs agreed with the practitioner", "Enter the support needs agreed")
     submit = SubmitField("Record support needs", widget=GovSubmitInput())
 
 
@@ -140,8 +134,11 @@ def meeting_start(form: SupportMeetingsForm):
 
     from webapp.formatting import LONDON
 
-    hours, minutes = (int(part) for part in form.first_meeting_time.data.strip().split(":"))
-    local = datetime.combine(form.first_meeting_on.data, time(hours, minutes), tzinfo=LONDON)
+    day, time_text = form.first_meeting_on.data, form.first_meeting_time.data
+    if day is None or time_text is None:
+        raise ValueError("the form has not been validated")
+    hours, minutes = (int(part) for part in time_text.strip().split(":"))
+    local = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
     return local.astimezone(UTC)
 
 

@@ -1,14 +1,18 @@
-"""The review lifecycle, in two tables: the state transitions, and the tasks each step creates.
+"""The review lifecycle, in three tables: the state transitions, the work each state allows, and the
+tasks each step creates.
 
-Nothing else moves a review between states: ``next_state`` refuses anything not listed here.
+Nothing else moves a review between states: ``next_state`` refuses anything not listed here. Nothing
+else decides which work a state allows: services ``require`` it (refusing in one wording), pages ask
+``allows`` to show or hide an action.
 Clause names refer to ../shared/procedure/case-review-procedure.txt.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-from webapp.models import ReviewState, Role, TaskKind
+from webapp.models import DisputeStage, ReviewState, TaskKind
 
 
 class InvalidTransition(Exception):
@@ -105,30 +109,118 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
     return transition
 
 
-# Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
-POOLS: dict[str, frozenset[Role]] = {
-    "decision_makers": frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}),
-    "deputy_chief_executives": frozenset({Role.DEPUTY_CHIEF_EXECUTIVE}),
-    "area_heads": frozenset({Role.AREA_HEAD_OF_OPERATIONS}),
-    "heads_of_operations": frozenset({Role.HEAD_OF_OPERATIONS}),
-    "practice_development": frozenset({Role.PRACTICE_DEVELOPMENT_TEAM}),
+# A dispute's stages, the same way: (stage before, move) -> stage after. Each concern starts with the
+# report author; another issue extends this (the grievance stage is recorded, not moved to, today).
+DISPUTE_MOVES: dict[tuple[DisputeStage, str], DisputeStage] = {
+    # Transparency and Disputes, 1: the person who raised it accepts the author's response...
+    (DisputeStage.AUTHOR, "resolved"): DisputeStage.RESOLVED,
+    # ...or not: 2, escalate to the Deputy Chief Executive for review and decision.
+    (DisputeStage.AUTHOR, "escalate"): DisputeStage.DEPUTY_CHIEF_EXECUTIVE,
+    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "decide"): DisputeStage.DECIDED,
 }
-# Pools whose tasks belong to the case's operational area only.
-AREA_POOLS = frozenset({"area_heads", "heads_of_operations"})
-POOL_LABELS = {
-    "decision_makers": "Chief Executive or Deputy Chief Executive",
-    "deputy_chief_executives": "Deputy Chief Executive",
-    "area_heads": "Area Head of Operations",
-    "heads_of_operations": "Head of Operations of the case's area",
-    "practice_development": "Practice Development Team",
+
+
+def next_stage(current: DisputeStage, move: str) -> DisputeStage:
+    stage = DISPUTE_MOVES.get((current, move))
+    if stage is None:
+        raise InvalidTransition(
+            f"You cannot do that now: the concern is at '{current.label}'. "
+            "Reload the page to see where it is."
+        )
+    return stage
+
+
+class Work(enum.StrEnum):
+    """The work done on a review, other than the transitions themselves."""
+
+    DECIDE = "decide"
+    GATHER = "gather"  # the reviewer's information gathering
+    DRAFT_REPORT = "draft_report"  # report drafts and the chronology
+    SHARE_REPORT = "share_report"
+    RESPOND = "respond"  # accuracy responses on the shared report, asking a missing party
+    DISCLOSE = "disclose"  # recording that the report went to an external review
+    RECORD_LEARNING = "record_learning"
+    RECORD_SLT = "record_slt"
+    CLOSE_WITHOUT_LEARNING = "close_without_learning"
+    CHANGE_ACTIONS = "change_actions"  # add or change an action, record its progress
+    AGREE_PLAN = "agree_plan"
+    REVIEW_PROGRESS = "review_progress"
+    CLOSE = "close"
+
+
+# What each step is called in a refusal: "You cannot <this> now: ...".
+WORK_PHRASES = {
+    Work.DECIDE: "record a decision",
+    Work.GATHER: "change the information gathering",
+    Work.DRAFT_REPORT: "change the report",
+    Work.SHARE_REPORT: "share the report",
+    Work.RESPOND: "respond on the report's accuracy",
+    Work.DISCLOSE: "record sharing the report with an external review",
+    Work.RECORD_LEARNING: "record the learning",
+    Work.RECORD_SLT: "record the Senior Leadership Team meeting",
+    Work.CLOSE_WITHOUT_LEARNING: "close the review without learning",
+    Work.CHANGE_ACTIONS: "change the action plan",
+    Work.AGREE_PLAN: "agree the action plan",
+    Work.REVIEW_PROGRESS: "record a progress review",
+    Work.CLOSE: "close the review",
 }
+
+_AGREED_ON = frozenset({Work.DISCLOSE, Work.RECORD_LEARNING})  # once the report is agreed, always
+# state -> the work it allows. The reviewer drafts while the review is in progress, and again while
+# a concern is with them as the report's author ("Transparency and Disputes", 1); gathering may be
+# completed until the report is agreed (its task is chased until done); parties answer while any
+# concern is dealt with (one party's dispute does not stop the others); the learning is recorded once
+# the report is agreed and may be corrected afterwards; disclosure follows agreement.
+WORK: dict[ReviewState, frozenset[Work]] = {
+    ReviewState.AWAITING_DECISION: frozenset({Work.DECIDE}),
+    ReviewState.OUTSIDE_PROCEDURE: frozenset({Work.DECIDE}),  # the override: initiate anyway
+    ReviewState.NOT_INITIATED: frozenset(),
+    ReviewState.INITIATED: frozenset(),
+    ReviewState.IN_REVIEW: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.SHARE_REPORT}),
+    ReviewState.ACCURACY_CHECK: frozenset({Work.GATHER, Work.RESPOND}),
+    ReviewState.DISPUTE_AUTHOR: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.RESPOND}),
+    ReviewState.DISPUTE_DCE: frozenset({Work.GATHER, Work.RESPOND}),
+    ReviewState.AGREED: _AGREED_ON | {Work.RECORD_SLT, Work.CLOSE_WITHOUT_LEARNING},
+    ReviewState.ACTION_PLANNING: _AGREED_ON | {Work.CHANGE_ACTIONS, Work.AGREE_PLAN},
+    ReviewState.MONITORING: _AGREED_ON | {Work.CHANGE_ACTIONS, Work.REVIEW_PROGRESS, Work.CLOSE},
+    ReviewState.CLOSED: _AGREED_ON,
+}
+
+
+class WorkNotAllowed(InvalidTransition):
+    """The review's state does not allow this work now."""
+
+
+def allows(state: ReviewState, work: Work) -> bool:
+    return work in WORK[state]
+
+
+def states_allowing(work: Work) -> frozenset[ReviewState]:
+    return frozenset(state for state, allowed in WORK.items() if work in allowed)
+
+
+def refusal(state: ReviewState, work: Work) -> str | None:
+    """Why ``work`` cannot be done in ``state`` (the one wording every refusal uses), or None."""
+    if allows(state, work):
+        return None
+    return (
+        f"You cannot {WORK_PHRASES[work]} now: the review is at '{state.label}'. "
+        "Reload the page to see its current state."
+    )
+
+
+def require(state: ReviewState, work: Work, refused: type[Exception] = WorkNotAllowed) -> None:
+    """Raise ``refused`` (the area's own refusal, or WorkNotAllowed) unless ``state`` allows ``work``."""
+    message = refusal(state, work)
+    if message is not None:
+        raise refused(message)
 
 
 @dataclass(frozen=True)
 class TaskSpec:
     policy_key: str | None  # the timescale in rules/policy.toml; None: the due date is given
-    # "pool:<name>" (AREA_POOLS take the case's area), "case:practice_manager", "case:practitioner",
-    # "review:reviewer", or "given" (the caller names the person, as for an action's owner).
+    # "pool:<name>" (webapp/tasks/pools.py; AREA_POOLS take the case's area), "case:practice_manager",
+    # "case:practitioner", "review:reviewer", or "given" (the caller names the person: an action's owner).
     assign_to: str
     clause: str
 

@@ -1,17 +1,15 @@
-"""Opening reviews from incidents, deciding them, and creating and completing their tasks."""
+"""Opening reviews from incidents, moving them through the lifecycle, deciding them and allocating
+the reviewer. The tasks themselves are webapp/tasks/."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 import rules
-from webapp import audit
+from webapp import audit, users
 from webapp.cases.services import case_scope
 from webapp.extensions import db
 from webapp.models import (
@@ -24,43 +22,30 @@ from webapp.models import (
     Role,
     Task,
     TaskKind,
-    TaskStatus,
     User,
     utcnow,
 )
 from webapp.notifications.services import notify_all
-from webapp.paging import CappedPagination, paginate
-from webapp.records import StaleEdit
-from webapp.reviews.escalation import step_dates
+from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import (
-    AREA_POOLS,
-    POOLS,
-    TASKS,
     TASKS_ON_INITIATE,
     TASKS_ON_REVIEWER_ALLOCATED,
     InvalidTransition,
     next_state,
 )
+from webapp.tasks.services import add_task, close_task
 
 
 class DecisionBlocked(Exception):
     """A precondition the procedure sets for the decision is not met yet."""
 
 
-class TaskAlreadyDone(Exception):
-    pass
-
-
 class NotIndependent(Exception):
     pass
 
 
-def policy() -> rules.Policy:
-    return current_app.extensions["case_review_policy"]
-
-
 def incident_facts(incident: Incident) -> dict:
-    """The rules engine's input, from the incident and its case (rules/ contract, issue 3)."""
+    """The rules engine's input, from the incident and its case (the contract in rules/facts.py)."""
     return {
         "kind": incident.kind.value,
         "cause": incident.cause.value,
@@ -92,50 +77,6 @@ def _record_transition(review: Review, before: ReviewState | None, action: str, 
         changed_fields=["state"],
         actor=actor,
     )
-
-
-def add_task(
-    review: Review,
-    kind: TaskKind,
-    case: Case | None = None,
-    *,
-    assignee_id: int | None = None,
-    due_on: date | None = None,
-) -> Task:
-    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them."""
-    spec = TASKS[kind]
-    case = case or review.case
-    if due_on is None:
-        if spec.policy_key is None:
-            raise ValueError(f"{kind} needs a due date")
-        due_on = rules.due_date(utcnow(), policy().timescale(spec.policy_key))
-    task = Task(
-        review=review,
-        kind=kind,
-        status=TaskStatus.OPEN,
-        due_on=due_on,
-        next_escalation_on=step_dates(due_on, policy())["reminder"],
-        outcome={},
-    )
-    if spec.assign_to == "given":
-        if assignee_id is None:
-            raise ValueError(f"{kind} needs an assignee")
-        task.assignee_id = assignee_id
-    elif spec.assign_to == "case:practice_manager":
-        task.assignee_id = case.practice_manager_id
-    elif spec.assign_to == "case:practitioner":
-        task.assignee_id = case.practitioner_id
-    elif spec.assign_to == "review:reviewer":
-        if review.reviewer_id is None:
-            raise ValueError(f"{kind} needs the review's reviewer")
-        task.assignee_id = review.reviewer_id
-    else:
-        pool = spec.assign_to.removeprefix("pool:")
-        task.assignee_pool = pool
-        if pool in AREA_POOLS:
-            task.assignee_area_id = case.area_id
-    db.session.add(task)
-    return task
 
 
 def transition(review: Review, action: str, *, actor: User | None, note: str | None = None) -> None:
@@ -185,19 +126,7 @@ def open_review(incident: Incident, *, actor: User) -> Review:
 
 def area_heads(area_id: int) -> list[User]:
     """The active Area Heads of Operations of an area."""
-    from webapp.models import UserRole
-
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(
-                UserRole.role == Role.AREA_HEAD_OF_OPERATIONS,
-                User.area_id == area_id,
-                User.active.is_(True),
-            )
-        ).scalars()
-    )
+    return users.holding(Role.AREA_HEAD_OF_OPERATIONS, area_id=area_id)
 
 
 def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: bool = False) -> Review:
@@ -247,6 +176,7 @@ def decision_blockers(review: Review) -> list[str]:
     return blockers
 
 
+@unit_of_work()
 def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> None:
     """Record the CE's or DCE's decision, with its rationale, and create what initiation requires."""
     if review.state == ReviewState.OUTSIDE_PROCEDURE:
@@ -276,60 +206,16 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
     if initiate:
         for kind in TASKS_ON_INITIATE:
             add_task(review, kind, review.case)
-    try:
-        db.session.flush()
-        _record_transition(review, before, action, actor)
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
-
-
-def close_task(task: Task, actor: User, outcome: dict) -> None:
-    """Complete a task only if it is still open: a second person gets TaskAlreadyDone."""
-    result = db.session.execute(
-        update(Task)
-        .where(Task.id == task.id, Task.status == TaskStatus.OPEN)
-        .values(
-            status=TaskStatus.DONE,
-            completed_at=utcnow(),
-            completed_by_id=actor.id,
-            outcome=outcome,
-            next_escalation_on=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise TaskAlreadyDone
-    db.session.expire(task)
-    audit.record("task.completed", record_id=task.id, case_id=task.review.case_id, actor=actor)
-
-
-def complete_task(task: Task, *, actor: User, outcome: dict) -> None:
-    close_task(task, actor, outcome)
-    db.session.commit()
+    db.session.flush()
+    _record_transition(review, before, action, actor)
 
 
 def independent_reviewers(case: Case) -> list[User]:
     """Heads of Operations from any area but the case's own (procedure: Review Process)."""
-    from webapp.models import UserRole
-
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole)
-            .where(
-                UserRole.role == Role.HEAD_OF_OPERATIONS,
-                User.active.is_(True),
-                User.area_id.is_not(None),
-                User.area_id != case.area_id,
-            )
-            .order_by(User.name)
-        ).scalars()
-    )
+    return users.holding(Role.HEAD_OF_OPERATIONS, outside_area_id=case.area_id)
 
 
+@unit_of_work()
 def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
     case = task.review.case
     if not reviewer.has_role(Role.HEAD_OF_OPERATIONS) or not reviewer.active:
@@ -349,78 +235,3 @@ def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
         transition(review, "allocate_reviewer", actor=actor)
         for kind in TASKS_ON_REVIEWER_ALLOCATED:
             add_task(review, kind, case)
-    db.session.commit()
-
-
-def may_action(task: Task, user: User) -> bool:
-    if task.assignee_id is not None:
-        return task.assignee_id == user.id
-    roles = POOLS.get(task.assignee_pool or "", frozenset())
-    if not user.roles & roles:
-        return False
-    return task.assignee_area_id is None or task.assignee_area_id == user.area_id
-
-
-def _mine(user: User):
-    clauses = [Task.assignee_id == user.id]
-    for pool, roles in POOLS.items():
-        if user.roles & roles:
-            clauses.append(
-                and_(
-                    Task.assignee_pool == pool,
-                    or_(Task.assignee_area_id.is_(None), Task.assignee_area_id == user.area_id),
-                )
-            )
-    return or_(*clauses) if clauses else false()
-
-
-def my_tasks(
-    user: User, *, page: int = 1, per_page: int = 50, include_done: bool = False
-) -> CappedPagination:
-    query = (
-        select(Task)
-        .where(_mine(user))
-        .options(selectinload(Task.review).selectinload(Review.case))
-        .order_by(Task.due_on, Task.id)
-    )
-    if not include_done:
-        query = query.where(Task.status == TaskStatus.OPEN)
-    return paginate(query, page=page, per_page=per_page)
-
-
-def team_tasks(user: User, page: int, per_page: int):
-    """Open tasks on every case the manager can see: their practitioners', their area's, or all."""
-    query = (
-        select(Task)
-        .join(Review, Task.review_id == Review.id)
-        .join(Case, Review.case_id == Case.id)
-        .where(Task.status == TaskStatus.OPEN, case_scope(user))
-        .options(selectinload(Task.review).selectinload(Review.case), selectinload(Task.assignee))
-        .order_by(Task.due_on, Task.id)
-    )
-    return paginate(query, page=page, per_page=per_page)
-
-
-def get_task_or_404(task_id: int) -> Task:
-    task = db.session.execute(
-        select(Task)
-        .join(Review, Task.review_id == Review.id)
-        .join(Case, Review.case_id == Case.id)
-        .where(Task.id == task_id, or_(case_scope(current_user), _mine(current_user)))
-    ).scalar_one_or_none()
-    if task is None:
-        abort(404)
-    return task
-
-
-def timeliness(task: Task, today: date) -> str:
-    """How a task stands against its deadline, in the words the task lists use."""
-    if task.status != TaskStatus.OPEN:
-        return task.status.label
-    if today > task.due_on:
-        return "Overdue"
-    if today == task.due_on:
-        return "Due today"
-    if rules.working_days_between(today, task.due_on) <= 2:
-        return "Due soon"
-    return "Open"

@@ -12,7 +12,9 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import LONDON, london
 from webapp.models import Review, SupportMeeting, SupportPlan, Task, User, utcnow
-from webapp.reviews.services import close_task
+from webapp.records import unit_of_work
+from webapp.scope import one_or_404
+from webapp.tasks.services import close_task
 
 
 class SupportError(Exception):
@@ -28,6 +30,7 @@ def next_meeting_time(previous: datetime, cadence_working_days: int) -> datetime
     )
 
 
+@unit_of_work()
 def arrange(task: Task, *, actor: User, first_meeting_at: datetime, cadence_working_days: int) -> SupportPlan:
     """Complete the 'arrange support meetings' task: the plan and its first meeting."""
     review = task.review
@@ -49,7 +52,6 @@ def arrange(task: Task, *, actor: User, first_meeting_at: datetime, cadence_work
     db.session.add(plan)
     db.session.flush()
     audit.record("support.arranged", record_id=plan.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return plan
 
 
@@ -59,10 +61,15 @@ def plan_for(review: Review) -> SupportPlan | None:
     ).scalar_one_or_none()
 
 
+def get_meeting_or_404(plan: SupportPlan, meeting_id: int) -> SupportMeeting:
+    return one_or_404(SupportMeeting, SupportMeeting.id == meeting_id, SupportMeeting.plan_id == plan.id)
+
+
 def may_manage(plan: SupportPlan, user: User) -> bool:
     return user.id == plan.practice_manager_id
 
 
+@unit_of_work()
 def record_held(meeting: SupportMeeting, *, actor: User) -> SupportMeeting | None:
     """Mark a meeting held and, while support goes on, book the next one at the plan's cadence."""
     plan = meeting.plan
@@ -74,12 +81,12 @@ def record_held(meeting: SupportMeeting, *, actor: User) -> SupportMeeting | Non
     if plan.active and all(m.starts_at <= meeting.starts_at for m in plan.meetings):
         following = SupportMeeting(starts_at=next_meeting_time(meeting.starts_at, plan.cadence_working_days))
         plan.meetings.append(following)
-    review = db.session.get(Review, plan.review_id)
+    review = db.session.get_one(Review, plan.review_id)
     audit.record("support.meeting_held", record_id=meeting.id, case_id=review.case_id, actor=actor)
-    db.session.commit()
     return following
 
 
+@unit_of_work()
 def end_support(plan: SupportPlan, *, actor: User) -> None:
     if not plan.active:
         raise SupportError("Support has already ended.")
@@ -89,6 +96,5 @@ def end_support(plan: SupportPlan, *, actor: User) -> None:
     for meeting in plan.meetings:
         if meeting.held_at is None and meeting.starts_at > utcnow() - timedelta(hours=1):
             meeting.cancelled = True
-    review = db.session.get(Review, plan.review_id)
+    review = db.session.get_one(Review, plan.review_id)
     audit.record("support.ended", record_id=plan.id, case_id=review.case_id, actor=actor)
-    db.session.commit()

@@ -8,13 +8,16 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
-from webapp.learning.routes import _refused, bp
-from webapp.models import ActionStatus, ReviewState
+from webapp.learning.routes.blueprint import bp
+from webapp.models import ActionStatus
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.lifecycle import Work
+from webapp.reviews.steps import MOVED_ON, attempt, review_step
+from webapp.tasks.services import TaskAlreadyDone
 
 _MOVED = "Someone else updated this action at the same time. Nothing you entered has been saved."
 
@@ -28,11 +31,7 @@ def _owner_choices(form: ActionForm) -> None:
 
 def _plan_review(review_id: int):
     """The review, if its action plan can be worked on now; otherwise a redirect saying why."""
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in plan.PLAN_STATES:
-        flash(f"The action plan cannot be changed now: the review is at '{review.state.label}'.", "info")
-        return review, redirect(url_for("learning.overview", review_id=review.id))
-    return review, None
+    return review_step(review_id, Work.CHANGE_ACTIONS, back="learning.overview")
 
 
 @bp.route("/reviews/<int:review_id>/action-plan/new", methods=["GET", "POST"])
@@ -44,20 +43,21 @@ def add_action(review_id: int):
     form = NewActionForm()
     _owner_choices(form)
     if form.validate_on_submit():
-        try:
-            plan.add_action(
+        result = attempt(
+            form,
+            lambda: plan.add_action(
                 review,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except StaleEdit as error:
-            return _refused(review_id, error)
-        else:
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Action added. Its owner has a task due on that date.", "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
     return render_template(
@@ -76,22 +76,23 @@ def edit_action(review_id: int, item_id: int):
     form.submit.label.text = "Save the action"
     _owner_choices(form)
     if form.validate_on_submit():
-        try:
-            changed = plan.edit_action(
+        result = attempt(
+            form,
+            lambda: plan.edit_action(
                 review,
                 item,
                 action=form.action.data.strip(),
-                owner_id=form.owner_id.data,
-                due_on=form.due_on.data,
+                owner_id=validated(form.owner_id.data),
+                due_on=validated(form.due_on.data),
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except StaleEdit as error:
-            return _refused(review_id, error)
-        else:
-            flash("Action changed." if changed else "You did not change anything.", "success")
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Action changed." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_form.html", title="Change an action", form=form, review=review, item=item
@@ -102,7 +103,7 @@ def edit_action(review_id: int, item_id: int):
 @permission_required(Permission.VIEW_TASKS)
 def action_item(review_id: int, item_id: int):
     review, item = plan.get_item_or_404(review_id, item_id)
-    may_update = plan.may_update(item, current_user) and review.state in plan.PLAN_STATES
+    may_update = plan.may_update(item, current_user) and plan.may_change(review)
     if request.method == "POST" and not may_update:
         abort(403)
     form = ProgressForm()
@@ -111,23 +112,23 @@ def action_item(review_id: int, item_id: int):
         audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
         db.session.commit()
     if may_update and form.validate_on_submit():
-        try:
-            changed = plan.update_progress(
+        result = attempt(
+            form,
+            lambda: plan.update_progress(
                 review,
                 item,
                 status=ActionStatus(form.status.data),
                 note=(form.note.data or "").strip() or None,
                 actor=current_user,
-            )
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone):
-            db.session.rollback()
-            flash(_MOVED, "info")
-            return redirect(url_for("learning.action_item", review_id=review_id, item_id=item_id))
-        else:
-            flash("Progress saved." if changed else "You did not change anything.", "success")
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.action_item", review_id=review_id, item_id=item_id),
+            message=_MOVED,
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Progress saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_item.html",
@@ -136,32 +137,32 @@ def action_item(review_id: int, item_id: int):
         review=review,
         item=item,
         may_update=may_update,
-        may_edit=plan.may_manage(current_user) and review.state in plan.PLAN_STATES,
+        may_edit=plan.may_manage(current_user) and plan.may_change(review),
     )
 
 
 @bp.route("/reviews/<int:review_id>/action-plan/agree", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def agree_plan(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.AGREE_PLAN, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.ACTION_PLANNING:
-        flash("The action plan has been agreed, or the review is not at that step.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ConfirmForm()
     form.submit.label.text = "Agree the action plan"
     items = plan.items(review)
     if may_act and form.validate_on_submit():
-        try:
-            plan.agree_plan(review, actor=current_user)
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: plan.agree_plan(review, actor=current_user),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Action plan agreed. The Practice Development Team now monitors its progress.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
@@ -177,30 +178,33 @@ def agree_plan(review_id: int):
 @bp.route("/reviews/<int:review_id>/action-plan/progress", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def progress(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.REVIEW_PROGRESS, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.MONITORING:
-        flash("Progress reviews are recorded while the action plan is being monitored.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ProgressReviewForm()
     if may_act and form.validate_on_submit():
-        try:
-            following = plan.record_progress_review(
-                review, reviewed_on=form.reviewed_on.data, notes=form.notes.data.strip(), actor=current_user
-            )
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: plan.record_progress_review(
+                review,
+                reviewed_on=validated(form.reviewed_on.data),
+                notes=form.notes.data.strip(),
+                actor=current_user,
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash(
                 "Progress review recorded."
                 + (
                     " The next one is due."
-                    if following
+                    if result.value
                     else " Every action is done: you can close the review."
                 ),
                 "success",
@@ -220,13 +224,12 @@ def progress(review_id: int):
 @bp.route("/reviews/<int:review_id>/close", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def close_review(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.CLOSE, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.MONITORING:
-        flash("Only a review whose action plan is being monitored can close this way.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
     form = ConfirmForm()
     form.submit.label.text = "Confirm and close the review"
     still_open = plan.open_items(review)
@@ -234,14 +237,13 @@ def close_review(review_id: int):
         try:
             plan.close_review(review, actor=current_user)
         except plan.ClosureRefused as refused:
-            db.session.rollback()
             form.form_errors.append("The review cannot close until every action is done.")
             still_open = refused.open_items
         except services.LearningRefused as refused:
-            db.session.rollback()
             form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
+        except (StaleEdit, TaskAlreadyDone):
+            flash(MOVED_ON, "info")
+            return redirect(url_for("learning.overview", review_id=review_id))
         else:
             flash("The review is closed.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))

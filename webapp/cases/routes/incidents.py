@@ -8,7 +8,8 @@ from flask_login import current_user
 from webapp.admin.services import list_areas
 from webapp.cases import incidents
 from webapp.cases.forms import IncidentForm, version_of
-from webapp.cases.routes import STALE_MESSAGE, bp, choice_arg, page_number
+from webapp.cases.routes.blueprint import bp
+from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
 from webapp.models import IncidentCause, IncidentKind
 from webapp.permissions import Permission, permission_required

@@ -1,27 +1,26 @@
-"""Learning, the SLT discussion, action plans, closure and the learning dashboard (issue 5, items 7-8).
+"""Learning, the SLT discussion, action plans, closure and the learning dashboard.
 
 This module holds the review's learning pages; the action plan, the lists and the dashboard have
-their own modules, imported at the bottom so their routes join this blueprint."""
+their own modules in this package."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
+from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
-from webapp.records import StaleEdit
-from webapp.reviews.routes import TASK_PAGES
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
-
-bp = Blueprint("learning", __name__)
-
-MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
+from webapp.reviews.lifecycle import Work
+from webapp.reviews.services import get_review_or_404
+from webapp.reviews.steps import attempt, review_step
+from webapp.tasks.pages import TaskPages
 
 
 def _action_page(task: Task) -> str:
@@ -33,35 +32,19 @@ def _action_page(task: Task) -> str:
     return url_for("learning.action_item", review_id=task.review_id, item_id=item_id)
 
 
-TASK_PAGES.update(
-    {
-        TaskKind.DISCUSS_AT_SLT: lambda task: url_for("learning.record_slt", review_id=task.review_id),
-        TaskKind.AGREE_ACTION_PLAN: lambda task: url_for("learning.agree_plan", review_id=task.review_id),
-        TaskKind.COMPLETE_ACTION: _action_page,
-        TaskKind.REVIEW_ACTION_PLAN_PROGRESS: lambda task: url_for(
-            "learning.progress", review_id=task.review_id
-        ),
-    }
-)
+TASK_PAGES: TaskPages = {
+    TaskKind.DISCUSS_AT_SLT: lambda task: url_for("learning.record_slt", review_id=task.review_id),
+    TaskKind.AGREE_ACTION_PLAN: lambda task: url_for("learning.agree_plan", review_id=task.review_id),
+    TaskKind.COMPLETE_ACTION: _action_page,
+    TaskKind.REVIEW_ACTION_PLAN_PROGRESS: lambda task: url_for("learning.progress", review_id=task.review_id),
+}
 
 
 @bp.app_context_processor
 def _learning_helpers():
     return {
-        "learning_summary": services.summary,
         "learning_label": lambda name, value: services.LABELS[name].get(value, value),
-        "learning_states": services.LEARNING_STATES,
     }
-
-
-def _refused(review_id: int, error: Exception):
-    """A step refused after the form was valid (the state moved on, or a race): say so, save nothing."""
-    db.session.rollback()
-    if isinstance(error, services.LearningRefused):
-        flash(str(error), "info")
-    else:
-        flash(MOVED_ON, "info")
-    return redirect(url_for("learning.overview", review_id=review_id))
 
 
 @bp.route("/reviews/<int:review_id>/learning")
@@ -102,10 +85,9 @@ def _tag_choices(form: LearningForm, learning) -> list:
 @bp.route("/reviews/<int:review_id>/learning/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def edit_learning(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state not in services.LEARNING_STATES:
-        flash("The learning is recorded once the report has been agreed.", "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
+    review, leave = review_step(review_id, Work.RECORD_LEARNING, back="reviews.view_review")
+    if leave:
+        return leave
     learning = services.learning_for(review)
     form = LearningForm()
     kept = _tag_choices(form, learning)
@@ -125,13 +107,16 @@ def edit_learning(review_id: int):
                 value for value, _ in form.practice_themes.choices if value in chosen
             ]
     if form.validate_on_submit():
-        try:
-            changed = services.save_learning(review, form.values(), form.tag_ids(), actor=current_user)
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        else:
-            flash("Learning saved." if changed else "You did not change anything.", "success")
+        result = attempt(
+            form,
+            lambda: services.save_learning(review, form.values(), form.tag_ids(), actor=current_user),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Learning saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
         "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
@@ -141,28 +126,26 @@ def edit_learning(review_id: int):
 @bp.route("/reviews/<int:review_id>/learning/slt", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_LEARNING)
 def record_slt(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.RECORD_SLT, back="learning.overview")
+    if leave:
+        return leave
     may_act = services.is_decision_maker(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    if review.state != ReviewState.AGREED:
-        flash(
-            "The Senior Leadership Team meeting has been recorded, or the review is not at that step.", "info"
-        )
-        return redirect(url_for("learning.overview", review_id=review.id))
     learning = services.learning_for(review)
     form = SltForm()
     if may_act and form.validate_on_submit():
-        try:
-            services.record_slt(
-                review, met_on=form.met_on.data, notes=form.notes.data.strip(), actor=current_user
-            )
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: services.record_slt(
+                review, met_on=validated(form.met_on.data), notes=form.notes.data.strip(), actor=current_user
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     return render_template(
@@ -178,25 +161,24 @@ def record_slt(review_id: int):
 @bp.route("/reviews/<int:review_id>/learning/no-learning", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def close_without_learning(review_id: int):
-    review = get_review_or_404(review_id, for_update=request.method == "POST")
-    if review.state != ReviewState.AGREED:
-        flash("This review is not at the step where it can close without learning.", "info")
-        return redirect(url_for("learning.overview", review_id=review.id))
+    review, leave = review_step(review_id, Work.CLOSE_WITHOUT_LEARNING, back="learning.overview")
+    if leave:
+        return leave
     form = NoLearningForm()
     if form.validate_on_submit():
-        try:
-            services.close_without_learning(review, rationale=form.rationale.data.strip(), actor=current_user)
-        except services.LearningRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-        except (StaleEdit, TaskAlreadyDone) as error:
-            return _refused(review_id, error)
-        else:
+        result = attempt(
+            form,
+            lambda: services.close_without_learning(
+                review, rationale=form.rationale.data.strip(), actor=current_user
+            ),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.overview", review_id=review_id),
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
             flash("The review is closed: no learning was identified.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     return render_template(
         "learning/no_learning.html", title="Close the review without learning", form=form, review=review
     )
-
-
-from webapp.learning import dashboard_routes, plan_routes, taxonomy_routes  # noqa: E402,F401

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
+from webapp.accuracy import services as accuracy
+from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
-from webapp.models import ReviewState, Task, TaskKind, User
+from webapp.learning import services as learning
+from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews import services, support
-from webapp.reviews.escalation import STEP_LABELS
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
@@ -24,15 +24,18 @@ from webapp.reviews.forms import (
     meeting_start,
     outcome_of,
 )
-from webapp.reviews.lifecycle import ACTION_LABELS, POOL_LABELS, InvalidTransition
-
-bp = Blueprint("reviews", __name__)
+from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
+from webapp.reviews.routes.blueprint import bp
+from webapp.reviews.steps import review_step
+from webapp.tasks import services as tasks
+from webapp.tasks.escalation import STEP_LABELS
+from webapp.tasks.pages import TaskPages, task_page
+from webapp.tasks.pools import POOL_LABELS
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
-# Tasks done on a feature's own page: kind -> function(task) returning that page's URL. Each
-# feature registers its kinds here when its routes are imported (see webapp/conduct/routes.py).
-TASK_PAGES: dict[TaskKind, Callable[[Task], str]] = {
+# Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
+TASK_PAGES: TaskPages = {
     TaskKind.DECIDE: lambda task: url_for("reviews.decide", review_id=task.review_id),
 }
 
@@ -40,7 +43,7 @@ TASK_PAGES: dict[TaskKind, Callable[[Task], str]] = {
 @bp.app_context_processor
 def _task_helpers():
     return {
-        "timeliness": lambda task: services.timeliness(task, today_in_london()),
+        "timeliness": lambda task: tasks.timeliness(task, today_in_london()),
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
         "escalation_label": STEP_LABELS.get,
@@ -57,19 +60,28 @@ def view_review(review_id: int):
         title="Review",
         review=review,
         blockers=services.decision_blockers(review),
+        panels=_panels(review),
     )
     db.session.commit()  # after rendering: a commit expires what the page shows, to be read again
     return page
 
 
+def _panels(review: Review) -> dict:
+    """What the review page's panels from the other areas show (their _review_panel.html)."""
+    return {
+        "conduct": review_panel(review, current_user),
+        "accuracy": accuracy.picture(review),
+        "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
+    }
+
+
 @bp.route("/reviews/<int:review_id>/decide", methods=["GET", "POST"])
 @permission_required(Permission.DECIDE_REVIEWS)
 def decide(review_id: int):
-    review = services.get_review_or_404(review_id, for_update=request.method == "POST")
+    review, leave = review_step(review_id, Work.DECIDE, back="reviews.view_review")
+    if leave:
+        return leave
     override = review.state == ReviewState.OUTSIDE_PROCEDURE
-    if review.state not in (ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE):
-        flash("A decision has already been recorded for this review.", "info")
-        return redirect(url_for("reviews.view_review", review_id=review.id))
     form = OverrideForm() if override else DecisionForm()
     blockers = [] if override else services.decision_blockers(review)
     if form.validate_on_submit():
@@ -81,7 +93,6 @@ def decide(review_id: int):
         except services.DecisionBlocked as blocked:
             form.form_errors.extend(blocked.args[0])
         except (InvalidTransition, StaleEdit) as error:
-            db.session.rollback()
             flash(str(error) or "Someone else recorded a decision first. Nothing was saved.", "info")
             return redirect(url_for("reviews.view_review", review_id=review_id))
         else:
@@ -102,7 +113,7 @@ def decide(review_id: int):
 def my_tasks():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template(
-        "reviews/my_tasks.html", title="My tasks", pagination=services.my_tasks(current_user, page=page)
+        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page)
     )
 
 
@@ -111,27 +122,31 @@ def my_tasks():
 def team_tasks():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template(
-        "reviews/team_tasks.html", title="Team tasks", pagination=services.team_tasks(current_user, page, 50)
+        "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
     )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @permission_required(Permission.VIEW_TASKS)
 def action_task(task_id: int):
-    task = services.get_task_or_404(task_id)
-    if task.kind in TASK_PAGES:
-        return redirect(TASK_PAGES[task.kind](task))
-    may_action = services.may_action(task, current_user) and task.is_open
+    task = tasks.get_task_or_404(task_id)
+    page = task_page(task)
+    if page is not None:
+        return redirect(page)
+    may_action = tasks.may_action(task, current_user) and task.is_open
     form_class = TASK_FORMS[task.kind]
     form = form_class()
     if isinstance(form, AllocateReviewerForm):
-        form.reviewer_id.choices = [("", "Select a Head of Operations")] + [
-            (u.id, f"{u.name} ({u.area.name})") for u in services.independent_reviewers(task.review.case)
+        choices: list[tuple[int | str, str]] = [("", "Select a Head of Operations")]
+        choices += [
+            (u.id, f"{u.name} ({u.area.name})" if u.area else u.name)
+            for u in services.independent_reviewers(task.review.case)
         ]
+        form.reviewer_id.choices = choices
     if isinstance(form, SupportMeetingsForm) and request.method == "GET":
-        form.cadence_working_days.data = services.policy().timescale("support_meeting_cadence")
+        form.cadence_working_days.data = tasks.policy().timescale("support_meeting_cadence")
     if request.method == "POST":
-        if not services.may_action(task, current_user):
+        if not tasks.may_action(task, current_user):
             abort(403)
         if not task.is_open:
             flash(ALREADY_DONE, "info")
@@ -139,7 +154,7 @@ def action_task(task_id: int):
     if may_action and form.validate_on_submit():
         try:
             if isinstance(form, AllocateReviewerForm):
-                reviewer = db.session.get(User, form.reviewer_id.data)
+                reviewer = db.get_or_404(User, form.reviewer_id.data)
                 services.allocate_reviewer(task, reviewer, actor=current_user)
             elif isinstance(form, SupportMeetingsForm):
                 support.arrange(
@@ -149,8 +164,8 @@ def action_task(task_id: int):
                     cadence_working_days=form.cadence_working_days.data,
                 )
             else:
-                services.complete_task(task, actor=current_user, outcome=outcome_of(form))
-        except services.TaskAlreadyDone:
+                tasks.complete_task(task, actor=current_user, outcome=outcome_of(form))
+        except tasks.TaskAlreadyDone:
             flash(ALREADY_DONE, "info")
             return redirect(url_for("reviews.action_task", task_id=task_id))
         except services.NotIndependent as refused:
@@ -163,6 +178,3 @@ def action_task(task_id: int):
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )
-
-
-from webapp.reviews import support_routes  # noqa: E402,F401 - registers the support pages on bp

@@ -10,13 +10,14 @@ from flask_login import current_user
 from webapp import audit
 from webapp.conduct import export, report, services
 from webapp.conduct.forms import ReportForm, ShareForm
-from webapp.conduct.routes import bp
+from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
-from webapp.models import GatheringSource, ReportDraft, Review, ReviewState
+from webapp.models import GatheringSource, ReportDraft, Review
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews.lifecycle import InvalidTransition
-from webapp.reviews.services import TaskAlreadyDone, get_review_or_404
+from webapp.reviews.lifecycle import InvalidTransition, Work, allows
+from webapp.reviews.services import get_review_or_404
+from webapp.tasks.services import TaskAlreadyDone
 
 FORMATS = {
     "pdf": ("application/pdf", export.build_pdf),
@@ -39,12 +40,12 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
     may_share = (
         is_latest
         and services.is_reviewer(review, current_user)
-        and review.state == ReviewState.IN_REVIEW
+        and allows(review.state, Work.SHARE_REPORT)
         and draft is not None
     )
     missing = (
         report.missing_by_section(review, draft)
-        if is_latest and review.state == ReviewState.IN_REVIEW
+        if is_latest and allows(review.state, Work.SHARE_REPORT)
         else []
     )
     audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
@@ -68,7 +69,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         drafts=report.drafts(review),
         may_draft=services.may_draft(review, current_user),
         may_share=may_share,
-        share_form=ShareForm(version=str(draft.version)) if may_share else None,
+        share_form=ShareForm(version=str(draft.version)) if may_share and draft is not None else None,
         gathered=services.gathering_done_count(review),
         sources=len(GatheringSource),
     )
@@ -85,9 +86,7 @@ def latest_report(review_id: int):
 @permission_required(Permission.VIEW_CASES)
 def report_version(review_id: int, version: int):
     review = get_review_or_404(review_id)
-    draft = report.draft_version(review, version)
-    if draft is None:
-        abort(404)
+    draft = report.get_version_or_404(review, version)
     return _render_report(review, draft)
 
 
@@ -115,7 +114,6 @@ def edit_report(review_id: int):
         try:
             draft = report.save_draft(review, sections, based_on=based_on, actor=current_user)
         except StaleEdit:
-            db.session.rollback()
             form.form_errors.append(STALE)
         else:
             if draft is None:
@@ -150,10 +148,8 @@ def share_report(review_id: int):
     try:
         report.share(review, draft, actor=current_user)
     except report.IncompleteReport:
-        db.session.rollback()
         return _render_report(review, draft, refused=True)
     except (InvalidTransition, StaleEdit, TaskAlreadyDone) as error:
-        db.session.rollback()
         flash(str(error) or "Someone else changed this review first. Nothing was shared.", "info")
         return redirect(url_for("conduct.report", review_id=review.id))
     flash(
@@ -168,9 +164,7 @@ def share_report(review_id: int):
 @permission_required(Permission.VIEW_CASES)
 def export_report(review_id: int, version: int, fmt: str):
     review = get_review_or_404(review_id)
-    draft = report.draft_version(review, version)
-    if draft is None:
-        abort(404)
+    draft = report.get_version_or_404(review, version)
     content = report.compose(review, draft)
     mimetype, build = FORMATS[fmt]
     data = build(content)

@@ -1,4 +1,4 @@
-"""The reviewer's work: gathering, chronology, report drafts and exports (issue 5, items 2-4).
+"""The reviewer's work: gathering, chronology, report drafts and exports.
 
 Anyone who may see the review reads these pages; only the review's reviewer changes them (and,
 for the rapid review's timeline, whoever may action the rapid review task): see services.
@@ -6,53 +6,32 @@ for the rapid review's timeline, whoever may action the rapid review task): see 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
-from webapp.conduct import report, services
+from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
+from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
-from webapp.reviews.routes import TASK_PAGES
 from webapp.reviews.services import get_review_or_404
+from webapp.tasks.pages import TaskPages
 
-bp = Blueprint("conduct", __name__)
-
-TASK_PAGES[TaskKind.GATHER_INFORMATION] = lambda task: url_for("conduct.gathering", review_id=task.review_id)
-TASK_PAGES[TaskKind.DRAFT_REPORT] = lambda task: url_for("conduct.report", review_id=task.review_id)
+TASK_PAGES: TaskPages = {
+    TaskKind.GATHER_INFORMATION: lambda task: url_for("conduct.gathering", review_id=task.review_id),
+    TaskKind.DRAFT_REPORT: lambda task: url_for("conduct.report", review_id=task.review_id),
+}
 
 
 @bp.app_template_filter("conduct_lines")
 def _lines(text: str | None) -> Markup:
     """Typed text with its line breaks kept, everything else escaped."""
     return Markup("<br>").join(escape(line) for line in (text or "").split("\n"))
-
-
-@bp.app_context_processor
-def _panel_helpers():
-    return {"conduct_panel": _panel}
-
-
-def _panel(review: Review) -> dict:
-    """What the review page's conduct panel shows (conduct/_review_panel.html)."""
-    started = review.reviewer_id is not None
-    if not started and not review.rapid_review:
-        return {"shown": False}
-    draft = report.latest_draft(review) if started else None
-    return {
-        "shown": True,
-        "started": started,
-        "entries": services.chronology_count(review),
-        "may_build": services.may_build_chronology(review, current_user),
-        "rapid_review_open": services.open_rapid_review_task(review) is not None,
-        "gathered": services.gathering_done_count(review) if started else 0,
-        "sources": len(GatheringSource),
-        "report_status": report.status_label(review, draft),
-    }
 
 
 def _viewed(review: Review) -> None:
@@ -109,7 +88,6 @@ def edit_gathering(review_id: int, source: str):
                 actor=current_user,
             )
         except IntegrityError:
-            db.session.rollback()
             flash("This item was saved from another page at the same moment. Nothing was saved here.", "info")
             return redirect(url_for("conduct.gathering", review_id=review.id))
         flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")
@@ -160,7 +138,7 @@ def add_chronology_entry(review_id: int):
         try:
             services.add_entry(
                 review,
-                occurred_on=form.occurred_on.data,
+                occurred_on=validated(form.occurred_on.data),
                 what_happened=form.what_happened.data.strip(),
                 source=form.source.data,
                 categories=form.categories.data,
@@ -184,6 +162,3 @@ def remove_chronology_entry(review_id: int, entry_id: int):
     services.remove_entry(review, entry, actor=current_user)
     flash("Entry removed.", "success")
     return redirect(url_for("conduct.chronology", review_id=review.id))
-
-
-from webapp.conduct import report_routes  # noqa: E402,F401 - registers the report pages on bp

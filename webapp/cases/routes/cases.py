@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import users
 from webapp.admin.services import list_areas
 from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
+from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.permissions import Permission, permission_required
-
-bp = Blueprint("cases", __name__)
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. Your changes have not been "
@@ -32,10 +32,10 @@ def choice_arg(name: str, allowed) -> str | None:
 def _case_form_choices(form: CaseForm) -> None:
     form.area_id.choices = [("", "Select an area")] + [(a.id, a.name) for a in list_areas()]
     form.practitioner_id.choices = [("", "Select a practitioner")] + [
-        (u.id, u.name) for u in services.users_with_role(Role.PRACTITIONER)
+        (u.id, u.name) for u in users.holding(Role.PRACTITIONER)
     ]
     form.practice_manager_id.choices = [("", "Select a Practice Manager")] + [
-        (u.id, u.name) for u in services.users_with_role(Role.PRACTICE_MANAGER)
+        (u.id, u.name) for u in users.holding(Role.PRACTICE_MANAGER)
     ]
 
 
@@ -165,6 +165,3 @@ def remove_application(case_id: int, application_id: int):
         abort(404)
     flash("Application removed.", "success")
     return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
-
-
-from webapp.cases import incident_routes  # noqa: E402,F401 - registers the incident pages on bp

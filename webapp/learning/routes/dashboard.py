@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.forms import validated
 from webapp.learning import dashboard_cache
 from webapp.learning.forms import PeriodForm
-from webapp.learning.routes import bp
+from webapp.learning.routes.blueprint import bp
 from webapp.permissions import Permission, permission_required
 
 
@@ -36,7 +38,7 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
         form = PeriodForm(formdata=request.args)
         if not form.validate():
             return form, None
-        return form, (form.from_date.data, form.to_date.data)
+        return form, (validated(form.from_date.data), validated(form.to_date.data))
     start, end = default_period(today_in_london())
     return PeriodForm(formdata=None, from_date=start, to_date=end), (start, end)
 
@@ -72,7 +74,8 @@ def _csv_cell(value) -> str | int:
 def dashboard_csv(key: str):
     _form, period = _period()
     if period is None:
-        return redirect(url_for("learning.learning_dashboard", **request.args.to_dict(flat=False)))
+        asked: dict[str, Any] = request.args.to_dict(flat=False)
+        return redirect(url_for("learning.learning_dashboard", **asked))
     figures, _computed_at = dashboard_cache.figures(*period, today_in_london())
     figure = next((f for f in figures if f.key == key), None)
     if figure is None:

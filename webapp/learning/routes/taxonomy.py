@@ -9,7 +9,7 @@ from flask_login import current_user
 from webapp.extensions import db
 from webapp.learning import services
 from webapp.learning.forms import TagForm
-from webapp.learning.routes import bp
+from webapp.learning.routes.blueprint import bp
 from webapp.models import LearningTag, TagKind
 from webapp.permissions import Permission, permission_required
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from webapp.extensions import db
-from webapp.models import SupportMeeting
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import services, support
-from webapp.reviews.routes import bp
+from webapp.reviews.routes.blueprint import bp
 
 
 @bp.route("/reviews/<int:review_id>/support")
@@ -41,11 +38,7 @@ def _plan_to_manage(review_id: int):
 @permission_required(Permission.VIEW_TASKS)
 def meeting_held(review_id: int, meeting_id: int):
     review, plan = _plan_to_manage(review_id)
-    meeting = db.session.execute(
-        select(SupportMeeting).where(SupportMeeting.id == meeting_id, SupportMeeting.plan_id == plan.id)
-    ).scalar_one_or_none()
-    if meeting is None:
-        abort(404)
+    meeting = support.get_meeting_or_404(plan, meeting_id)
     try:
         following = support.record_held(meeting, actor=current_user)
     except support.SupportError as refused:

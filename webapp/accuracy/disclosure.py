@@ -1,0 +1,74 @@
+"""Sharing the agreed report with an external review (a SUSR or an SCR/CSPR): recorded, with which
+version, to whom, when and by whom (Case Review Explained)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.accuracy.agreement import AccuracyRefused
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+from webapp.models import Disclosure, ReportDraft, Review, TaskKind, User
+from webapp.records import unit_of_work
+from webapp.reviews.lifecycle import Work, require
+from webapp.tasks.services import close_task
+
+EXTERNAL_REVIEWS = {
+    "susr": "Single Unified Safeguarding Review (Wales)",
+    "scr_cspr": "Serious Case Review or Child Safeguarding Practice Review (England)",
+}
+
+
+def disclosures_of(review: Review) -> list[Disclosure]:
+    return list(
+        db.session.execute(
+            select(Disclosure)
+            .where(Disclosure.review_id == review.id)
+            .options(selectinload(Disclosure.draft), selectinload(Disclosure.recorded_by))
+            .order_by(Disclosure.shared_on, Disclosure.id)
+        ).scalars()
+    )
+
+
+def disclosable_drafts(review: Review) -> list[ReportDraft]:
+    """Versions that went out for accuracy, newest (the agreed one) first."""
+    return list(
+        db.session.execute(
+            select(ReportDraft)
+            .where(ReportDraft.review_id == review.id, ReportDraft.shared_at.is_not(None))
+            .order_by(ReportDraft.version.desc())
+        ).scalars()
+    )
+
+
+def record_disclosure(
+    review: Review, *, actor: User, draft_id: int, external_review: str, recipient: str, shared_on: date
+) -> Disclosure:
+    """The final report shared with a SUSR or an SCR/CSPR: which version, to whom, when, by whom."""
+    require(review.state, Work.DISCLOSE, AccuracyRefused)
+    if external_review not in EXTERNAL_REVIEWS:
+        raise AccuracyRefused("Select the external review the report was shared with")
+    if draft_id not in {d.id for d in disclosable_drafts(review)}:
+        raise AccuracyRefused("Select the version of the report that was shared")
+    if shared_on > today_in_london():
+        raise AccuracyRefused("The date the report was shared must be today or in the past")
+    with unit_of_work():
+        task = review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW)
+        disclosure = Disclosure(
+            review_id=review.id,
+            draft_id=draft_id,
+            external_review=external_review,
+            recipient=recipient.strip(),
+            shared_on=shared_on,
+            recorded_by_id=actor.id,
+        )
+        db.session.add(disclosure)
+        db.session.flush()
+        audit.record("disclosure.recorded", record_id=disclosure.id, case_id=review.case_id, actor=actor)
+        if task is not None and task.is_open:
+            close_task(task, actor, {"disclosure_id": disclosure.id})
+    return disclosure

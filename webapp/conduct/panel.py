@@ -1,0 +1,23 @@
+"""What the review page's conduct panel shows (conduct/_review_panel.html); the review view asks."""
+
+from __future__ import annotations
+
+from webapp.conduct import report, services
+from webapp.models import GatheringSource, Review, User
+
+
+def review_panel(review: Review, user: User) -> dict:
+    started = review.reviewer_id is not None
+    if not started and not review.rapid_review:
+        return {"shown": False}
+    draft = report.latest_draft(review) if started else None
+    return {
+        "shown": True,
+        "started": started,
+        "entries": services.chronology_count(review),
+        "may_build": services.may_build_chronology(review, user),
+        "rapid_review_open": services.open_rapid_review_task(review) is not None,
+        "gathered": services.gathering_done_count(review) if started else 0,
+        "sources": len(GatheringSource),
+        "report_status": report.status_label(review, draft),
+    }

@@ -1,0 +1,1 @@
+"""The task engine: creating, pooling, completing and escalating the tasks of a review."""
