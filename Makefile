@@ -84,6 +84,7 @@ bench: deps-dev ## Run the benchmarks and print their figures (pages at 100,000 
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/audit_verify.py
 
 clean: ## Remove the virtualenv, node_modules and the local database
 	rm -rf $(VENV) node_modules instance test-results .mypy_cache

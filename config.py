@@ -6,12 +6,64 @@ for trying the app on one machine and are documented in the README.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+DEFAULT_AUDIT_HMAC_KEY = "dev-only-audit-key"
+
+# A production key must be long and look random. Its strength is estimated as its length times the
+# Shannon entropy of its own characters (bits per character, from how often each one occurs), which
+# is about 6 bits per character for secrets.token_urlsafe and 4 for token_hex, and 0 for "aaaa...".
+# Patterns that this estimate misses are refused separately: a key made of one block repeated
+# ("abcdabcd...") and a run of eight consecutive characters ("abcdefgh", "98765432"). A random hex
+# key of 64 characters holds such a run about once in five million keys (each step has a 1 in 16
+# chance); a run of six, the earlier rule, refused about one token_hex(32) key in 15,000.
+MIN_KEY_LENGTH = 32
+MIN_KEY_BITS = 128
+LONGEST_RUN = 8  # consecutive characters, rising or falling
+
+
+def key_entropy_bits(key: str) -> float:
+    counts = Counter(key)
+    per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_character * len(key)
+
+
+def longest_run(key: str) -> int:
+    """The longest stretch of characters each one code point above (or each one below) the last."""
+    longest = run = 1
+    direction = 0
+    for a, b in itertools.pairwise(key):
+        step = ord(b) - ord(a)
+        if abs(step) == 1 and step == direction:
+            run += 1
+        elif abs(step) == 1:
+            run, direction = 2, step
+        else:
+            run, direction = 1, 0
+        longest = max(longest, run)
+    return longest
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions or the audit trail in production, or None."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"it must be at least {MIN_KEY_LENGTH} characters"
+    if key_entropy_bits(key) < MIN_KEY_BITS:
+        return f"it has too little randomness (under {MIN_KEY_BITS} bits: too few different characters)"
+    for period in range(1, len(key) // 2 + 1):
+        if all(key[i] == key[i + period] for i in range(len(key) - period)):
+            return "it is one short sequence repeated"
+    longest = longest_run(key)
+    if longest >= LONGEST_RUN:
+        return f"it contains {longest} consecutive characters in a row"
+    return None
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -33,6 +85,17 @@ def _database_url(default: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Keys the audit trail's hash chain (webapp/audit_chain.py). Deliberately not SECRET_KEY, which
+    # every web worker needs and which is rotated with sessions. Changing this key makes the
+    # existing trail fail verification: keep it safe, apart from the database and its backups.
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", DEFAULT_AUDIT_HMAC_KEY)
+    ENVIRONMENT = "development"
+
+    # Request size: no form here needs more than a few hundred kilobytes (there are no uploads), and
+    # without a limit an anonymous POST is read whole into a worker's memory. Larger bodies get 413.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 1000
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'case-review.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
@@ -81,6 +144,7 @@ class Development(Config):
 
 class Test(Config):
     TESTING = True
+    ENVIRONMENT = "test"
     SECRET_KEY = "test-secret-key"  # noqa: S105
     # The test run chooses the database (tests/database.py: a temporary SQLite file per run unless
     # TEST_DATABASE_URL names one) and passes it to the processes it starts through the environment.
@@ -106,17 +170,27 @@ class Bench(Config):
 
 
 class Production(Config):
+    ENVIRONMENT = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a missing or default secret."""
-        key = os.environ.get("SECRET_KEY", "")
-        if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
+        """Refuse to start with a missing, default or guessable secret or audit key."""
+        secret = os.environ.get("SECRET_KEY", "")
+        audit = os.environ.get("AUDIT_HMAC_KEY", "")
+        advice = 'for example python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        for name, key, default in (
+            ("SECRET_KEY", secret, DEFAULT_SECRET_KEY),
+            ("AUDIT_HMAC_KEY", audit, DEFAULT_AUDIT_HMAC_KEY),
+        ):
+            if not key or key == default:
+                raise RuntimeError(f"{name} must be set to a random value in production ({advice})")
+            problem = key_problem(key)
+            if problem:
+                raise RuntimeError(f"{name} is too weak for production: {problem} ({advice})")
+        if secret == audit:
+            raise RuntimeError("AUDIT_HMAC_KEY must differ from SECRET_KEY")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -12,6 +12,7 @@ JOBS: dict[str, str] = {
     "sweep": "jobs.sweep:run",
     "support": "jobs.support:run",
     "digest": "jobs.digest:run",
+    "audit_check": "jobs.audit_check:run",
     "relay": "jobs.relay:run",
     "dashboard": "jobs.dashboard:run",
 }

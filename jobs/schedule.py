@@ -78,6 +78,15 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         CronTrigger(minute="1-59/5", timezone=UTC),
         "learning dashboard: works out the last 12 months' figures ahead",
     ),
+    # Daily at 02:30 London time, when nobody is working: it reads and hashes the whole audit trail
+    # (bench/audit_verify.py: a minute or two per million events). Tampering is found within a day;
+    # `flask audit verify` checks on demand. Every day, weekends included: an intruder does not
+    # keep office hours.
+    ScheduledJob(
+        "audit_check",
+        CronTrigger(hour=2, minute=30, timezone=LONDON),
+        "audit trail check: alerts administrators if the hash chain is broken",
+    ),
 )
 
 # Every job: a run missed while the process was busy or suspended still happens (late beats never

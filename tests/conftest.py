@@ -9,6 +9,8 @@ from __future__ import annotations
 # First: it sets TEST_DATABASE_URL before anything imports the app's configuration.
 from tests import database  # isort: skip
 
+from contextlib import contextmanager
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import text
@@ -72,6 +74,27 @@ def _seed_rows():
 SEED_ROWS = None
 
 
+@contextmanager
+def audit_triggers_off(connection):
+    """The sanctioned way past the triggers that refuse UPDATE and DELETE on audit_events, for test
+    cleanup and for tests that tamper as a database owner would; only inside ``connection``'s
+    transaction. PostgreSQL: the table owner disables its triggers (undone if the transaction rolls
+    back). SQLite has no such switch: the triggers are dropped and re-created from their own SQL."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        yield
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+        return
+    triggers = connection.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+    ).all()
+    for name, _sql in triggers:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _name, sql in triggers:
+        connection.execute(text(sql))
+
+
 def _truncate_all(app) -> None:
     from webapp.extensions import db
 
@@ -83,7 +106,7 @@ def _truncate_all(app) -> None:
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         # DELETE beats TRUNCATE on tables this small, on PostgreSQL as on SQLite.
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, audit_triggers_off(connection):
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our metadata
             connection.execute(

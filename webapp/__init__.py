@@ -23,6 +23,10 @@ def create_app(config_name: str | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config_class)
+    from webapp.limits import DatabaseIdConverter
+
+    # Before any route is added: every <int:...> in a URL is bounded (webapp/limits.py).
+    app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(exist_ok=True)
 
     import rules
@@ -43,6 +47,12 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp import auth
 
     auth.init_login(login_manager)
+
+    from webapp import audit_chain
+    from webapp.headers import init_headers
+
+    audit_chain.install()
+    init_headers(app)
 
     from webapp import accuracy, conduct, learning, reviews
     from webapp.accuracy.routes import bp as accuracy_bp
@@ -185,17 +195,25 @@ def _configure_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+ERROR_DETAILS = {
+    413: "The form or file you sent is larger than this service accepts. Nothing was saved. "
+    "Go back, shorten the text and try again.",
+}
+
+
 def _register_error_pages(app: Flask) -> None:
     for code, title in (
         (400, "Sorry, there is a problem with the request"),
         (403, "You do not have permission to see this page"),
         (404, "Page not found"),
         (405, "Sorry, there is a problem with the request"),
+        (413, "What you sent is too large"),
         (500, "Sorry, there is a problem with the service"),
     ):
 
         def handler(error, code=code, title=title):
-            return render_template("errors/error.html", code=code, title=title), code
+            detail = ERROR_DETAILS.get(code)
+            return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
         app.register_error_handler(code, handler)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_login import current_user
 
+from webapp.audit_chain import add_pending
 from webapp.extensions import db
-from webapp.models import AuditEvent
+from webapp.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "review.viewed": EventType("review", needs_case=True),
     "review.reviewer_allocated": EventType("review", needs_case=True, needs_fields=True),
     "task.completed": EventType("task", needs_case=True),
+    "task.viewed": EventType("task", needs_case=True),
     "task.escalated": EventType("task", needs_case=True),
     "notification.retried": EventType("notification", needs_case=False),
     "gathering.updated": EventType("gathering_item", needs_case=True, needs_fields=True),
@@ -94,7 +96,11 @@ def record(
     actor=None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller commits it with the change."""
+    """Add an audit event to the current transaction; the caller commits it with the change.
+
+    The event is inserted when the transaction commits (``webapp.audit_chain`` seals it into the
+    chain then), so it is not visible to queries before the commit.
+    """
     spec = EVENT_TYPES.get(event_type)
     if spec is None:
         raise AuditError(f"unknown audit event type {event_type!r}")
@@ -107,6 +113,7 @@ def record(
     if actor is None and actor_label is None:
         actor_label = "system"
     event = AuditEvent(
+        occurred_at=utcnow(),
         event_type=event_type,
         actor_id=actor.id if actor is not None else None,
         actor_label=actor_label,
@@ -115,10 +122,30 @@ def record(
         case_id=case_id,
         changed_fields=sorted(changed_fields or []),
     )
-    db.session.add(event)
+    add_pending(db.session(), event)
     # Ids only: the log never carries names, case numbers or field values.
     log.info("audit %s record=%s case=%s", event_type, record_id, case_id)
     return event
+
+
+def record_page_view(event_type: str, *, record_id: int | None, case_id: int | None) -> None:
+    """Audit a GET of a page that shows case data (a form page included), committed at once: a GET
+    changes nothing else. A POST records its own change instead, and a refused POST re-showing the
+    form must not commit whatever a service flushed before refusing.
+
+    The commit seals the event but keeps what the request has loaded: expiring it would have the
+    page read every row it shows again, one by one (and drop the relationships its query loaded
+    with it). Call it before rendering, after loading the page's records."""
+    if request.method != "GET":
+        return
+    record(event_type, record_id=record_id, case_id=case_id)
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def apply_changes(target, values: dict) -> list[str]:

@@ -1,11 +1,12 @@
-"""Command-line tools: ``flask users …``, ``flask areas …``, ``flask demo seed``, ``flask rules …``."""
+"""Command-line tools: ``flask users …``, ``flask areas …``, ``flask demo seed``, ``flask audit verify``,
+``flask rules …``."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from webapp.models import Role
@@ -13,6 +14,7 @@ from webapp.models import Role
 users_cli = AppGroup("users", help="Manage user accounts.")
 areas_cli = AppGroup("areas", help="Manage operational areas.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 def _read_password() -> str:
@@ -91,6 +93,9 @@ def seed_command():
     """Load demonstration data into an empty database and print the demo sign-ins."""
     from webapp import demo
 
+    if current_app.config["ENVIRONMENT"] == "production":
+        # Demo accounts share a published password: they must never exist in a live service.
+        raise click.UsageError("Demo data cannot be loaded in production (FLASK_CONFIG=production).")
     if not demo.seed():
         click.echo("The database already has data: demo data not loaded.")
     demo.print_sign_ins(click.echo)
@@ -121,10 +126,29 @@ def scale_command(cases: int):
     )
 
 
+@audit_cli.command("verify")
+def verify_command():
+    """Check the audit trail's hash chain; exit 1 naming the first event that does not fit."""
+    from webapp.audit_chain import audit_key, verify
+    from webapp.extensions import db
+
+    result = verify(db.session(), audit_key())
+    if result.intact:
+        # The newest event has no successor to vouch for it: keep this line with each backup, so
+        # that removing events from the end can be seen too.
+        checked, last = result.checked, result.last_id
+        click.echo(f"Audit trail intact: {checked} events checked, the last is event {last}.")
+        return
+    click.echo(f"Audit trail BROKEN at event {result.broken_id}: {result.problem}.", err=True)
+    click.echo(f"{result.checked} events before it are intact.", err=True)
+    sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(areas_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audit_cli)
     from rules.cli import rules as rules_cli
 
     app.cli.add_command(rules_cli)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause
 
+from webapp.audit_chain import audit_key, chain_hash, lock_tail
 from webapp.extensions import Model, db
 from webapp.models import (
     AuditEvent,
@@ -58,6 +59,7 @@ from webapp.tasks.pools import AREA_POOLS
 
 REVIEWS_PER_CASE = 0.3  # 100,000 cases give 30,000 reviews
 TASKS_PER_CASE = 10  # ... and 1,000,000 tasks, about 33 a review
+AUDIT_BATCH = 5_000  # audit events inserted per statement (their hashes are chained in Python)
 EXTRA_AREAS = 6  # synthetic areas beside the demo's four
 MANAGERS_PER_AREA = 20
 PRACTITIONERS_PER_AREA = 80
@@ -197,6 +199,44 @@ def _insert(
         )
     ).select_from(series)
     db.session.execute(insert(table).from_select([table.c[name] for name in names], query))
+
+
+def _insert_case_views(
+    count: int,
+    *,
+    actor_of: Callable[[ColumnElement[int]], ColumnElement[int]],
+    case_of: Callable[[ColumnElement[int]], ColumnElement[int]],
+    now: datetime,
+    d: _Dialect,
+) -> None:
+    """``count`` case.viewed audit events. Each event's hash covers the one before it
+    (webapp/audit_chain.py), which no INSERT ... SELECT can work out: the ids come from the series,
+    the hashes are chained here in id order under the chain's lock, and the rows go in batches."""
+    series, n = d.series(count)
+    numbered = db.session.execute(select(n, actor_of(n), case_of(n)).select_from(series).order_by(n))
+    previous_id, previous_hash = lock_tail(db.session.connection())
+    key = audit_key()
+    batch: list[dict] = []
+    for number, actor_id, case_id in numbered:
+        fields = {
+            "id": previous_id + 1,
+            "occurred_at": now - timedelta(days=number % 700),
+            "event_type": "case.viewed",
+            "actor_id": actor_id,
+            "actor_label": None,
+            "record_type": "case",
+            "record_id": case_id,
+            "case_id": case_id,
+            "changed_fields": [],
+        }
+        digest = chain_hash(key, fields, previous_hash)
+        batch.append({**fields, "previous_hash": previous_hash, "chain_hash": digest})
+        previous_id, previous_hash = fields["id"], digest
+        if len(batch) == AUDIT_BATCH:
+            db.session.execute(insert(_table(AuditEvent)), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(_table(AuditEvent)), batch)
 
 
 def _reset_sequences(tables: list[Table], d: _Dialect) -> None:
@@ -483,19 +523,12 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
         d,
     )
     audit_events = cases * 3
-    _insert(
-        _table(AuditEvent),
+    _insert_case_views(
         audit_events,
-        {
-            "occurred_at": lambda n: d.ago(now, n % 700),
-            "event_type": lambda n: literal("case.viewed"),
-            "actor_id": lambda n: manager_of(1 + n % cases),
-            "record_type": lambda n: literal("case"),
-            "record_id": lambda n: first_case + n % cases,
-            "case_id": lambda n: first_case + n % cases,
-            "changed_fields": lambda n: d.json("[]"),
-        },
-        d,
+        actor_of=lambda n: manager_of(1 + n % cases),
+        case_of=lambda n: first_case + n % cases,
+        now=now,
+        d=d,
     )
     _reset_sequences(
         [

@@ -1,7 +1,7 @@
 """pages at scale: indexes (open tasks, unread notifications, case search, list order), dashboard snapshots
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-01 03:10:00
 
 Partial indexes hold only the rows the pages ask for (open tasks, unread notifications), so a list
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -98,11 +98,20 @@ def page(app, browser, live_server, _app_errors, csrf_on):
     context = browser.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     # axe-core goes into every document as it starts (cheaper than a script tag per page check);
-    # run_axe still injects it into a page that lacks it.
+    # run_axe still injects it into a page that lacks it. Both go through the DevTools protocol,
+    # which the page's Content Security Policy does not govern, so the policy stays fully on for
+    # the app's own scripts (no bypass_csp) and the tests see what a person's browser enforces.
     context.add_init_script(path=str(AXE_JS))
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"JavaScript error on {tab.url}: {error}"))
+
+    def on_console(message):
+        # Chromium reports what the Content Security Policy blocked on the console.
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP violation on {tab.url}: {message.text}")
+
+    tab.on("console", on_console)
 
     def on_response(response):
         if response.status >= 400 and response.request.resource_type != "document":
@@ -159,7 +168,8 @@ def run_axe(page) -> None:
     """Inject axe-core into the loaded page and assert it finds no violation."""
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Not add_script_tag: an inline script tag without the page's nonce is refused by the CSP.
+        page.evaluate(AXE_JS.read_text())
     violations = page.evaluate(_AXE_RUN, AXE_TAGS)
     assert not violations, _describe(violations, page.url)
 

@@ -92,6 +92,14 @@ def test_digest_skips_the_weekend_and_follows_the_autumn_change():
     assert weekdays == {1, 2, 3, 4, 5}
 
 
+def test_the_audit_check_runs_daily_at_half_past_two_london_time():
+    assert fire_times("audit_check", utc(2027, 7, 3), 3) == [  # BST, over a weekend
+        utc(2027, 7, 3, 1, 30),
+        utc(2027, 7, 4, 1, 30),
+        utc(2027, 7, 5, 1, 30),
+    ]
+
+
 def test_next_fire_times_is_at_or_after_now():
     now = utc(2027, 1, 4, 7, 30)  # a Monday, 07:30 GMT
     times = next_fire_times(now)
@@ -101,6 +109,7 @@ def test_next_fire_times_is_at_or_after_now():
         "support": utc(2027, 1, 4, 8, 15),
         "digest": now,
         "dashboard": utc(2027, 1, 4, 7, 31),
+        "audit_check": utc(2027, 1, 5, 2, 30),
     }
     with pytest.raises(ValueError):
         next_fire_times(datetime(2027, 1, 4, 7, 30))  # naive: refused

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.web.test_cli import run
+from webapp.audit_chain import audit_key, verify
 from webapp.demo import DEMO_PASSWORD, demo_email
 from webapp.extensions import db
-from webapp.models import Case, Child, OperationalArea, Review, Task, TaskStatus, User
+from webapp.models import AuditEvent, Case, Child, OperationalArea, Review, Task, TaskStatus, User
 
 
 def count(query) -> int:
@@ -68,3 +69,9 @@ def test_demo_scale_adds_a_consistent_fictional_workload(app):
     again = run(app, "demo", "scale", "--cases", "40")
     assert again.exit_code == 0, again.output
     assert count(select(func.count()).where(scale_cases)) == 440
+    # The added audit events are links of the tamper-evident chain, between the events sealed
+    # before and after them (the sign-in, the demo data).
+    assert count(select(func.count()).where(AuditEvent.event_type == "case.viewed")) >= 1320
+    checked = verify(db.session(), audit_key())
+    assert checked.intact, checked.problem
+    assert checked.checked == count(select(func.count()).select_from(AuditEvent))

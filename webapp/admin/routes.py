@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp import audit
 from webapp.admin import services
 from webapp.admin.forms import AreaForm, UserForm
-from webapp.extensions import db
+from webapp.limits import page_arg, query_int
 from webapp.permissions import Permission, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -17,7 +17,7 @@ PER_PAGE = 50
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg()
 
 
 def _user_or_404(user_id: int):
@@ -171,13 +171,14 @@ def policy():
 @bp.route("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def audit_trail():
-    case_id = request.args.get("case", type=int)
+    case_id = query_int("case")
     record_type = (request.args.get("record_type") or "").strip()[:40] or None
-    record_id = request.args.get("record_id", type=int)
+    record_id = query_int("record_id")
     pagination = services.audit_events(
         case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
     )
-    page = render_template(
+    audit.record_page_view("audit.viewed", record_id=case_id, case_id=None)
+    return render_template(
         "admin/audit.html",
         title="Audit trail",
         pagination=pagination,
@@ -186,7 +187,3 @@ def audit_trail():
         record_id=record_id,
         record_types=[(t, t) for t in sorted({spec.record_type for spec in audit.EVENT_TYPES.values()})],
     )
-    # Recorded after rendering: committing before would expire the rows shown, each read again.
-    audit.record("audit.viewed", record_id=case_id)
-    db.session.commit()
-    return page

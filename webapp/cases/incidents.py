@@ -72,8 +72,3 @@ def update_incident(incident: Incident, values: dict, *, expected_version: int) 
         event_type="incident.updated",
         case_id=incident.case_id,
     )
-
-
-def record_incident_view(incident: Incident) -> None:
-    audit.record("incident.viewed", record_id=incident.id, case_id=incident.case_id)
-    db.session.commit()

@@ -135,11 +135,6 @@ def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]
         raise
 
 
-def record_case_view(case: Case) -> None:
-    audit.record("case.viewed", record_id=case.id, case_id=case.id)
-    db.session.commit()
-
-
 @unit_of_work()
 def add_child(case: Case, *, name: str, date_of_birth) -> Child:
     child = Child(case=case, name=name, date_of_birth=date_of_birth)

@@ -28,5 +28,9 @@ class AuditEvent(Model):
     record_id: Mapped[int | None] = mapped_column()
     case_id: Mapped[int | None] = mapped_column(index=True)
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The tamper-evident chain (webapp/audit_chain.py): the previous event's hash, and the HMAC of
+    # this event's fields with it. The database refuses UPDATE and DELETE on this table.
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()

@@ -37,6 +37,10 @@ KINDS: dict[str, Kind] = {
         "There is an update on a concern you raised",
         "There is an update on a concern you raised about a case review report.",
     ),
+    "audit_trail_broken": Kind(
+        "The audit trail check failed",
+        "The daily check of the audit trail found an event that was changed, removed or inserted.",
+    ),
     "daily_digest": Kind(
         "Your daily case review summary",
         "Your daily summary of open reviews and overdue tasks in your area is ready.",

@@ -3,9 +3,10 @@ administrators' list of notifications that could not be sent."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp.limits import page_arg
 from webapp.notifications import services
 from webapp.notifications.kinds import KINDS
 from webapp.permissions import Permission, permission_required
@@ -58,7 +59,7 @@ def open_notification(notification_id: int):
 @bp.route("/admin/notifications/failed")
 @permission_required(Permission.MANAGE_NOTIFICATIONS)
 def failed_notifications():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return render_template(
         "notifications/failed.html", title="Notifications not sent", pagination=services.failed(page, 50)
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import users
+from webapp import audit, users
 from webapp.admin.services import list_areas
 from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
+from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.permissions import Permission, permission_required
 
@@ -21,7 +22,7 @@ STALE_MESSAGE = (
 
 
 def page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg()
 
 
 def choice_arg(name: str, allowed) -> str | None:
@@ -44,7 +45,7 @@ def _case_form_choices(form: CaseForm) -> None:
 def list_cases():
     filters = CaseFilters(
         search=(request.args.get("q") or "").strip()[:100],
-        area_id=request.args.get("area", type=int),
+        area_id=query_int("area"),
         proceedings_status=choice_arg("status", ProceedingsStatus),
         law_type=choice_arg("law", LawType),
     )
@@ -89,9 +90,8 @@ def new_case():
 @permission_required(Permission.VIEW_CASES)
 def view_case(case_id: int):
     case = get_case_or_404(case_id)
-    page = render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
-    services.record_case_view(case)  # after rendering: its commit expires what the page shows
-    return page
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
+    return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -116,6 +116,7 @@ def edit_case(case_id: int):
             else:
                 flash("Case updated." if changed else "You did not change anything.", "success")
                 return redirect(url_for("cases.view_case", case_id=case.id))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/form.html", title="Change case details", form=form, case=case)
 
 
@@ -128,6 +129,7 @@ def add_child(case_id: int):
         services.add_child(case, name=form.name.data.strip(), date_of_birth=form.date_of_birth.data)
         flash("Child added.", "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/child_form.html", title="Add a child", form=form, case=case)
 
 
@@ -154,6 +156,7 @@ def add_application(case_id: int):
         )
         flash("Application added.", "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/application_form.html", title="Add an application", form=form, case=case)
 
 

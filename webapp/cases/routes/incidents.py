@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import audit
 from webapp.admin.services import list_areas
 from webapp.cases import incidents
 from webapp.cases.forms import IncidentForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
+from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind
 from webapp.permissions import Permission, permission_required
 
@@ -21,7 +23,7 @@ def list_incidents():
     filters = incidents.IncidentFilters(
         kind=choice_arg("kind", IncidentKind),
         cause=choice_arg("cause", IncidentCause),
-        area_id=request.args.get("area", type=int),
+        area_id=query_int("area"),
     )
     pagination = incidents.list_incidents(
         current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]
@@ -44,6 +46,7 @@ def new_incident(case_id: int):
         incident = incidents.record_incident(case, form.values(), recorded_by=current_user)
         flash("Incident recorded.", "success")
         return redirect(url_for("cases.view_incident", incident_id=incident.id))
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template(
         "cases/incident_form.html", title="Record an incident", form=form, case=case, incident=None
     )
@@ -53,9 +56,8 @@ def new_incident(case_id: int):
 @permission_required(Permission.VIEW_CASES)
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
-    page = render_template("cases/incident.html", title="Incident", incident=incident)
-    incidents.record_incident_view(incident)  # after rendering: its commit expires what the page shows
-    return page
+    audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
+    return render_template("cases/incident.html", title="Incident", incident=incident)
 
 
 @bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
@@ -77,6 +79,7 @@ def edit_incident(incident_id: int):
         else:
             flash("Incident updated." if changed else "You did not change anything.", "success")
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
+    audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident_form.html",
         title="Change incident details",

@@ -15,7 +15,6 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
-from webapp.extensions import db
 from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
@@ -35,8 +34,7 @@ def _lines(text: str | None) -> Markup:
 
 
 def _viewed(review: Review) -> None:
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
 
 
 # Gathering ---------------------------------------------------------------------------------------
@@ -92,6 +90,7 @@ def edit_gathering(review_id: int, source: str):
             return redirect(url_for("conduct.gathering", review_id=review.id))
         flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")
         return redirect(url_for("conduct.gathering", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/gathering_form.html", title=source_enum.label, review=review, form=form, source=source_enum
     )
@@ -149,6 +148,7 @@ def add_chronology_entry(review_id: int):
         else:
             flash("Entry added.", "success")
             return redirect(url_for("conduct.chronology", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/chronology_form.html", title="Add a chronology entry", review=review, form=form
     )

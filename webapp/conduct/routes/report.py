@@ -48,8 +48,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         if is_latest and allows(review.state, Work.SHARE_REPORT)
         else []
     )
-    audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
     if draft is None:
         title = "Review report"
     elif is_latest:
@@ -121,6 +120,7 @@ def edit_report(review_id: int):
             else:
                 flash(f"Version {draft.version} saved.", "success")
             return redirect(url_for("conduct.report", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "conduct/report_form.html",
         title="Write the review report" if latest is None else "Edit the review report",

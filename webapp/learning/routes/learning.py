@@ -51,8 +51,7 @@ def _learning_helpers():
 @permission_required(Permission.VIEW_CASES)
 def overview(review_id: int):
     review = get_review_or_404(review_id)
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/overview.html",
         title="Learning and action plan",
@@ -118,6 +117,7 @@ def edit_learning(review_id: int):
         if result.done:
             flash("Learning saved." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
     )
@@ -148,6 +148,7 @@ def record_slt(review_id: int):
         if result.done:
             flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/slt.html",
         title="Record the Senior Leadership Team meeting",
@@ -179,6 +180,7 @@ def close_without_learning(review_id: int):
         if result.done:
             flash("The review is closed: no learning was identified.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/no_learning.html", title="Close the review without learning", form=form, review=review
     )

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
-from webapp.extensions import db
 from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
@@ -60,6 +59,7 @@ def add_action(review_id: int):
         if result.done:
             flash("Action added. Its owner has a task due on that date.", "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/action_form.html", title="Add an action", form=form, review=review, item=None
     )
@@ -94,6 +94,7 @@ def edit_action(review_id: int, item_id: int):
         if result.done:
             flash("Action changed." if result.value else "You did not change anything.", "success")
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/action_form.html", title="Change an action", form=form, review=review, item=item
     )
@@ -109,8 +110,7 @@ def action_item(review_id: int, item_id: int):
     form = ProgressForm()
     if request.method == "GET":
         form.status.data = item.status.value
-        audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-        db.session.commit()
+        audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     if may_update and form.validate_on_submit():
         result = attempt(
             form,
@@ -165,6 +165,7 @@ def agree_plan(review_id: int):
         if result.done:
             flash("Action plan agreed. The Practice Development Team now monitors its progress.", "success")
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/agree_plan.html",
         title="Agree the action plan",
@@ -210,6 +211,7 @@ def progress(review_id: int):
                 "success",
             )
             return redirect(url_for("learning.overview", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/progress.html",
         title="Record a progress review",
@@ -247,6 +249,7 @@ def close_review(review_id: int):
         else:
             flash("The review is closed.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/close.html",
         title="Close the review",

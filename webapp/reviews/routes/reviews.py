@@ -11,6 +11,7 @@ from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.learning import services as learning
+from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -54,16 +55,14 @@ def _task_helpers():
 @permission_required(Permission.VIEW_CASES)
 def view_review(review_id: int):
     review = services.get_review_or_404(review_id, with_tasks=True)
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    page = render_template(
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
+    return render_template(
         "reviews/view.html",
         title="Review",
         review=review,
         blockers=services.decision_blockers(review),
         panels=_panels(review),
     )
-    db.session.commit()  # after rendering: a commit expires what the page shows, to be read again
-    return page
 
 
 def _panels(review: Review) -> dict:
@@ -98,6 +97,7 @@ def decide(review_id: int):
         else:
             flash("Decision recorded.", "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/decide.html",
         title="Initiate a review" if override else "Decide whether to initiate a review",
@@ -111,16 +111,15 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template(
-        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page)
+        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page_arg())
     )
 
 
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return render_template(
         "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
     )
@@ -175,6 +174,7 @@ def action_task(task_id: int):
         else:
             flash("Task done.", "success")
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
+    audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
         "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
     )

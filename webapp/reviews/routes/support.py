@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp import audit
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import services, support
 from webapp.reviews.routes.blueprint import bp
@@ -15,6 +16,7 @@ from webapp.reviews.routes.blueprint import bp
 def view_support(review_id: int):
     review = services.get_review_or_404(review_id)
     plan = support.plan_for(review)
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/support.html",
         title="Support meetings",

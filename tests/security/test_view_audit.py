@@ -1,0 +1,183 @@
+"""Every GET page that shows case data writes an audit event.
+
+The walk covers every GET route in the app. Routes with record ids are requested with a review whose
+records exist, in every review state (and every dispute stage), as each person on the review, until
+the page answers 200; a 200 must have written an event naming the case. A route that never answers
+200 fails the test too, so the data keeps up with new routes. Routes that show no case data are on
+an explicit allow-list, each with its reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from tests.accuracy.helpers import shared_review
+from tests.clock import london_today
+from tests.conftest import sign_in
+from tests.factories import make_user
+from tests.security.routes import id_arguments, methods, rules, url_for_rule
+from webapp.extensions import db
+from webapp.models import (
+    AccuracyResponse,
+    ActionPlanItem,
+    ActionStatus,
+    AuditEvent,
+    ChronologyEntry,
+    Dispute,
+    DisputeStage,
+    Review,
+    ReviewState,
+    Role,
+    Task,
+)
+from webapp.notifications.services import notify
+
+# GET routes that show no case data, and why; everything else must audit its views.
+NO_CASE_DATA = {
+    "main.index": "the start page",
+    "main.home": "links to the person's work; counts only, no case data",
+    "main.health": "a health check for the load balancer",
+    "main.no_access": "a fixed message for people with no role",
+    "auth.sign_in": "the sign-in form",
+    "assets.govuk_asset": "GOV.UK Frontend files",
+    "assets.govuk_bundle": "GOV.UK Frontend files",
+    "static": "the app's CSS and JavaScript",
+    "admin.list_areas": "area names",
+    "admin.rename_area": "an area name",
+    "admin.list_users": "staff accounts, no case data",
+    "admin.new_user": "an empty form",
+    "admin.edit_user": "a staff account",
+    "admin.policy": "the timescales policy",
+    "admin.audit_trail": "audited itself, as audit.viewed (ids and field names only)",
+    "admin_mail.caught_mail": "development mail catcher: emails carry no case data",
+    "learning.tags": "the learning lists (tag names)",
+    "notifications.list_notifications": "the person's notifications: a line and a link each",
+    "notifications.failed_notifications": "failed emails: kinds and addresses, no case data",
+    "notifications.open_notification": "marks one read and redirects to its page, which is audited",
+    "cases.new_case": "an empty form",
+    "learning.learning_dashboard": "aggregate counts over many reviews, no case named",
+    "learning.dashboard_csv": "aggregate counts (audited when exported: dashboard.exported)",
+}
+# Lists name cases (case number, area, state) so that a person can open one; opening it is audited.
+LISTS = {
+    "cases.list_cases": "case numbers and areas, to choose a case; the case page is audited",
+    "cases.list_incidents": "incident kinds and case numbers, to choose one; its page is audited",
+    "reviews.my_tasks": "the person's own tasks, to choose one; the task page is audited",
+    "reviews.team_tasks": "the team's tasks, to choose one; the task page is audited",
+}
+
+
+def review_with_every_record():
+    shared = shared_review()
+    review = shared.review
+    pdt = make_user(roles=Role.PRACTICE_DEVELOPMENT_TEAM)
+    slt = make_user(roles=Role.SENIOR_LEADERSHIP_TEAM)
+    response = AccuracyResponse(
+        review_id=review.id,
+        draft_id=shared.draft.id,
+        party="practitioner",
+        user_id=shared.practitioner.id,
+        agrees=False,
+        concern="A date is wrong.",
+    )
+    db.session.add(response)
+    db.session.flush()
+    dispute = Dispute(review_id=review.id, response_id=response.id, stage=DisputeStage.AUTHOR)
+    item = ActionPlanItem(
+        review_id=review.id,
+        action="Refresh the training.",
+        owner_id=shared.manager.id,
+        due_on=london_today() + timedelta(days=30),
+        status=ActionStatus.IN_PROGRESS,
+    )
+    entry = ChronologyEntry(
+        review_id=review.id,
+        occurred_on=london_today() - timedelta(days=90),
+        what_happened="A visit.",
+        source="Case file",
+        created_by_id=shared.reviewer.id,
+    )
+    db.session.add_all([dispute, item, entry])
+    notification = notify(
+        shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
+    )
+    db.session.commit()
+    task = db.session.execute(select(Task).where(Task.review_id == review.id)).scalars().first()
+    people = [
+        shared.ce,
+        shared.dce,
+        shared.reviewer,
+        shared.manager,
+        shared.practitioner,
+        shared.hoo,
+        pdt,
+        slt,
+    ]
+    ids = {
+        "case_id": review.case_id,
+        "incident_id": review.incident_id,
+        "review_id": review.id,
+        "task_id": task.id,
+        "dispute_id": dispute.id,
+        "item_id": item.id,
+        "entry_id": entry.id,
+        "version": shared.draft.version,
+        "notification_id": notification.id,
+    }
+    return review, ids, people
+
+
+def audit_count(case_id: int) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.case_id == case_id)
+    ).scalar_one()
+
+
+def set_state(review_id: int, state: ReviewState, stage: DisputeStage) -> None:
+    db.session.execute(update(Review).where(Review.id == review_id).values(state=state))
+    db.session.execute(update(Dispute).where(Dispute.review_id == review_id).values(stage=stage))
+    db.session.commit()
+
+
+def conditions(rule) -> list[tuple[ReviewState | None, DisputeStage]]:
+    """Each review state (and each dispute stage, for a dispute's pages) the route may need."""
+    if not id_arguments(rule):
+        return [(None, DisputeStage.AUTHOR)]
+    stages = DisputeStage if "dispute_id" in rule.arguments else [DisputeStage.AUTHOR]
+    return [(state, stage) for state in ReviewState for stage in stages]
+
+
+def test_every_get_page_showing_case_data_audits_the_view(app):
+    review, ids, people = review_with_every_record()
+    case_id, review_id = ids["case_id"], review.id
+    for person in people:
+        person.client = app.test_client()
+        assert sign_in(person.client, person.email).status_code == 302
+    routes = [
+        rule
+        for rule in rules(app)
+        if "GET" in methods(rule) and rule.endpoint not in NO_CASE_DATA and rule.endpoint not in LISTS
+    ]
+    unaudited, unresolved, audited = [], [], []
+    for rule in routes:
+        url = url_for_rule(rule, {name: ids[name] for name in id_arguments(rule)})
+        shown = False
+        for state, stage in conditions(rule):
+            if state is not None:
+                set_state(review_id, state, stage)
+            for person in people:
+                before = audit_count(case_id)
+                response = person.client.get(url)
+                response.close()
+                if response.status_code == 200:
+                    shown = True
+                    if audit_count(case_id) == before:
+                        unaudited.append(f"{rule.endpoint} ({url}, {state}, {stage})")
+                    break
+            if shown:
+                break
+        (audited if shown else unresolved).append(rule.endpoint)
+    assert unaudited == [], "GET pages showing case data without an audit event:\n" + "\n".join(unaudited)
+    assert unresolved == [], "routes the walk could not open: give the walk the data they need"
+    assert len(audited) >= 35
