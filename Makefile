@@ -87,9 +87,10 @@ lint: deps-dev ## Check style with ruff
 format: deps-dev ## Format the code with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: deps-dev ## Run the benchmarks and print their figures
+bench: deps-dev ## Run the benchmarks and print their figures (pages at 100,000 cases takes a while)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/audit_verify.py
 
 clean: ## Remove the virtualenv, node_modules and the local database

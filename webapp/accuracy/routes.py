@@ -93,8 +93,7 @@ def overview(review_id: int):
     if picture.draft is not None:
         _viewed_report(review, picture.draft)
     else:
-        audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-        db.session.commit()
+        audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/overview.html",
         title="Accuracy of the review report",

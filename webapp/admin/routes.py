@@ -8,7 +8,6 @@ from flask_login import current_user
 from webapp import audit
 from webapp.admin import services
 from webapp.admin.forms import AreaForm, UserForm
-from webapp.extensions import db
 from webapp.limits import page_arg, query_int
 from webapp.permissions import Permission, permission_required
 
@@ -178,8 +177,7 @@ def audit_trail():
     pagination = services.audit_events(
         case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
     )
-    audit.record("audit.viewed", record_id=case_id)
-    db.session.commit()
+    audit.record_page_view("audit.viewed", record_id=case_id, case_id=None)
     return render_template(
         "admin/audit.html",
         title="Audit trail",

@@ -15,7 +15,6 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
-from webapp.extensions import db
 from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
@@ -35,8 +34,7 @@ def _lines(text: str | None) -> Markup:
 
 
 def _viewed(review: Review) -> None:
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
 
 
 # Gathering ---------------------------------------------------------------------------------------

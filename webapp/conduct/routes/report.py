@@ -49,8 +49,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         if is_latest and allows(review.state, Work.SHARE_REPORT)
         else []
     )
-    audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
     if draft is None:
         title = "Review report"
     elif is_latest:

@@ -51,8 +51,7 @@ def _learning_helpers():
 @permission_required(Permission.VIEW_CASES)
 def overview(review_id: int):
     review = get_review_or_404(review_id)
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/overview.html",
         title="Learning and action plan",
