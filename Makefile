@@ -10,8 +10,8 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 PIP_COMPILE := --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: help run test test-sqlite test-postgresql typecheck deps deps-dev frontend requirements browser lint \
-	format bench clean
+.PHONY: help run test test-sqlite test-postgresql typecheck deps deps-dev frontend requirements browser pango \
+	lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -35,13 +35,20 @@ node_modules/.installed: package.json package-lock.json
 
 frontend: node_modules/.installed ## Install the front-end packages (GOV.UK Frontend, axe-core) from npm
 
-deps: $(VENV)/.runtime frontend ## Install the app's Python and front-end dependencies
+deps: pango $(VENV)/.runtime frontend ## Install the app's Python and front-end dependencies
 
 deps-dev: $(VENV)/.dev frontend ## Install everything the tests need too
 
 requirements: $(VENV)/.dev ## Recompile requirements*.txt from requirements*.in (pip-tools)
 	$(BIN)/pip-compile --quiet $(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet $(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+pango: ## Install Debian's pango libraries for the PDF export (WeasyPrint), if missing
+	@{ /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing Debian's pango libraries for the PDF export"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 browser: ## Install Debian's chromium for the browser tests, if missing
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -80,9 +87,10 @@ lint: deps-dev ## Check style with ruff
 format: deps-dev ## Format the code with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: deps-dev ## Run the benchmarks and print their figures
+bench: deps-dev ## Run the benchmarks and print their figures (pages at 100,000 cases takes a while)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/audit_verify.py
 
 clean: ## Remove the virtualenv, node_modules and the local database

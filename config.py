@@ -143,6 +143,8 @@ class Config:
     # The outbox relay: how long a claim lasts before another relay may take the row over, how many
     # attempts before a row fails, and the first retry delay (doubling each time).
     RELAY_LEASE_SECONDS = int(os.environ.get("RELAY_LEASE_SECONDS", "300"))
+    # A relay run keeps claiming batches for this long (it runs every 5 s, one at a time).
+    RELAY_TIME_SLICE_SECONDS = float(os.environ.get("RELAY_TIME_SLICE_SECONDS", "4"))
     RELAY_MAX_ATTEMPTS = int(os.environ.get("RELAY_MAX_ATTEMPTS", "6"))
     RELAY_BACKOFF_SECONDS = int(os.environ.get("RELAY_BACKOFF_SECONDS", "30"))
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
@@ -176,6 +178,13 @@ class Test(Config):
     ARGON2_MEMORY_COST = 64  # KiB; the floor argon2 accepts with its default parallelism is 32
 
 
+class Bench(Config):
+    """For bench/pages.py only: each response says how many SQL statements it took (the
+    X-SQL-Statements header). Never a production setting: nothing in the environment turns it on."""
+
+    COUNT_SQL_STATEMENTS = True
+
+
 class Production(Config):
     ENVIRONMENT = "production"
     SESSION_COOKIE_SECURE = True
@@ -204,4 +213,5 @@ CONFIGS: dict[str, type[Config]] = {
     "development": Development,
     "test": Test,
     "production": Production,
+    "bench": Bench,
 }

@@ -21,7 +21,9 @@ Then the relay, run as the scheduler runs it until the queue is empty, sends 2,0
 a local aiosmtpd server in a process of its own, as a real mail server would be, which notes each
 message's Message-ID (``--smtp recording`` uses tests/smtp.py's server, which also parses every
 message; ``--smtp thread`` runs that in a thread of this process, as the tests do). Every message
-must arrive once. Target: at least 200 emails per second.
+must arrive once. Target: at least 1,000 emails per second; and the sweep, at
+least 1,000 due tasks per second with the largest size stored on PostgreSQL, in batches of a constant
+number of statements (printed per batch).
 
 Progress goes to stderr, the report to stdout.
 """
@@ -35,8 +37,6 @@ import logging
 import os
 import platform
 import random
-import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -53,13 +53,23 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 os.environ.setdefault("FLASK_CONFIG", "test")
 
-import psycopg  # noqa: E402
 from flask import Flask  # noqa: E402
 from sqlalchemy import bindparam, event, func, or_, select, text, update  # noqa: E402
 
-import config  # noqa: E402
+from bench.harness import (  # noqa: E402
+    SMTP_SERVERS,
+    SmtpProcess,
+    SmtpThread,
+    build_schema,
+    ensure_postgresql_database,
+    make_app,
+    progress,
+    remove_postgresql_database,
+    server_version,
+    settle,
+)
+from jobs import sweep as sweep_job  # noqa: E402
 from jobs.runner import run_job  # noqa: E402
-from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.formatting import london  # noqa: E402
 from webapp.models import (  # noqa: E402
@@ -84,7 +94,8 @@ ROUNDS = 3
 EMAILS = 2_000
 SEED = 20_261_122
 TARGET_RATIO = 3.0
-TARGET_EMAILS_PER_SECOND = 200.0
+TARGET_EMAILS_PER_SECOND = 1000.0
+TARGET_TASKS_PER_SECOND = 1000.0  # due tasks swept per second with the largest size stored (PostgreSQL)
 
 TASKS_PER_REVIEW = 10
 REVIEWS_PER_CASE = 2
@@ -99,54 +110,7 @@ POSTGRESQL_URL = os.environ.get(
 log = logging.getLogger("bench.sweep")
 
 
-def progress(message: str) -> None:
-    print(f"  .. {message}", file=sys.stderr, flush=True)
-
-
-# --- Databases ----------------------------------------------------------------------------------
-
-
-def sqlalchemy_url(url: str) -> str:
-    return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgresql://") else url
-
-
-def ensure_postgresql_database(url: str) -> None:
-    """Create the benchmark's database if it is missing. It is emptied on every run, so its name
-    must say it is for benchmarks."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to empty database {name!r}: its name must contain 'bench'")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            progress(f"creating database {name}")
-            connection.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
-
-
-def make_app(database: str, url: str) -> Flask:
-    """The test configuration, on the benchmark's own database."""
-    name = f"bench-{database}"
-    config.CONFIGS[name] = type(
-        f"Bench{database.title()}", (config.Test,), {"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)}
-    )
-    return create_app(name)
-
-
-def build_schema() -> None:
-    """An empty database, then the schema from the migrations, as conftest.py builds it."""
-    import flask_migrate
-
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    logging.disable(logging.INFO)  # Alembic's "Running upgrade" lines
-    try:
-        flask_migrate.upgrade()
-    finally:
-        logging.disable(logging.NOTSET)
+# --- Loading ---------------------------------------------------------------------------------
 
 
 def sqlite_value(value: Any) -> Any:
@@ -191,13 +155,6 @@ def after_explicit_ids(tables: Iterable[str]) -> None:
             connection.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
             )
-
-
-def server_version() -> str:
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            return "PostgreSQL " + connection.execute(text("SHOW server_version")).scalar_one().split()[0]
-    return f"SQLite {sqlite3.sqlite_version}"
 
 
 # --- Data ---------------------------------------------------------------------------------------
@@ -545,78 +502,6 @@ class RelayRun:
     queries: int
 
 
-# Local SMTP servers, each printing its port and then, when its input closes, how many messages it
-# received and how many distinct Message-IDs they had. "plain": aiosmtpd accepting each message and
-# noting its Message-ID, as a mail server queues a message without taking it apart, so that the
-# figure is the relay's. "recording": tests/smtp.py's server, which also parses every message.
-SMTP_CHILD = """
-import re, sys
-sys.path.insert(0, sys.argv[1])
-from tests.smtp import RecordingHandler, SmtpServer
-
-class Plain:
-    def __init__(self):
-        self.ids = []
-
-    async def handle_DATA(self, server, session, envelope):
-        found = re.search(rb"^Message-ID: *(.+?)\\r?$", envelope.content, re.M | re.I)
-        self.ids.append(found and found.group(1))
-        return "250 Message accepted"
-
-server = SmtpServer()
-if sys.argv[2] == "plain":
-    server.handler = Plain()
-server.start()
-print(server.port, flush=True)
-sys.stdin.read()
-ids = server.handler.ids if sys.argv[2] == "plain" else server.message_ids()
-print(len(ids), len({i for i in ids if i}), flush=True)
-server.stop()
-"""
-
-
-class SmtpProcess:
-    """A local SMTP server in a process of its own, as a real one would be."""
-
-    def __init__(self, kind: str) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, our own code
-            [sys.executable, "-c", SMTP_CHILD, str(ROOT), kind],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.port = int(self.process.stdout.readline())
-
-    def stop(self) -> tuple[int, int]:
-        """(messages received, distinct Message-IDs)."""
-        out, _ = self.process.communicate("", timeout=60)
-        received, distinct = out.split()
-        return int(received), int(distinct)
-
-
-class SmtpThread:
-    """tests/smtp.py's server in a thread of this process, as the tests run it (it shares our GIL)."""
-
-    def __init__(self) -> None:
-        from tests.smtp import SmtpServer
-
-        self.server = SmtpServer()
-        self.server.start()
-        self.port = self.server.port
-
-    def stop(self) -> tuple[int, int]:
-        self.server.stop()
-        ids = self.server.message_ids()
-        return len(ids), len(set(ids))
-
-
-SMTP_SERVERS = {
-    "plain": "aiosmtpd in its own process, noting each Message-ID",
-    "recording": "tests/smtp.py's server in its own process, parsing each message",
-    "thread": "tests/smtp.py's server in a thread of the relay's process, as in the tests",
-}
-
-
 def time_relay(app: Flask, people: People, emails: int, counter: QueryCounter, smtp: str) -> RelayRun:
     """Queue notifications, then run the relay (as the scheduler does) until the queue is empty."""
     with db.engine.begin() as connection:
@@ -700,41 +585,20 @@ class Store:
     counter: QueryCounter
 
 
+def remove_store(database: str, url: str) -> None:
+    if database == "postgresql":
+        remove_postgresql_database(url)
+    else:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{url.removeprefix('sqlite:///')}{suffix}").unlink(missing_ok=True)
+
+
 def store_url(database: str, options: argparse.Namespace, size: int) -> str:
     if database == "postgresql":
         parts = urlsplit(options.postgresql_url)
         return parts._replace(path=f"{parts.path}_{size}").geturl()
     path = options.sqlite_path
     return f"sqlite:///{path.with_name(f'{path.stem}_{size}{path.suffix}')}"
-
-
-def remove_store(database: str, url: str) -> None:
-    if database == "postgresql":
-        parts = urlsplit(url)
-        admin = parts._replace(path="/postgres").geturl()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(
-                psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    psycopg.sql.Identifier(parts.path.lstrip("/"))
-                )
-            )
-    else:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{url.removeprefix('sqlite:///')}{suffix}").unlink(missing_ok=True)
-
-
-def settle() -> None:
-    """After a bulk load: fresh planner statistics, the vacuum autovacuum would have done, and the
-    loaded pages written out, so that none of that work lands in a timed run."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
-            connection.execute(text("CHECKPOINT"))
-    else:
-        with db.engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def build_store(database: str, size: int, options: argparse.Namespace, now: datetime) -> Store:
@@ -819,21 +683,34 @@ def report(results: list[DatabaseResult], options: argparse.Namespace) -> None:
     )
     header = (
         f"{'database':12}{'stored':>11}{'due':>7}{'read':>7}{'updated':>9}{'escalations':>13}"
-        f"{'notifications':>15}{'queries':>9}{'per task':>10}{'cpu s':>8}{'seconds':>9}"
+        f"{'notifications':>15}{'queries':>9}{'batches':>9}{'per batch':>10}{'cpu s':>8}{'seconds':>9}"
+        f"{'tasks/s':>9}"
     )
     print(header)
     print("-" * len(header))
     for result in results:
         for size, runs in result.sweeps.items():
             run = median_run(runs)
+            batches = max(-(-run.tasks_read // sweep_job.BATCH), 1)
             print(
                 f"{result.name:12}{size:>11,}{options.due:>7,}{run.tasks_read:>7,}{run.tasks_updated:>9,}"
-                f"{run.escalations:>13,}{run.notifications:>15,}{run.queries:>9,}"
-                f"{run.queries / max(run.tasks_read, 1):>10.1f}{run.cpu:>8.2f}{run.seconds:>9.3f}"
+                f"{run.escalations:>13,}{run.notifications:>15,}{run.queries:>9,}{batches:>9}"
+                f"{run.queries / batches:>10.1f}{run.cpu:>8.2f}{run.seconds:>9.3f}"
+                f"{run.tasks_read / run.seconds:>9,.0f}"
             )
     print()
     small, large = options.sizes[0], options.sizes[-1]
     met = True
+    for result in results:
+        if result.name == "postgresql":
+            run = median_run(result.sweeps[large])
+            rate = run.tasks_read / run.seconds
+            ok = rate >= TARGET_TASKS_PER_SECOND
+            met &= ok
+            print(
+                f"Due tasks swept per second at {large:,} stored (PostgreSQL): {rate:,.0f}, target >= "
+                f"{TARGET_TASKS_PER_SECOND:,.0f}: {'met' if ok else 'MISSED'}\n"
+            )
     print(f"Ratio t({large:,} stored) / t({small:,} stored), target <= {TARGET_RATIO:g}x")
     for result in results:
         ratio = median_run(result.sweeps[large]).seconds / median_run(result.sweeps[small]).seconds

@@ -14,4 +14,5 @@ JOBS: dict[str, str] = {
     "digest": "jobs.digest:run",
     "audit_check": "jobs.audit_check:run",
     "relay": "jobs.relay:run",
+    "dashboard": "jobs.dashboard:run",
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
 from datetime import datetime, timedelta
 from email.policy import compat32
@@ -205,32 +206,52 @@ def _release(ids: list[int], worker: str, now: datetime) -> int:
     return released
 
 
-def run(now: datetime | None = None, *, worker: str | None = None) -> dict[str, int]:
+def run(
+    now: datetime | None = None, *, worker: str | None = None, time_slice: float | None = None
+) -> dict[str, int]:
+    """Claim and send batch after batch, on one SMTP connection, until nothing is due, the mail
+    server is unreachable, or the time slice (``RELAY_TIME_SLICE_SECONDS``) has passed: a burst of
+    messages drains in one run, not one batch per scheduled run."""
     now = now or utcnow()
     worker = worker or uuid.uuid4().hex
+    if time_slice is None:
+        time_slice = current_app.config["RELAY_TIME_SLICE_SECONDS"]
+    ends = time.monotonic() + time_slice
     counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0}
-    claimed = claim(now, worker)
-    counts["claimed"] = len(claimed)
     sender = _Sender()
-    tried = 0
     try:
-        for start in range(0, len(claimed), RECORD_EVERY):
-            for notification in _load(claimed[start : start + RECORD_EVERY]):
-                outcome = send_one(notification, worker, now, sender)
-                tried += 1
-                if outcome in counts:
-                    counts[outcome] += 1
-                if sender.unreachable:
-                    break
-            # One commit per group, not per message: a commit is a disk flush, and one per message
-            # held the relay near 80 emails/s (bench/sweep.py). A relay that dies inside a group
-            # resends that group after the lease, with the same Message-IDs for receivers to drop.
-            db.session.commit()
-            if sender.unreachable:
-                # At most one connection timeout per run, so a claim never outlives its lease
-                # while the relay still holds it.
-                counts["released"] = _release(claimed[tried:], worker, now)
+        while True:
+            claimed = claim(now, worker, limit=BATCH)
+            if not claimed:
+                break
+            counts["claimed"] += len(claimed)
+            _send_batch(claimed, worker, now, sender, counts)
+            if sender.unreachable or time.monotonic() >= ends:
                 break
     finally:
         sender.close()
     return counts
+
+
+def _send_batch(
+    claimed: list[int], worker: str, now: datetime, sender: _Sender, counts: dict[str, int]
+) -> None:
+    """Send one claimed batch; if the server is unreachable, give the untried rest back."""
+    tried = 0
+    for start in range(0, len(claimed), RECORD_EVERY):
+        for notification in _load(claimed[start : start + RECORD_EVERY]):
+            outcome = send_one(notification, worker, now, sender)
+            tried += 1
+            if outcome in counts:
+                counts[outcome] += 1
+            if sender.unreachable:
+                break
+        # One commit per group, not per message: a commit is a disk flush, and one per message
+        # held the relay near 80 emails/s (bench/sweep.py). A relay that dies inside a group
+        # resends that group after the lease, with the same Message-IDs for receivers to drop.
+        db.session.commit()
+        if sender.unreachable:
+            # At most one connection timeout per run, so a claim never outlives its lease
+            # while the relay still holds it.
+            counts["released"] += _release(claimed[tried:], worker, now)
+            break

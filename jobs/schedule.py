@@ -70,6 +70,14 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         CronTrigger(day_of_week="mon-fri", hour=7, minute=30, timezone=LONDON),
         "weekday digest to each AHoO of open reviews and overdue tasks",
     ),
+    # Every 5 minutes (at :01, :06, ... so it does not coincide with the sweep's even minutes): the
+    # dashboard's figures are a snapshot, cleared whenever the learning data changes; this keeps the
+    # overdue counts, which change with every task closed, at most a few minutes old.
+    ScheduledJob(
+        "dashboard",
+        CronTrigger(minute="1-59/5", timezone=UTC),
+        "learning dashboard: works out the last 12 months' figures ahead",
+    ),
     # Daily at 02:30 London time, when nobody is working: it reads and hashes the whole audit trail
     # (bench/audit_verify.py: a minute or two per million events). Tampering is found within a day;
     # `flask audit verify` checks on demand. Every day, weekends included: an intruder does not

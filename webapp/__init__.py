@@ -109,7 +109,29 @@ def create_app(config_name: str | None = None) -> Flask:
     register_cli(app)
     _register_error_pages(app)
     _register_sqlite_pragmas(app)
+    if app.config.get("COUNT_SQL_STATEMENTS"):
+        _count_sql_statements(app)
     return app
+
+
+def _count_sql_statements(app: Flask) -> None:
+    """Benchmark configuration only: count each request's SQL statements into a response header."""
+    from flask import g, has_request_context
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    def seen(*_args) -> None:
+        if has_request_context():
+            g.sql_statements = g.get("sql_statements", 0) + 1
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", seen)
+
+    @app.after_request
+    def header(response):
+        response.headers["X-SQL-Statements"] = str(g.get("sql_statements", 0))
+        return response
 
 
 def _configure_templates(app: Flask) -> None:

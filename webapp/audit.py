@@ -140,14 +140,24 @@ def record(
     return event
 
 
-def record_page_view(event_type: str, *, record_id: int, case_id: int) -> None:
+def record_page_view(event_type: str, *, record_id: int | None, case_id: int | None) -> None:
     """Audit a GET of a page that shows case data (a form page included), committed at once: a GET
     changes nothing else. A POST records its own change instead, and a refused POST re-showing the
-    form must not commit whatever a service flushed before refusing."""
+    form must not commit whatever a service flushed before refusing.
+
+    The commit seals the event but keeps what the request has loaded: expiring it would have the
+    page read every row it shows again, one by one (and drop the relationships its query loaded
+    with it). Call it before rendering, after loading the page's records."""
     if request.method != "GET":
         return
     record(event_type, record_id=record_id, case_id=case_id)
-    db.session.commit()
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def apply_changes(target, values: dict) -> list[str]:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select, text
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import Session
 
 GENESIS_HASH = "0" * 64
@@ -82,14 +82,10 @@ def _fields(audit_event) -> dict[str, Any]:
     return {name: getattr(audit_event, name) for name in CHAINED_FIELDS}
 
 
-def _seal_pending(session: Session) -> None:
-    """before_commit: give each queued event its id and chained hash, under the chain lock."""
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
-    connection = session.connection()
-    postgresql = connection.dialect.name == "postgresql"
-    if postgresql:
+def lock_tail(connection: Connection) -> tuple[int, str]:
+    """Take the chain lock until the transaction ends, then read the chain's tail (its last id and
+    hash; 0 and the genesis hash when the trail is empty). Whoever appends to the chain calls this."""
+    if connection.dialect.name == "postgresql":
         # Serialises appends across processes until this transaction ends; read the tail under it.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     elif (dbapi := connection.connection.dbapi_connection) is not None and not dbapi.in_transaction:
@@ -100,7 +96,17 @@ def _seal_pending(session: Session) -> None:
     tail = connection.execute(
         text("SELECT id, chain_hash FROM audit_events ORDER BY id DESC LIMIT 1")
     ).first()
-    previous_id, previous_hash = (tail.id, tail.chain_hash) if tail else (0, GENESIS_HASH)
+    return (tail.id, tail.chain_hash) if tail else (0, GENESIS_HASH)
+
+
+def _seal_pending(session: Session) -> None:
+    """before_commit: give each queued event its id and chained hash, under the chain lock."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    previous_id, previous_hash = lock_tail(connection)
     key = audit_key()
     for audit_event in pending:
         if postgresql:

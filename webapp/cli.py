@@ -118,6 +118,31 @@ def totp_command(email: str):
     click.echo(code)
 
 
+@demo_cli.command("scale")
+@click.option(
+    "--cases", default=100_000, show_default=True, type=click.IntRange(min=40), help="Cases to add."
+)
+def scale_command(cases: int):
+    """Add a large fictional workload (cases, reviews, tasks) to try the service at scale.
+
+    Loads the demo data first if the database is empty."""
+    import time
+
+    from webapp import demo
+    from webapp.demo_scale import scale
+    from webapp.formatting import today_in_london
+
+    started = time.perf_counter()
+    if demo.seed():
+        click.echo("Demo data loaded.")
+    counts = scale(cases, today=today_in_london())
+    click.echo(
+        f"Added {counts.cases:,} cases, {counts.reviews:,} reviews, {counts.tasks:,} tasks, "
+        f"{counts.users:,} people, {counts.notifications:,} notifications and {counts.audit_events:,} "
+        f"audit events in {time.perf_counter() - started:.0f}s."
+    )
+
+
 @audit_cli.command("verify")
 def verify_command():
     """Check the audit trail's hash chain; exit 1 naming the first event that does not fit."""

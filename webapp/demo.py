@@ -15,6 +15,7 @@ from webapp import audit
 from webapp.admin import services as admin
 from webapp.auth import mfa
 from webapp.demo_learning import seed_closed_reviews
+from webapp.demo_report import seed_report_ready_to_share
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.models import (
@@ -179,6 +180,9 @@ def seed(*, today: date | None = None) -> bool:
         review = open_review(incident, actor=case.practice_manager)
         db.session.flush()
         _backdate(review, working_days=2 + 2 * offset)
+    # A review whose report is written and ready to share (case 6: North Wales, proceedings closed),
+    # reviewed by the Head of Operations from South West Wales.
+    seed_report_ready_to_share(cases[5], ce=people["ce"], reviewer=people["hoo.southwest"], today=today)
     # At least 100 fictional closed reviews (cases DEMOL0001 on) for the learning dashboard.
     seed_closed_reviews(100, rng=rng, today=today)
     audit.record("demo.seeded", record_id=None, actor_label="cli")

@@ -1,7 +1,7 @@
 """sign-in security: server-side sessions, throttling, second factor, approvals of role changes
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 03:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

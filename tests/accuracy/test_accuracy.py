@@ -77,7 +77,7 @@ def test_each_party_reads_the_report_and_its_deadline(shared, signed_in):
         "Police report received.",
         "Identified risk",
         "3 February 2025",
-        "Children involved",
+        "Children",
         "4 March 2019",
         "Applications before the court",
         "Child arrangements order",

@@ -1,55 +1,26 @@
-"""The shared report shown simply, whatever shape its snapshot has."""
+"""The accuracy pages show the shared version with the report's own body: what the report page, the
+PDF and the DOCX show, nothing rendered a second way."""
 
 from __future__ import annotations
 
-from webapp.accuracy.report_view import report_blocks
-from webapp.models import ReportDraft
+from tests.accuracy.helpers import shared_review
 
 
-def titles(blocks) -> list[str]:
-    return [b.title for b in blocks if b.kind == "heading"]
+def body_text(page) -> str:
+    return " ".join(page.html.select_one(".app-report-body").get_text(" ", strip=True).split())
 
 
-def test_sections_in_the_procedures_order_with_the_snapshot_in_place():
-    draft = ReportDraft(
-        sections={"background": "B", "conclusions": ["One", "Two"], "learning_points": []},
-        snapshot={
-            "background": {
-                "children": [{"name": "Child A", "date_of_birth": "2019-03-04"}],
-                "applications": [],
-            },
-            "chronology": [
-                {"id": 7, "occurred_on": "2025-02-03", "what_happened": "X", "categories": ["liaison"]}
-            ],
-        },
-    )
-    blocks = report_blocks(draft)
-    assert titles(blocks) == [
-        "Background history",
-        "Children involved",
-        "Applications before the court",
-        "Incident summary",
-        "Inquiries undertaken",
-        "Chronology of key information and Cafcass Cymru involvement",
-        "Decision-making and line management support",
-        "Conclusions: procedural and practice issues",
-        "Learning points",
-    ]
-    [children, chronology] = [b for b in blocks if b.kind == "table"]
-    assert children.columns == ["Name", "Date of birth"] and children.rows == [["Child A", "4 March 2019"]]
-    assert chronology.columns == ["Date", "What happened", "Categories"]
-    assert chronology.rows == [["3 February 2025", "X", "Liaison with another agency or professional"]]
-    assert next(b for b in blocks if b.kind == "bullets").items == ["One", "Two"]
-    # Empty sections say so rather than vanish.
-    after = {blocks[i - 1].title: b for i, b in enumerate(blocks) if b.kind != "heading"}
-    assert after["Incident summary"].paragraphs == ["Not written."]
-    assert after["Applications before the court"].paragraphs == ["None."]
-
-
-def test_a_draft_without_a_snapshot_or_with_an_unknown_one():
-    assert "Chronology of key information and Cafcass Cymru involvement" not in titles(
-        report_blocks(ReportDraft(sections={}, snapshot=None))
-    )
-    blocks = report_blocks(ReportDraft(sections={}, snapshot={"extra": {"note": "n", "flag": True}}))
-    assert titles(blocks)[1:3] == ["Note", "Flag"]
-    assert [b.paragraphs for b in blocks if b.kind == "paragraphs"][1:3] == [["n"], ["Yes"]]
+def test_the_accuracy_pages_show_the_report_s_own_body(app, signed_in):
+    shared = shared_review()
+    manager = signed_in(shared.manager)
+    report_page = manager.get(f"/reviews/{shared.review.id}/report")
+    headings = [h.get_text(strip=True) for h in report_page.html.select("main h2[id^=section-]")]
+    for path in ("accuracy", "accuracy/practice_manager"):
+        page = manager.get(f"/reviews/{shared.review.id}/{path}")
+        shown = [h.get_text(strip=True) for h in page.html.select(".app-report-body h2")]
+        assert shown == headings
+        text = body_text(page)
+        assert "Child A, born 4 March 2019" in text
+        assert "3 February 2025 Police report received. Case file" in text
+        # A version shared before conclusions were split shows its one list.
+        assert "Conclusions: procedural and practice issues The risk assessment was not updated" in text

@@ -173,14 +173,20 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     assert summary.locator("a").all_inner_texts() == [
-        "Conclusions: procedural and practice issues has no items"
+        "Chronology: add an entry for family and individual vulnerabilities, or tick "
+        "“No family or individual vulnerabilities”",
+        "Conclusions: list the procedural issues, or tick “No procedural issues”",
+        "Conclusions: list the practice issues, or tick “No practice issues”",
+        "The impact of our involvement is empty",
     ]
     axe_check(page)
     page.get_by_role("link", name="Edit the report").click()
     expect_page(page, "Edit the review report")
-    page.get_by_label("Conclusions: procedural and practice issues").fill(
-        "Risk not reassessed\nVisits not recorded"
-    )
+    page.get_by_label("No family or individual vulnerabilities").check()
+    page.get_by_label("Procedural issues", exact=True).fill("Risk not reassessed")
+    page.get_by_label("Practice issues", exact=True).fill("Visits not recorded")
+    page.get_by_label("The impact of our involvement").fill("The children's wishes reached the court.")
+    axe_check(page)
     page.get_by_role("button", name="Save a new version").click()
     expect_page(page, "Review report, version 2")
     assert "Every required section is complete." in page.locator("main").inner_text()

@@ -249,14 +249,16 @@ def test_review_from_allocation_to_closure(page, axe_check):
     expect(refusal.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(refusal).to_contain_text("The report cannot be shared yet")
     assert refusal.locator("a").all_inner_texts() == [
-        "Conclusions: procedural and practice issues has no items"
+        "Conclusions: list the procedural issues, or tick “No procedural issues”",
+        "Conclusions: list the practice issues, or tick “No practice issues”",
+        "The impact of our involvement is empty",
     ]
     axe_check(page)
     page.get_by_role("link", name="Edit the report").click()
     expect_page(page, "Edit the review report")
-    page.get_by_label("Conclusions: procedural and practice issues").fill(
-        "Risk not reassessed after the police visit\nVisits not recorded"
-    )
+    page.get_by_label("Procedural issues", exact=True).fill("Risk not reassessed after the police visit")
+    page.get_by_label("Practice issues", exact=True).fill("Visits not recorded")
+    page.get_by_label("The impact of our involvement").fill("The children's wishes reached the court.")
     page.get_by_role("button", name="Save a new version").click()
     expect_page(page, "Review report, version 2")
     assert "Every required section is complete." in main_text(page)

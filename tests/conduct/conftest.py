@@ -6,20 +6,41 @@ from datetime import date
 
 import pytest
 
+from tests.clock import london_today
 from tests.factories import make_application, make_area, make_case, make_incident, make_user
 from webapp.extensions import db
-from webapp.models import ProceedingsStatus, Review, Role, TaskKind
+from webapp.models import GatheringSource, ProceedingsStatus, Review, Role, TaskKind
 from webapp.reviews import services as review_services
 
-# One section of each kind, as the report form posts them.
+# Every field of the report form, as it posts them: the default chronology entry (entry_data) covers
+# identified risks and liaison, so vulnerabilities are ticked "none identified".
 FULL_REPORT = {
     "background": "The family has been known to the service since 2023.",
     "incident_summary": "The child was taken to hospital with serious injuries.",
     "inquiries": "The case file was read; the practitioner, PM and HoO were spoken to.",
+    "chronology_none": ["vulnerability"],
     "decision_making": "Decisions were recorded and supervised monthly.",
-    "conclusions": "The risk assessment was not updated\nHome visits were not recorded",
+    "procedural_issues": "The risk assessment was not updated",
+    "practice_issues": "Home visits were not recorded",
+    "impact": "Our involvement kept the children's views before the court.",
     "learning_points": "Update risk assessments when circumstances change",
 }
+
+
+def gather_everything(client, review) -> None:
+    """The reviewer records each of the four gathering sources as done."""
+    for source in GatheringSource:
+        client.post(
+            f"/reviews/{review.id}/gathering/{source.value}",
+            {"notes": "Done.", "done_on": d(london_today())},
+            status=302,
+        )
+
+
+def ready_to_share(client, review) -> None:
+    """What the report gate needs besides the written sections: a chronology entry, gathering done."""
+    client.post(f"/reviews/{review.id}/chronology/new", entry_data(date(2025, 2, 1)), status=302)
+    gather_everything(client, review)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conduct.conftest import FULL_REPORT, entry_data
-from webapp.conduct.report import SECTIONS
+from tests.conduct.conftest import FULL_REPORT, entry_data, ready_to_share
 from webapp.conduct.routes.report import STALE
 from webapp.extensions import db
 from webapp.models import (
@@ -19,8 +18,6 @@ from webapp.models import (
     TaskKind,
     TaskStatus,
 )
-
-MANDATORY = [s.heading for s in SECTIONS if s.mandatory]
 
 
 def url(review, rest: str = "") -> str:
@@ -39,52 +36,6 @@ def drafts(review) -> list[ReportDraft]:
     )
 
 
-def named(messages: list[str]) -> list[str]:
-    """The section each message is about, in order."""
-    return [next(h for h in MANDATORY if m.startswith(h + " ")) for m in messages]
-
-
-def missing_on_page(page) -> list[str]:
-    inset = page.html.select_one(".govuk-inset-text")
-    return [li.get_text(" ", strip=True) for li in inset.select("li")] if inset else []
-
-
-def test_the_page_lists_every_missing_section_and_sharing_is_refused(world, in_review, signed_in):
-    reviewer = signed_in(world["reviewer"])
-    page = reviewer.get(url(in_review))
-    missing = missing_on_page(page)
-    assert named(missing) == MANDATORY
-    assert "Learning points" not in " ".join(missing)
-
-    # A draft with only the background: every other mandatory section is still named.
-    save(reviewer, in_review, {"background": "Known since 2023."})
-    missing = missing_on_page(reviewer.get(url(in_review)))
-    assert named(missing) == MANDATORY[1:]
-    refused = reviewer.post(url(in_review, "/share"), {"version": "1"})
-    assert refused.title.startswith("Error: ")
-    assert refused.error_summary() == missing
-    assert "Incident summary is empty" in missing
-
-    # Everything written but no chronology entry: the chronology alone is missing.
-    save(reviewer, in_review, FULL_REPORT, based_on="1")
-    refused = reviewer.post(url(in_review, "/share"), {"version": "2"})
-    assert refused.error_summary() == [
-        "Chronology of key information and Cafcass Cymru involvement has no entries: add at least one to the "
-        "chronology"
-    ]
-    # An empty list of conclusions counts as empty.
-    save(reviewer, in_review, {**FULL_REPORT, "conclusions": " \n \n"}, based_on="2")
-    reviewer.post(f"/reviews/{in_review.id}/chronology/new", entry_data(date(2025, 1, 1)), status=302)
-    refused = reviewer.post(url(in_review, "/share"), {"version": "3"})
-    assert refused.error_summary() == ["Conclusions: procedural and practice issues has no items"]
-
-    db.session.refresh(in_review)
-    assert in_review.state == ReviewState.IN_REVIEW
-    assert all(d.shared_at is None and d.snapshot is None for d in drafts(in_review))
-    assert in_review.task(TaskKind.DRAFT_REPORT).status == TaskStatus.OPEN
-    assert not [t for t in in_review.tasks if t.kind == TaskKind.CHECK_REPORT_ACCURACY]
-
-
 def test_saving_creates_versions_and_older_versions_stay_readable(world, in_review, signed_in):
     reviewer = signed_in(world["reviewer"])
     form = reviewer.get(url(in_review, "/edit"))
@@ -95,10 +46,9 @@ def test_saving_creates_versions_and_older_versions_stay_readable(world, in_revi
     first, second = drafts(in_review)
     assert (first.version, second.version) == (1, 2)
     assert first.sections["inquiries"] == FULL_REPORT["inquiries"]
-    assert second.sections["conclusions"] == [
-        "The risk assessment was not updated",
-        "Home visits were not recorded",
-    ]
+    assert second.sections["procedural_issues"] == ["The risk assessment was not updated"]
+    assert second.sections["practice_issues"] == ["Home visits were not recorded"]
+    assert second.sections["chronology_none"] == ["vulnerability"]
     event = (
         db.session.execute(
             select(AuditEvent).where(AuditEvent.event_type == "report.drafted").order_by(AuditEvent.id.desc())
@@ -151,11 +101,11 @@ def test_only_the_reviewer_edits_or_shares(world, in_review, signed_in):
 
 def test_sharing_freezes_the_version_moves_the_review_and_asks_three_people(world, in_review, signed_in):
     reviewer = signed_in(world["reviewer"])
-    reviewer.post(f"/reviews/{in_review.id}/chronology/new", entry_data(date(2025, 2, 1)), status=302)
+    ready_to_share(reviewer, in_review)
     save(reviewer, in_review, FULL_REPORT)
     page = reviewer.get(url(in_review))
     assert "Every required section is complete." in page.text()
-    assert missing_on_page(page) == []
+    assert page.html.select_one("#share-missing") is None
     # A share from a page showing an older version is refused.
     save(reviewer, in_review, {**FULL_REPORT, "learning_points": ""}, based_on="1")
     stale = reviewer.post(url(in_review, "/share"), {"version": "1"}, follow=True)

@@ -159,3 +159,18 @@ def test_unknown_kinds_and_foreign_links_are_refused(app):
         notify(user, "gossip", link_path="/tasks/1", detail="x", dedupe_key="k1")
     with pytest.raises(ValueError):
         notify(user, "task_due", link_path="https://evil.example/", detail="x", dedupe_key="k2")
+
+
+def test_one_run_keeps_claiming_batches_until_the_outbox_is_empty(smtp_server, app, monkeypatch):
+    monkeypatch.setattr(relay, "BATCH", 10)
+    queue(25)
+    assert relay.run() == {"claimed": 25, "sent": 25, "pending": 0, "failed": 0, "released": 0}
+    assert len(smtp_server.messages) == 25 and set(statuses()) == {"sent"}
+
+
+def test_a_run_stops_claiming_when_its_time_slice_is_over(smtp_server, app, monkeypatch):
+    monkeypatch.setattr(relay, "BATCH", 10)
+    queue(25)
+    assert relay.run(time_slice=0)["claimed"] == 10, "one batch, then the slice is over"
+    assert relay.run(time_slice=0)["claimed"] == 10
+    assert relay.run()["claimed"] == 5

@@ -154,3 +154,52 @@ def test_sweep_reads_only_what_is_due(ladder, app):
     ).all()
     assert any("ix_tasks_escalation_due" in str(row) for row in plan), plan
     assert TaskStatus.OPEN.value == "open"
+
+
+def test_the_sweep_sends_the_same_statements_per_batch_however_many_tasks_are_due(app):
+    from datetime import timedelta
+
+    from sqlalchemy import event, update
+
+    from webapp import demo
+    from webapp.demo_scale import scale
+
+    today = date(2027, 1, 20)
+    demo.seed(today=today)
+    scale(200, today=today)
+    db.session.execute(update(Task).where(Task.next_escalation_on <= today).values(next_escalation_on=None))
+    db.session.commit()  # the demo's own overdue tasks: out of the way
+
+    def make_due(count: int) -> None:
+        ids = select(Task.id).where(Task.status == TaskStatus.OPEN, Task.next_escalation_on.is_not(None))
+        ids = ids.order_by(Task.id).limit(count).scalar_subquery()
+        db.session.execute(
+            update(Task)
+            .where(Task.id.in_(ids))
+            .values(due_on=today - timedelta(days=14), next_escalation_on=today - timedelta(days=1))
+        )
+        db.session.commit()
+
+    def statements_of_a_sweep() -> tuple[int, dict]:
+        count = 0
+
+        def seen(*_args) -> None:
+            nonlocal count
+            count += 1
+
+        db.session.remove()
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            counts = sweep.run(at(today), batch=100)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        return count, counts
+
+    make_due(5)
+    few, counts = statements_of_a_sweep()
+    assert counts == {"tasks_due": 5, "steps_taken": 15}
+    make_due(60)
+    many, counts = statements_of_a_sweep()
+    assert counts == {"tasks_due": 60, "steps_taken": 180}
+    assert few == many
+    assert db.session.execute(select(func.count()).select_from(Notification)).scalar_one() > 60

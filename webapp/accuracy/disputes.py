@@ -238,5 +238,8 @@ def record_grievance(dispute: Dispute, *, actor: User, note: str) -> None:
         dispute.grievance_recorded_at = utcnow()
         dispute.grievance_note = note.strip()
         audit.record(
-            "dispute.grievance_recorded", record_id=dispute.id, case_id=dispute.review_id, actor=actor
+            "dispute.grievance_recorded",
+            record_id=dispute.id,
+            case_id=db.session.get_one(Review, dispute.review_id).case_id,
+            actor=actor,
         )

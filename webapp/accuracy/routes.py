@@ -15,7 +15,7 @@ from webapp.accuracy.forms import (
     GrievanceForm,
     RaiserAnswerForm,
 )
-from webapp.accuracy.report_view import report_blocks
+from webapp.conduct.document import for_version
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
@@ -93,14 +93,13 @@ def overview(review_id: int):
     if picture.draft is not None:
         _viewed_report(review, picture.draft)
     else:
-        audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-        db.session.commit()
+        audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/overview.html",
         title="Accuracy of the review report",
         review=review,
         picture=picture,
-        blocks=report_blocks(picture.draft) if picture.draft else [],
+        document=for_version(review, picture.draft) if picture.draft else None,
     )
 
 
@@ -158,7 +157,7 @@ def respond(review_id: int, party: str):
         task=task,
         response=response,
         form=form,
-        blocks=report_blocks(draft),
+        document=for_version(review, draft),
         open_for_responses=allows(review.state, Work.RESPOND),
     )
 

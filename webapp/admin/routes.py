@@ -234,8 +234,7 @@ def audit_trail():
     pagination = services.audit_events(
         case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
     )
-    audit.record("audit.viewed", record_id=case_id)
-    db.session.commit()
+    audit.record_page_view("audit.viewed", record_id=case_id, case_id=None)
     return render_template(
         "admin/audit.html",
         title="Audit trail",

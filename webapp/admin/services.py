@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.auth import notices
@@ -11,6 +12,7 @@ from webapp.auth.passwords import hash_password
 from webapp.auth.services import normalise_email
 from webapp.extensions import db
 from webapp.models import AuditEvent, OperationalArea, Role, User
+from webapp.paging import paginate
 
 
 class DuplicateEmail(Exception):
@@ -66,11 +68,15 @@ def rename_area(area: OperationalArea, name: str) -> None:
 
 
 def list_users(page: int, per_page: int, search: str = ""):
-    query = select(User).order_by(User.name, User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.area), selectinload(User.line_manager))
+        .order_by(User.name, User.id)
+    )
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def get_user(user_id: int) -> User | None:
@@ -180,11 +186,15 @@ def set_active(user: User, active: bool) -> None:
 def audit_events(
     *, case_id: int | None, record_type: str | None, record_id: int | None, page: int, per_page: int
 ):
-    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    query = (
+        select(AuditEvent)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
     if case_id is not None:
         query = query.where(AuditEvent.case_id == case_id)
     if record_type:
         query = query.where(AuditEvent.record_type == record_type)
     if record_id is not None:
         query = query.where(AuditEvent.record_id == record_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)

@@ -13,6 +13,7 @@ from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db
 from webapp.models import Case, Incident, User
+from webapp.paging import paginate
 from webapp.records import save_edit, unit_of_work
 
 
@@ -47,7 +48,7 @@ def list_incidents(user: User, filters: IncidentFilters, page: int, per_page: in
     if filters.area_id:
         query = query.where(Case.area_id == filters.area_id)
     query = query.order_by(Incident.recorded_at.desc(), Incident.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+    return paginate(query, page=page, per_page=min(per_page, 100))
 
 
 def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
@@ -71,8 +72,3 @@ def update_incident(incident: Incident, values: dict, *, expected_version: int) 
         event_type="incident.updated",
         case_id=incident.case_id,
     )
-
-
-def record_incident_view(incident: Incident) -> None:
-    audit.record("incident.viewed", record_id=incident.id, case_id=incident.case_id)
-    db.session.commit()

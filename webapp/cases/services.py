@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import Case, Child, CourtApplication, Review, Role, User
+from webapp.paging import paginate
 from webapp.records import StaleEdit, save_edit, unit_of_work  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
@@ -76,12 +77,13 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
     query = select(Case).where(case_scope(user)).options(selectinload(Case.area))
     if filters.search:
         pattern = f"%{_escape_like(filters.search.strip())}%"
-        query = query.where(
-            or_(
-                Case.case_number.ilike(pattern, escape="\\"),
-                Case.children.any(Child.name.ilike(pattern, escape="\\")),
-            )
+        # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
+        # which no index can serve.
+        matching = union(
+            select(Case.id).where(Case.case_number.ilike(pattern, escape="\\")),
+            select(Child.case_id).where(Child.name.ilike(pattern, escape="\\")),
         )
+        query = query.where(Case.id.in_(matching))
     if filters.area_id:
         query = query.where(Case.area_id == filters.area_id)
     if filters.proceedings_status:
@@ -89,7 +91,7 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
     if filters.law_type:
         query = query.where(Case.law_type == filters.law_type)
     query = query.order_by(Case.created_at.desc(), Case.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+    return paginate(query, page=page, per_page=min(per_page, 100))
 
 
 def normalise_case_number(value: str) -> str:
@@ -131,11 +133,6 @@ def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]
         if case_number_taken(values["case_number"], excluding=case.id):
             raise DuplicateCaseNumber from error
         raise
-
-
-def record_case_view(case: Case) -> None:
-    audit.record("case.viewed", record_id=case.id, case_id=case.id)
-    db.session.commit()
 
 
 @unit_of_work()

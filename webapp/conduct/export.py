@@ -1,296 +1,153 @@
-"""The report as PDF (fpdf2) and DOCX (python-docx): a title page, a heading per section, and the
-chronology as a table. Both are built from report.ReportContent, so they say what the page says."""
+"""The report as PDF and DOCX, from the one document model (conduct.document.ReportDocument).
+
+The PDF is the page's own template (conduct/report_document.html, which includes the body the page
+shows) printed by WeasyPrint as PDF/UA: tagged, with headings, table headers, the document language
+and title. The DOCX writer walks the same blocks into Word's own heading and list styles, with the
+table's first row marked as a header row that repeats on every page."""
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
-from pathlib import Path
 
-from webapp.conduct.report import SECTIONS, ReportContent
-from webapp.formatting import format_date, format_datetime
+from flask import render_template
 
-TITLE = "Internal case review report"
-MARKING = (
-    "Internal document: contains personal data. Do not share outside Cafcass Cymru without authorisation."
-)
-CHRONOLOGY_COLUMNS = ("Date", "What happened", "Source", "Categories")
+from webapp.conduct.document import Block, ReportDocument
 
-# A Unicode TrueType font, where the common Linux font packages put it (Debian/Ubuntu, Fedora,
-# Arch). Without one the PDF falls back to fpdf2's core fonts, which know Latin-1 only.
-FONT_CANDIDATES: list[tuple[Path, Path]] = [
-    (Path(d) / "DejaVuSans.ttf", Path(d) / "DejaVuSans-Bold.ttf")
-    for d in (
-        "/usr/share/fonts/truetype/dejavu",
-        "/usr/share/fonts/dejavu-sans-fonts",
-        "/usr/share/fonts/dejavu",
-        "/usr/share/fonts/TTF",
-    )
-]
-
-# Characters Latin-1 lacks that reports commonly hold, and what the fallback prints instead.
-_LATIN1_STANDINS = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2026": "...",
-    "\u2022": "-",
-    "\u20ac": "EUR",
-    "\u00a0": " ",
-}
 # Not allowed in XML 1.0, so not in a DOCX either.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def latin1(text: str) -> str:
-    """Text the core fonts can print: Latin-1 kept, Welsh ŵ and ŷ as w and y, curly quotes straight,
-    anything else without a plain form as '?'. Only for the fallback: DejaVu prints everything."""
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-        elif char in _LATIN1_STANDINS:
-            out.append(_LATIN1_STANDINS[char])
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            out.append(base if base and all(ord(c) < 256 for c in base) else "?")
-    return "".join(out)
-
-
-def _untabbed(text: str) -> str:
-    return text.replace("\t", "    ")
 
 
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def filename(content: ReportContent, extension: str) -> str:
-    case = re.sub(r"[^A-Za-z0-9]+", "-", content.case_number).strip("-")
-    return f"case-review-report-{case}-v{content.version}.{extension}"
-
-
-def _status(content: ReportContent) -> str:
-    if content.shared_at:
-        return f"Shared for accuracy on {format_datetime(content.shared_at)}"
-    return "Draft"
-
-
-def _unicode_font() -> tuple[Path, Path] | None:
-    for regular, bold in FONT_CANDIDATES:
-        if regular.is_file():
-            return regular, (bold if bold.is_file() else regular)
-    return None
+def filename(document: ReportDocument, extension: str) -> str:
+    case = re.sub(r"[^A-Za-z0-9]+", "-", document.case_number).strip("-")
+    return f"case-review-report-{case}-v{document.version}.{extension}"
 
 
 # PDF ---------------------------------------------------------------------------------------------
 
 
-def build_pdf(content: ReportContent) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
+def build_pdf(document: ReportDocument) -> bytes:
+    import weasyprint
 
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.set_title(TITLE)
-    font = _unicode_font()
-    if font is not None:
-        pdf.add_font("DejaVu", "", str(font[0]))
-        pdf.add_font("DejaVu", "B", str(font[1]))
-        family, clean = "DejaVu", _untabbed
-    else:
-        family, clean = "Helvetica", (lambda text: latin1(_untabbed(text)))
-
-    def para(text: str, *, size: float = 11, bold: bool = False, gap: float = 2) -> None:
-        pdf.set_font(family, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(gap)
-
-    def items(values: list[str], *, numbered: bool) -> None:
-        for number, value in enumerate(values, start=1):
-            para(f"{number}. {value}" if numbered else f"- {value}", gap=1)
-        pdf.ln(1)
-
-    # Title page
-    pdf.add_page()
-    pdf.ln(60)
-    para(TITLE, size=24, bold=True, gap=8)
-    para(f"Case {content.case_number}", size=14)
-    para(f"Version {content.version}", size=14)
-    para(f"Date: {format_date(content.dated)}", size=14)
-    para(_status(content), size=12, gap=12)
-    para(MARKING, size=10)
-
-    pdf.add_page()
-    for section in SECTIONS:
-        para(section.heading, size=15, bold=True, gap=3)
-        if section.key == "background":
-            para("Children", size=12, bold=True)
-            children = [f"{name}, born {format_date(born)}" for name, born in content.children]
-            items(children or ["None recorded on the case"], numbered=False)
-            para("Applications before the court", size=12, bold=True)
-            applications = [f"{kind}, made {format_date(made)}" for kind, made in content.applications]
-            items(applications or ["None recorded on the case"], numbered=False)
-            para(content.text("background") or "Not written yet.")
-        elif section.kind == "chronology":
-            _pdf_chronology(pdf, content, family, clean)
-            for heading, rows in content.chronology_by_theme():
-                para(heading, size=12, bold=True)
-                lines = [f"{format_date(r.occurred_on)}: {r.what_happened}" for r in rows]
-                items(lines or ["None recorded"], numbered=False)
-        elif section.kind == "list":
-            values = content.items(section.key)
-            if values:
-                items(values, numbered=True)
-            else:
-                para("None recorded.")
-        else:
-            para(content.text(section.key) or "Not written yet.")
-        pdf.ln(4)
-    return bytes(pdf.output())
-
-
-# fpdf2 cannot split a table row across pages: a long entry continues in further rows instead.
-ROW_LINES = 40
-COLUMN_WIDTHS = (30, 72, 32, 36)  # millimetres, the A4 page's width between the margins
-
-
-def _pdf_chronology(pdf, content: ReportContent, family: str, clean) -> None:
-    if not content.chronology:
-        pdf.set_font(family, "", 11)
-        pdf.multi_cell(0, 5.5, "No entries yet.", new_x="LMARGIN", new_y="NEXT")
-        return
-    pdf.set_font(family, "", 9)
-
-    def lines(text: str, width: float) -> list[str]:
-        return pdf.multi_cell(width - 4, 4.5, clean(text), dry_run=True, output="LINES") or [""]
-
-    with pdf.table(
-        col_widths=COLUMN_WIDTHS,
-        text_align="LEFT",
-        line_height=4.5,
-        headings_style=_heading_style(family),
-        repeat_headings=1,
-    ) as table:
-        header = table.row()
-        for column in CHRONOLOGY_COLUMNS:
-            header.cell(column)
-        for row in content.chronology:
-            values = (
-                format_date(row.occurred_on),
-                row.what_happened,
-                row.source,
-                "; ".join(row.category_labels),
-            )
-            wrapped = [lines(value, width) for value, width in zip(values, COLUMN_WIDTHS, strict=True)]
-            height = max(len(cell_lines) for cell_lines in wrapped)
-            for start in range(0, height, ROW_LINES):
-                cells = table.row()
-                for index, cell_lines in enumerate(wrapped):
-                    part = cell_lines[start : start + ROW_LINES]
-                    if start and index == 0:
-                        part = [*part, "(continued)"] if part else ["(continued)"]
-                    cells.cell("\n".join(part))
-    pdf.ln(4)
-
-
-def _heading_style(family: str):
-    from fpdf.fonts import FontFace
-
-    return FontFace(family=family, emphasis="BOLD")
+    html = render_template("conduct/report_document.html", document=document)
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 # DOCX --------------------------------------------------------------------------------------------
 
 
-def build_docx(content: ReportContent) -> bytes:
+def build_docx(document: ReportDocument) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
 
-    document = Document()
-    document.core_properties.title = TITLE
+    docx = Document()
+    properties = docx.core_properties
+    properties.title = f"{document.title}: case {document.case_number}, version {document.version}"
+    properties.author = document.reviewer
+    properties.last_modified_by = document.reviewer
+    properties.subject = document.status
+    properties.language = document.language
+    properties.keywords = document.marking
+    properties.comments = ""
+    _set_language(docx, document.language)
+    _mark_every_page(docx, document.marking)
 
-    def para(text: str, style: str | None = None):
-        return document.add_paragraph(xml_safe(text), style=style)
-
-    def items(values: list[str], *, numbered: bool) -> None:
-        # Numbers written out: Word's "List Number" style would run on from one list to the next.
-        for number, value in enumerate(values, start=1):
-            if numbered:
-                para(f"{number}. {value}", "List Paragraph")
-            else:
-                para(value, "List Bullet")
-
-    # Title page
-    document.add_paragraph(TITLE, style="Title")
-    for line in (
-        f"Case {content.case_number}",
-        f"Version {content.version}",
-        f"Date: {format_date(content.dated)}",
-        _status(content),
-        MARKING,
-    ):
-        para(line)
-    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-
-    for section in SECTIONS:
-        document.add_heading(section.heading, level=1)
-        if section.key == "background":
-            document.add_heading("Children", level=2)
-            children = [f"{name}, born {format_date(born)}" for name, born in content.children]
-            items(children or ["None recorded on the case"], numbered=False)
-            document.add_heading("Applications before the court", level=2)
-            applications = [f"{kind}, made {format_date(made)}" for kind, made in content.applications]
-            items(applications or ["None recorded on the case"], numbered=False)
-            _docx_text(document, content.text("background") or "Not written yet.")
-        elif section.kind == "chronology":
-            _docx_chronology(document, content)
-            for heading, rows in content.chronology_by_theme():
-                document.add_heading(heading, level=2)
-                lines = [f"{format_date(r.occurred_on)}: {r.what_happened}" for r in rows]
-                items(lines or ["None recorded"], numbered=False)
-        elif section.kind == "list":
-            values = content.items(section.key)
-            if values:
-                items(values, numbered=True)
-            else:
-                para("None recorded.")
-        else:
-            _docx_text(document, content.text(section.key) or "Not written yet.")
+    docx.add_paragraph(xml_safe(document.title), style="Title")
+    _pairs(docx, document.facts)
+    docx.add_heading("The incident", level=1)
+    _pairs(docx, document.incident)
+    docx.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    for block in document.blocks:
+        _block(docx, block)
     buffer = io.BytesIO()
-    document.save(buffer)
+    docx.save(buffer)
     return buffer.getvalue()
 
 
-def _docx_text(document, text: str) -> None:
-    """One paragraph per paragraph typed (blank-line separated); single line breaks kept."""
-    for block in re.split(r"\n\s*\n", text):
-        document.add_paragraph(xml_safe(block.strip("\n")))
+def _block(docx, block: Block) -> None:
+    if block.kind == "heading":
+        docx.add_heading(xml_safe(block.text), level=block.level - 1)  # the page's h2 is Heading 1
+    elif block.kind == "paragraphs":
+        for paragraph in block.items:
+            docx.add_paragraph(xml_safe(paragraph))
+    elif block.kind == "bullets":
+        for item in block.items:
+            docx.add_paragraph(xml_safe(item), style="List Bullet")
+    elif block.kind == "numbers":
+        # Numbers written out: Word's "List Number" style would run on from one list to the next.
+        for number, item in enumerate(block.items, start=1):
+            docx.add_paragraph(xml_safe(f"{number}. {item}"), style="List Paragraph")
+    elif block.kind == "missing":
+        docx.add_paragraph().add_run(xml_safe(block.text)).italic = True
+    elif block.kind == "table":
+        _table(docx, block)
+    else:  # a block kind the template shows must not be dropped from the DOCX unnoticed
+        raise ValueError(f"unknown block kind {block.kind!r}")
 
 
-def _docx_chronology(document, content: ReportContent) -> None:
-    if not content.chronology:
-        document.add_paragraph("No entries yet.")
-        return
-    table = document.add_table(rows=1, cols=len(CHRONOLOGY_COLUMNS))
+def _pairs(docx, pairs: tuple[tuple[str, str], ...]) -> None:
+    table = docx.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for cell, column in zip(table.rows[0].cells, CHRONOLOGY_COLUMNS, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(column).bold = True
-    for row in content.chronology:
+    for label, value in pairs:
         cells = table.add_row().cells
-        values = (
-            format_date(row.occurred_on),
-            row.what_happened,
-            row.source,
-            "; ".join(row.category_labels),
-        )
-        for cell, value in zip(cells, values, strict=True):
+        cells[0].paragraphs[0].add_run(xml_safe(label)).bold = True
+        cells[1].text = xml_safe(value)
+    docx.add_paragraph()
+
+
+def _table(docx, block: Block) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table = docx.add_table(rows=1, cols=len(block.columns))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    # The first row is the table's header: Word repeats it on each page and reads it as headers.
+    header_flag = OxmlElement("w:tblHeader")
+    header_flag.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(header_flag)
+    for cell, column in zip(header.cells, block.columns, strict=True):
+        cell.paragraphs[0].add_run(xml_safe(column)).bold = True
+    for row in block.rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             cell.text = xml_safe(value)
+
+
+def _set_language(docx, language: str) -> None:
+    """The document's language, in the default run properties, as Word records it (python-docx's
+    template says en-US there)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = docx.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _mark_every_page(docx, marking: str) -> None:
+    """The protective marking in the header and the footer of every page, with the page number."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    section = docx.sections[0]
+    section.header.paragraphs[0].text = marking
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{marking}    Page "
+    run = footer.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)

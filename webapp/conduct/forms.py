@@ -11,7 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation
 
-from webapp.forms import GovDateField, NotInFuture, clean_text, text_area
+from webapp.conduct.report import CONCLUSION_PARTS, NONE_LABELS, REQUIRED_THEMES
+from webapp.forms import TEXT_MAX, GovDateField, NotInFuture, clean_text, text_area
 from webapp.models import ChronologyCategory
 
 REPORT_TEXT_MAX = 20000
@@ -32,6 +33,11 @@ class GatheringForm(FlaskForm):
         description="Leave blank if this is not finished yet. For example, 27 3 2026",
         validators=[NotInFuture("Date done must be today or in the past")],
     )
+    open_reason = text_area(
+        "If this will not be done, why not",
+        description="Leave blank if it will be done. The report can be shared with this source not done "
+        "only when you say why.",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -49,6 +55,16 @@ class CategoriesField(SelectMultipleField):
 
     def pre_validate(self, form):
         pass  # _AtLeastOneCategory gives the message; the default one names the raw value
+
+
+class TickedField(SelectMultipleField):
+    """Checkboxes for "nothing identified": anything but the options shown gets the page's own message."""
+
+    widget = GovCheckboxesInput()
+
+    def pre_validate(self, form):
+        if not set(self.data or []) <= {value for value, _label in self.choices}:
+            raise StopValidation(f"{self.label.text}: select only the options shown")
 
 
 class ChronologyEntryForm(FlaskForm):
@@ -102,10 +118,41 @@ class ReportForm(FlaskForm):
         description="What you reviewed and who you spoke to.",
     )
     decision_making = text_area("Decision-making and line management support", limit=REPORT_TEXT_MAX)
-    conclusions = text_area(
-        "Conclusions: procedural and practice issues",
+    no_children_reason = text_area(
+        "Why no children are named",
+        limit=TEXT_MAX,
+        description="Only when the case records no children: say why.",
+    )
+    no_applications_reason = text_area(
+        "Why no applications are named",
+        limit=TEXT_MAX,
+        description="Only when the case records no applications before the court: say why.",
+    )
+    chronology_none = TickedField(
+        "Nothing identified in the chronology",
+        choices=[(category.value, NONE_LABELS[category.value]) for category, _heading in REQUIRED_THEMES],
+        description="Tick a theme only when the review found nothing for it: the chronology has no "
+        "entries for it.",
+    )
+    procedural_issues = text_area(
+        "Procedural issues",
         limit=LIST_MAX,
-        description=f"The procedural and practice issues that should inform learning. {LIST_HINT}",
+        description=f"Where procedures were not followed, or did not help. {LIST_HINT}",
+    )
+    practice_issues = text_area(
+        "Practice issues",
+        limit=LIST_MAX,
+        description=f"What could have been done differently in practice. {LIST_HINT}",
+    )
+    conclusions_none = TickedField(
+        "No issues identified",
+        choices=[(key, NONE_LABELS[key]) for key, _heading in CONCLUSION_PARTS],
+        description="Tick a part only when the review found no issues of that kind.",
+    )
+    impact = text_area(
+        "The impact of our involvement",
+        limit=REPORT_TEXT_MAX,
+        description="What difference Cafcass Cymru's involvement made for the children and the family.",
     )
     learning_points = text_area("Learning points", limit=LIST_MAX, description=f"Optional. {LIST_HINT}")
     submit = SubmitField("Save a new version", widget=GovSubmitInput())

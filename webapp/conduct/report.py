@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.formatting import london
 from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, TaskKind, User, utcnow
 from webapp.records import StaleEdit, unit_of_work
-from webapp.reviews.lifecycle import next_state
+from webapp.reviews.lifecycle import Work, allows, next_state
 from webapp.reviews.services import transition
 from webapp.scope import one_or_404
 from webapp.tasks.services import close_task
@@ -31,22 +31,45 @@ from webapp.tasks.services import close_task
 class Section:
     key: str
     heading: str
-    kind: str  # "text", "list" (one item per line), or "chronology" (drawn from the entries)
     mandatory: bool = True
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("background", "Background history", "text"),
-    Section("incident_summary", "Incident summary", "text"),
-    Section("inquiries", "Inquiries undertaken", "text"),
-    Section("chronology", "Chronology of key information and Cafcass Cymru involvement", "chronology"),
-    Section("decision_making", "Decision-making and line management support", "text"),
-    Section("conclusions", "Conclusions: procedural and practice issues", "list"),
-    Section("learning_points", "Learning points", "list", mandatory=False),
+    Section("background", "Background history"),
+    Section("incident_summary", "Incident summary"),
+    Section("inquiries", "Inquiries undertaken"),
+    Section("chronology", "Chronology of key information and Cafcass Cymru involvement"),
+    Section("decision_making", "Decision-making and line management support"),
+    Section("conclusions", "Conclusions: procedural and practice issues"),
+    Section("impact", "The impact of our involvement"),
+    Section("learning_points", "Learning points", mandatory=False),
 )
 SECTION_HEADINGS = {section.key: section.heading for section in SECTIONS}
-# The sections the reviewer writes (the chronology comes from its entries).
-WRITTEN = tuple(section for section in SECTIONS if section.kind != "chronology")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing the reviewer writes: "text", "list" (one item per line) or "choices" (ticked values)."""
+
+    key: str
+    kind: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("background", "text"),
+    Field("no_children_reason", "text"),
+    Field("no_applications_reason", "text"),
+    Field("incident_summary", "text"),
+    Field("inquiries", "text"),
+    Field("chronology_none", "choices"),
+    Field("decision_making", "text"),
+    Field("procedural_issues", "list"),
+    Field("practice_issues", "list"),
+    Field("conclusions_none", "choices"),
+    Field("impact", "text"),
+    Field("learning_points", "list"),
+)
+EMPTY = {"text": "", "list": [], "choices": []}
 # What the chronology section shows by category, as the procedure lists them.
 CHRONOLOGY_THEMES: tuple[tuple[ChronologyCategory, str], ...] = (
     (ChronologyCategory.IDENTIFIED_RISK, "Identified risks"),
@@ -54,6 +77,21 @@ CHRONOLOGY_THEMES: tuple[tuple[ChronologyCategory, str], ...] = (
     (ChronologyCategory.LIAISON, "Liaison with other agencies and professionals"),
     (ChronologyCategory.INVOLVEMENT, "Cafcass Cymru involvement"),
 )
+# The themes the procedure names: each needs an entry, or "none identified" ticked.
+REQUIRED_THEMES = CHRONOLOGY_THEMES[:3]
+CONCLUSION_PARTS: tuple[tuple[str, str], ...] = (
+    ("procedural_issues", "Procedural issues"),
+    ("practice_issues", "Practice issues"),
+)
+# What the reviewer ticks when the review found nothing of a kind.
+NONE_LABELS = {
+    ChronologyCategory.IDENTIFIED_RISK.value: "No identified risks",
+    ChronologyCategory.VULNERABILITY.value: "No family or individual vulnerabilities",
+    ChronologyCategory.LIAISON.value: "No liaison with other agencies or professionals",
+    "procedural_issues": "No procedural issues",
+    "practice_issues": "No practice issues",
+}
+NONE_IDENTIFIED = "None identified."
 
 
 class IncompleteReport(Exception):
@@ -101,22 +139,28 @@ def split_items(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def sections_from_form(values: dict[str, str | None]) -> dict:
-    """Form text as stored sections: text trimmed at the ends, lists as lists of items."""
+def sections_from_form(values: dict) -> dict:
+    """Form values as stored sections: text trimmed at the ends, lists as lists of items, ticked
+    choices as a list in a fixed order."""
     sections: dict = {}
-    for section in WRITTEN:
-        raw = values.get(section.key) or ""
-        sections[section.key] = split_items(raw) if section.kind == "list" else raw.strip()
+    for field_ in FIELDS:
+        raw = values.get(field_.key)
+        if field_.kind == "list":
+            sections[field_.key] = split_items(raw)
+        elif field_.kind == "choices":
+            sections[field_.key] = sorted(set(raw or []))
+        else:
+            sections[field_.key] = (raw or "").strip()
     return sections
 
 
-def form_values(draft: ReportDraft | None) -> dict[str, str]:
-    """A draft's sections as the form shows them (lists one item per line)."""
+def form_values(draft: ReportDraft | None) -> dict:
+    """A draft's fields as the form shows them (lists one item per line)."""
     stored = draft.sections if draft else {}
-    values = {}
-    for section in WRITTEN:
-        value = stored.get(section.key)
-        values[section.key] = "\n".join(value or []) if section.kind == "list" else (value or "")
+    values: dict = {}
+    for field_ in FIELDS:
+        value = stored.get(field_.key) or EMPTY[field_.kind]
+        values[field_.key] = "\n".join(value) if field_.kind == "list" else value
     return values
 
 
@@ -129,14 +173,13 @@ def save_draft(review: Review, sections: dict, *, based_on: int | None, actor: U
     if (latest.version if latest else None) != based_on:
         raise StaleEdit
     previous = latest.sections if latest else {}
-    empty = {"text": "", "list": []}
-    changed = [s.key for s in WRITTEN if sections[s.key] != previous.get(s.key, empty[s.kind])]
+    changed = [f.key for f in FIELDS if sections[f.key] != (previous.get(f.key) or EMPTY[f.kind])]
     if not changed:
         return None
     draft = ReportDraft(
         review_id=review.id,
         version=(latest.version + 1) if latest else 1,
-        sections={s.key: sections[s.key] for s in WRITTEN},
+        sections={f.key: sections[f.key] for f in FIELDS},
         created_by_id=actor.id,
     )
     try:
@@ -170,10 +213,17 @@ class ChronologyRow:
         return services.category_labels(list(self.categories))
 
 
+@dataclass(frozen=True)
+class GatheringRow:
+    source: str  # the source's label
+    done_on: date | None
+    open_reason: str
+
+
 @dataclass
 class ReportContent:
-    """One version of the report as it reads: the reviewer's sections with the case background and
-    the chronology, live for a draft, or as frozen when the version was shared."""
+    """One version of the report as it reads: the reviewer's sections with the case background,
+    the gathering and the chronology, live for a draft, or as frozen when the version was shared."""
 
     case_number: str
     version: int | None
@@ -183,6 +233,7 @@ class ReportContent:
     children: list[tuple[str, date]]
     applications: list[tuple[str, date]]
     chronology: list[ChronologyRow]
+    gathering: list[GatheringRow] | None  # None: shared before gathering was copied into versions
     sections: dict = field(default_factory=dict)
 
     def text(self, key: str) -> str:
@@ -191,9 +242,13 @@ class ReportContent:
     def items(self, key: str) -> list[str]:
         return list(self.sections.get(key) or [])
 
-    def chronology_by_theme(self) -> list[tuple[str, list[ChronologyRow]]]:
+    def none_identified(self, key: str, value: str) -> bool:
+        """Whether the reviewer ticked "none identified" for a theme or a part of the conclusions."""
+        return value in (self.sections.get(key) or [])
+
+    def chronology_by_theme(self) -> list[tuple[ChronologyCategory, str, list[ChronologyRow]]]:
         return [
-            (heading, [row for row in self.chronology if category.value in row.categories])
+            (category, heading, [row for row in self.chronology if category.value in row.categories])
             for category, heading in CHRONOLOGY_THEMES
         ]
 
@@ -221,13 +276,25 @@ def _chronology(review: Review) -> list[dict]:
     ]
 
 
+def _gathering(review: Review) -> list[dict]:
+    return [
+        {
+            "source": source.label,
+            "done_on": item.done_on.isoformat() if item and item.done_on else None,
+            "open_reason": (item.open_reason or "") if item else "",
+        }
+        for source, item in services.gathering_checklist(review)
+    ]
+
+
 def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
     snapshot = draft.snapshot if draft is not None else None
     frozen = snapshot is not None
     if snapshot is not None:
         background, rows = snapshot["background"], snapshot["chronology"]
+        gathering = snapshot.get("gathering")
     else:
-        background, rows = _background(review), _chronology(review)
+        background, rows, gathering = _background(review), _chronology(review), _gathering(review)
     dated = london(draft.shared_at or draft.created_at).date() if draft else london(utcnow()).date()
     return ReportContent(
         case_number=review.case.case_number,
@@ -248,26 +315,25 @@ def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
             )
             for r in rows
         ],
+        gathering=None
+        if gathering is None
+        else [
+            GatheringRow(
+                source=g["source"],
+                done_on=date.fromisoformat(g["done_on"]) if g["done_on"] else None,
+                open_reason=g["open_reason"],
+            )
+            for g in gathering
+        ],
         sections=dict(draft.sections) if draft else {},
     )
 
 
 def missing_by_section(review: Review, draft: ReportDraft | None) -> list[tuple[str, str]]:
-    """What stops the report being shared: (section key, message) per mandatory section, in order."""
-    sections = draft.sections if draft else {}
-    problems = []
-    for section in SECTIONS:
-        if not section.mandatory:
-            continue
-        if section.kind == "chronology":
-            if not services.chronology_count(review):
-                problems.append(
-                    (section.key, f"{section.heading} has no entries: add at least one to the chronology")
-                )
-        elif not sections.get(section.key):
-            what = "has no items" if section.kind == "list" else "is empty"
-            problems.append((section.key, f"{section.heading} {what}"))
-    return problems
+    """What stops the report being shared: (section key, message), in the report's order."""
+    from webapp.conduct.gate import problems
+
+    return problems(compose(review, draft))
 
 
 def missing(review: Review, draft: ReportDraft | None) -> list[str]:
@@ -288,7 +354,11 @@ def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     if problems:
         raise IncompleteReport(problems)
     assert draft is not None  # missing() names every section when there is no draft
-    draft.snapshot = {"background": _background(review), "chronology": _chronology(review)}
+    draft.snapshot = {
+        "background": _background(review),
+        "chronology": _chronology(review),
+        "gathering": _gathering(review),
+    }
     draft.shared_at = utcnow()
     task = review.task(TaskKind.DRAFT_REPORT)
     if task is not None and task.is_open:
@@ -302,7 +372,42 @@ def status_label(review: Review, draft: ReportDraft | None) -> str:
     if draft is None:
         return "Not started"
     if draft.shared_at is not None:
-        return f"Version {draft.version} shared for accuracy"
+        agreed = is_agreed(review)
+        return f"Version {draft.version} {'agreed' if agreed else 'shared for accuracy'}"
     if review.state == ReviewState.IN_REVIEW:
         return f"Draft, version {draft.version}"
     return f"Version {draft.version}"
+
+
+def is_agreed(review: Review) -> bool:
+    """Once the report is agreed the review moves on through learning to closure and the report stays
+    agreed: the states where disclosure is allowed (lifecycle.WORK: disclosure follows agreement)."""
+    return allows(review.state, Work.DISCLOSE)
+
+
+def version_status(review: Review, draft: ReportDraft) -> str:
+    """The version's real status, as its title page and the page show it."""
+    if draft.shared_at is None:
+        return "Draft"
+    latest = shared_draft(review)
+    if latest is not None and latest.id != draft.id:
+        return f"Shared for accuracy, replaced by version {latest.version}"
+    return "Agreed" if is_agreed(review) else "Shared for accuracy"
+
+
+def agreed_draft(review: Review) -> ReportDraft | None:
+    """The agreed report: the last version shared, once the review is past agreement."""
+    return shared_draft(review) if is_agreed(review) else None
+
+
+def identified_learning(draft: ReportDraft | None) -> dict[str, int]:
+    """How many learning points and procedural or practice issues a version lists (a version shared
+    before conclusions were split counts its conclusions as issues)."""
+    sections = draft.sections if draft else {}
+    counts = {
+        "learning point": len(sections.get("learning_points") or []),
+        "procedural issue": len(sections.get("procedural_issues") or []),
+        "practice issue": len(sections.get("practice_issues") or []),
+        "conclusion": len(sections.get("conclusions") or []),
+    }
+    return {what: count for what, count in counts.items() if count}

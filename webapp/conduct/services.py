@@ -84,7 +84,13 @@ def gathering_done_count(review: Review) -> int:
 
 
 def save_gathering(
-    review: Review, source: GatheringSource, *, notes: str, done_on: date | None, actor: User
+    review: Review,
+    source: GatheringSource,
+    *,
+    notes: str,
+    done_on: date | None,
+    actor: User,
+    open_reason: str | None = None,
 ) -> list[str]:
     """Save one source's notes and date done; return the changed field names (none: nothing saved).
 
@@ -96,8 +102,10 @@ def save_gathering(
     if item is None:
         item = GatheringItem(review_id=review.id, source=source, notes="")
         db.session.add(item)
+    # A source done needs no reason why it is not.
+    reason = None if done_on else ((open_reason or "").strip() or None)
     with unit_of_work():
-        changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on})
+        changed = audit.apply_changes(item, {"notes": notes, "done_on": done_on, "open_reason": reason})
         if not changed:
             if item in db.session.new:
                 db.session.expunge(item)  # an empty source is not saved

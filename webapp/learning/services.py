@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
+from webapp.conduct import report
 from webapp.extensions import db
 from webapp.models import (
     ActionPlanItem,
@@ -218,14 +219,34 @@ def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltM
     return meeting
 
 
+def learning_in_report(review: Review) -> str | None:
+    """Why the review cannot close without learning, or None: the agreed report identifies learning
+    (Outcome: "where learning is identified", the SLT discusses it and an action plan follows)."""
+    draft = report.agreed_draft(review)
+    found = report.identified_learning(draft)
+    if draft is None or not found:
+        return None
+    listed = [f"{count} {what}{'' if count == 1 else 's'}" for what, count in found.items()]
+    listing = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return (
+        f"The review cannot close without learning: the agreed report (version {draft.version}) lists "
+        f"{listing}. Where learning is identified the procedure (Outcome) asks for a Senior Leadership "
+        "Team discussion and an action plan: record the SLT meeting instead."
+    )
+
+
 @unit_of_work()
 def close_without_learning(review: Review, *, rationale: str, actor: User) -> None:
-    """No learning was identified: the CE or DCE closes the review, with their reasons."""
+    """No learning was identified: the CE or DCE closes the review, with their reasons. Refused while
+    the agreed report lists learning points or procedural or practice issues."""
     require(review.state, Work.CLOSE_WITHOUT_LEARNING, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused(
             "Only the Chief Executive or Deputy Chief Executive can close a review this way."
         )
+    refusal = learning_in_report(review)
+    if refusal:
+        raise LearningRefused(refusal)
     task = open_task(review, TaskKind.DISCUSS_AT_SLT)
     if task is not None:
         close_task(task, actor, {"no_learning": True})

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
@@ -127,6 +127,15 @@ class Case(Model):
             "(proceedings_status = 'closed') = (proceedings_closed_on IS NOT NULL)",
             name="closed_date_iff_closed",
         ),
+        Index("ix_cases_created_at_id", "created_at", "id"),  # the case list's order
+        # Search by a fragment of the case number: trigrams on PostgreSQL; a plain index on SQLite,
+        # where LIKE scans anyway (declared for both, so the models and the migrations agree).
+        Index(
+            "ix_cases_case_number_trgm",
+            "case_number",
+            postgresql_using="gin",
+            postgresql_ops={"case_number": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +174,11 @@ class Case(Model):
 
 class Child(Model):
     __tablename__ = "children"
+    __table_args__ = (
+        Index(
+            "ix_children_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

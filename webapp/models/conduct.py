@@ -55,6 +55,8 @@ class GatheringItem(Model):
     source: Mapped[GatheringSource] = mapped_column(enum_column(GatheringSource, "gathering_source"))
     notes: Mapped[str] = mapped_column(Text, default="")
     done_on: Mapped[date | None] = mapped_column(Date)
+    # Why a source will not be done; the report can be shared with it open only when this says why.
+    open_reason: Mapped[str | None] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -82,9 +84,10 @@ class ReportDraft(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    # {"background": str, "incident_summary": str, "inquiries": str, "decision_making": str,
-    #  "conclusions": [str], "learning_points": [str]}; chronology and case background are drawn
-    # from their sources, and copied in as "snapshot" when the draft is shared.
+    # The fields of webapp.conduct.report.FIELDS (text, lists, and ticked "none identified" choices);
+    # versions saved before 0009 may hold "conclusions" (one list, not yet split into procedural and
+    # practice issues). Chronology, case background and gathering are drawn from their sources,
+    # and copied in as "snapshot" when the draft is shared.
     sections: Mapped[dict] = mapped_column(JSON, default=dict)
     snapshot: Mapped[dict | None] = mapped_column(JSON)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model, db
@@ -142,3 +142,20 @@ __all__ = [
     "TagKind",
     "review_learning_tags",
 ]
+
+
+class DashboardSnapshot(Model):
+    """The learning dashboard's figures for one period as worked out at one time, so a view reads
+    one row instead of aggregating every review. Refreshed by a scheduled job and cleared when the
+    learning data changes (webapp/learning/dashboard_cache.py)."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[date] = mapped_column(Date)  # the day "overdue" was counted against
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    figures: Mapped[list[dict]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_dashboard_snapshots_period", "period_start", "period_end", "as_of"),)

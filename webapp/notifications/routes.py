@@ -22,8 +22,22 @@ def _unread():
 
     # Email templates are rendered by jobs, outside any request: no one is signed in there.
     if has_request_context() and current_user.is_authenticated and can(Permission.SIGNED_IN):
-        return {"unread_notifications": services.unread_count(current_user), "notification_kinds": KINDS}
+        return {"unread_notifications": _unread_this_request(), "notification_kinds": KINDS}
     return {"unread_notifications": 0, "notification_kinds": KINDS}
+
+
+def _unread_this_request() -> int:
+    """The unread count, counted once per request: every form field renders its own template, and
+    so runs this context processor again. Cached on ``g`` against the request it was counted for,
+    since tests' requests can share one ``g``."""
+    from flask import g, request
+
+    this_request = request.environ  # one dict per request, the same object all through it
+    cached = g.get("_unread_notifications")
+    if cached is None or cached[0] is not this_request:
+        cached = (this_request, services.unread_count(current_user))
+        g._unread_notifications = cached
+    return cached[1]
 
 
 @bp.route("/notifications")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 import rules
 from webapp import audit, users
@@ -128,12 +129,19 @@ def area_heads(area_id: int) -> list[User]:
     return users.holding(Role.AREA_HEAD_OF_OPERATIONS, area_id=area_id)
 
 
-def get_review_or_404(review_id: int, *, for_update: bool = False) -> Review:
+def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: bool = False) -> Review:
+    """The review if the current user may see it; ``with_tasks`` loads its tasks with their holders
+    and escalations, and its transitions, in a few statements whatever their number."""
     query = (
         select(Review)
         .join(Case, Review.case_id == Case.id)
         .where(Review.id == review_id, case_scope(current_user))
     )
+    if with_tasks:
+        query = query.options(
+            selectinload(Review.tasks).options(selectinload(Task.escalations), selectinload(Task.assignee)),
+            selectinload(Review.transitions).selectinload(ReviewTransition.actor),
+        )
     if for_update:
         query = query.with_for_update(of=Review)
     review = db.session.execute(query).scalar_one_or_none()

@@ -15,6 +15,7 @@ from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db, rows_matched
 from webapp.models import Case, Review, Task, TaskKind, TaskStatus, User, utcnow
+from webapp.paging import CappedPagination, paginate
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.escalation import step_dates
@@ -108,7 +109,9 @@ def _mine(user: User):
     return or_(Task.assignee_id == user.id, pools_of(user))
 
 
-def my_tasks(user: User, *, include_done: bool = False) -> list[Task]:
+def my_tasks(
+    user: User, *, page: int = 1, per_page: int = 50, include_done: bool = False
+) -> CappedPagination:
     query = (
         select(Task)
         .where(_mine(user))
@@ -117,7 +120,7 @@ def my_tasks(user: User, *, include_done: bool = False) -> list[Task]:
     )
     if not include_done:
         query = query.where(Task.status == TaskStatus.OPEN)
-    return list(db.session.execute(query.limit(200)).scalars())
+    return paginate(query, page=page, per_page=per_page)
 
 
 def team_tasks(user: User, page: int, per_page: int):
@@ -130,7 +133,7 @@ def team_tasks(user: User, page: int, per_page: int):
         .options(selectinload(Task.review).selectinload(Review.case), selectinload(Task.assignee))
         .order_by(Task.due_on, Task.id)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def get_task_or_404(task_id: int) -> Task:

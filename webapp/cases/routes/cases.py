@@ -90,7 +90,7 @@ def new_case():
 @permission_required(Permission.VIEW_CASES)
 def view_case(case_id: int):
     case = get_case_or_404(case_id)
-    services.record_case_view(case)
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
 
 

@@ -56,7 +56,7 @@ def new_incident(case_id: int):
 @permission_required(Permission.VIEW_CASES)
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
-    incidents.record_incident_view(incident)
+    audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template("cases/incident.html", title="Incident", incident=incident)
 
 

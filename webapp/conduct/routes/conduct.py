@@ -15,7 +15,6 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
-from webapp.extensions import db
 from webapp.forms import validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
@@ -35,8 +34,7 @@ def _lines(text: str | None) -> Markup:
 
 
 def _viewed(review: Review) -> None:
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
 
 
 # Gathering ---------------------------------------------------------------------------------------
@@ -78,6 +76,7 @@ def edit_gathering(review_id: int, source: str):
     form = GatheringForm()
     if request.method == "GET" and item is not None:
         form.notes.data, form.done_on.data = item.notes, item.done_on
+        form.open_reason.data = item.open_reason
     if form.validate_on_submit():
         try:
             changed = services.save_gathering(
@@ -85,6 +84,7 @@ def edit_gathering(review_id: int, source: str):
                 source_enum,
                 notes=form.notes.data.strip(),
                 done_on=form.done_on.data,
+                open_reason=form.open_reason.data,
                 actor=current_user,
             )
         except IntegrityError:

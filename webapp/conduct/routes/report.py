@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from webapp import audit
+from webapp.conduct import document as report_document
 from webapp.conduct import export, report, services
 from webapp.conduct.forms import ReportForm, ShareForm
 from webapp.conduct.routes.blueprint import bp
@@ -48,22 +49,21 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         if is_latest and allows(review.state, Work.SHARE_REPORT)
         else []
     )
-    audit.record("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("report.viewed", record_id=draft.id if draft else None, case_id=review.case_id)
     if draft is None:
         title = "Review report"
     elif is_latest:
         title = f"Review report, version {draft.version}"
     else:
         title = f"Review report, version {draft.version} (an earlier version)"
+    content = report.compose(review, draft)
     return render_template(
         "conduct/report.html",
         title=title,
         review=review,
         draft=draft,
         is_latest=is_latest,
-        content=report.compose(review, draft),
-        sections=report.SECTIONS,
+        document=report_document.build(review, draft, content),
         missing=missing,
         refused=refused and bool(missing),
         drafts=report.drafts(review),
@@ -110,7 +110,7 @@ def edit_report(review_id: int):
         form.based_on.data = str(latest.version) if latest else ""
     if form.validate_on_submit():
         based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
-        sections = report.sections_from_form({s.key: form[s.key].data for s in report.WRITTEN})
+        sections = report.sections_from_form({f.key: form[f.key].data for f in report.FIELDS})
         try:
             draft = report.save_draft(review, sections, based_on=based_on, actor=current_user)
         except StaleEdit:
@@ -129,6 +129,7 @@ def edit_report(review_id: int):
         form=form,
         latest=latest,
         content=report.compose(review, None),
+        earlier_conclusions=(latest.sections.get("earlier_conclusions") or []) if latest else [],
         headings=report.SECTION_HEADINGS,
     )
 
@@ -166,13 +167,13 @@ def share_report(review_id: int):
 def export_report(review_id: int, version: int, fmt: str):
     review = get_review_or_404(review_id)
     draft = report.get_version_or_404(review, version)
-    content = report.compose(review, draft)
+    document = report_document.build(review, draft, report.compose(review, draft))
     mimetype, build = FORMATS[fmt]
-    data = build(content)
+    data = build(document)
     audit.record("report.exported", record_id=draft.id, case_id=review.case_id)
     db.session.commit()
     response = send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=export.filename(content, fmt)
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=export.filename(document, fmt)
     )
     response.headers["Cache-Control"] = "no-store"  # personal data: not kept by browsers or proxies
     return response

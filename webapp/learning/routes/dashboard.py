@@ -13,7 +13,7 @@ from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.forms import validated
-from webapp.learning import dashboard
+from webapp.learning import dashboard_cache
 from webapp.learning.forms import PeriodForm
 from webapp.learning.routes.blueprint import bp
 from webapp.permissions import Permission, permission_required
@@ -47,7 +47,7 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
 @permission_required(Permission.VIEW_DASHBOARD)
 def learning_dashboard():
     form, period = _period()
-    figures = dashboard.figures(*period, today_in_london()) if period else []
+    figures, computed_at = dashboard_cache.figures(*period, today_in_london()) if period else ([], None)
     query = {"from_date": _parts(period[0]), "to_date": _parts(period[1])} if period else {}
     return render_template(
         "learning/dashboard.html",
@@ -56,6 +56,8 @@ def learning_dashboard():
         period_form=form,
         period=period,
         figures=figures,
+        computed_at=computed_at,
+        refresh_minutes=dashboard_cache.REFRESH_MINUTES,
         query=query,
     )
 
@@ -74,7 +76,8 @@ def dashboard_csv(key: str):
     if period is None:
         asked: dict[str, Any] = request.args.to_dict(flat=False)
         return redirect(url_for("learning.learning_dashboard", **asked))
-    figure = next((f for f in dashboard.figures(*period, today_in_london()) if f.key == key), None)
+    figures, _computed_at = dashboard_cache.figures(*period, today_in_london())
+    figure = next((f for f in figures if f.key == key), None)
     if figure is None:
         abort(404)
     out = io.StringIO()

@@ -17,7 +17,7 @@ from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
-from webapp.reviews.lifecycle import Work
+from webapp.reviews.lifecycle import Work, allows
 from webapp.reviews.services import get_review_or_404
 from webapp.reviews.steps import attempt, review_step
 from webapp.tasks.pages import TaskPages
@@ -51,8 +51,7 @@ def _learning_helpers():
 @permission_required(Permission.VIEW_CASES)
 def overview(review_id: int):
     review = get_review_or_404(review_id)
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/overview.html",
         title="Learning and action plan",
@@ -64,6 +63,9 @@ def overview(review_id: int):
         is_decision_maker=services.is_decision_maker(current_user),
         is_pdt=services.is_practice_development(current_user),
         closure=_closure(review),
+        learning_in_report=services.learning_in_report(review)
+        if allows(review.state, Work.CLOSE_WITHOUT_LEARNING)
+        else None,
     )
 
 
@@ -157,6 +159,7 @@ def record_slt(review_id: int):
         review=review,
         learning=learning,
         may_act=may_act,
+        learning_in_report=services.learning_in_report(review),
     )
 
 
@@ -183,5 +186,9 @@ def close_without_learning(review_id: int):
             return redirect(url_for("reviews.view_review", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
-        "learning/no_learning.html", title="Close the review without learning", form=form, review=review
+        "learning/no_learning.html",
+        title="Close the review without learning",
+        form=form,
+        review=review,
+        blocked=services.learning_in_report(review),
     )

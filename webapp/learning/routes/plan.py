@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
-from webapp.extensions import db
 from webapp.forms import validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
@@ -111,8 +110,7 @@ def action_item(review_id: int, item_id: int):
     form = ProgressForm()
     if request.method == "GET":
         form.status.data = item.status.value
-        audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-        db.session.commit()
+        audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     if may_update and form.validate_on_submit():
         result = attempt(
             form,

@@ -54,9 +54,8 @@ def _task_helpers():
 @bp.route("/reviews/<int:review_id>")
 @permission_required(Permission.VIEW_CASES)
 def view_review(review_id: int):
-    review = services.get_review_or_404(review_id)
-    audit.record("review.viewed", record_id=review.id, case_id=review.case_id)
-    db.session.commit()
+    review = services.get_review_or_404(review_id, with_tasks=True)
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/view.html",
         title="Review",
@@ -112,7 +111,9 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
-    return render_template("reviews/my_tasks.html", title="My tasks", tasks=tasks.my_tasks(current_user))
+    return render_template(
+        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page_arg())
+    )
 
 
 @bp.route("/tasks/team")

@@ -1,0 +1,104 @@
+"""Where each page's time goes in SQL: every statement a page sends, its time, and the plans of the
+slowest. Run after ``bench/pages.py --keep`` or on any database holding demo + scale data:
+
+    .venv/bin/python bench/explain.py [--top 3] [--postgresql-url URL]
+
+Each page of bench/pages.py is fetched once (after one warm-up fetch) through the app in this
+process, signed in as its demo account; the statements it sent are timed, and the ``--top``
+slowest statements over all pages are explained with ``EXPLAIN (ANALYZE, BUFFERS)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+
+from sqlalchemy import event  # noqa: E402
+
+from bench.harness import make_app  # noqa: E402
+from bench.pages import FLOOR, PAGES, POSTGRESQL_URL  # noqa: E402
+from config import Bench  # noqa: E402
+from webapp.demo import DEMO_PASSWORD, demo_email  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+
+
+@dataclass
+class Statement:
+    page: str
+    sql: str
+    parameters: object
+    seconds: float
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=3, help="slowest statements to explain")
+    parser.add_argument("--postgresql-url", default=POSTGRESQL_URL)
+    parser.add_argument("--verbose", action="store_true", help="list every statement of every page")
+    options = parser.parse_args(argv)
+    app = make_app("explain", options.postgresql_url, Bench)
+    app.config["WTF_CSRF_ENABLED"] = False  # signing in through the test client
+    seen: list[Statement] = []
+    current = {"page": "", "started": 0.0}
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def before(_conn, _cursor, statement, parameters, _context, _many) -> None:
+            current["started"] = time.perf_counter()
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def after(_conn, _cursor, statement, parameters, _context, _many) -> None:
+            if current["page"]:
+                elapsed = time.perf_counter() - current["started"]
+                seen.append(Statement(current["page"], statement, parameters, elapsed))
+
+        paths = {spec.label: spec.path() for spec in (FLOOR, *PAGES)}
+        db.session.remove()
+
+    clients = {}
+    for spec in PAGES:
+        if spec.account not in clients:
+            client = app.test_client()
+            client.post("/sign-in", data={"email": demo_email(spec.account), "password": DEMO_PASSWORD})
+            clients[spec.account] = client
+        client = clients[spec.account]
+        client.get(paths[spec.label])  # warm-up
+        current["page"] = spec.label
+        started = time.perf_counter()
+        response = client.get(paths[spec.label])
+        total = time.perf_counter() - started
+        current["page"] = ""
+        mine = [s for s in seen if s.page == spec.label]
+        print(
+            f"{spec.label:38} {response.status_code} {total * 1000:7.1f} ms, {len(mine):3} statements, "
+            f"{sum(s.seconds for s in mine) * 1000:7.1f} ms in SQL"
+        )
+        if options.verbose:
+            for s in mine:
+                print(f"    {s.seconds * 1000:7.1f} ms  {' '.join(s.sql.split())[:150]}")
+    print()
+    with app.app_context(), db.engine.connect() as connection:
+        for statement in sorted(seen, key=lambda s: s.seconds, reverse=True)[: options.top]:
+            print(f"--- {statement.page}: {statement.seconds * 1000:.1f} ms")
+            print(statement.sql)
+            rows = connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}", statement.parameters
+            )
+            for row in rows:
+                print("    " + row[0])
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

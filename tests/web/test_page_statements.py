@@ -1,0 +1,112 @@
+"""Every list page sends the same number of SQL statements however many rows it shows: nothing is
+loaded row by row. Measured on the benchmark's pages (bench/pages.py) at two sizes of data."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, event, func, select
+
+from bench.pages import PAGES
+from webapp import demo
+from webapp.demo import DEMO_PASSWORD, demo_email
+from webapp.demo_scale import scale
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+from webapp.models import DashboardSnapshot, Review, Task, TaskEscalation, TaskStatus, User
+
+EXTRA = (
+    ("Failed notifications", "admin", "/admin/notifications/failed"),
+    ("Users", "admin", "/admin/users"),
+)
+
+
+def statements(client, path: str) -> int:
+    count = 0
+
+    def seen(*_args) -> None:
+        nonlocal count
+        count += 1
+
+    db.session.execute(delete(DashboardSnapshot))  # the dashboard works its figures out each time
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert response.status_code == 200, path
+    return count
+
+
+def measure(clients: dict) -> dict[str, tuple[str, int]]:
+    pages = [(spec.label, spec.account, spec.path()) for spec in PAGES] + list(EXTRA)
+    db.session.remove()
+    return {label: (path, statements(clients[account], path)) for label, account, path in pages}
+
+
+def test_statements_per_page_do_not_grow_with_the_rows_shown(app):
+    demo.seed()
+    scale(100, today=today_in_london())  # enough for a row on every page, so every list loads
+    clients = {}
+    for account in {spec.account for spec in PAGES} | {account for _label, account, _path in EXTRA}:
+        clients[account] = app.test_client()
+        signed = clients[account].post(
+            "/sign-in", data={"email": demo_email(account), "password": DEMO_PASSWORD}
+        )
+        assert signed.status_code == 302
+    small = measure(clients)
+    scale(1_000, today=today_in_london())
+    large = measure(clients)
+    grown = {
+        label: (small[label][1], large[label][1]) for label in small if large[label][1] > small[label][1]
+    }
+    assert grown == {}, f"statements grew with the data (small, large): {grown}"
+
+
+def test_the_review_page_sends_the_same_statements_for_few_tasks_as_for_many(app):
+    """One review, measured, then given 40 more tasks (held by other people, with escalations)."""
+    demo.seed()
+    scale(100, today=today_in_london())
+    review_id = db.session.execute(
+        select(func.min(Review.id)).where(Review.state == "in_review")
+    ).scalar_one()
+    client = app.test_client()
+    client.post("/sign-in", data={"email": demo_email("ce"), "password": DEMO_PASSWORD})
+    before = statements(client, f"/reviews/{review_id}")
+    template = db.session.execute(select(Task).where(Task.review_id == review_id).limit(1)).scalar_one()
+    people = db.session.execute(select(User).limit(40)).scalars().all()
+    for person in people:
+        task = Task(
+            review_id=review_id,
+            kind=template.kind,
+            assignee_id=person.id,
+            due_on=template.due_on,
+            status=TaskStatus.OPEN,
+        )
+        task.escalations.append(TaskEscalation(step="reminder", recipients=1))
+        db.session.add(task)
+    db.session.commit()
+    db.session.remove()
+    after = statements(client, f"/reviews/{review_id}")
+    assert after == before
+
+
+def test_the_unread_count_is_counted_once_per_request(app, signed_in):
+    """A form page renders each field through its own template, each running the context
+    processors: the unread count must still be one statement."""
+    from tests.factories import make_user
+    from webapp.models import Role
+
+    client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
+    counted = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "notifications.read_at IS NULL" in statement:
+            counted.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        page = client.get("/cases/new")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(page.html.select("input, select, textarea")) > 5
+    assert len(counted) == 1

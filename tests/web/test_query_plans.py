@@ -1,0 +1,74 @@
+"""PostgreSQL: the hot list queries, as the pages send them, can be served by their indexes.
+
+Planned with sequential scans priced out (``enable_seqscan = off``): at test sizes the planner would
+rightly scan small tables, so this checks that each query *can* use its index (its columns, its
+partial-index predicate and its operators match), which is what a change to a query can break. The
+benchmark (bench/explain.py) shows the plans the planner picks at 100,000 cases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, text
+
+from webapp import demo
+from webapp.demo import DEMO_PASSWORD, demo_email
+from webapp.demo_scale import scale
+from webapp.extensions import db
+from webapp.formatting import today_in_london
+
+# (account, page, a fragment of the statement, the index its plan must use)
+HOT = [
+    ("ahoo.north", "/tasks", "tasks.assignee_pool", "ix_tasks_open_pool"),
+    ("pm.north", "/tasks", "tasks.assignee_id = ", "ix_tasks_open_assignee"),
+    ("dce", "/tasks/team", "FROM tasks JOIN reviews", "ix_tasks_open_due"),
+    ("ce", "/cases?q=owri", "cases.case_number ILIKE", "ix_cases_case_number_trgm"),
+    ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
+    ("ce", "/cases", "ORDER BY cases.created_at DESC", "ix_cases_created_at_id"),
+    ("ce", "/tasks", "notifications.read_at IS NULL", "ix_notifications_unread"),
+    ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at"),
+]
+
+
+@pytest.fixture
+def loaded(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the plans are PostgreSQL's (SQLite keeps plain LIKE scans)")
+    demo.seed()
+    scale(400, today=today_in_london())
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
+    db.session.remove()
+
+
+def sent_by(app, account: str, page: str) -> list[tuple[str, object]]:
+    client = app.test_client()
+    client.post("/sign-in", data={"email": demo_email(account), "password": DEMO_PASSWORD})
+    seen: list[tuple[str, object]] = []
+
+    def note(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert client.get(page).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_the_hot_queries_can_use_their_index(app, loaded):
+    missed = []
+    for account, page, fragment, index in HOT:
+        statements = [
+            (s, p) for s, p in sent_by(app, account, page) if fragment in s and s.startswith("SELECT")
+        ]
+        assert statements, f"no statement with {fragment!r} on {page}"
+        with db.engine.connect() as connection:
+            connection.execute(text("SET enable_seqscan = off"))
+            plans = [
+                "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+                for statement, parameters in statements
+            ]
+        if not any(index in plan for plan in plans):
+            missed.append(f"{page} ({fragment}) should use {index}:\n" + "\n\n".join(plans))
+    assert not missed, "\n\n".join(missed)
