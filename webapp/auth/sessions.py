@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app, session
 from flask_login import login_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.extensions import db
@@ -62,7 +63,10 @@ def load(token: str) -> User | None:
         ).rowcount
     if touched != 1:
         return None
-    record = db.session.execute(select(UserSession).where(UserSession.token == token)).scalar_one_or_none()
+    # The person in the same statement: a request's own queries follow, and pages count them.
+    record = db.session.execute(
+        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token == token)
+    ).scalar_one_or_none()
     if record is None or not record.user.active:
         return None
     set_committed_value(record, "last_seen_at", now)
