@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 
+import pyotp  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.harness import (  # noqa: E402
@@ -57,7 +58,7 @@ from bench.harness import (  # noqa: E402
     settle,
 )
 from config import Bench  # noqa: E402
-from webapp.demo import DEMO_PASSWORD, demo_email  # noqa: E402
+from webapp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 
 POSTGRESQL_URL = os.environ.get(
@@ -202,16 +203,31 @@ def sign_in(port: int, account: str) -> str:
     """Sign a demo account in through the sign-in form; returns its session cookie.
 
     Every step of signing in lives here, so that a second factor can be added in one place."""
-    status, headers, body = _request(port, "GET", "/sign-in")
+    cookie = _post_form(port, "/sign-in", {"email": demo_email(account), "password": DEMO_PASSWORD}, None)
+    if cookie.location.startswith("/sign-in/code"):
+        # The demo CE, DCE and administrator have the demo second factor (README, Security).
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        cookie = _post_form(port, "/sign-in/code", {"code": code}, cookie.value)
+    return cookie.value
+
+
+@dataclass
+class _Signed:
+    value: str
+    location: str
+
+
+def _post_form(port: int, path: str, form: dict[str, str], cookie: str | None) -> _Signed:
+    """GET the form (for its CSRF token), POST it, expect a redirect; the session cookie after."""
+    status, headers, body = _request(port, "GET", path, cookie=cookie)
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)
-    cookie = _session_cookie(headers)
-    form = {"email": demo_email(account), "password": DEMO_PASSWORD}
+    cookie = _session_cookie(headers) or cookie
     if token:
-        form["csrf_token"] = token.group(1).decode()
-    status, headers, _ = _request(port, "POST", "/sign-in", cookie=cookie, body=urlencode(form))
+        form = {**form, "csrf_token": token.group(1).decode()}
+    status, headers, _ = _request(port, "POST", path, cookie=cookie, body=urlencode(form))
     if status != 302:
-        raise RuntimeError(f"signing in as {account} answered {status}")
-    return _session_cookie(headers) or cookie or ""
+        raise RuntimeError(f"signing in ({path}) answered {status}")
+    return _Signed(_session_cookie(headers) or cookie or "", headers.get("location", ""))
 
 
 @dataclass
