@@ -5,8 +5,9 @@ Run with ``.venv/bin/python bench/sweep.py`` (``--quick`` for a smoke run, ``--h
 Each store (a SQLite file under /tmp, or a PostgreSQL database of its own, created if missing; both
 emptied first and removed at the end) gets its schema from the real migrations, the demo data
 (``flask demo seed``, its own due tasks put out of the way) and then the workload of ``flask demo
-scale`` (webapp/demo_scale.py, written set-based), which holds about a quarter of its tasks open in
-the reviews that are not closed, none of them due. One set-based UPDATE then makes the first 1,000
+scale`` (webapp/demo_scale.py, written set-based), which holds about one task in seven open (in the
+reviews that are not closed), none of them due; the sizes count the scaled tasks, not the demo's
+few dozen. One set-based UPDATE then makes the first 1,000
 open tasks by id due. The 1,000,000 store is the 100,000 store grown by 900,000 tasks: the same rows
 first, so the same 1,000 due. There is one store per size, so that the sweeps can alternate between
 them, as bench/rules.py alternates its two measures: load from other processes on a shared machine
@@ -74,7 +75,7 @@ from bench.harness import (  # noqa: E402
 from jobs import sweep as sweep_job  # noqa: E402
 from jobs.runner import run_job  # noqa: E402
 from webapp import demo  # noqa: E402
-from webapp.demo_scale import TASKS_PER_CASE, scale  # noqa: E402
+from webapp.demo_scale import MIN_CASES, TASKS_PER_CASE, scale  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.formatting import london  # noqa: E402
 from webapp.models import (  # noqa: E402
@@ -514,9 +515,8 @@ def report(results: list[DatabaseResult], options: argparse.Namespace) -> None:
     )
     print()
     print(
-        "Memory: this process's peak resident set after each database (data loaded set-based, "
-        "so mostly the app and the sweep's batches): "
-        + ", ".join(f"{r.name} {r.peak_mb:,.0f} MB" for r in results)
+        "Memory: this process's peak resident set after each database (the data is written "
+        "set-based, in the database): " + ", ".join(f"{r.name} {r.peak_mb:,.0f} MB" for r in results)
     )
     if options.json:
         Path(options.json).write_text(
@@ -569,6 +569,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     options.sizes = sorted({size - size % TASKS_PER_CASE for size in options.sizes})
     if len(options.sizes) < 2 or options.sizes[0] < options.due:
         parser.error("give at least two sizes, the smallest at least the number due")
+    steps = [b - a for a, b in zip([0, *options.sizes], options.sizes, strict=False)]
+    if min(steps) < MIN_CASES * TASKS_PER_CASE:
+        parser.error(
+            f"give sizes at least {MIN_CASES * TASKS_PER_CASE:,} tasks apart (flask demo scale's least)"
+        )
     return options
 
 

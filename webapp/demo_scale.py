@@ -57,6 +57,7 @@ from webapp.models import (
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.pools import AREA_POOLS
 
+MIN_CASES = 40  # the fewest a run adds (one North Wales case in forty is the demo team's)
 REVIEWS_PER_CASE = 0.3  # 100,000 cases give 30,000 reviews
 TASKS_PER_CASE = 10  # ... and 1,000,000 tasks, about 33 a review
 AUDIT_BATCH = 5_000  # audit events inserted per statement (their hashes are chained in Python)
@@ -261,8 +262,8 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     events to a database holding the demo data. Commits."""
     from webapp.demo import AREAS, demo_email
 
-    if cases < 40:
-        raise ValueError("give at least 40 cases")
+    if cases < MIN_CASES:
+        raise ValueError(f"give at least {MIN_CASES} cases")
     now = now or datetime.now(UTC)
     d = _Dialect(db.engine.dialect.name)
 
