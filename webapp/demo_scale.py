@@ -57,6 +57,7 @@ from webapp.models import (
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.pools import AREA_POOLS
 
+MIN_CASES = 40  # the fewest a run adds (one North Wales case in forty is the demo team's)
 REVIEWS_PER_CASE = 0.3  # 100,000 cases give 30,000 reviews
 TASKS_PER_CASE = 10  # ... and 1,000,000 tasks, about 33 a review
 AUDIT_BATCH = 5_000  # audit events inserted per statement (their hashes are chained in Python)
@@ -261,8 +262,8 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
     events to a database holding the demo data. Commits."""
     from webapp.demo import AREAS, demo_email
 
-    if cases < 40:
-        raise ValueError("give at least 40 cases")
+    if cases < MIN_CASES:
+        raise ValueError(f"give at least {MIN_CASES} cases")
     now = now or datetime.now(UTC)
     d = _Dialect(db.engine.dialect.name)
 
@@ -284,9 +285,12 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
         _demo_user(demo_email("practitioner.north")),
     )
     hoo = _demo_user(demo_email("hoo.southwest"))
+    area_head = _demo_user(demo_email("ahoo.north"))
     everyone_demo = [_demo_user(demo_email(k)) for k in ("ce", "dce", "ahoo.north", "pm.north", "pdt")]
 
-    # People: per area, Practice Managers then practitioners; ids are first_user + offset.
+    # People: per area, Practice Managers then practitioners; ids are first_user + offset. Each
+    # practitioner's line manager is one of the area's Practice Managers, theirs the demo Area Head,
+    # so that the escalation ladder has someone at every step.
     per_area = MANAGERS_PER_AREA + PRACTITIONERS_PER_AREA
     users = _table(User)
     first_user = _next_id(users)
@@ -300,6 +304,12 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
             "name": lambda n: literal("Scale person ") + cast(n, String),
             "password_hash": lambda n: null(),  # cannot sign in
             "area_id": lambda n: _pick((n - 1) // per_area, area_ids),
+            "line_manager_id": lambda n: case(
+                ((n - 1) % per_area < MANAGERS_PER_AREA, literal(area_head)),
+                else_=first_user
+                + ((n - 1) // per_area) * per_area
+                + ((n - 1) % per_area) % MANAGERS_PER_AREA,
+            ),
             "active": lambda n: literal(True),
             "session_token": lambda n: d.random_token(),
             "created_at": lambda n: literal(now, _table(User).c.created_at.type),

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from tests.web.test_cli import run
 from webapp.audit_chain import audit_key, verify
 from webapp.demo import DEMO_PASSWORD, demo_email
 from webapp.extensions import db
-from webapp.models import AuditEvent, Case, Child, OperationalArea, Review, Task, TaskStatus, User
+from webapp.models import (
+    AuditEvent,
+    Case,
+    Child,
+    OperationalArea,
+    Review,
+    Role,
+    Task,
+    TaskStatus,
+    User,
+    UserRole,
+)
 
 
 def count(query) -> int:
@@ -57,6 +69,32 @@ def test_demo_scale_adds_a_consistent_fictional_workload(app):
             )
         )
         > 0
+    )
+    # Every synthetic practitioner's line manager is a Practice Manager of their area, and every
+    # synthetic Practice Manager's the demo Area Head: the escalation ladder has someone at every step.
+    manager, manager_role = aliased(User), aliased(UserRole)
+    synthetic = (
+        select(func.count())
+        .select_from(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.email.like("scale%"))
+    )
+    assert count(synthetic.where(UserRole.role == Role.PRACTITIONER)) == 800
+    managed = (
+        synthetic.join(manager, manager.id == User.line_manager_id)
+        .join(manager_role, manager_role.user_id == manager.id)
+        .where(
+            UserRole.role == Role.PRACTITIONER,
+            manager.area_id == User.area_id,
+            manager_role.role == Role.PRACTICE_MANAGER,
+        )
+    )
+    assert count(managed) == 800
+    area_head = count(select(User.id).where(User.email == demo_email("ahoo.north")))
+    assert count(synthetic.where(UserRole.role == Role.PRACTICE_MANAGER)) == 200
+    assert (
+        count(synthetic.where(UserRole.role == Role.PRACTICE_MANAGER, User.line_manager_id == area_head))
+        == 200
     )
     # The synthetic people cannot sign in.
     assert count(select(func.count()).where(User.email.like("scale%"), User.password_hash.is_not(None))) == 0
