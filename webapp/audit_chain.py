@@ -41,9 +41,9 @@ HASHED_FIELDS = (
     "case_id",
     "changed_fields",
 )
-# Columns added after the chain began (0006: the client's address), hashed whenever they hold a
+# Columns added after the chain began (0010: the client's address), hashed whenever they hold a
 # value and left out of the payload when empty. Events chained before a column existed (0007 chains
-# the rows already there, before 0006 adds the column) keep their hashes, and setting, changing or
+# the rows already there, before 0010 adds the column) keep their hashes, and setting, changing or
 # clearing the value of any event still changes its payload, so it breaks the chain.
 LATER_FIELDS = ("source_address",)
 CHAINED_FIELDS = HASHED_FIELDS + LATER_FIELDS

@@ -6,7 +6,7 @@ Create Date: 2026-12-01 03:30:00
 
 Existing events are chained in id order with the configured AUDIT_HMAC_KEY, using the app's own
 canonical form (webapp/audit_chain.py), so `flask audit verify` checks them like new ones. They are
-chained on the columns of this revision (HASHED_FIELDS); source_address, added by 0006 after this,
+chained on the columns of this revision (HASHED_FIELDS); source_address, added by 0010 after this,
 is hashed only where it holds a value, so these hashes stay valid.
 """
 

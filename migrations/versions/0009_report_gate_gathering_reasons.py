@@ -1,7 +1,7 @@
 """report gate: why a gathering source stays open; conclusions split into procedural and practice issues
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-01 03:30:00
 
 """

@@ -1,5 +1,5 @@
 """The client's address is part of the audit chain, and the migrations chain a trail that existed
-before either of them: 0007 chains the old rows, then 0006 adds the address column."""
+before either of them: 0007 chains the old rows, then 0010 adds the address column."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """sign-in security: server-side sessions, throttling, second factor, approvals of role changes
 
-Revision ID: 0006
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-01 03:10:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
