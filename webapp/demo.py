@@ -14,7 +14,7 @@ import rules
 from webapp import audit
 from webapp.admin import services as admin
 from webapp.auth import mfa
-from webapp.demo_learning import seed_closed_reviews
+from webapp.demo_learning import WELSH_FIRST_NAMES, seed_closed_reviews
 from webapp.demo_report import seed_report_ready_to_share
 from webapp.extensions import db
 from webapp.formatting import today_in_london
@@ -55,21 +55,6 @@ PEOPLE = [
     ("practitioner.southeast", "Ffion Test", [Role.PRACTITIONER], "South East Wales", "pm.southeast"),
     ("pdt", "Huw Example", [Role.PRACTICE_DEVELOPMENT_TEAM], None, "dce"),
     ("slt", "Megan Example", [Role.SENIOR_LEADERSHIP_TEAM], None, "ce"),
-]
-
-CHILD_FIRST_NAMES = [
-    "Alys",
-    "Bryn",
-    "Cadi",
-    "Deio",
-    "Elin",
-    "Gethin",
-    "Hana",
-    "Iwan",
-    "Lowri",
-    "Macsen",
-    "Nel",
-    "Osian",
 ]
 
 
@@ -121,7 +106,7 @@ def seed(*, today: date | None = None) -> bool:
         for _index in range(1 + number % 3):
             case.children.append(
                 Child(
-                    name=f"{rng.choice(CHILD_FIRST_NAMES)} Example",
+                    name=f"{rng.choice(WELSH_FIRST_NAMES)} Example",
                     date_of_birth=today - timedelta(days=rng.randint(365, 15 * 365)),
                 )
             )

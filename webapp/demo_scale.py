@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause
 
 from webapp.audit_chain import audit_key, chain_hash, lock_tail
+from webapp.demo_learning import WELSH_FIRST_NAMES as FIRST_NAMES
 from webapp.extensions import Model, db
 from webapp.models import (
     AuditEvent,
@@ -64,20 +65,6 @@ AUDIT_BATCH = 5_000  # audit events inserted per statement (their hashes are cha
 EXTRA_AREAS = 6  # synthetic areas beside the demo's four
 MANAGERS_PER_AREA = 20
 PRACTITIONERS_PER_AREA = 80
-FIRST_NAMES = (
-    "Alys",
-    "Bryn",
-    "Cadi",
-    "Deio",
-    "Elin",
-    "Gethin",
-    "Hana",
-    "Iwan",
-    "Lowri",
-    "Macsen",
-    "Nel",
-    "Osian",
-)
 SURNAMES = (
     "Example",
     "Sample",
@@ -371,7 +358,7 @@ def scale(cases: int, *, today: date, now: datetime | None = None) -> ScaleCount
         {
             "case_id": lambda n: first_case + n - 1,
             "name": lambda n: (
-                _pick(n % len(FIRST_NAMES), list(FIRST_NAMES))
+                _pick(n % len(FIRST_NAMES), FIRST_NAMES)
                 + literal(" ")
                 + _pick((n // len(FIRST_NAMES)) % len(SURNAMES), list(SURNAMES))
             ),
