@@ -21,11 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import Date, case, cast, insert, literal, null, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
+from webapp.admin.policy import effective_policy
 from webapp.extensions import db
 from webapp.formatting import format_date, london
 from webapp.models import (
@@ -149,7 +149,7 @@ def _dates_by_id(dates: dict[int, date | None]):
 def _batch(today: date, limit: int) -> tuple[int, int, int]:
     """Climb the ladder of up to ``limit`` due tasks in one transaction; returns the tasks read, the
     tasks claimed and the steps taken."""
-    policy = current_app.extensions["case_review_policy"]
+    policy = effective_policy()  # the administrators' changes apply without a restart
     tasks = _read_due(today, limit)
     if not tasks:
         db.session.rollback()

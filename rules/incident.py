@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rules.errors import RulesEngineError
-from rules.facts import validate_facts
+from rules.facts import DATE_FIELDS, validate_facts
 from rules.procedure import CASE_REVIEW, RULES, RULES_BY_ID
 
 # Every evaluation must conclude each of these, from the rules alone (Python supplies no defaults).
@@ -20,6 +21,16 @@ DECISION_KEYS = (
 _ORDER = {rule.id: index for index, rule in enumerate(RULES)}
 
 
+def engine_fact(incident: dict[str, Any]) -> dict[str, Any]:
+    """The checked facts as the engine compares them: dates as day numbers (durable-rules compares
+    numbers, not dates), and only when both are known, so the date rule has something to compare."""
+    fact = {key: value for key, value in incident.items() if key not in DATE_FIELDS}
+    if "occurred_on" in incident and "proceedings_closed_on" in incident:
+        fact["occurred_day"] = date.fromisoformat(incident["occurred_on"]).toordinal()
+        fact["closed_day"] = date.fromisoformat(incident["proceedings_closed_on"]).toordinal()
+    return fact
+
+
 def evaluate_incident(facts: dict[str, Any]) -> dict[str, Any]:
     """Decide what the procedure requires for an incident; the contract is in rules/facts.py.
 
@@ -27,7 +38,7 @@ def evaluate_incident(facts: dict[str, Any]) -> dict[str, Any]:
     its rules leave a decision incomplete or contradictory.
     """
     incident = validate_facts(facts)
-    fired = CASE_REVIEW.fire({"t": "incident", **incident})
+    fired = CASE_REVIEW.fire({"t": "incident", **engine_fact(incident)})
     if len(set(fired)) != len(fired) or not set(fired) <= _ORDER.keys():
         raise RulesEngineError(f"unexpected rules fired: {fired}")
     decision: dict[str, Any] = {}

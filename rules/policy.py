@@ -24,11 +24,16 @@ TIMESCALES: Mapping[str, str] = MappingProxyType(
         "decision": "CEO or DCE decides whether to initiate a review (from notification, or from the "
         "end of the rapid review)",
         "inform_practitioner_and_pm": "Area Head of Operations informs the practitioner and Practice "
-        "Manager (from initiation)",
-        "offer_eap_referral": "Practice Manager offers an EAP referral (from initiation)",
-        "first_support_meeting": "First support meeting with the practitioner (from initiation)",
+        "Manager (from notification)",
+        "offer_eap_referral": "Practice Manager offers an EAP referral (from notification)",
+        "eap_follow_up": "Practice Manager follows up an EAP offer whose answer is awaited (from the offer)",
+        "first_support_meeting": "First support meeting with the practitioner (from notification)",
         "support_meeting_cadence": "Interval between regular support meetings",
-        "agree_support_needs": "Support needs agreed with the practitioner (from initiation)",
+        "agree_support_needs": "Support needs agreed with the practitioner (from notification)",
+        "confirm_support_needs": "Practitioner confirms or disputes the recorded support needs "
+        "(from recording)",
+        "confirm_outside_procedure": "CEO or DCE confirms no review, or initiates one, for an incident "
+        "outside the procedure (from notification)",
         "allocate_reviewer": "Independent Head of Operations allocated as reviewer (from initiation)",
         "gather_information": "Reviewer gathers the information (from allocation)",
         "draft_report": "Reviewer drafts the report (from allocation)",
@@ -93,6 +98,20 @@ class Policy:
             (f"escalation.{key}", getattr(self.escalation, key), text) for key, text in ESCALATION.items()
         ]
         return rows
+
+
+def with_overrides(base: Policy, overrides: Mapping[str, int], source: str) -> Policy:
+    """``base`` with some settings changed (keys as in ``Policy.describe``), checked exactly as a
+    file is: PolicyError names the first bad key (unknown, not a whole number, ladder out of order)."""
+    data: dict[str, Any] = {key: days for key, days in base.timescales.items() if days is not None}
+    ladder: dict[str, Any] = {key: getattr(base.escalation, key) for key in ESCALATION}
+    for key, days in overrides.items():
+        if key.startswith("escalation."):
+            ladder[key.removeprefix("escalation.")] = days
+        else:
+            data[key] = days
+    data["escalation"] = ladder
+    return _parse(data, source)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -59,9 +59,10 @@ _DECISION_CLAUSE = (
 )
 
 
-def _pattern(kind: str, tests: Mapping[str, Any]) -> dict[str, Any]:
-    """A durable-rules pattern on one fact type; a tuple value means any one of those values."""
-    terms: list[dict[str, Any]] = [{"t": kind}]
+def _pattern(kind: str, tests: Mapping[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
+    """A durable-rules pattern on one fact type; a tuple value means any one of those values;
+    ``more`` adds raw durable-rules terms (comparisons between two fields of the fact)."""
+    terms: list[dict[str, Any]] = [{"t": kind}, *more]
     for name, value in tests.items():
         if isinstance(value, tuple):
             terms.append({"$or": [{name: one} for one in value]})
@@ -70,9 +71,17 @@ def _pattern(kind: str, tests: Mapping[str, Any]) -> dict[str, Any]:
     return {"$and": terms}
 
 
-def incident(**tests: Any) -> dict[str, Any]:
+def incident(*more: dict[str, Any], **tests: Any) -> dict[str, Any]:
     """Pattern on the incident fact."""
-    return _pattern("incident", tests)
+    return _pattern("incident", tests, *more)
+
+
+# The incident's day against the day the proceedings closed (rules/incident.py gives both as day
+# numbers only when both dates are known). On the closure day itself the proceedings were still open.
+OCCURRED_DURING_PROCEEDINGS = {"$lte": {"occurred_day": {"$m": "closed_day"}}}
+NOT_KNOWN_DURING_PROCEEDINGS = {
+    "$or": [{"$nex": {"closed_day": 1}}, {"$gt": {"occurred_day": {"$m": "closed_day"}}}]
+}
 
 
 def scope(**tests: Any) -> dict[str, Any]:
@@ -164,11 +173,29 @@ RULES: tuple[Rule, ...] = (
         asserts=WITHIN_CLOSED,
     ),
     Rule(
-        id="closed_case_not_linked",
-        when={"m": incident(proceedings="closed", linked_to_court_involvement=False)},
+        id="closed_case_during_proceedings",
+        when={"m": incident(OCCURRED_DURING_PROCEEDINGS, proceedings="closed")},
         text=(
-            "Proceedings have closed and the incident is not linked to our previous family court "
-            "involvement, so this condition is not met."
+            "Proceedings have closed, but the incident occurred on or before the day they closed, "
+            "while we were involved in the family court proceedings. It is therefore linked to that "
+            "court involvement, whatever was answered to the linked question. The procedure applies: "
+            "closed case."
+        ),
+        clause=_CLOSED_CLAUSE,
+        concludes={"within_procedure": True, "circumstance": "closed_case"},
+        asserts=WITHIN_CLOSED,
+    ),
+    Rule(
+        id="closed_case_not_linked",
+        when={
+            "m": incident(
+                NOT_KNOWN_DURING_PROCEEDINGS, proceedings="closed", linked_to_court_involvement=False
+            )
+        },
+        text=(
+            "Proceedings have closed, the incident is not linked to our previous family court "
+            "involvement, and it did not occur before the proceedings closed (or the dates are not "
+            "known), so this condition is not met."
         ),
         clause=_CLOSED_CLAUSE,
         concludes={"within_procedure": False, "circumstance": None},

@@ -16,9 +16,19 @@ VALUES: dict[str, tuple[Any, ...]] = {
     "scr": (False, True),
 }
 
-ALL_FACTS: list[dict[str, Any]] = [
+UNDATED: list[dict[str, Any]] = [
     dict(zip(VALUES, combination, strict=True)) for combination in itertools.product(*VALUES.values())
 ]
+# The optional dates: for closed proceedings, an incident on the closure day (during the
+# proceedings) and one the day after; for any, the incident date alone.
+CLOSED_ON = "2026-03-10"
+DATED: list[dict[str, Any]] = [
+    {**facts, "occurred_on": occurred, "proceedings_closed_on": CLOSED_ON}
+    for facts in UNDATED
+    if facts["proceedings"] == "closed"
+    for occurred in ("2026-03-10", "2026-03-11")
+] + [{**facts, "occurred_on": "2026-03-10"} for facts in UNDATED[:8]]
+ALL_FACTS: list[dict[str, Any]] = UNDATED + DATED
 
 
 def incident_facts(

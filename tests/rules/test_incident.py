@@ -45,12 +45,18 @@ def decision(result: dict[str, Any]) -> dict[str, Any]:
 # --- The contract restated independently of rules/, as the oracle for every combination ---
 
 
+def during_proceedings(facts: dict[str, Any]) -> bool:
+    """Closed proceedings, and the incident on or before the day they closed (ISO dates compare)."""
+    closed_on = facts.get("proceedings_closed_on")
+    return closed_on is not None and facts["occurred_on"] <= closed_on
+
+
 def expected_decision(facts: dict[str, Any]) -> dict[str, Any]:
     ongoing = facts["proceedings"] == "ongoing"
     if ongoing:
         within = facts["cause"] != "other" and facts["person"] != "other"
     else:
-        within = facts["linked_to_court_involvement"]
+        within = facts["linked_to_court_involvement"] or during_proceedings(facts)
     if not within:
         return dict(OUTSIDE)
     return {
@@ -78,7 +84,11 @@ def expected_reasons(facts: dict[str, Any]) -> set[str]:
                 "decision_in_consultation",
             }
     elif within:
-        ids |= {"within_closed_case", "decision_following_notification"}
+        ids.add("decision_following_notification")
+        if facts["linked_to_court_involvement"]:
+            ids.add("within_closed_case")
+        if during_proceedings(facts):
+            ids.add("closed_case_during_proceedings")
     else:
         ids.add("closed_case_not_linked")
     if within:
@@ -93,7 +103,7 @@ def expected_reasons(facts: dict[str, Any]) -> set[str]:
 
 
 def test_every_combination_gives_exactly_the_contract() -> None:
-    assert len(ALL_FACTS) == 576
+    assert len(ALL_FACTS) == 576 + 2 * 288 + 8  # undated, closed with dates either side, dated alone
     for facts in ALL_FACTS:
         result = evaluate_incident(facts)
         assert set(result) == OUTPUT_KEYS, facts

@@ -107,7 +107,7 @@ def test_error_summary_links_to_the_field(case, signed_in):
 
 def test_edit_incident_keeps_history_of_field_names(case, signed_in):
     incident = make_incident(case=case)
-    client = signed_in(case.practice_manager)
+    client = signed_in(roles=Role.AREA_HEAD_OF_OPERATIONS, area=case.area)
     form = client.get(f"/incidents/{incident.id}/edit")
     assert form.html.select_one("input[name=linked_to_court_involvement][value=yes]").has_attr("checked")
     client.post(

@@ -65,6 +65,14 @@ def record_incident(client, case, **overrides) -> Review:
     return db.session.execute(select(Review).order_by(Review.id.desc())).scalars().first()
 
 
+SUPPORT = (
+    TaskKind.INFORM_PRACTITIONER_AND_PM,
+    TaskKind.OFFER_EAP_REFERRAL,
+    TaskKind.ARRANGE_SUPPORT_MEETINGS,
+    TaskKind.AGREE_SUPPORT_NEEDS,
+)
+
+
 def kinds(review: Review) -> set[TaskKind]:
     db.session.refresh(review)
     return {task.kind for task in review.tasks}
@@ -75,7 +83,13 @@ def test_ongoing_incident_needs_consultation_before_the_decision(world, signed_i
     review = record_incident(signed_in(case.practitioner), case)
     assert review.state == ReviewState.AWAITING_DECISION
     assert review.circumstance == "ongoing_proceedings" and review.within_procedure
-    assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.CONSULT_AREA_HEAD, TaskKind.DECIDE}
+    # Support starts with the notification (this service's reading), not with the decision.
+    assert kinds(review) == {
+        TaskKind.ACKNOWLEDGE_INCIDENT,
+        TaskKind.CONSULT_AREA_HEAD,
+        TaskKind.DECIDE,
+        *SUPPORT,
+    }
     assert all(reason["clause"] for reason in review.reasons)
 
     ce = signed_in(world["ce"])
@@ -108,13 +122,13 @@ def test_closed_case_linked_incident_goes_straight_to_decision(world, signed_in)
     case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
     review = record_incident(signed_in(case.practice_manager), case, cause="other", person_affected="other")
     assert review.circumstance == "closed_case"
-    assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.DECIDE}
+    assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.DECIDE, *SUPPORT}
     signed_in(world["dce"]).post(
         f"/reviews/{review.id}/decide", {"decision": "decline", "rationale": "No learning."}, status=302
     )
     db.session.refresh(review)
     assert review.state == ReviewState.NOT_INITIATED
-    assert TaskKind.OFFER_EAP_REFERRAL not in kinds(review)
+    assert TaskKind.ALLOCATE_REVIEWER not in kinds(review)
 
 
 def test_known_susr_means_rapid_review_first(world, signed_in):
@@ -135,7 +149,7 @@ def test_outside_the_procedure_can_still_be_initiated_with_reasons(world, signed
     )
     assert review.state == ReviewState.OUTSIDE_PROCEDURE
     assert review.circumstance is None
-    assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT}
+    assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.CONFIRM_OUTSIDE_PROCEDURE}
     assert any("cause" in reason["text"].lower() for reason in review.reasons)
     ce = signed_in(world["ce"])
     page = ce.post(f"/reviews/{review.id}/decide", {"rationale": ""})
@@ -292,9 +306,10 @@ def test_due_dates_are_working_days_from_the_policy(world, signed_in, app):
         )
     policy = app.extensions["case_review_policy"]
     assert policy.timescale("acknowledge_incident") == 1
-    assert review.task(TaskKind.ACKNOWLEDGE_INCIDENT).due_on == date(2026, 12, 29)
-    assert review.task(TaskKind.DECIDE).due_on == rules.add_working_days(
-        date(2026, 12, 24), policy.timescale("decision")
+    # Timescales run from the notification date (Monday 21 December), not from the recording.
+    assert review.task(TaskKind.ACKNOWLEDGE_INCIDENT).due_on == date(2026, 12, 22)
+    assert review.task(TaskKind.CONSULT_AREA_HEAD).due_on == rules.add_working_days(
+        date(2026, 12, 21), policy.timescale("consult_area_head")
     )
 
 
@@ -369,6 +384,8 @@ def test_facts_come_from_the_incident_and_its_case(world):
         "cause": "suicide",
         "person": "adult_party",
         "proceedings": "closed",
+        "occurred_on": incident.occurred_on.isoformat(),
+        "proceedings_closed_on": case.proceedings_closed_on.isoformat(),
         "linked_to_court_involvement": True,
         "susr": True,
         "scr": False,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
-from webapp import audit, users
+from webapp import audit
 from webapp.accuracy import disclosure, disputes
 from webapp.accuracy.agreement import (
     PARTIES,
@@ -30,13 +30,13 @@ from webapp.models import (
     Dispute,
     ReportDraft,
     Review,
-    Role,
     Task,
     TaskKind,
     User,
 )
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import Work, allows, require
+from webapp.tasks.pools import people_for
 from webapp.tasks.services import add_task, close_task
 
 
@@ -123,7 +123,8 @@ def request_responses(review: Review, draft: ReportDraft) -> None:
     The caller commits."""
     case = review.case
     asked = accuracy_tasks(review, draft)
-    hoo = users.holding(Role.HEAD_OF_OPERATIONS, area_id=case.area_id, by_id=True)
+    # The area's Head of Operations, or whoever pools.FALLBACKS names where the area has none.
+    hoo = sorted(people_for("heads_of_operations", case.area_id), key=lambda user: user.id)
     for party, person_id in (
         ("practitioner", case.practitioner_id),
         ("practice_manager", case.practice_manager_id),

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, yes_no_field
+from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, text_area, yes_no_field
 from webapp.models import (
     ApplicationType,
     IncidentCause,
@@ -126,8 +126,13 @@ class IncidentForm(FlaskForm):
         "Who was affected?", PersonAffected.choices(), message="Select who was affected"
     )
     linked_to_court_involvement = yes_no_field(
-        "Is the incident linked to our involvement in the family court proceedings?",
+        "Is the death or significant incident linked to previous family court involvement?",
         message="Select yes if the incident is linked to the court involvement",
+        description=(
+            "The procedure's words (Closed Cases). Answer for cases whose proceedings have closed: is "
+            "the incident linked to the family court proceedings we were involved in? An incident that "
+            "happened before the proceedings closed counts as linked whatever you answer."
+        ),
     )
     susr_known = yes_no_field(
         "Is a Single Unified Safeguarding Review (Wales) known to be taking place?",
@@ -158,7 +163,14 @@ class IncidentForm(FlaskForm):
     notified_on = GovDateField(
         "Date we were told",
         missing_message="Enter the date we were told",
+        description="Deadlines run from this date.",
         validators=[NotInFuture("Date we were told must be today or in the past")],
+    )
+    correction_reason = text_area(
+        "Why are you correcting the facts of a closed review?",
+        description=(
+            "The review is closed. Your correction and this reason are kept in the incident's history."
+        ),
     )
     version = HiddenField()
     submit = SubmitField("Save incident", widget=GovSubmitInput())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort
 from flask_login import current_user
@@ -12,9 +13,10 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db
-from webapp.models import Case, Incident, User
+from webapp.models import Case, Incident, IncidentVersion, ReviewState, Role, User
+from webapp.models.cases import LabelledEnum
 from webapp.paging import paginate
-from webapp.records import save_edit, unit_of_work
+from webapp.records import StaleEdit, unit_of_work
 
 
 def get_incident_or_404(incident_id: int) -> Incident:
@@ -64,11 +66,98 @@ def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
     return incident
 
 
-def update_incident(incident: Incident, values: dict, *, expected_version: int) -> list[str]:
-    return save_edit(
-        incident,
-        values,
-        expected_version=expected_version,
-        event_type="incident.updated",
-        case_id=incident.case_id,
-    )
+class FactsLocked(Exception):
+    """The review is closed: only the CE or DCE may correct the facts, with a reason."""
+
+
+# The facts the rules read (webapp/reviews/services.incident_facts): a change re-runs them.
+RULE_FACTS = frozenset(
+    {
+        "kind",
+        "cause",
+        "person_affected",
+        "linked_to_court_involvement",
+        "susr_known",
+        "scr_known",
+        "occurred_on",
+    }
+)
+CORRECTORS = frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE})
+
+
+def may_change(incident: Incident, user: User) -> bool:
+    """Who may change an incident after it is recorded: the CE, DCE and the case's Area Head of
+    Operations; after the review closed, only the CE or DCE (a correction, with a reason). The
+    practitioner whose work is reviewed, their PM and other Heads of Operations record only."""
+    if user.roles & CORRECTORS:
+        return True
+    closed = incident.review is not None and incident.review.state == ReviewState.CLOSED
+    return not closed and Role.AREA_HEAD_OF_OPERATIONS in user.roles and user.area_id == incident.case.area_id
+
+
+def may_read_versions(incident: Incident, user: User) -> bool:
+    """The version history (with values) is for the CE, DCE, the reviewer and the case's AHoO."""
+    if user.roles & CORRECTORS:
+        return True
+    if incident.review is not None and incident.review.reviewer_id == user.id:
+        return True
+    return Role.AREA_HEAD_OF_OPERATIONS in user.roles and user.area_id == incident.case.area_id
+
+
+def shown(value: object) -> str:
+    """A value as the version history shows it (labels for choices, yes/no, ISO dates)."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, LabelledEnum):
+        return value.label
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def update_incident(
+    incident: Incident, values: dict, *, expected_version: int, actor: User, reason: str | None = None
+) -> list[str]:
+    """Change the facts, keeping a version with the old and new values; a change to a fact the rules
+    read re-runs them in the same transaction (webapp/reviews/reevaluation.py)."""
+    from webapp.reviews.reevaluation import reevaluate
+
+    if incident.version != expected_version:
+        raise StaleEdit
+    review = incident.review
+    closed = review is not None and review.state == ReviewState.CLOSED
+    if not may_change(incident, actor):
+        raise FactsLocked("Only the Chief Executive or Deputy Chief Executive can correct the facts now.")
+    if closed and not (reason or "").strip():
+        raise FactsLocked("Enter the reason for correcting the facts of a closed review")
+    changes = [
+        {"field": name, "old": shown(getattr(incident, name)), "new": shown(value)}
+        for name, value in values.items()
+        if getattr(incident, name) != value
+    ]
+    changed = audit.apply_changes(incident, values)
+    if not changed:
+        return []
+    with unit_of_work():
+        db.session.flush()
+        audit.record(
+            "incident.corrected" if closed else "incident.updated",
+            record_id=incident.id,
+            case_id=incident.case_id,
+            changed_fields=changed,
+        )
+        if review is not None:
+            version = IncidentVersion(
+                incident=incident,
+                changed_by_id=actor.id,
+                changes=changes,
+                correction_reason=reason.strip() if closed and reason else None,
+                outcome_changed=False,
+            )
+            db.session.add(version)
+            if RULE_FACTS & set(changed):
+                before, after = reevaluate(review, actor=actor)
+                version.decision_before, version.decision_after = before, after
+                version.outcome_changed = any(before[k] != after[k] for k in before if k != "reasons")
+            db.session.flush()
+    return changed

@@ -9,6 +9,7 @@ from webapp.models.cases import (
     Incident,
     IncidentCause,
     IncidentKind,
+    IncidentVersion,
     LawType,
     PersonAffected,
     ProceedingsStatus,
@@ -43,6 +44,7 @@ from webapp.models.notifications import (
     SupportPlan,
     TaskEscalation,
 )
+from webapp.models.policy import PolicySetting
 from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
 from webapp.models.security import (
     AccountChangeKind,
@@ -80,12 +82,14 @@ __all__ = [
     "Incident",
     "IncidentCause",
     "IncidentKind",
+    "IncidentVersion",
     "LawType",
     "LearningTag",
     "Notification",
     "NotificationStatus",
     "OperationalArea",
     "PersonAffected",
+    "PolicySetting",
     "ProceedingsStatus",
     "ProgressReview",
     "RecoveryCode",

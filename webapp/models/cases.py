@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
@@ -226,8 +226,34 @@ class Incident(Model):
     case: Mapped[Case] = relationship(back_populates="incidents")
     recorded_by: Mapped[User] = relationship()
     review: Mapped[Review | None] = relationship("Review", back_populates="incident", uselist=False)
+    versions: Mapped[list[IncidentVersion]] = relationship(
+        back_populates="incident", order_by="IncidentVersion.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Incident {self.id}>"
+
+
+class IncidentVersion(Model):
+    """One change to an incident's facts after its review opened: who, when, each field's old and
+    new value, and what the rules concluded before and after. Kept for ever; never in logs or emails."""
+
+    __tablename__ = "incident_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # [{"field": name, "old": shown value, "new": shown value}], in the form's order.
+    changes: Mapped[list[dict]] = mapped_column(JSON)
+    # A correction after the review closed: only the CE or DCE, with this reason.
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    # The rules' decision (with reasons) before and after, when the change touched a fact they read.
+    decision_before: Mapped[dict | None] = mapped_column(JSON)
+    decision_after: Mapped[dict | None] = mapped_column(JSON)
+    outcome_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="versions")
+    changed_by: Mapped[User] = relationship()

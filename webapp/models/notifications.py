@@ -116,6 +116,8 @@ class SupportMeeting(Model):
     prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     missed_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The Practice Manager's private notes of the meeting (seen only by those who see support).
+    notes: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[SupportPlan] = relationship(back_populates="meetings")
 

@@ -68,6 +68,9 @@ class TaskKind(LabelledEnum):
     AGREE_ACTION_PLAN = "agree_action_plan"
     COMPLETE_ACTION = "complete_action"
     REVIEW_ACTION_PLAN_PROGRESS = "review_action_plan_progress"
+    CONFIRM_OUTSIDE_PROCEDURE = "confirm_outside_procedure"
+    FOLLOW_UP_EAP_REFERRAL = "follow_up_eap_referral"
+    CONFIRM_SUPPORT_NEEDS = "confirm_support_needs"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -91,6 +94,10 @@ class TaskKind(LabelledEnum):
             cls.AGREE_ACTION_PLAN: "Agree the improvement action plan",
             cls.COMPLETE_ACTION: "Complete an improvement action",
             cls.REVIEW_ACTION_PLAN_PROGRESS: "Review the action plan's progress",
+            cls.CONFIRM_OUTSIDE_PROCEDURE: "Confirm no review, or initiate one, for an incident outside "
+            "the procedure",
+            cls.FOLLOW_UP_EAP_REFERRAL: "Follow up the Employee Assistance Programme offer",
+            cls.CONFIRM_SUPPORT_NEEDS: "Confirm the support needs your Practice Manager recorded",
         }
 
 
@@ -142,7 +149,13 @@ class Review(Model):
     __mapper_args__ = {"version_id_col": version}
 
     def task(self, kind: TaskKind) -> Task | None:
-        return next((t for t in self.tasks if t.kind == kind), None)
+        """The first task of ``kind`` still in play (open or done), else the first of any status."""
+        return self.task_of(kind) or next((t for t in self.tasks if t.kind == kind), None)
+
+    def task_of(self, kind: TaskKind) -> Task | None:
+        """The latest task of ``kind`` that is open or done (a cancelled one no longer applies)."""
+        live = [t for t in self.tasks if t.kind == kind and t.status != TaskStatus.CANCELLED]
+        return live[-1] if live else None
 
 
 class Task(Model):
@@ -184,8 +197,16 @@ class Task(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The task this one waits for (lifecycle.TaskSpec.waits_for): while it is open this one is not
+    # due, reminded or escalated; its deadline runs from the day the other is done.
+    waits_for_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    # The pool the task was meant for when nobody held it there (tasks/pools.py FALLBACKS).
+    fallback_from: Mapped[str | None] = mapped_column(String(40))
+    # Why a task stopped applying (facts changed); the task is kept, never deleted.
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     review: Mapped[Review] = relationship(back_populates="tasks")
+    waits_for: Mapped[Task | None] = relationship(remote_side=[id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     assignee_area: Mapped[OperationalArea | None] = relationship()
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
@@ -194,6 +215,10 @@ class Task(Model):
     @property
     def is_open(self) -> bool:
         return self.status == TaskStatus.OPEN
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.is_open and self.waits_for is not None and self.waits_for.is_open
 
 
 class ReviewTransition(Model):

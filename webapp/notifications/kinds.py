@@ -41,6 +41,14 @@ KINDS: dict[str, Kind] = {
         "The audit trail check failed",
         "The daily check of the audit trail found an event that was changed, removed or inserted.",
     ),
+    "incident_facts_changed": Kind(
+        "The facts of a case review incident have changed",
+        "The facts of an incident were changed and the case review was checked again.",
+    ),
+    "task_with_nobody": Kind(
+        "A case review task has nobody to do it",
+        "A case review task was created for a group that has nobody in it. Please sign in to see it.",
+    ),
     "daily_digest": Kind(
         "Your daily case review summary",
         "Your daily summary of open reviews and overdue tasks in your area is ready.",

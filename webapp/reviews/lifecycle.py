@@ -42,6 +42,21 @@ TRANSITIONS: dict[tuple[ReviewState | None, str], Transition] = {
     (ReviewState.OUTSIDE_PROCEDURE, "override_initiate"): Transition(
         ReviewState.INITIATED, "Purpose and Process: the decision to initiate a review"
     ),
+    # Nothing leaves the procedure on one person's answer: the CE or DCE confirms it (this
+    # service's reading of "The decision to initiate a review will be made by" the CE or DCE).
+    (ReviewState.OUTSIDE_PROCEDURE, "confirm_outside"): Transition(
+        ReviewState.NOT_INITIATED, "Purpose and Process: the decision to initiate a review"
+    ),
+    # The facts changed and the rules now say otherwise (webapp/reviews/reevaluation.py).
+    (ReviewState.AWAITING_DECISION, "facts_now_outside"): Transition(
+        ReviewState.OUTSIDE_PROCEDURE, "Case Review Explained: circumstances 1 and 2"
+    ),
+    (ReviewState.OUTSIDE_PROCEDURE, "facts_now_within"): Transition(
+        ReviewState.AWAITING_DECISION, "Case Review Explained: circumstances 1 and 2"
+    ),
+    (ReviewState.NOT_INITIATED, "facts_changed_revisit"): Transition(
+        ReviewState.AWAITING_DECISION, "Purpose and Process: the decision to initiate a review"
+    ),
     (ReviewState.INITIATED, "allocate_reviewer"): Transition(
         ReviewState.IN_REVIEW, "Review Process: led by a Head of Operations independent of the area"
     ),
@@ -85,6 +100,10 @@ ACTION_LABELS = {
     "initiate": "Decided to initiate a review",
     "decline": "Decided not to initiate a review",
     "override_initiate": "Initiated a review although outside the procedure",
+    "confirm_outside": "Confirmed: outside the procedure, no review",
+    "facts_now_outside": "Facts changed: now outside the procedure",
+    "facts_now_within": "Facts changed: now within the procedure",
+    "facts_changed_revisit": "Facts changed: the decision not to initiate is open again",
     "allocate_reviewer": "Reviewer allocated",
     "share_report": "Report shared for accuracy",
     "all_agreed": "Report agreed by everyone",
@@ -174,7 +193,7 @@ _AGREED_ON = frozenset({Work.DISCLOSE, Work.RECORD_LEARNING})  # once the report
 WORK: dict[ReviewState, frozenset[Work]] = {
     ReviewState.AWAITING_DECISION: frozenset({Work.DECIDE}),
     ReviewState.OUTSIDE_PROCEDURE: frozenset({Work.DECIDE}),  # the override: initiate anyway
-    ReviewState.NOT_INITIATED: frozenset(),
+    ReviewState.NOT_INITIATED: frozenset(),  # facts changing may reopen the decision
     ReviewState.INITIATED: frozenset(),
     ReviewState.IN_REVIEW: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.SHARE_REPORT}),
     ReviewState.ACCURACY_CHECK: frozenset({Work.GATHER, Work.RESPOND}),
@@ -223,6 +242,9 @@ class TaskSpec:
     # "case:practitioner", "review:reviewer", or "given" (the caller names the person: an action's owner).
     assign_to: str
     clause: str
+    # Tasks of these kinds on the same review must be done first: while one is open this task is
+    # not due, reminded or escalated, and its timescale runs from the day the last one is done.
+    waits_for: tuple[TaskKind, ...] = ()
 
 
 TASKS: dict[TaskKind, TaskSpec] = {
@@ -243,6 +265,12 @@ TASKS: dict[TaskKind, TaskSpec] = {
         "decision",
         "pool:decision_makers",
         "Purpose and Process: the decision is made by the Chief Executive or Deputy Chief Executive",
+        waits_for=(TaskKind.CONSULT_AREA_HEAD, TaskKind.RAPID_REVIEW),
+    ),
+    TaskKind.CONFIRM_OUTSIDE_PROCEDURE: TaskSpec(
+        "confirm_outside_procedure",
+        "pool:decision_makers",
+        "Purpose and Process: the decision to initiate a review will be made by the CE or DCE",
     ),
     TaskKind.INFORM_PRACTITIONER_AND_PM: TaskSpec(
         "inform_practitioner_and_pm",
@@ -257,10 +285,20 @@ TASKS: dict[TaskKind, TaskSpec] = {
     TaskKind.ARRANGE_SUPPORT_MEETINGS: TaskSpec(
         "first_support_meeting", "case:practice_manager", "Purpose and Process: regular support meetings"
     ),
+    TaskKind.FOLLOW_UP_EAP_REFERRAL: TaskSpec(
+        "eap_follow_up",
+        "case:practice_manager",
+        "Purpose and Process: referral to the Employee Assistance Programme",
+    ),
     TaskKind.AGREE_SUPPORT_NEEDS: TaskSpec(
         "agree_support_needs",
         "case:practice_manager",
         "Purpose and Process: support needs discussed and agreed with the practitioner",
+    ),
+    TaskKind.CONFIRM_SUPPORT_NEEDS: TaskSpec(
+        "confirm_support_needs",
+        "case:practitioner",
+        "Purpose and Process: support needs will be discussed and agreed with the practitioner(s)",
     ),
     TaskKind.ALLOCATE_REVIEWER: TaskSpec(
         "allocate_reviewer",
@@ -315,11 +353,14 @@ TASKS.update(
 )
 
 # Tasks each step creates.
-TASKS_ON_INITIATE = (
+# Support starts with the notification of an incident within the procedure, not with the decision:
+# the practitioner's need comes from the death or incident itself (this service's reading; the
+# procedure names the support without saying when it starts).
+TASKS_ON_NOTIFICATION_WITHIN = (
     TaskKind.INFORM_PRACTITIONER_AND_PM,
     TaskKind.OFFER_EAP_REFERRAL,
     TaskKind.ARRANGE_SUPPORT_MEETINGS,
     TaskKind.AGREE_SUPPORT_NEEDS,
-    TaskKind.ALLOCATE_REVIEWER,
 )
+TASKS_ON_INITIATE = (TaskKind.ALLOCATE_REVIEWER,)
 TASKS_ON_REVIEWER_ALLOCATED = (TaskKind.GATHER_INFORMATION, TaskKind.DRAFT_REPORT)

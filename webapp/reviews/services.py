@@ -29,8 +29,8 @@ from webapp.notifications.services import notify_all
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import (
     TASKS_ON_INITIATE,
+    TASKS_ON_NOTIFICATION_WITHIN,
     TASKS_ON_REVIEWER_ALLOCATED,
-    InvalidTransition,
     next_state,
 )
 from webapp.tasks.services import add_task, close_task
@@ -46,7 +46,11 @@ class NotIndependent(Exception):
 
 def incident_facts(incident: Incident) -> dict:
     """The rules engine's input, from the incident and its case (the contract in rules/facts.py)."""
-    return {
+    closed_on = incident.case.proceedings_closed_on
+    dates = {"occurred_on": incident.occurred_on.isoformat()}
+    if incident.case.proceedings_status != ProceedingsStatus.ONGOING and closed_on is not None:
+        dates["proceedings_closed_on"] = closed_on.isoformat()
+    return dates | {
         "kind": incident.kind.value,
         "cause": incident.cause.value,
         "person": incident.person_affected.value,
@@ -107,13 +111,8 @@ def open_review(incident: Incident, *, actor: User) -> Review:
     db.session.flush()
     _record_transition(review, None, action, actor)
     case = incident.case
-    add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case)
-    if "area_head_of_operations" in result["consult"]:
-        add_task(review, TaskKind.CONSULT_AREA_HEAD, case)
-    if result["rapid_review"]:
-        add_task(review, TaskKind.RAPID_REVIEW, case)
-    if result["within_procedure"]:
-        add_task(review, TaskKind.DECIDE, case)
+    add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case, start=incident.notified_on)
+    add_tasks_for(review, result)
     notify_all(
         area_heads(case.area_id),
         "incident_recorded",
@@ -122,6 +121,32 @@ def open_review(incident: Incident, *, actor: User) -> Review:
         key=f"review:{review.id}:incident_recorded",
     )
     return review
+
+
+DECISION_KINDS = (TaskKind.DECIDE, TaskKind.CONFIRM_OUTSIDE_PROCEDURE)
+
+
+def tasks_for(result: dict) -> list[TaskKind]:
+    """The tasks the rules' decision calls for while the decision is to be made, in creation order
+    (an awaited task before the one that waits for it)."""
+    if not result["within_procedure"]:
+        return [TaskKind.CONFIRM_OUTSIDE_PROCEDURE]
+    kinds = [TaskKind.CONSULT_AREA_HEAD] if "area_head_of_operations" in result["consult"] else []
+    if result["rapid_review"]:
+        kinds.append(TaskKind.RAPID_REVIEW)
+    return [*kinds, TaskKind.DECIDE, *TASKS_ON_NOTIFICATION_WITHIN]
+
+
+def add_tasks_for(review: Review, result: dict) -> list[Task]:
+    """Create the tasks ``result`` calls for that the review does not have open or done already;
+    timescales run from the notification date."""
+    added = []
+    for kind in tasks_for(result):
+        existing = review.task_of(kind)
+        # A decision taken before the facts changed is taken again: a new task, the old one kept.
+        if existing is None or (kind in DECISION_KINDS and not existing.is_open):
+            added.append(add_task(review, kind, review.case, start=review.incident.notified_on))
+    return added
 
 
 def area_heads(area_id: int) -> list[User]:
@@ -180,12 +205,7 @@ def decision_blockers(review: Review) -> list[str]:
 def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> None:
     """Record the CE's or DCE's decision, with its rationale, and create what initiation requires."""
     if review.state == ReviewState.OUTSIDE_PROCEDURE:
-        if not initiate:
-            raise InvalidTransition(
-                "This incident is outside the procedure, so no decision is needed. You can still "
-                "initiate a review, with your reasons."
-            )
-        action = "override_initiate"
+        action = "override_initiate" if initiate else "confirm_outside"
     else:
         action = "initiate" if initiate else "decline"
     transition = next_state(review.state, action)
@@ -200,12 +220,15 @@ def decide(review: Review, *, initiate: bool, rationale: str, actor: User) -> No
     review.decision_override = action == "override_initiate"
     review.decided_by_id = actor.id
     review.decided_at = utcnow()
-    decide_task = review.task(TaskKind.DECIDE)
-    if decide_task is not None and decide_task.is_open:
-        close_task(decide_task, actor, {"initiate": initiate})
+    for kind in (TaskKind.DECIDE, TaskKind.CONFIRM_OUTSIDE_PROCEDURE):
+        decide_task = review.task_of(kind)
+        if decide_task is not None and decide_task.is_open:
+            close_task(decide_task, actor, {"initiate": initiate, "rationale": rationale})
     if initiate:
-        for kind in TASKS_ON_INITIATE:
-            add_task(review, kind, review.case)
+        # An initiated review outside the procedure still gets the support duties.
+        for kind in (*TASKS_ON_NOTIFICATION_WITHIN, *TASKS_ON_INITIATE):
+            if review.task_of(kind) is None:
+                add_task(review, kind, review.case)
     db.session.flush()
     _record_transition(review, before, action, actor)
 

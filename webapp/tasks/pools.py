@@ -4,6 +4,8 @@ one question (may this person action it, which pooled tasks are theirs, who hold
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from webapp import users
@@ -28,6 +30,50 @@ POOL_LABELS = {
 }
 
 
+# Where a pool's task goes when nobody holds the pool (for the task's area), in order. The CE or
+# DCE record a consultation they take over as such (the task page says whose it was meant to be).
+# A pool with no fallback left, or whose fallbacks are empty too, leaves the task held by nobody:
+# administrators see it on "Tasks with nobody to do them" and are emailed (tasks/services.py).
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    # No Area Head of Operations in the case's area: the CE or DCE, who decide, take it.
+    "area_heads": ("decision_makers",),
+    # "The Head of Operations of the case's area": an Area Head of Operations of that area where no
+    # separate Head of Operations exists; failing that, the CE or DCE.
+    "heads_of_operations": ("area_heads", "decision_makers"),
+    # No active DCE: the CE decides the dispute.
+    "deputy_chief_executives": ("decision_makers",),
+    # No Practice Development Team: the CE or DCE, who oversee the procedure.
+    "practice_development": ("decision_makers",),
+    # No active CE or DCE: nobody else may decide; administrators are alerted (never silently).
+    "decision_makers": (),
+}
+FALLBACK_REASONS = {
+    "area_heads": "The case's area has no active Area Head of Operations",
+    "heads_of_operations": "The case's area has no separate Head of Operations",
+    "deputy_chief_executives": "There is no active Deputy Chief Executive",
+    "practice_development": "There is no active member of the Practice Development Team",
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a pooled task goes to: the pool, its area, and the pool it was meant for if it fell back."""
+
+    pool: str
+    area_id: int | None
+    fallback_from: str | None
+    nobody: bool  # True when even the last fallback has nobody: the administrators' alert
+
+
+def holder(pool: str, area_id: int | None) -> Holder:
+    """The first of ``pool`` and its FALLBACKS with an active member for a task of ``area_id``."""
+    for candidate in (pool, *FALLBACKS.get(pool, ())):
+        candidate_area = area_id if candidate in AREA_POOLS else None
+        if members(candidate, candidate_area):
+            return Holder(candidate, candidate_area, None if candidate == pool else pool, False)
+    return Holder(pool, area_id if pool in AREA_POOLS else None, None, True)
+
+
 def in_pool(user: User, pool: str | None, area_id: int | None) -> bool:
     """Whether ``user`` is in ``pool`` for a task of area ``area_id`` (None: every area)."""
     if not user.roles & POOLS.get(pool or "", frozenset()):
@@ -50,3 +96,9 @@ def members(pool: str | None, area_id: int | None) -> list[User]:
     """The same rule from the other side: the active people in ``pool`` for a task of ``area_id``."""
     roles = POOLS.get(pool or "", frozenset())
     return users.holding(roles, area_id=area_id) if roles else []
+
+
+def people_for(pool: str, area_id: int | None) -> list[User]:
+    """The people a task for ``pool`` (in ``area_id``) reaches, after the FALLBACKS; [] if nobody."""
+    found = holder(pool, area_id)
+    return [] if found.nobody else members(found.pool, found.area_id)

@@ -3,9 +3,9 @@ lists of tasks (mine, my team's)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
@@ -19,7 +19,7 @@ from webapp.paging import CappedPagination, paginate
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.escalation import step_dates
-from webapp.tasks.pools import AREA_POOLS, in_pool, pools_of
+from webapp.tasks.pools import holder, in_pool, pools_of
 
 
 class TaskAlreadyDone(Exception):
@@ -27,7 +27,16 @@ class TaskAlreadyDone(Exception):
 
 
 def policy() -> rules.Policy:
-    return current_app.extensions["case_review_policy"]
+    """The timescales in force: the policy file, with the administrators' changes (admin/policy.py)."""
+    from webapp.admin.policy import effective_policy
+
+    return effective_policy()
+
+
+def _due_from(start: date | datetime, working_days: int) -> date:
+    if isinstance(start, datetime):
+        return rules.due_date(start, working_days)
+    return rules.add_working_days(start, working_days)
 
 
 def add_task(
@@ -37,20 +46,34 @@ def add_task(
     *,
     assignee_id: int | None = None,
     due_on: date | None = None,
+    start: date | datetime | None = None,
 ) -> Task:
-    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them."""
+    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them.
+
+    The one place tasks are created. Its timescale runs from ``start`` (the notification date for
+    the tasks an incident creates; now by default); a task that waits for another (TaskSpec.waits_for)
+    is not due or escalated until that one is done. A pool with nobody in it falls back as
+    tasks/pools.py declares, and a task left with nobody alerts the administrators."""
     spec = TASKS[kind]
     case = case or review.case
     if due_on is None:
         if spec.policy_key is None:
             raise ValueError(f"{kind} needs a due date")
-        due_on = rules.due_date(utcnow(), policy().timescale(spec.policy_key))
+        due_on = _due_from(start or utcnow(), policy().timescale(spec.policy_key))
+    awaited = next((t for k in spec.waits_for if (t := review.task(k)) is not None and t.is_open), None)
+    # Who holds a pooled task is read before the task exists (the query would flush it half-made).
+    found = (
+        holder(spec.assign_to.removeprefix("pool:"), case.area_id)
+        if spec.assign_to.startswith("pool:")
+        else None
+    )
     task = Task(
         review=review,
         kind=kind,
         status=TaskStatus.OPEN,
         due_on=due_on,
-        next_escalation_on=step_dates(due_on, policy())["reminder"],
+        next_escalation_on=None if awaited else step_dates(due_on, policy())["reminder"],
+        waits_for=awaited,
         outcome={},
     )
     if spec.assign_to == "given":
@@ -65,13 +88,74 @@ def add_task(
         if review.reviewer_id is None:
             raise ValueError(f"{kind} needs the review's reviewer")
         task.assignee_id = review.reviewer_id
+    elif found is not None:
+        task.assignee_pool, task.assignee_area_id = found.pool, found.area_id
+        task.fallback_from = found.fallback_from
     else:
-        pool = spec.assign_to.removeprefix("pool:")
-        task.assignee_pool = pool
-        if pool in AREA_POOLS:
-            task.assignee_area_id = case.area_id
+        raise ValueError(f"unknown assignment {spec.assign_to!r} for {kind}")
     db.session.add(task)
+    if found is not None and found.nobody:
+        _alert_administrators(review, kind)
+    # A task created later that another open one waits for (a SUSR known later: the rapid review
+    # before the decision) stops that one's clock until it is done.
+    for other in review.tasks:
+        if (
+            other is not task
+            and other.is_open
+            and kind in TASKS[other.kind].waits_for
+            and not other.is_waiting
+        ):
+            other.waits_for = task
+            other.next_escalation_on = None
     return task
+
+
+def _alert_administrators(review: Review, kind: TaskKind) -> None:
+    """A task for a pool with nobody in it: every administrator is told (generic email, no case data)."""
+    from webapp import users
+    from webapp.models import Role
+    from webapp.notifications.services import notify_all
+
+    notify_all(
+        users.holding(Role.ADMINISTRATOR),
+        "task_with_nobody",
+        link_path="/admin/tasks-with-nobody",
+        detail=f"'{kind.label}' was created for a group that has nobody in it.",
+        key=f"review:{review.id}:nobody:{kind.value}:{utcnow().isoformat()}",
+    )
+
+
+def cancel_task(task: Task, reason: str) -> None:
+    """A task that no longer applies: kept, marked no longer needed, with the reason."""
+    if not task.is_open:
+        return
+    task.status = TaskStatus.CANCELLED
+    task.cancel_reason = reason
+    task.next_escalation_on = None
+    audit.record("task.cancelled", record_id=task.id, case_id=task.review.case_id)
+
+
+def release_waiting(done: Task) -> None:
+    """Start the clock of tasks that waited for ``done``: the next task they wait for, if any is
+    still open, or their full timescale from today (as declared in TaskSpec.waits_for)."""
+    for task in done.review.tasks:
+        if task.waits_for_id != done.id or not task.is_open:
+            continue
+        spec = TASKS[task.kind]
+        still = next(
+            (
+                t
+                for k in spec.waits_for
+                if (t := done.review.task(k)) is not None and t.is_open and t is not done
+            ),
+            None,
+        )
+        if still is not None:
+            task.waits_for = still
+            continue
+        if spec.policy_key is not None:
+            task.due_on = _due_from(utcnow(), policy().timescale(spec.policy_key))
+        task.next_escalation_on = step_dates(task.due_on, policy())["reminder"]
 
 
 def close_task(task: Task, actor: User, outcome: dict) -> None:
@@ -92,6 +176,7 @@ def close_task(task: Task, actor: User, outcome: dict) -> None:
         raise TaskAlreadyDone  # the caller's unit of work rolls its change back
     db.session.expire(task)
     audit.record("task.completed", record_id=task.id, case_id=task.review.case_id, actor=actor)
+    release_waiting(task)
 
 
 @unit_of_work()
@@ -152,6 +237,8 @@ def timeliness(task: Task, today: date) -> str:
     """How a task stands against its deadline, in the words the task lists use."""
     if task.status != TaskStatus.OPEN:
         return task.status.label
+    if task.is_waiting:
+        return "Waiting for another task"
     if today > task.due_on:
         return "Overdue"
     if today == task.due_on:

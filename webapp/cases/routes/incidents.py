@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
@@ -13,8 +13,22 @@ from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
 from webapp.limits import query_int
-from webapp.models import IncidentCause, IncidentKind
+from webapp.models import IncidentCause, IncidentKind, ReviewState
 from webapp.permissions import Permission, permission_required
+
+# The version history's names for the fields, as the incident page labels them.
+FIELD_LABELS = {
+    "kind": "What happened",
+    "occurred_on": "Date of the incident",
+    "cause": "Cause",
+    "person_affected": "Who was affected",
+    "linked_to_court_involvement": "Linked to previous family court involvement",
+    "susr_known": "Single Unified Safeguarding Review known",
+    "scr_known": "Serious Case Review or CSPR known",
+    "summary": "Summary",
+    "notified_by": "Who told us",
+    "notified_on": "Date we were told",
+}
 
 
 @bp.route("/incidents")
@@ -56,14 +70,25 @@ def new_incident(case_id: int):
 @permission_required(Permission.VIEW_CASES)
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
+    versions = incident.versions if incidents.may_read_versions(incident, current_user) else None
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
-    return render_template("cases/incident.html", title="Incident", incident=incident)
+    return render_template(
+        "cases/incident.html",
+        title="Incident",
+        incident=incident,
+        versions=versions,
+        may_change=incidents.may_change(incident, current_user),
+        field_labels=FIELD_LABELS,
+    )
 
 
 @bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.RECORD_INCIDENTS)
 def edit_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
+    if not incidents.may_change(incident, current_user):
+        abort(403)
+    closed = incident.review is not None and incident.review.state == ReviewState.CLOSED
     form = IncidentForm(obj=incident)
     if request.method == "GET":
         form.version.data = str(incident.version)
@@ -72,10 +97,16 @@ def edit_incident(incident_id: int):
     if form.validate_on_submit():
         try:
             changed = incidents.update_incident(
-                incident, form.values(), expected_version=version_of(form) or -1
+                incident,
+                form.values(),
+                expected_version=version_of(form) or -1,
+                actor=current_user,
+                reason=form.correction_reason.data if closed else None,
             )
         except StaleEdit:
             form.form_errors.append(STALE_MESSAGE)
+        except incidents.FactsLocked as locked:
+            form.correction_reason.errors = [str(locked)]
         else:
             flash("Incident updated." if changed else "You did not change anything.", "success")
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
@@ -86,4 +117,5 @@ def edit_incident(incident_id: int):
         form=form,
         case=incident.case,
         incident=incident,
+        closed=closed,
     )
