@@ -152,9 +152,13 @@ def test_outside_the_procedure_can_still_be_initiated_with_reasons(world, signed
     assert kinds(review) == {TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.CONFIRM_OUTSIDE_PROCEDURE}
     assert any("cause" in reason["text"].lower() for reason in review.reasons)
     ce = signed_in(world["ce"])
-    page = ce.post(f"/reviews/{review.id}/decide", {"rationale": ""})
-    assert "Enter the rationale for initiating a review" in page.error_summary()
-    ce.post(f"/reviews/{review.id}/decide", {"rationale": "Learning is likely."}, status=302)
+    page = ce.post(f"/reviews/{review.id}/decide", {"decision": "initiate", "rationale": ""})
+    assert "Enter the rationale for your decision" in page.error_summary()
+    ce.post(
+        f"/reviews/{review.id}/decide",
+        {"decision": "initiate", "rationale": "Learning is likely."},
+        status=302,
+    )
     db.session.refresh(review)
     assert review.state == ReviewState.INITIATED and review.decision_override is True
     assert [t.action for t in review.transitions] == ["open_outside_procedure", "override_initiate"]

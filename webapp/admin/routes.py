@@ -211,17 +211,67 @@ def rename_area(area_id: int):
     return render_template("admin/area_form.html", title="Rename area", form=form, area=area)
 
 
-@bp.route("/policy")
+@bp.route("/policy", methods=["GET", "POST"])
 @permission_required(Permission.VIEW_POLICY)
 def policy():
     from flask import current_app
+    from flask_login import current_user
 
-    policy = current_app.extensions["case_review_policy"]
+    from rules import PolicyError
+    from webapp.admin import policy as timescales
+    from webapp.models import Role
+
+    may_change = Role.ADMINISTRATOR in current_user.roles
+    rows = timescales.effective_policy().describe()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not may_change:
+            abort(403)
+        values: dict[str, int] = {}
+        for key, days, _ in rows:
+            if days is None:
+                continue  # an optional timescale left unset in the file stays unset
+            text = (request.form.get(key) or "").strip()
+            if not text.isdigit() or len(text) > 3:
+                errors[key] = f"Enter {key} as a whole number of working days, from 0 to 999"
+            else:
+                values[key] = int(text)
+        if not errors:
+            try:
+                changed = timescales.change(values, actor=current_user)
+            except PolicyError as error:
+                errors[error.key or ""] = str(error).split(": ", 1)[-1]
+            else:
+                flash(
+                    f"{len(changed)} timescale(s) changed. They apply from now on."
+                    if changed
+                    else "You did not change anything.",
+                    "success",
+                )
+                return redirect(url_for("admin.policy"))
     return render_template(
         "admin/policy.html",
         title="Timescales policy",
-        rows=policy.describe(),
+        rows=rows,
+        changed=timescales.changed_keys(),
+        may_change=may_change,
+        errors=errors,
+        entered=request.form if request.method == "POST" else {},
         source=current_app.config["POLICY_FILE"] or "rules/policy.toml (the defaults)",
+    )
+
+
+@bp.route("/tasks-with-nobody")
+@permission_required(Permission.MANAGE_USERS)
+def tasks_with_nobody():
+    from webapp.tasks.pools import POOL_LABELS
+    from webapp.tasks.services import tasks_with_nobody as unheld
+
+    return render_template(
+        "admin/tasks_with_nobody.html",
+        title="Tasks with nobody to do them",
+        tasks=unheld(),
+        pool_labels=POOL_LABELS,
     )
 
 

@@ -22,11 +22,18 @@ class DecisionForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    rationale = text_area(
-        "Why initiate a review although the incident is outside the procedure?",
-        "Enter the rationale for initiating a review",
+    """Confirm an incident the rules found outside the procedure, or initiate a review anyway."""
+
+    decision = radio_field(
+        "The rules found this incident outside the procedure. What do you decide?",
+        [
+            ("confirm", "Confirm: outside the procedure, no review"),
+            ("initiate", "Initiate a review anyway"),
+        ],
+        message="Select whether to confirm no review or initiate one",
     )
-    submit = SubmitField("Initiate a review", widget=GovSubmitInput())
+    rationale = text_area("Rationale", "Enter the rationale for your decision")
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
 class NoteForm(FlaskForm):
@@ -71,8 +78,20 @@ class EapForm(FlaskForm):
             ("offered", "Offered, answer awaited"),
         ],
         message="Select the outcome of the referral offer",
+        description="'Answer awaited' keeps a follow-up task open for you.",
     )
+    note = text_area("Note", description="Optional.")
     submit = SubmitField("Record referral offer", widget=GovSubmitInput())
+
+
+class ConfirmSupportNeedsForm(FlaskForm):
+    confirmed = radio_field(
+        "Are these the support needs you agreed with your Practice Manager?",
+        [("confirmed", "Yes, I confirm them"), ("disputed", "No, I do not agree with them")],
+        message="Select whether you confirm the support needs",
+    )
+    comment = text_area("Comment", description="Optional. Say what is missing or wrong, if anything.")
+    submit = SubmitField("Send my answer", widget=GovSubmitInput())
 
 
 class SupportMeetingsForm(FlaskForm):
@@ -122,6 +141,8 @@ TASK_FORMS: dict[TaskKind, type[FlaskForm]] = {
     TaskKind.RAPID_REVIEW: RapidReviewForm,
     TaskKind.INFORM_PRACTITIONER_AND_PM: InformedForm,
     TaskKind.OFFER_EAP_REFERRAL: EapForm,
+    TaskKind.FOLLOW_UP_EAP_REFERRAL: EapForm,
+    TaskKind.CONFIRM_SUPPORT_NEEDS: ConfirmSupportNeedsForm,
     TaskKind.ARRANGE_SUPPORT_MEETINGS: SupportMeetingsForm,
     TaskKind.AGREE_SUPPORT_NEEDS: SupportNeedsForm,
     TaskKind.ALLOCATE_REVIEWER: AllocateReviewerForm,

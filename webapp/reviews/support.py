@@ -11,10 +11,10 @@ import rules
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import LONDON, london
-from webapp.models import Review, SupportMeeting, SupportPlan, Task, User, utcnow
+from webapp.models import Review, SupportMeeting, SupportPlan, Task, TaskKind, User, utcnow
 from webapp.records import unit_of_work
 from webapp.scope import one_or_404
-from webapp.tasks.services import close_task
+from webapp.tasks.services import add_task, close_task
 
 
 class SupportError(Exception):
@@ -65,18 +65,34 @@ def get_meeting_or_404(plan: SupportPlan, meeting_id: int) -> SupportMeeting:
     return one_or_404(SupportMeeting, SupportMeeting.id == meeting_id, SupportMeeting.plan_id == plan.id)
 
 
+def may_see(review: Review, user: User) -> bool:
+    """Support is staff-welfare information: only the practitioner, their Practice Manager, the
+    case's Area Head of Operations, the CE and the DCE see it (not the reviewer, SLT or PDT)."""
+    from webapp.models import Role
+
+    case = review.case
+    if user.roles & {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}:
+        return True
+    if user.id in (case.practitioner_id, case.practice_manager_id):
+        return True
+    return Role.AREA_HEAD_OF_OPERATIONS in user.roles and user.area_id == case.area_id
+
+
 def may_manage(plan: SupportPlan, user: User) -> bool:
     return user.id == plan.practice_manager_id
 
 
 @unit_of_work()
-def record_held(meeting: SupportMeeting, *, actor: User) -> SupportMeeting | None:
+def record_held(meeting: SupportMeeting, *, actor: User, notes: str | None = None) -> SupportMeeting | None:
     """Mark a meeting held and, while support goes on, book the next one at the plan's cadence."""
     plan = meeting.plan
     if meeting.held_at is not None:
         raise SupportError("This meeting is already recorded as held.")
+    if meeting.starts_at > utcnow():
+        raise SupportError("A meeting cannot be recorded as held before it starts.")
     meeting.held_at = utcnow()
     meeting.recorded_by_id = actor.id
+    meeting.notes = notes or None
     following = None
     if plan.active and all(m.starts_at <= meeting.starts_at for m in plan.meetings):
         following = SupportMeeting(starts_at=next_meeting_time(meeting.starts_at, plan.cadence_working_days))
@@ -98,3 +114,19 @@ def end_support(plan: SupportPlan, *, actor: User) -> None:
             meeting.cancelled = True
     review = db.session.get_one(Review, plan.review_id)
     audit.record("support.ended", record_id=plan.id, case_id=review.case_id, actor=actor)
+
+
+@unit_of_work()
+def complete(task: Task, *, actor: User, outcome: dict) -> None:
+    """Complete a task with what was entered, and start what follows from it: an EAP offer whose
+    answer is awaited stays open as a follow-up with its own date; support needs recorded by the
+    Practice Manager go to the practitioner to confirm or dispute."""
+    close_task(task, actor, outcome)
+    review = task.review
+    if (
+        task.kind in (TaskKind.OFFER_EAP_REFERRAL, TaskKind.FOLLOW_UP_EAP_REFERRAL)
+        and outcome.get("eap") == "offered"
+    ):
+        add_task(review, TaskKind.FOLLOW_UP_EAP_REFERRAL)
+    elif task.kind == TaskKind.AGREE_SUPPORT_NEEDS:
+        add_task(review, TaskKind.CONFIRM_SUPPORT_NEEDS)

@@ -102,3 +102,8 @@ def people_for(pool: str, area_id: int | None) -> list[User]:
     """The people a task for ``pool`` (in ``area_id``) reaches, after the FALLBACKS; [] if nobody."""
     found = holder(pool, area_id)
     return [] if found.nobody else members(found.pool, found.area_id)
+
+
+def empty_pools(pairs: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Of the (pool, area) pairs given, those with nobody in them now."""
+    return [(pool, area_id) for pool, area_id in pairs if not members(pool, area_id)]

@@ -131,6 +131,7 @@ def cancel_task(task: Task, reason: str) -> None:
         return
     task.status = TaskStatus.CANCELLED
     task.cancel_reason = reason
+    task.completed_at = utcnow()  # when it stopped applying; completed_by stays empty
     task.next_escalation_on = None
     audit.record("task.cancelled", record_id=task.id, case_id=task.review.case_id)
 
@@ -246,3 +247,37 @@ def timeliness(task: Task, today: date) -> str:
     if rules.working_days_between(today, task.due_on) <= 2:
         return "Due soon"
     return "Open"
+
+
+def tasks_with_nobody(limit: int = 200) -> list[Task]:
+    """Open tasks for a pool (in an area) that has nobody in it now, oldest first: the
+    administrators' "Tasks with nobody to do them". One read of the open pools (few pairs: pools
+    times areas), a membership check each, then one read of those pools' tasks."""
+    from sqlalchemy import and_
+
+    from webapp.tasks.pools import empty_pools
+
+    pairs = db.session.execute(
+        select(Task.assignee_pool, Task.assignee_area_id)
+        .where(Task.status == TaskStatus.OPEN, Task.assignee_pool.is_not(None))
+        .distinct()
+    ).all()
+    empty = empty_pools([(pool, area_id) for pool, area_id in pairs])
+    if not empty:
+        return []
+    clauses = [
+        and_(
+            Task.assignee_pool == pool,
+            Task.assignee_area_id.is_(None) if area_id is None else Task.assignee_area_id == area_id,
+        )
+        for pool, area_id in empty
+    ]
+    return list(
+        db.session.execute(
+            select(Task)
+            .where(Task.status == TaskStatus.OPEN, or_(*clauses))
+            .options(selectinload(Task.assignee_area))
+            .order_by(Task.created_at, Task.id)
+            .limit(limit)
+        ).scalars()
+    )

@@ -15,7 +15,7 @@ from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
-from webapp.reviews import services, support
+from webapp.reviews import history, services, support
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
@@ -31,13 +31,14 @@ from webapp.reviews.steps import review_step
 from webapp.tasks import services as tasks
 from webapp.tasks.escalation import STEP_LABELS
 from webapp.tasks.pages import TaskPages, task_page
-from webapp.tasks.pools import POOL_LABELS
+from webapp.tasks.pools import FALLBACK_REASONS, POOL_LABELS
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
 # Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
 TASK_PAGES: TaskPages = {
     TaskKind.DECIDE: lambda task: url_for("reviews.decide", review_id=task.review_id),
+    TaskKind.CONFIRM_OUTSIDE_PROCEDURE: lambda task: url_for("reviews.decide", review_id=task.review_id),
 }
 
 
@@ -48,6 +49,7 @@ def _task_helpers():
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
         "escalation_label": STEP_LABELS.get,
+        "fallback_reason": FALLBACK_REASONS.get,
     }
 
 
@@ -62,6 +64,8 @@ def view_review(review_id: int):
         review=review,
         blockers=services.decision_blockers(review),
         panels=_panels(review),
+        reevaluations=[v for v in review.incident.versions if v.outcome_changed],
+        history=history.steps(review),
     )
 
 
@@ -84,7 +88,7 @@ def decide(review_id: int):
     form = OverrideForm() if override else DecisionForm()
     blockers = [] if override else services.decision_blockers(review)
     if form.validate_on_submit():
-        initiate = True if override else form.decision.data == "initiate"
+        initiate = form.decision.data == "initiate"
         try:
             services.decide(
                 review, initiate=initiate, rationale=form.rationale.data.strip(), actor=current_user
@@ -100,7 +104,7 @@ def decide(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/decide.html",
-        title="Initiate a review" if override else "Decide whether to initiate a review",
+        title="Confirm no review, or initiate one" if override else "Decide whether to initiate a review",
         form=form,
         review=review,
         blockers=blockers,
@@ -163,7 +167,7 @@ def action_task(task_id: int):
                     cadence_working_days=form.cadence_working_days.data,
                 )
             else:
-                tasks.complete_task(task, actor=current_user, outcome=outcome_of(form))
+                support.complete(task, actor=current_user, outcome=outcome_of(form))
         except tasks.TaskAlreadyDone:
             flash(ALREADY_DONE, "info")
             return redirect(url_for("reviews.action_task", task_id=task_id))
@@ -176,5 +180,10 @@ def action_task(task_id: int):
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
     audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
-        "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
+        "reviews/task.html",
+        title=task.kind.label,
+        task=task,
+        form=form,
+        may_action=may_action,
+        entered=history.outcome_details(task.outcome),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
+from webapp.forms import TEXT_MAX, clean_text
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import services, support
 from webapp.reviews.routes.blueprint import bp
@@ -15,6 +16,8 @@ from webapp.reviews.routes.blueprint import bp
 @permission_required(Permission.VIEW_TASKS)
 def view_support(review_id: int):
     review = services.get_review_or_404(review_id)
+    if not support.may_see(review, current_user):
+        abort(404)
     plan = support.plan_for(review)
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
@@ -42,7 +45,8 @@ def meeting_held(review_id: int, meeting_id: int):
     review, plan = _plan_to_manage(review_id)
     meeting = support.get_meeting_or_404(plan, meeting_id)
     try:
-        following = support.record_held(meeting, actor=current_user)
+        notes = clean_text((request.form.get("notes") or "").strip()[:TEXT_MAX]) or None
+        following = support.record_held(meeting, actor=current_user, notes=notes)
     except support.SupportError as refused:
         flash(str(refused), "info")
     else:

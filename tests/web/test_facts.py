@@ -1,0 +1,316 @@
+"""Incident facts that change after the review opened (versions, lock, re-evaluation), the
+confirm-outside task, pool fallbacks, dependent deadlines, support access and timescales."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+import rules
+from tests.clock import london_today
+from tests.factories import make_area, make_case, make_user
+from webapp.extensions import db
+from webapp.models import (
+    IncidentVersion,
+    Notification,
+    PolicySetting,
+    ProceedingsStatus,
+    Review,
+    ReviewState,
+    Role,
+    TaskKind,
+    TaskStatus,
+)
+
+
+def d(value: date) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+@pytest.fixture
+def world(app):
+    north = make_area(name="North")
+    return {
+        "north": north,
+        "ahoo": make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=north),
+        "ce": make_user(roles=Role.CHIEF_EXECUTIVE),
+        "dce": make_user(roles=Role.DEPUTY_CHIEF_EXECUTIVE),
+        "admin": make_user(roles=Role.ADMINISTRATOR),
+    }
+
+
+def form(**overrides) -> dict:
+    occurred = london_today() - timedelta(days=2)
+    data = {
+        "kind": "death",
+        "occurred_on": d(occurred),
+        "cause": "violence",
+        "person_affected": "child_subject",
+        "linked_to_court_involvement": "yes",
+        "susr_known": "no",
+        "scr_known": "no",
+        "summary": "Known facts.",
+        "notified_by": "Police",
+        "notified_on": d(occurred),
+    }
+    data.update(overrides)
+    return data
+
+
+def record(client, case, **overrides) -> Review:
+    client.post(f"/cases/{case.id}/incidents/new", form(**overrides), status=302)
+    return db.session.execute(select(Review).order_by(Review.id.desc())).scalars().first()
+
+
+def edit(client, review: Review, *, status: int = 302, **overrides):
+    db.session.refresh(review.incident)
+    return client.post(
+        f"/incidents/{review.incident_id}/edit",
+        form(
+            occurred_on=d(review.incident.occurred_on),
+            notified_on=d(review.incident.notified_on),
+            version=str(review.incident.version),
+            **overrides,
+        ),
+        status=status,
+    )
+
+
+def statuses(review: Review) -> dict[TaskKind, list[TaskStatus]]:
+    db.session.expire_all()
+    found: dict[TaskKind, list[TaskStatus]] = {}
+    for task in db.session.get(Review, review.id).tasks:
+        found.setdefault(task.kind, []).append(task.status)
+    return found
+
+
+def test_a_change_is_kept_with_old_and_new_values_and_readers_are_limited(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    # The practitioner whose work is reviewed cannot change the facts.
+    signed_in(case.practitioner).get(f"/incidents/{review.incident_id}/edit", status=403)
+    edit(signed_in(world["ahoo"]), review, summary="More is known now.")
+    [version] = db.session.execute(select(IncidentVersion)).scalars()
+    assert version.changes == [{"field": "summary", "old": "Known facts.", "new": "More is known now."}]
+    assert version.changed_by_id == world["ahoo"].id and not version.outcome_changed
+    assert "More is known now." in signed_in(world["dce"]).get(f"/incidents/{review.incident_id}").text()
+    pm_page = signed_in(case.practice_manager).get(f"/incidents/{review.incident_id}").text()
+    assert "Changes to the facts" not in pm_page
+
+
+def test_after_closure_only_the_ce_or_dce_correct_with_a_reason(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    review.state = ReviewState.CLOSED
+    db.session.commit()
+    signed_in(world["ahoo"]).get(f"/incidents/{review.incident_id}/edit", status=403)
+    ce = signed_in(world["ce"])
+    page = edit(ce, review, status=200, summary="Corrected.")
+    assert "Enter the reason for correcting the facts of a closed review" in page.error_summary()
+    assert db.session.execute(select(IncidentVersion)).first() is None
+    edit(ce, review, summary="Corrected.", correction_reason="The police report was wrong.")
+    [version] = db.session.execute(select(IncidentVersion)).scalars()
+    assert version.correction_reason == "The police report was wrong."
+
+
+def test_cause_proving_otherwise_moves_the_review_outside_and_back(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case, cause="unknown")
+    assert review.state == ReviewState.AWAITING_DECISION
+    ahoo = signed_in(world["ahoo"])
+    edit(ahoo, review, cause="other")
+    db.session.refresh(review)
+    assert review.state == ReviewState.OUTSIDE_PROCEDURE and not review.within_procedure
+    found = statuses(review)
+    assert found[TaskKind.DECIDE] == [TaskStatus.CANCELLED]
+    assert found[TaskKind.CONSULT_AREA_HEAD] == [TaskStatus.CANCELLED]
+    assert found[TaskKind.CONFIRM_OUTSIDE_PROCEDURE] == [TaskStatus.OPEN]
+    cancelled = next(t for t in review.tasks if t.kind == TaskKind.DECIDE)
+    assert "now outside the procedure" in cancelled.cancel_reason
+    told = {
+        n.user_id
+        for n in db.session.execute(select(Notification)).scalars()
+        if n.kind == "incident_facts_changed"
+    }
+    assert told == {world["ce"].id, world["dce"].id, world["ahoo"].id}
+    page = signed_in(world["dce"]).get(f"/reviews/{review.id}").text()
+    assert "before and after" in page and "Incident facts changed" in page
+    # And back in: new decision tasks, the cancelled ones kept.
+    edit(ahoo, review, cause="neglect")
+    db.session.refresh(review)
+    assert review.state == ReviewState.AWAITING_DECISION
+    found = statuses(review)
+    assert found[TaskKind.DECIDE] == [TaskStatus.CANCELLED, TaskStatus.OPEN]
+    assert found[TaskKind.CONFIRM_OUTSIDE_PROCEDURE] == [TaskStatus.CANCELLED]
+
+
+def test_susr_known_later_adds_a_rapid_review_the_decision_waits_for(world, signed_in):
+    case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
+    review = record(signed_in(case.practitioner), case)
+    decide = review.task(TaskKind.DECIDE)
+    assert decide.next_escalation_on is not None
+    edit(signed_in(world["ahoo"]), review, susr_known="yes")
+    db.session.expire_all()
+    review = db.session.get(Review, review.id)
+    rapid = review.task(TaskKind.RAPID_REVIEW)
+    assert rapid is not None and rapid.is_open
+    decide = review.task(TaskKind.DECIDE)
+    assert decide.waits_for_id == rapid.id and decide.next_escalation_on is None
+
+
+def test_a_not_initiated_decision_is_revisited_when_the_facts_change(world, signed_in):
+    case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
+    review = record(
+        signed_in(case.practitioner),
+        case,
+        linked_to_court_involvement="no",
+        occurred_on=d(london_today()),
+        notified_on=d(london_today()),
+    )
+    assert review.state == ReviewState.OUTSIDE_PROCEDURE
+    ce = signed_in(world["ce"])
+    ce.post(f"/reviews/{review.id}/decide", {"decision": "confirm", "rationale": "Unrelated."}, status=302)
+    db.session.refresh(review)
+    assert review.state == ReviewState.NOT_INITIATED
+    edit(signed_in(world["ahoo"]), review, linked_to_court_involvement="yes")
+    db.session.refresh(review)
+    assert review.state == ReviewState.AWAITING_DECISION and review.decided_at is None
+    notes = [t.note for t in review.transitions if t.action == "facts_changed_revisit"]
+    assert notes == ["Earlier decision: do not initiate a review. Rationale: Unrelated."]
+
+
+def test_the_date_rule_at_the_closure_boundary(world, signed_in):
+    case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
+    closed_on = case.proceedings_closed_on
+    on_the_day = record(
+        signed_in(case.practitioner), case, linked_to_court_involvement="no", occurred_on=d(closed_on)
+    )
+    assert on_the_day.within_procedure and on_the_day.circumstance == "closed_case"
+    assert any(r["rule"] == "closed_case_during_proceedings" for r in on_the_day.reasons)
+    day_after = record(
+        signed_in(case.practitioner),
+        case,
+        linked_to_court_involvement="no",
+        occurred_on=d(closed_on + timedelta(days=1)),
+        notified_on=d(closed_on + timedelta(days=1)),
+    )
+    assert not day_after.within_procedure
+    assert day_after.task(TaskKind.CONFIRM_OUTSIDE_PROCEDURE).assignee_pool == "decision_makers"
+
+
+def test_pools_fall_back_and_an_empty_one_alerts_administrators(world, signed_in):
+    south = make_area(name="South")  # no Area Head of Operations
+    case = make_case(area=south)
+    review = record(signed_in(case.practitioner), case)
+    acknowledge = review.task(TaskKind.ACKNOWLEDGE_INCIDENT)
+    assert acknowledge.assignee_pool == "decision_makers" and acknowledge.fallback_from == "area_heads"
+    assert (
+        "no active Area Head of Operations" in signed_in(world["ce"]).get(f"/tasks/{acknowledge.id}").text()
+    )
+    # No CE or DCE at all: nobody may decide; the administrators are told and see it.
+    for person in (world["ce"], world["dce"]):
+        person.active = False
+    db.session.commit()
+    review = record(signed_in(case.practitioner), case)
+    assert review.task(TaskKind.DECIDE).assignee_pool == "decision_makers"
+    alerts = [n for n in db.session.execute(select(Notification)).scalars() if n.kind == "task_with_nobody"]
+    assert alerts and {n.user_id for n in alerts} == {world["admin"].id}
+    page = signed_in(world["admin"]).get("/admin/tasks-with-nobody").text()
+    assert TaskKind.DECIDE.label in page and case.case_number not in page
+
+
+def test_a_decision_waiting_for_the_consultation_is_not_due_until_it_is_done(world, signed_in):
+    case = make_case(area=world["north"])
+    with time_machine.travel("2026-12-21 10:00:00+00:00", tick=False):
+        review = record(
+            signed_in(case.practitioner),
+            case,
+            occurred_on=["20", "12", "2026"],
+            notified_on=["21", "12", "2026"],
+        )
+    decide = review.task(TaskKind.DECIDE)
+    consult = review.task(TaskKind.CONSULT_AREA_HEAD)
+    assert decide.waits_for_id == consult.id and decide.next_escalation_on is None
+    from jobs import sweep
+
+    with time_machine.travel("2027-01-20 10:00:00+00:00", tick=False):
+        sweep.run()
+    db.session.expire_all()
+    assert not db.session.get(type(decide), decide.id).escalations
+    # Consultation done on Christmas Eve: the decision runs from then, skipping the bank holidays.
+    with time_machine.travel("2026-12-24 10:00:00+00:00", tick=False):
+        signed_in(world["ahoo"]).post(f"/tasks/{consult.id}", {"view": "Review it."}, status=302)
+    db.session.expire_all()
+    decide = db.session.get(type(decide), decide.id)
+    assert decide.due_on == rules.add_working_days(date(2026, 12, 24), 5) == date(2027, 1, 5)
+    assert decide.next_escalation_on == date(2027, 1, 5)
+
+
+@pytest.mark.parametrize(
+    "who,sees",
+    [
+        ("practitioner", True),
+        ("practice_manager", True),
+        ("ahoo", True),
+        ("ce", True),
+        ("dce", True),
+        ("slt", False),
+        ("pdt", False),
+        ("other_ahoo", False),
+    ],
+)
+def test_the_support_page_is_for_the_people_around_the_practitioner_only(world, signed_in, who, sees):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    people = {
+        "practitioner": case.practitioner,
+        "practice_manager": case.practice_manager,
+        "ahoo": world["ahoo"],
+        "ce": world["ce"],
+        "dce": world["dce"],
+        "slt": make_user(roles=Role.SENIOR_LEADERSHIP_TEAM),
+        "pdt": make_user(roles=Role.PRACTICE_DEVELOPMENT_TEAM),
+        "other_ahoo": make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=make_area(name="East")),
+    }
+    signed_in(people[who]).get(f"/reviews/{review.id}/support", status=200 if sees else 404)
+
+
+def test_an_eap_answer_awaited_stays_open_as_a_follow_up(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    eap = review.task(TaskKind.OFFER_EAP_REFERRAL)
+    signed_in(case.practice_manager).post(f"/tasks/{eap.id}", {"eap": "offered"}, status=302)
+    assert statuses(review)[TaskKind.FOLLOW_UP_EAP_REFERRAL] == [TaskStatus.OPEN]
+    needs = review.task(TaskKind.AGREE_SUPPORT_NEEDS)
+    signed_in(case.practice_manager).post(f"/tasks/{needs.id}", {"needs": "Weekly check-ins."}, status=302)
+    confirm = db.session.get(Review, review.id).task(TaskKind.CONFIRM_SUPPORT_NEEDS)
+    assert confirm.assignee_id == case.practitioner_id
+    page = signed_in(case.practitioner).get(f"/tasks/{confirm.id}").text()
+    assert "Weekly check-ins." in page
+
+
+def test_an_administrator_changes_a_timescale_and_it_applies_at_once(world, signed_in):
+    admin = signed_in(world["admin"])
+    page = admin.post("/admin/policy", {"decision": "0"} | {}, status=200)
+    assert page.error_summary()
+    rows = {
+        key: days
+        for key, days, _ in __import__("webapp.admin.policy", fromlist=["x"]).file_policy().describe()
+    }
+    values = {key: str(days) for key, days in rows.items() if days is not None}
+    bad = admin.post("/admin/policy", values | {"escalation.line_manager_after": "9"}, status=200)
+    assert any("later than" in message for message in bad.error_summary())
+    assert db.session.execute(select(PolicySetting)).first() is None
+    admin.post("/admin/policy", values | {"acknowledge_incident": "4"}, status=302)
+    assert db.session.get(PolicySetting, "acknowledge_incident").working_days == 4
+    case = make_case(area=world["north"])
+    review = record(
+        signed_in(case.practitioner),
+        case,
+        notified_on=d(date(2026, 11, 30)),
+        occurred_on=d(date(2026, 11, 30)),
+    )
+    assert review.task(TaskKind.ACKNOWLEDGE_INCIDENT).due_on == rules.add_working_days(date(2026, 11, 30), 4)
