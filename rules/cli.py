@@ -26,6 +26,8 @@ def evaluate(file: IO[str]) -> None:
     """Evaluate the incident facts in FILE (JSON, or - for stdin).
 
     Prints the decision as JSON. Invalid input exits with status 2 and one line naming the field.
+    Optional dates "occurred_on" and (closed proceedings) "proceedings_closed_on", as YYYY-MM-DD,
+    let the rules judge whether the incident happened during the proceedings.
     """
     try:
         facts = json.load(file)

@@ -44,6 +44,7 @@ TIMESCALES: Mapping[str, str] = MappingProxyType(
         "slt_discussion": "Senior Leadership Team discusses the themes (from agreement)",
         "agree_action_plan": "Action plan agreed (from the SLT discussion)",
         "action_plan_progress_review": "Interval between Practice Development Team progress reviews",
+        "action_due_maximum": "Latest due date an improvement action may be given (from the day it is set)",
     }
 )
 OPTIONAL = frozenset({"share_with_external_review"})

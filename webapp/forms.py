@@ -116,6 +116,47 @@ class NotInFuture:
             raise ValidationError(self.message)
 
 
+class NotBeforeIncident:
+    """A date that records something following the incident cannot come before it. The page sets
+    ``form.incident_date`` (``on_incident``); without it the check has nothing to compare."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        earliest = getattr(form, "incident_date", None)
+        if field.data is not None and earliest is not None and field.data < earliest:
+            raise ValidationError(self.message)
+
+
+F = TypeVar("F")
+
+
+def on_incident(form: F, incident_date) -> F:
+    """Give ``form`` the incident's date, for its NotBeforeIncident checks."""
+    form.incident_date = incident_date  # type: ignore[attr-defined]
+    return form
+
+
+class NotLaterThanWorkingDays:
+    """A due date no later than the policy's maximum (working days from today), read when checked,
+    so an administrator's change applies at once."""
+
+    def __init__(self, policy_key: str, message: str):
+        self.policy_key = policy_key
+        self.message = message
+
+    def __call__(self, form, field):
+        import rules
+        from webapp.tasks.services import policy
+
+        if field.data is None:
+            return
+        latest = rules.add_working_days(today_in_london(), policy().timescale(self.policy_key))
+        if field.data > latest:
+            raise ValidationError(self.message.format(latest=latest.strftime("%-d %B %Y")))
+
+
 class _RadioInput(GovRadioInput):
     """No empty hint element: the library adds one, and aria-describedby would point at nothing."""
 

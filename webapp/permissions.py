@@ -23,6 +23,9 @@ class Permission(enum.StrEnum):
     VIEW_CASES = "view_cases"
     EDIT_CASES = "edit_cases"
     RECORD_INCIDENTS = "record_incidents"
+    # Change an incident's facts once recorded (per record: the case's area for an AHoO; after the
+    # review closed, the CE or DCE only): the practitioner whose work is reviewed records only.
+    CHANGE_INCIDENTS = "change_incidents"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_AREAS = "manage_areas"
@@ -48,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {
             Permission.EDIT_CASES,
             Permission.RECORD_INCIDENTS,
+            Permission.CHANGE_INCIDENTS,
             Permission.VIEW_AUDIT,
             Permission.VIEW_TEAM_TASKS,
             Permission.DECIDE_REVIEWS,
@@ -62,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {
             Permission.EDIT_CASES,
             Permission.RECORD_INCIDENTS,
+            Permission.CHANGE_INCIDENTS,
             Permission.VIEW_AUDIT,
             Permission.VIEW_TEAM_TASKS,
             Permission.DECIDE_REVIEWS,
@@ -73,7 +78,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
-        _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
+        _CASE_WORK
+        | {
+            Permission.EDIT_CASES,
+            Permission.RECORD_INCIDENTS,
+            Permission.CHANGE_INCIDENTS,
+            Permission.VIEW_TEAM_TASKS,
+        }
     ),
     Role.HEAD_OF_OPERATIONS: frozenset(
         _CASE_WORK | {Permission.RECORD_INCIDENTS, Permission.CONDUCT_REVIEWS}

@@ -44,7 +44,7 @@ def test_incident_to_decision_to_support(page, axe_check):
     choose(page, "Who was affected?", "A child who is the subject of an application")
     fill_date(page, "Date of the incident", london_today() - timedelta(days=1))
     for question in (
-        "Is the incident linked to our involvement in the family court proceedings?",
+        "Is the death or significant incident linked to previous family court involvement?",
         "Is a Single Unified Safeguarding Review (Wales) known to be taking place?",
         "Is a Serious Case Review or Child Safeguarding Practice Review (England) known?",
     ):

@@ -128,7 +128,7 @@ def test_review_from_allocation_to_closure(page, axe_check):
     choose(page, "Who was affected?", "A child who is the subject of an application")
     occurred = today - timedelta(days=2)
     fill_date(page, "Date of the incident", occurred)
-    choose(page, "Is the incident linked to our involvement in the family court proceedings?", "Yes")
+    choose(page, "Is the death or significant incident linked to previous family court involvement?", "Yes")
     choose(page, "Is a Single Unified Safeguarding Review (Wales) known to be taking place?", "No")
     choose(page, "Is a Serious Case Review or Child Safeguarding Practice Review (England) known?", "No")
     page.get_by_label("Summary of what is known").fill("A child died at the family home.")

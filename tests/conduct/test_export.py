@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
+from tests.clock import london_today
 from tests.conduct.conftest import FULL_REPORT, entry_data, gather_everything
 from webapp.conduct import export
 from webapp.conduct.document import CHRONOLOGY_COLUMNS
@@ -259,7 +260,10 @@ def test_each_version_exports_with_its_real_status(world, written, signed_in):
     # Gathering goes on while the report is checked; the shared version keeps what it was shared with.
     reviewer.post(
         f"/reviews/{written.id}/gathering/case_file",
-        {"notes": "Read again.", "done_on": ["2", "1", "2026"]},
+        {
+            "notes": "Read again.",
+            "done_on": [str(n) for n in (london_today().day, london_today().month, london_today().year)],
+        },
         status=302,
     )
     text = pdf_text(download(reviewer, written, "pdf").data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.clock import london_today
 from tests.conduct.conftest import FULL_REPORT, entry_data, gather_everything, ready_to_share, start_review
 from tests.factories import make_case, make_incident
 from webapp.conduct import report
@@ -110,7 +111,14 @@ def test_gathering_complete_or_each_open_source_with_a_reason(world, in_review, 
     assert missing(in_review) == GATHERING_RULES
     base = f"/reviews/{in_review.id}/gathering"
     for source in list(GatheringSource)[:3]:
-        reviewer.post(f"{base}/{source.value}", {"notes": "Done.", "done_on": ["1", "2", "2026"]}, status=302)
+        reviewer.post(
+            f"{base}/{source.value}",
+            {
+                "notes": "Done.",
+                "done_on": [str(n) for n in (london_today().day, london_today().month, london_today().year)],
+            },
+            status=302,
+        )
     assert missing(in_review) == GATHERING_RULES[3:]
     # Notes alone do not close it; a reason why it will not be done does.
     wg = f"{base}/{GatheringSource.WG_GUIDANCE.value}"

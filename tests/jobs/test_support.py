@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from jobs import relay, support
@@ -86,16 +87,22 @@ def test_a_meeting_not_recorded_as_held_is_escalated_to_the_area_head(plan):
 
 def test_holding_a_meeting_books_the_next_at_the_cadence(plan, signed_in):
     first = plan["plan"].meetings[0]
-    client = signed_in(plan["manager"])
-    client.post(f"/reviews/{plan['review'].id}/support/meetings/{first.id}/held", {}, status=302)
+    held = f"/reviews/{plan['review'].id}/support/meetings/{first.id}/held"
+    # "Held" cannot precede the meeting (10:00 on 1 December): refused before, accepted after.
+    with time_machine.travel("2026-12-01 09:30:00+00:00", tick=False):
+        page = signed_in(plan["manager"]).post(held, {}, follow=True)
+        assert "cannot be recorded as held before it starts" in page.text()
+    with time_machine.travel("2026-12-01 11:00:00+00:00", tick=False):
+        signed_in(plan["manager"]).post(held, {"notes": "Talked about sleep."}, status=302)
     db.session.expire_all()
+    assert plan["plan"].meetings[0].notes == "Talked about sleep."
     meetings = plan["plan"].meetings
     assert len(meetings) == 2 and meetings[0].held_at is not None
     # 10 working days after Tuesday 1 December (weekends skipped): Tuesday 15 December, same time.
     assert london(meetings[1].starts_at).date() == date(2026, 12, 15)
     assert london(meetings[1].starts_at).strftime("%H:%M") == "10:00"
     assert support.run(datetime(2026, 12, 2, 8, tzinfo=UTC))["missed_escalations"] == 0  # it was held
-    page = client.get(f"/reviews/{plan['review'].id}/support").text()
+    page = signed_in(plan["manager"]).get(f"/reviews/{plan['review'].id}/support").text()
     assert "Held" in page and "Booked" in page
     # Someone else may not record meetings or end support.
     signed_in(plan["practitioner"]).post(f"/reviews/{plan['review'].id}/support/end", {}, status=403)

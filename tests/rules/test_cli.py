@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rules import evaluate_incident
@@ -74,3 +75,33 @@ def test_json_that_is_not_an_object_exits_2() -> None:
 
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     assert run(str(tmp_path / "absent.json")).exit_code == 2
+
+
+def test_dates_decide_scope_at_the_closure_boundary() -> None:
+    closed = incident_facts(proceedings="closed", linked_to_court_involvement=False)
+    on_the_day = {**closed, "occurred_on": "2026-03-10", "proceedings_closed_on": "2026-03-10"}
+    day_after = {**on_the_day, "occurred_on": "2026-03-11"}
+
+    within = json.loads(run("-", stdin=json.dumps(on_the_day)).stdout)
+    outside = json.loads(run("-", stdin=json.dumps(day_after)).stdout)
+
+    assert within["within_procedure"] is True and within["circumstance"] == "closed_case"
+    [reason] = [r for r in within["reasons"] if r["rule"] == "closed_case_during_proceedings"]
+    assert "linked to previous family court involvement" in reason["clause"]
+    assert outside["within_procedure"] is False
+
+
+@pytest.mark.parametrize(
+    "extra,field",
+    [
+        ({"occurred_on": "10/03/2026"}, "occurred_on"),
+        ({"occurred_on": "2026-02-30"}, "occurred_on"),
+        ({"occurred_on": 20260310}, "occurred_on"),
+        ({"proceedings_closed_on": "2026-03-10"}, "proceedings_closed_on"),  # proceedings ongoing
+    ],
+)
+def test_a_bad_date_exits_2_naming_the_field(extra: dict, field: str) -> None:
+    result = run("-", stdin=json.dumps({**incident_facts(), **extra}))
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and field in result.stderr

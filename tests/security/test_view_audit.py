@@ -54,6 +54,7 @@ NO_CASE_DATA = {
     "assets.govuk_bundle": "GOV.UK Frontend files",
     "static": "the app's CSS and JavaScript",
     "admin.list_areas": "area names",
+    "admin.tasks_with_nobody": "kinds of task, the group and area with nobody in it; no case data",
     "admin.rename_area": "an area name",
     "admin.list_users": "staff accounts, no case data",
     "admin.new_user": "an empty form",

@@ -314,3 +314,59 @@ def test_an_administrator_changes_a_timescale_and_it_applies_at_once(world, sign
         occurred_on=d(date(2026, 11, 30)),
     )
     assert review.task(TaskKind.ACKNOWLEDGE_INCIDENT).due_on == rules.add_working_days(date(2026, 11, 30), 4)
+
+
+def test_informing_cannot_be_dated_before_the_incident_or_in_the_future(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    inform = review.task(TaskKind.INFORM_PRACTITIONER_AND_PM)
+    ahoo = signed_in(world["ahoo"])
+    before = ahoo.post(
+        f"/tasks/{inform.id}", {"informed_on": d(review.incident.occurred_on - timedelta(days=1))}
+    )
+    assert "Date they were informed must be on or after the date of the incident" in before.error_summary()
+    future = ahoo.post(f"/tasks/{inform.id}", {"informed_on": d(london_today() + timedelta(days=1))})
+    assert "Date they were informed must be today or in the past" in future.error_summary()
+    db.session.refresh(inform)
+    assert inform.is_open
+    ahoo.post(
+        f"/tasks/{inform.id}", {"informed_on": d(london_today()), "note": "Told both by phone."}, status=302
+    )
+    # What was entered is shown on the task page and in the review's History.
+    assert "Told both by phone." in ahoo.get(f"/tasks/{inform.id}").text()
+    assert "Told both by phone." in ahoo.get(f"/reviews/{review.id}").text()
+
+
+def test_the_area_head_checks_accuracy_where_the_area_has_no_head_of_operations(world):
+    from webapp.tasks.pools import people_for
+
+    assert [u.id for u in people_for("heads_of_operations", world["north"].id)] == [world["ahoo"].id]
+    hoo = make_user(roles=Role.HEAD_OF_OPERATIONS, area=world["north"])
+    assert [u.id for u in people_for("heads_of_operations", world["north"].id)] == [hoo.id]
+    assert people_for("heads_of_operations", make_area(name="Empty").id) == []
+
+
+def test_every_due_date_says_it_is_this_services_default(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    page = signed_in(world["ahoo"]).get(f"/tasks/{review.task(TaskKind.ACKNOWLEDGE_INCIDENT).id}").text()
+    assert "this service's default timescale, not the procedure's" in page
+    waiting = signed_in(world["ce"]).get(f"/tasks/{review.task(TaskKind.DECIDE).id}", status=302)
+    assert waiting.status == 302  # the decision has its own page, which says what must happen first
+    assert (
+        "this service's defaults, not the procedure's"
+        in signed_in(world["admin"]).get("/admin/policy").text()
+    )
+
+
+def test_the_demo_data_shows_a_fallback(app):
+    from webapp import demo
+    from webapp.models import Case, Task
+
+    assert demo.seed()
+    fallen = db.session.execute(select(Task).where(Task.fallback_from.is_not(None))).scalars().all()
+    assert fallen and {t.fallback_from for t in fallen} == {"area_heads"}
+    assert {db.session.get(Case, t.review.case_id).area.name for t in fallen} == {"Mid and West Wales"}
+    # No demo decision is chased while it waits for the consultation or the rapid review.
+    waiting = [t for t in db.session.execute(select(Task)).scalars() if t.is_waiting]
+    assert waiting and all(t.next_escalation_on is None for t in waiting)

@@ -59,7 +59,8 @@ CASE_PAGES = [
     "/incidents/{incident}/edit",
 ]
 EDIT_PAGES = {"/cases/{case}/edit", "/cases/{case}/children/new", "/cases/{case}/applications/new"}
-INCIDENT_PAGES = {"/cases/{case}/incidents/new", "/incidents/{incident}/edit"}
+INCIDENT_PAGES = {"/cases/{case}/incidents/new"}
+CHANGE_INCIDENT_PAGES = {"/incidents/{incident}/edit"}
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/areas"]
 
 # role -> (sees case_a, sees case_b)
@@ -81,6 +82,8 @@ CAN_EDIT = {
     Role.PRACTICE_MANAGER,
 }
 CAN_RECORD = CAN_EDIT | {Role.HEAD_OF_OPERATIONS, Role.PRACTITIONER}
+# Changing an incident's facts: not the practitioner whose work is reviewed, nor their PM.
+CAN_CHANGE_INCIDENTS = {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE, Role.AREA_HEAD_OF_OPERATIONS}
 
 
 def _user_for(role: Role, world):
@@ -100,6 +103,8 @@ def test_access_matrix(role, world, signed_in):
             allowed = role in CAN_EDIT
         elif template in INCIDENT_PAGES:
             allowed = role in CAN_RECORD
+        elif template in CHANGE_INCIDENT_PAGES:
+            allowed = role in CAN_CHANGE_INCIDENTS
         else:
             allowed = role != Role.ADMINISTRATOR
         for case_key, incident_key, in_scope in (

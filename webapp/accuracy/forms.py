@@ -8,7 +8,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from webapp.accuracy.disclosure import EXTERNAL_REVIEWS
-from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, text_area
+from webapp.forms import GovDateField, GovSelectField, NotBeforeIncident, NotInFuture, radio_field, text_area
 
 
 class AccuracyResponseForm(FlaskForm):
@@ -104,6 +104,9 @@ class DisclosureForm(FlaskForm):
     shared_on = GovDateField(
         "Date the report was shared",
         missing_message="Enter the date the report was shared",
-        validators=[NotInFuture("The date the report was shared must be today or in the past")],
+        validators=[
+            NotInFuture("The date the report was shared must be today or in the past"),
+            NotBeforeIncident("The date the report was shared must be on or after the date of the incident"),
+        ],
     )
     submit = SubmitField("Record sharing", widget=GovSubmitInput())

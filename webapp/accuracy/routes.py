@@ -19,7 +19,7 @@ from webapp.conduct.document import for_version
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
-from webapp.forms import validated
+from webapp.forms import on_incident, validated
 from webapp.models import DisputeStage, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -368,7 +368,7 @@ def record_disclosure(review_id: int):
     if leave:
         return leave
     drafts = disclosure.disclosable_drafts(review)
-    form = DisclosureForm()
+    form = on_incident(DisclosureForm(), review.incident.occurred_on)
     form.draft_id.choices = [("", "Select a version")] + [
         (
             d.id,

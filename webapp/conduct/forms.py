@@ -12,7 +12,7 @@ from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from webapp.conduct.report import CONCLUSION_PARTS, NONE_LABELS, REQUIRED_THEMES
-from webapp.forms import TEXT_MAX, GovDateField, NotInFuture, clean_text, text_area
+from webapp.forms import TEXT_MAX, GovDateField, NotBeforeIncident, NotInFuture, clean_text, text_area
 from webapp.models import ChronologyCategory
 
 REPORT_TEXT_MAX = 20000
@@ -31,7 +31,10 @@ class GatheringForm(FlaskForm):
         missing_message="Enter the date this was done",
         optional=True,
         description="Leave blank if this is not finished yet. For example, 27 3 2026",
-        validators=[NotInFuture("Date done must be today or in the past")],
+        validators=[
+            NotInFuture("Date done must be today or in the past"),
+            NotBeforeIncident("Date done must be on or after the date of the incident"),
+        ],
     )
     open_reason = text_area(
         "If this will not be done, why not",

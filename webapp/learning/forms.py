@@ -14,8 +14,10 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 from webapp.forms import (
     GovDateField,
     GovSelectField,
+    NotBeforeIncident,
     NotInFuture,
     NotInPast,
+    NotLaterThanWorkingDays,
     radio_field,
     text_area,
     yes_no_field,
@@ -105,7 +107,10 @@ class SltForm(FlaskForm):
         "Date of the Senior Leadership Team meeting",
         missing_message="Enter the date of the meeting",
         description="For example, 14 3 2026",
-        validators=[NotInFuture("Date of the meeting must be today or in the past")],
+        validators=[
+            NotInFuture("Date of the meeting must be today or in the past"),
+            NotBeforeIncident("Date of the meeting must be on or after the date of the incident"),
+        ],
     )
     notes = text_area("What the meeting discussed and decided", "Enter what the meeting discussed")
     submit = SubmitField("Record the meeting", widget=GovSubmitInput())
@@ -134,7 +139,13 @@ class NewActionForm(ActionForm):
         "Due date",
         missing_message="Enter the date the action is due",
         description="For example, 30 6 2026",
-        validators=[NotInPast("Due date must be today or in the future")],
+        validators=[
+            NotInPast("Due date must be today or in the future"),
+            NotLaterThanWorkingDays(
+                "action_due_maximum",
+                "Due date must be no later than {latest} (this service's default maximum for an action)",
+            ),
+        ],
     )
 
 
@@ -149,7 +160,10 @@ class ProgressReviewForm(FlaskForm):
         "Date of the progress review",
         missing_message="Enter the date of the progress review",
         description="For example, 14 3 2026",
-        validators=[NotInFuture("Date of the progress review must be today or in the past")],
+        validators=[
+            NotInFuture("Date of the progress review must be today or in the past"),
+            NotBeforeIncident("Date of the progress review must be on or after the date of the incident"),
+        ],
     )
     notes = text_area("What the review found", "Enter what the progress review found")
     submit = SubmitField("Record the progress review", widget=GovSubmitInput())

@@ -7,7 +7,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Regexp
 
-from webapp.forms import GovDateField, GovSelectField, NotInPast, radio_field, text_area, yes_no_field
+from webapp.forms import (
+    GovDateField,
+    GovSelectField,
+    NotBeforeIncident,
+    NotInFuture,
+    NotInPast,
+    radio_field,
+    text_area,
+    yes_no_field,
+)
 from webapp.models import TaskKind
 
 
@@ -64,6 +73,10 @@ class InformedForm(FlaskForm):
     informed_on = GovDateField(
         "Date the practitioner and Practice Manager were informed",
         missing_message="Enter the date they were informed",
+        validators=[
+            NotInFuture("Date they were informed must be today or in the past"),
+            NotBeforeIncident("Date they were informed must be on or after the date of the incident"),
+        ],
     )
     note = text_area("Note", description="Optional.")
     submit = SubmitField("Mark as done", widget=GovSubmitInput())

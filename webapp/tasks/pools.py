@@ -37,9 +37,10 @@ POOL_LABELS = {
 FALLBACKS: dict[str, tuple[str, ...]] = {
     # No Area Head of Operations in the case's area: the CE or DCE, who decide, take it.
     "area_heads": ("decision_makers",),
-    # "The Head of Operations of the case's area": an Area Head of Operations of that area where no
-    # separate Head of Operations exists; failing that, the CE or DCE.
-    "heads_of_operations": ("area_heads", "decision_makers"),
+    # "The Head of Operations of the case's area" (the accuracy check): an Area Head of Operations of
+    # that area where no separate Head of Operations exists. Nobody else reads for the area: failing
+    # both, the accuracy page shows the party as missing for the CE or DCE to ask later.
+    "heads_of_operations": ("area_heads",),
     # No active DCE: the CE decides the dispute.
     "deputy_chief_executives": ("decision_makers",),
     # No Practice Development Team: the CE or DCE, who oversee the procedure.

@@ -201,7 +201,7 @@ def my_tasks(
     query = (
         select(Task)
         .where(_mine(user))
-        .options(selectinload(Task.review).selectinload(Review.case))
+        .options(selectinload(Task.review).selectinload(Review.case), selectinload(Task.waits_for))
         .order_by(Task.due_on, Task.id)
     )
     if not include_done:
@@ -216,7 +216,11 @@ def team_tasks(user: User, page: int, per_page: int):
         .join(Review, Task.review_id == Review.id)
         .join(Case, Review.case_id == Case.id)
         .where(Task.status == TaskStatus.OPEN, case_scope(user))
-        .options(selectinload(Task.review).selectinload(Review.case), selectinload(Task.assignee))
+        .options(
+            selectinload(Task.review).selectinload(Review.case),
+            selectinload(Task.assignee),
+            selectinload(Task.waits_for),
+        )
         .order_by(Task.due_on, Task.id)
     )
     return paginate(query, page=page, per_page=per_page)

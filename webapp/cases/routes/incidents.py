@@ -83,7 +83,7 @@ def view_incident(incident_id: int):
 
 
 @bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
-@permission_required(Permission.RECORD_INCIDENTS)
+@permission_required(Permission.CHANGE_INCIDENTS)
 def edit_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
     if not incidents.may_change(incident, current_user):

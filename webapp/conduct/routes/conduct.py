@@ -15,7 +15,7 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
-from webapp.forms import validated
+from webapp.forms import on_incident, validated
 from webapp.models import GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.services import get_review_or_404
@@ -73,7 +73,7 @@ def edit_gathering(review_id: int, source: str):
         )
         return redirect(url_for("conduct.gathering", review_id=review.id))
     item = dict(services.gathering_checklist(review))[source_enum]
-    form = GatheringForm()
+    form = on_incident(GatheringForm(), review.incident.occurred_on)
     if request.method == "GET" and item is not None:
         form.notes.data, form.done_on.data = item.notes, item.done_on
         form.open_reason.data = item.open_reason

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
-from webapp.forms import validated
+from webapp.forms import on_incident, validated
 from webapp.learning import plan, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
@@ -136,7 +136,7 @@ def record_slt(review_id: int):
     if request.method == "POST" and not may_act:
         abort(403)
     learning = services.learning_for(review)
-    form = SltForm()
+    form = on_incident(SltForm(), review.incident.occurred_on)
     if may_act and form.validate_on_submit():
         result = attempt(
             form,

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
-from webapp.forms import validated
+from webapp.forms import on_incident, validated
 from webapp.learning import plan, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
@@ -185,7 +185,7 @@ def progress(review_id: int):
     may_act = services.is_practice_development(current_user)
     if request.method == "POST" and not may_act:
         abort(403)
-    form = ProgressReviewForm()
+    form = on_incident(ProgressReviewForm(), review.incident.occurred_on)
     if may_act and form.validate_on_submit():
         result = attempt(
             form,

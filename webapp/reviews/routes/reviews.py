@@ -10,6 +10,7 @@ from webapp.accuracy import services as accuracy
 from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.forms import on_incident
 from webapp.learning import services as learning
 from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
@@ -138,7 +139,7 @@ def action_task(task_id: int):
         return redirect(page)
     may_action = tasks.may_action(task, current_user) and task.is_open
     form_class = TASK_FORMS[task.kind]
-    form = form_class()
+    form = on_incident(form_class(), task.review.incident.occurred_on)
     if isinstance(form, AllocateReviewerForm):
         choices: list[tuple[int | str, str]] = [("", "Select a Head of Operations")]
         choices += [
