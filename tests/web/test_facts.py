@@ -67,16 +67,12 @@ def record(client, case, **overrides) -> Review:
 
 def edit(client, review: Review, *, status: int = 302, **overrides):
     db.session.refresh(review.incident)
-    return client.post(
-        f"/incidents/{review.incident_id}/edit",
-        form(
-            occurred_on=d(review.incident.occurred_on),
-            notified_on=d(review.incident.notified_on),
-            version=str(review.incident.version),
-            **overrides,
-        ),
-        status=status,
-    )
+    current = {
+        "occurred_on": d(review.incident.occurred_on),
+        "notified_on": d(review.incident.notified_on),
+        "version": str(review.incident.version),
+    }
+    return client.post(f"/incidents/{review.incident_id}/edit", form(**(current | overrides)), status=status)
 
 
 def statuses(review: Review) -> dict[TaskKind, list[TaskStatus]]:
@@ -370,3 +366,49 @@ def test_the_demo_data_shows_a_fallback(app):
     # No demo decision is chased while it waits for the consultation or the rapid review.
     waiting = [t for t in db.session.execute(select(Task)).scalars() if t.is_waiting]
     assert waiting and all(t.next_escalation_on is None for t in waiting)
+
+
+def test_support_answers_are_shown_only_to_those_who_see_support(world, signed_in):
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    manager = signed_in(case.practice_manager)
+    needs = review.task(TaskKind.AGREE_SUPPORT_NEEDS)
+    manager.post(f"/tasks/{needs.id}", {"needs": "Time off after court."}, status=302)
+    assert "Time off after court." in signed_in(world["dce"]).get(f"/reviews/{review.id}").text()
+    slt = signed_in(make_user(roles=Role.SENIOR_LEADERSHIP_TEAM))
+    assert "Time off after court." not in slt.get(f"/reviews/{review.id}").text()
+    slt.get(f"/tasks/{needs.id}", status=404)
+    # The practitioner disputes them: the Practice Manager is asked to agree them again.
+    confirm = db.session.get(Review, review.id).task(TaskKind.CONFIRM_SUPPORT_NEEDS)
+    signed_in(case.practitioner).post(
+        f"/tasks/{confirm.id}", {"confirmed": "disputed", "comment": "I need more."}, status=302
+    )
+    assert statuses(review)[TaskKind.AGREE_SUPPORT_NEEDS] == [TaskStatus.DONE, TaskStatus.OPEN]
+
+
+def test_a_timescale_change_is_audited(world, signed_in):
+    from webapp.admin.policy import file_policy
+    from webapp.models import AuditEvent
+
+    values = {key: str(days) for key, days, _ in file_policy().describe() if days is not None}
+    signed_in(world["admin"]).post("/admin/policy", values | {"decision": "6"}, status=302)
+    [event] = db.session.execute(
+        select(AuditEvent).where(AuditEvent.event_type == "policy.changed")
+    ).scalars()
+    assert event.changed_fields == ["decision"] and event.actor_id == world["admin"].id
+
+
+def test_facts_changed_later_give_new_tasks_their_time_from_the_change(world, signed_in):
+    case = make_case(area=world["north"], proceedings_status=ProceedingsStatus.CLOSED)
+    long_ago = london_today() - timedelta(days=60)
+    review = record(
+        signed_in(case.practitioner),
+        case,
+        linked_to_court_involvement="no",
+        occurred_on=d(london_today() - timedelta(days=21)),
+        notified_on=d(london_today() - timedelta(days=20)),  # the decision would be overdue from here
+    )
+    assert not review.within_procedure
+    edit(signed_in(world["ahoo"]), review, occurred_on=d(long_ago))
+    decide = db.session.get(Review, review.id).task(TaskKind.DECIDE)
+    assert decide.is_open and decide.due_on >= london_today()

@@ -57,7 +57,9 @@ def outcome_details(outcome: dict) -> list[tuple[str, str]]:
     return details
 
 
-def steps(review: Review) -> list[Step]:
+def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
+    """Every step in order; the answers of tasks whose kind is in ``hidden`` are left out (the
+    support answers, for people who may not see the support page)."""
     found = [
         Step(
             t.occurred_at,
@@ -70,9 +72,8 @@ def steps(review: Review) -> list[Step]:
     for task in review.tasks:
         if task.status == TaskStatus.DONE and task.completed_at is not None:
             who = task.completed_by.name if task.completed_by else None
-            found.append(
-                Step(task.completed_at, f"Done: {task.kind.label}", who, outcome_details(task.outcome))
-            )
+            details = [] if task.kind in hidden else outcome_details(task.outcome)
+            found.append(Step(task.completed_at, f"Done: {task.kind.label}", who, details))
         elif task.status == TaskStatus.CANCELLED and task.completed_at is not None:
             found.append(
                 Step(

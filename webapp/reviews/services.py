@@ -3,6 +3,8 @@ the reviewer. The tasks themselves are webapp/tasks/."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -112,7 +114,7 @@ def open_review(incident: Incident, *, actor: User) -> Review:
     _record_transition(review, None, action, actor)
     case = incident.case
     add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case, start=incident.notified_on)
-    add_tasks_for(review, result)
+    add_tasks_for(review, result, start=incident.notified_on)
     notify_all(
         area_heads(case.area_id),
         "incident_recorded",
@@ -137,15 +139,16 @@ def tasks_for(result: dict) -> list[TaskKind]:
     return [*kinds, TaskKind.DECIDE, *TASKS_ON_NOTIFICATION_WITHIN]
 
 
-def add_tasks_for(review: Review, result: dict) -> list[Task]:
+def add_tasks_for(review: Review, result: dict, *, start: date | None = None) -> list[Task]:
     """Create the tasks ``result`` calls for that the review does not have open or done already;
-    timescales run from the notification date."""
+    their timescales run from ``start`` (the notification date when the review opens; the day of the
+    change when changed facts call for them, so nobody is overdue the moment a task appears)."""
     added = []
     for kind in tasks_for(result):
         existing = review.task_of(kind)
         # A decision taken before the facts changed is taken again: a new task, the old one kept.
         if existing is None or (kind in DECISION_KINDS and not existing.is_open):
-            added.append(add_task(review, kind, review.case, start=review.incident.notified_on))
+            added.append(add_task(review, kind, review.case, start=start))
     return added
 
 

@@ -78,6 +78,19 @@ def may_see(review: Review, user: User) -> bool:
     return Role.AREA_HEAD_OF_OPERATIONS in user.roles and user.area_id == case.area_id
 
 
+# The tasks whose answers are about the practitioner's support (staff-welfare information).
+SUPPORT_TASKS = frozenset(
+    {
+        TaskKind.INFORM_PRACTITIONER_AND_PM,
+        TaskKind.OFFER_EAP_REFERRAL,
+        TaskKind.FOLLOW_UP_EAP_REFERRAL,
+        TaskKind.ARRANGE_SUPPORT_MEETINGS,
+        TaskKind.AGREE_SUPPORT_NEEDS,
+        TaskKind.CONFIRM_SUPPORT_NEEDS,
+    }
+)
+
+
 def may_manage(plan: SupportPlan, user: User) -> bool:
     return user.id == plan.practice_manager_id
 
@@ -130,3 +143,6 @@ def complete(task: Task, *, actor: User, outcome: dict) -> None:
         add_task(review, TaskKind.FOLLOW_UP_EAP_REFERRAL)
     elif task.kind == TaskKind.AGREE_SUPPORT_NEEDS:
         add_task(review, TaskKind.CONFIRM_SUPPORT_NEEDS)
+    elif task.kind == TaskKind.CONFIRM_SUPPORT_NEEDS and outcome.get("confirmed") == "disputed":
+        # The practitioner does not agree: the needs are discussed and agreed again.
+        add_task(review, TaskKind.AGREE_SUPPORT_NEEDS)

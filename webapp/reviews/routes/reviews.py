@@ -66,7 +66,9 @@ def view_review(review_id: int):
         blockers=services.decision_blockers(review),
         panels=_panels(review),
         reevaluations=[v for v in review.incident.versions if v.outcome_changed],
-        history=history.steps(review),
+        history=history.steps(
+            review, hidden=frozenset() if support.may_see(review, current_user) else support.SUPPORT_TASKS
+        ),
     )
 
 
@@ -134,6 +136,8 @@ def team_tasks():
 @permission_required(Permission.VIEW_TASKS)
 def action_task(task_id: int):
     task = tasks.get_task_or_404(task_id)
+    if task.kind in support.SUPPORT_TASKS and not support.may_see(task.review, current_user):
+        abort(404)  # the practitioner's support is staff-welfare information
     page = task_page(task)
     if page is not None:
         return redirect(page)
