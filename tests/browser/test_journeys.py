@@ -160,7 +160,7 @@ def test_practice_manager_records_a_case_and_an_incident_then_signs_out(page, ax
     choose(page, "What was the cause?", "Neglect")
     choose(page, "Who was affected?", "An adult who is a party to the proceedings")
     fill_date(page, "Date of the incident", date(2025, 10, 9))
-    choose(page, "linked to our involvement", "Yes")
+    choose(page, "linked to previous family court involvement", "Yes")
     choose(page, "Single Unified Safeguarding Review", "No")
     choose(page, "Serious Case Review", "Yes")
     page.get_by_label("Summary of what is known").fill("Admitted to hospital. Police informed.")
@@ -175,7 +175,7 @@ def test_practice_manager_records_a_case_and_an_incident_then_signs_out(page, ax
     assert incident["Date of the incident"] == "9 October 2025"
     assert incident["Cause"] == "Neglect"
     assert incident["Who was affected"] == "An adult who is a party to the proceedings"
-    assert incident["Linked to the court involvement"] == "Yes"
+    assert incident["Linked to previous family court involvement"] == "Yes"
     assert incident["Single Unified Safeguarding Review known"] == "No"
     assert incident["Serious Case Review or CSPR known"] == "Yes"
     assert incident["Summary"] == "Admitted to hospital. Police informed."
