@@ -19,6 +19,7 @@ from webapp.models.conduct import (
     ChronologyEntry,
     Disclosure,
     Dispute,
+    DisputeOutcome,
     DisputeStage,
     GatheringItem,
     GatheringSource,
@@ -43,7 +44,15 @@ from webapp.models.notifications import (
     SupportPlan,
     TaskEscalation,
 )
-from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
+from webapp.models.reviews import (
+    REPEATED_KINDS,
+    Review,
+    ReviewState,
+    ReviewTransition,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from webapp.models.security import (
     AccountChangeKind,
     AccountChangeRequest,
@@ -56,6 +65,7 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
+    "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
     "AccountChangeRequest",
@@ -74,6 +84,7 @@ __all__ = [
     "DashboardSnapshot",
     "Disclosure",
     "Dispute",
+    "DisputeOutcome",
     "DisputeStage",
     "GatheringItem",
     "GatheringSource",

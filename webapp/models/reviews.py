@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from webapp.models.cases import Case, Incident, LabelledEnum
 from webapp.models.notifications import TaskEscalation
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
+
+if TYPE_CHECKING:
+    from webapp.models.conduct import Dispute, ReportDraft
 
 OPEN = text("status = 'open'")
 
@@ -68,6 +72,9 @@ class TaskKind(LabelledEnum):
     AGREE_ACTION_PLAN = "agree_action_plan"
     COMPLETE_ACTION = "complete_action"
     REVIEW_ACTION_PLAN_PROGRESS = "review_action_plan_progress"
+    CONFIRM_CONCERN_RESOLVED = "confirm_concern_resolved"
+    REVISE_REPORT = "revise_report"
+    FOLLOW_GRIEVANCE = "follow_grievance"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -91,7 +98,25 @@ class TaskKind(LabelledEnum):
             cls.AGREE_ACTION_PLAN: "Agree the improvement action plan",
             cls.COMPLETE_ACTION: "Complete an improvement action",
             cls.REVIEW_ACTION_PLAN_PROGRESS: "Review the action plan's progress",
+            cls.CONFIRM_CONCERN_RESOLVED: "Say whether the report author's answer resolves your concern",
+            cls.REVISE_REPORT: "Revise the report as the Deputy Chief Executive decided",
+            cls.FOLLOW_GRIEVANCE: "Record the outcome of the Welsh Government grievance",
         }
+
+
+# Kinds a review holds many of: one per party and version, per dispute, per action, per grievance.
+REPEATED_KINDS = frozenset(
+    {
+        TaskKind.CHECK_REPORT_ACCURACY,
+        TaskKind.RESOLVE_CONCERN,
+        TaskKind.DECIDE_DISPUTE,
+        TaskKind.CONFIRM_CONCERN_RESOLVED,
+        TaskKind.REVISE_REPORT,
+        TaskKind.FOLLOW_GRIEVANCE,
+        TaskKind.COMPLETE_ACTION,
+        TaskKind.REVIEW_ACTION_PLAN_PROGRESS,
+    }
+)
 
 
 class TaskStatus(LabelledEnum):
@@ -142,6 +167,10 @@ class Review(Model):
     __mapper_args__ = {"version_id_col": version}
 
     def task(self, kind: TaskKind) -> Task | None:
+        """The review's one task of ``kind``. Kinds a review holds many of (one per party, draft,
+        dispute or action) have no "the task": ask webapp.tasks.links for the one you mean."""
+        if kind in REPEATED_KINDS:
+            raise ValueError(f"A review can hold many '{kind.value}' tasks: say which (tasks.links).")
         return next((t for t in self.tasks if t.kind == kind), None)
 
 
@@ -180,7 +209,13 @@ class Task(Model):
     # the task is closed. The sweep reads only rows with a date on or before today (see jobs/sweep.py).
     next_escalation_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True)
-    outcome: Mapped[dict] = mapped_column(JSON, default=dict)
+    outcome: Mapped[dict] = mapped_column(JSON, default=dict)  # what the person recorded on completion
+    # What the task is about, where a review holds many of its kind (REPEATED_KINDS).
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"), index=True)
+    party: Mapped[str | None] = mapped_column(
+        String(40)
+    )  # practitioner | practice_manager | head_of_operations
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -190,6 +225,8 @@ class Task(Model):
     assignee_area: Mapped[OperationalArea | None] = relationship()
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     escalations: Mapped[list[TaskEscalation]] = relationship(order_by="TaskEscalation.id")
+    dispute: Mapped[Dispute | None] = relationship()
+    draft: Mapped[ReportDraft | None] = relationship()
 
     @property
     def is_open(self) -> bool:
