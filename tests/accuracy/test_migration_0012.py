@@ -104,6 +104,5 @@ def test_0012_moves_task_links_down_and_up_with_data(app, signed_in):
     assert marked is not None
     db.session.expire_all()
     assert db.session.get(type(shared.draft), draft_id).agreed_at == agreed_at
-    assert db.session.get(Task, next(i for i, l in linked.items() if l[0] == "decide_dispute")).kind == (
-        TaskKind.DECIDE_DISPUTE
-    )
+    decide = next(i for i, link in linked.items() if link[0] == "decide_dispute")
+    assert db.session.get(Task, decide).kind == TaskKind.DECIDE_DISPUTE

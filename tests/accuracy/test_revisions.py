@@ -133,6 +133,9 @@ def test_a_revision_after_a_concern_is_shared_to_all_three_the_raiser_first_and_
         shared.manager.id,
     )
     assert asked_on(review, v2) == {}
+    overview = signed_in(shared.practitioner).get(f"/reviews/{review.id}/accuracy").text()
+    assert "the Practice Manager confirms first" in overview and "Asked next" in overview
+    assert "Version 1: agreed" in overview  # her earlier answer, beside the new version
     page = signed_in(shared.manager).get(f"/reviews/{review.id}/disputes/{dispute.id}/answer")
     assert (
         "Changes from version 1 to version 2" in page.text() and "after the visit of 3 March" in page.text()

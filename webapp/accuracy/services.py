@@ -86,6 +86,10 @@ class AccuracyPicture:
         ]
 
     @property
+    def first_labels(self) -> list[str]:
+        return [PARTY_LABELS[party] for party in PARTIES if party in self.first]
+
+    @property
     def open_grievances(self) -> list[Dispute]:
         return [d for d in self.disputes if d.stage == DisputeStage.GRIEVANCE]
 

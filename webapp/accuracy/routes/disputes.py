@@ -83,11 +83,16 @@ def _viewed(review: Review, dispute: Dispute | None = None) -> None:
 
 def _page(template: str, title: str, review: Review, dispute: Dispute, **context):
     _viewed(review, dispute)
+    on_revision = agreement.responses_to(dispute.draft).get(dispute.response.party)
     return render_template(
         template,
         title=title,
         review=review,
         dispute=dispute,
+        # The raiser's answer on the revision the concern is now about, when they said it fell short.
+        still_unresolved=on_revision
+        if on_revision is not None and on_revision.id != dispute.response_id
+        else None,
         task=disputes.stage_task(review, dispute),
         changes=version_changes(dispute.revision) if dispute.revision is not None else None,
         **context,
