@@ -20,9 +20,9 @@ from tests.browser.helpers import (
     fill_date,
     sign_in,
     sign_out,
-    squash,
     table_rows,
 )
+from tests.browser.test_accuracy_journey import main_text, open_task
 from tests.clock import london_today
 from webapp.extensions import db
 from webapp.models import GatheringItem, GatheringSource
@@ -30,17 +30,6 @@ from webapp.models import GatheringItem, GatheringSource
 pytestmark = pytest.mark.browser
 QUESTION = "Do you agree that the report is accurate, including its learning points?"
 ANSWER = "Does the author's answer resolve your concern?"
-
-
-def open_task(page, name: str, heading: str) -> None:
-    page.get_by_role("link", name="My tasks").click()
-    expect_page(page, "My tasks")
-    page.get_by_role("link", name=name).first.click()
-    expect_page(page, heading)
-
-
-def main_text(page) -> str:
-    return squash(page.locator("main").inner_text())
 
 
 def respond(page, axe_check, version: int, *, agree: bool = True, concern: str = "") -> None:
