@@ -38,6 +38,7 @@ pytestmark = pytest.mark.browser
 
 ACCURACY_QUESTION = "Do you agree that the report is accurate, including its learning points?"
 CHECK_REPORT = "Check the review report for accuracy"
+SHARED_VERSION_CHECK = "Check the review report (version 2) for accuracy"  # the page names the version shared
 
 
 def main_text(page) -> str:
@@ -68,7 +69,7 @@ def add_entry(page, when: date, what: str, source: str, categories: list[str]) -
 def answer_accuracy(page, email: str, *, concern: str | None = None) -> None:
     """One of the three parties opens their accuracy task and agrees, or raises a concern."""
     sign_in(page, email)
-    open_task(page, CHECK_REPORT, "Check the review report (version 1) for accuracy")
+    open_task(page, CHECK_REPORT, SHARED_VERSION_CHECK)
     assert "Police attended the home." in main_text(page)
     if concern is None:
         choose(page, ACCURACY_QUESTION, "Yes, I agree the report is accurate")
@@ -285,7 +286,7 @@ def test_review_from_allocation_to_closure(page, axe_check):
     assert "gone to the report author" in main_text(page)
     sign_out(page)
     sign_in(page, north_hoo.email)
-    open_task(page, CHECK_REPORT, "Check the review report (version 1) for accuracy")
+    open_task(page, CHECK_REPORT, SHARED_VERSION_CHECK)
     axe_check(page)  # the response form
     choose(page, ACCURACY_QUESTION, "Yes, I agree the report is accurate")
     page.get_by_role("button", name="Send response").click()
