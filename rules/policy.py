@@ -40,6 +40,12 @@ TIMESCALES: Mapping[str, str] = MappingProxyType(
         "accuracy_response": "Accuracy agreed or concern raised by each reader (from sharing)",
         "dispute_author_stage": "Dispute stage 1: report author resolves (from the concern)",
         "dispute_dce_stage": "Dispute stage 2: Deputy Chief Executive decides (from escalation)",
+        "dispute_raiser_answer": "Dispute stage 1: the person who raised the concern says whether the "
+        "author's response or revision resolves it (from the response)",
+        "dispute_revision": "Dispute stage 2, upheld: the report author shares the revision the Deputy "
+        "Chief Executive decided (from the decision)",
+        "grievance_stage": "Dispute stage 3: outcome of the Welsh Government grievance recorded (from "
+        "the grievance being opened)",
         "share_with_external_review": "Report shared with the SUSR or SCR (from agreement; optional)",
         "slt_discussion": "Senior Leadership Team discusses the themes (from agreement)",
         "agree_action_plan": "Action plan agreed (from the SLT discussion)",

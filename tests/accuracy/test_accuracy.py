@@ -9,6 +9,7 @@ import rules
 from tests.accuracy.helpers import shared_review
 from tests.factories import make_area, make_case, make_user
 from webapp.accuracy import agreement, services
+from webapp.conduct import report
 from webapp.extensions import db
 from webapp.models import (
     AccuracyResponse,
@@ -54,11 +55,11 @@ def shared(app):
 
 
 def test_sharing_asks_each_party_with_a_deadline(shared, app):
-    tasks = {t.outcome["party"]: t for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY)}
+    tasks = {t.party: t for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY)}
     assert set(tasks) == set(PARTIES)
     for party, task in tasks.items():
         assert task.assignee_id == shared.person(party).id
-        assert task.outcome["draft_id"] == shared.draft.id
+        assert task.draft_id == shared.draft.id and task.outcome == {}
     policy = app.extensions["case_review_policy"]
     expected = rules.due_date(utcnow(), policy.timescale("accuracy_response"))
     assert {t.due_on for t in tasks.values()} == {expected}
@@ -86,7 +87,7 @@ def test_each_party_reads_the_report_and_its_deadline(shared, signed_in):
         "Transparency and Disputes",
     ):
         assert words in text, words
-    task = shared.review.task(TaskKind.CHECK_REPORT_ACCURACY)
+    task = agreement.accuracy_tasks(shared.review, shared.draft)["practitioner"]
     assert "Respond by" in text and f"{task.due_on.day} {task.due_on:%B %Y}" in text
     assert page.html.find("table", class_="govuk-table").find("caption")
     assert page.html.find("a", href=f"/reviews/{shared.review.id}")
@@ -100,8 +101,11 @@ def test_all_three_agree_and_the_report_is_agreed(shared, signed_in):
     assert review.state == ReviewState.AGREED
     closed = tasks_of(review, TaskKind.CHECK_REPORT_ACCURACY)
     assert all(t.status == TaskStatus.DONE for t in closed)
-    assert {t.outcome["party"] for t in closed} == set(PARTIES)
-    assert all(t.outcome["agrees"] is True for t in closed)
+    assert {t.party for t in closed} == set(PARTIES)
+    assert all(t.outcome == {"agrees": True} for t in closed)
+    # The agreed report is the version everyone agreed, marked so.
+    db.session.refresh(shared.draft)
+    assert shared.draft.agreed_at is not None and report.agreed_draft(review).id == shared.draft.id
     # on_report_agreed: the SLT discussion follows.
     assert tasks_of(review, TaskKind.DISCUSS_AT_SLT)
     responses = db.session.execute(select(AccuracyResponse)).scalars().all()
@@ -194,7 +198,7 @@ def test_responses_are_refused_before_sharing_and_after_agreement(app, signed_in
 
 def test_an_area_without_a_head_of_operations_is_shown_and_can_be_asked_later(app, signed_in):
     shared = shared_review(with_hoo=False)
-    parties = {t.outcome["party"] for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY)}
+    parties = {t.party for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY)}
     assert parties == {"practitioner", "practice_manager"}
     ce = signed_in(shared.ce)
     assert (
@@ -207,15 +211,13 @@ def test_an_area_without_a_head_of_operations_is_shown_and_can_be_asked_later(ap
     page = ce.post(f"/reviews/{shared.review.id}/accuracy/ask-missing", {}, follow=True)
     assert "Everyone has now been asked" in page.text()
     [task] = [t for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY) if t.assignee_id == hoo.id]
-    assert task.outcome == {"party": "head_of_operations", "draft_id": shared.draft.id}
+    assert (task.party, task.draft_id) == ("head_of_operations", shared.draft.id)
     signed_in(shared.practitioner).post(f"/reviews/{shared.review.id}/accuracy/ask-missing", {}, status=403)
 
 
 def test_task_pages_lead_to_the_accuracy_pages(shared, signed_in):
     task = next(
-        t
-        for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY)
-        if t.outcome["party"] == "practice_manager"
+        t for t in tasks_of(shared.review, TaskKind.CHECK_REPORT_ACCURACY) if t.party == "practice_manager"
     )
     response = signed_in(shared.manager).client.get(f"/tasks/{task.id}")
     assert response.status_code == 302 and response.location.endswith(url(shared, "practice_manager"))

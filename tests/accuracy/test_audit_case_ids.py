@@ -42,7 +42,8 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
     )
     manager.post(f"{base}/disputes/{dispute.id}/answer", {"resolved": "no"}, status=302)
     ce, dce = signed_in(shared.ce), signed_in(shared.dce)
-    dce.post(f"{base}/disputes/{dispute.id}/decide", {"decision": "The report stands."}, status=302)
+    decision = {"outcome": "not_upheld", "decision": "The report stands."}
+    dce.post(f"{base}/disputes/{dispute.id}/decide", decision, status=302)
     manager.post(f"{base}/disputes/{dispute.id}/grievance", {"note": "Taken further."}, status=302)
     db.session.expire_all()
     assert review.state == ReviewState.AGREED
@@ -74,7 +75,10 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
     plan.agree_plan(review, actor=pdt)
     plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=shared.practitioner)
     signed_in(pdt).get(f"{base}/learning")
+    # The grievance is open: the CE confirms, with a reason, that the review may close meanwhile.
+    ce.post(f"{base}/disputes/{dispute.id}/confirm-closure", {"reason": "The plan is done."}, status=302)
     plan.close_review(review, actor=pdt)
+    dce.post(f"{base}/disputes/{dispute.id}/grievance/outcome", {"outcome": "Not upheld."}, status=302)
 
     events = db.session.execute(
         select(AuditEvent.event_type, AuditEvent.case_id).where(
@@ -89,6 +93,8 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
         "dispute.escalated",
         "dispute.decided",
         "dispute.grievance_recorded",
+        "dispute.closure_confirmed",
+        "dispute.grievance_closed",
         "disclosure.recorded",
         "report.viewed",
         "report.exported",

@@ -63,16 +63,14 @@ def answer(signed_in, shared, dispute, *, resolved: bool):
 
 
 def raiser_tasks(review, dispute):
-    return [
-        t
-        for t in tasks_of(review, TaskKind.CHECK_REPORT_ACCURACY)
-        if t.outcome.get("dispute_id") == dispute.id
-    ]
+    return [t for t in tasks_of(review, TaskKind.CONFIRM_CONCERN_RESOLVED) if t.dispute_id == dispute.id]
 
 
-def decide(signed_in, shared, dispute, text="The report stands as written."):
+def decide(signed_in, shared, dispute, text="The report stands as written.", outcome="not_upheld"):
     return signed_in(shared.dce).post(
-        f"/reviews/{shared.review.id}/disputes/{dispute.id}/decide", {"decision": text}, status=302
+        f"/reviews/{shared.review.id}/disputes/{dispute.id}/decide",
+        {"outcome": outcome, "decision": text},
+        status=302,
     )
 
 
@@ -85,7 +83,7 @@ def test_a_concern_goes_to_the_report_author_with_a_deadline(shared, signed_in, 
         dispute.stage == DisputeStage.AUTHOR and dispute.response.concern == "The chronology misses a visit."
     )
     [task] = tasks_of(review, TaskKind.RESOLVE_CONCERN)
-    assert task.assignee_id == shared.reviewer.id and task.outcome == {"dispute_id": dispute.id}
+    assert task.assignee_id == shared.reviewer.id and task.dispute_id == dispute.id and task.outcome == {}
     policy = app.extensions["case_review_policy"]
     assert task.due_on == rules.due_date(utcnow(), policy.timescale("dispute_author_stage"))
     page = signed_in(shared.reviewer).get(f"/reviews/{review.id}/disputes/{dispute.id}/author")
@@ -105,21 +103,24 @@ def test_the_author_responds_and_the_person_who_raised_it_is_asked(shared, signe
     author(signed_in, shared, dispute, resolved=None, text="The visit is now in the chronology.")
     db.session.refresh(dispute)
     # The author's response does not settle anything: the dispute waits at stage 1 for the raiser.
-    assert dispute.stage == DisputeStage.AUTHOR and dispute.author_responded_at is not None
+    assert dispute.stage == DisputeStage.RAISER and dispute.author_responded_at is not None
     assert dispute.author_response == "The visit is now in the chronology."
     assert review.state == ReviewState.DISPUTE_AUTHOR and actions(review)[-1] == "raise_concern"
     [resolve] = tasks_of(review, TaskKind.RESOLVE_CONCERN)
     assert resolve.status == TaskStatus.DONE
-    # The person who raised the concern gets a task, due as an accuracy response is.
+    # The person who raised the concern gets a task of its own kind, named for what to do, linked by
+    # columns to the dispute, the version and her party, with its own deadline from the policy.
     [task] = raiser_tasks(review, dispute)
     assert task.is_open and task.assignee_id == shared.manager.id
-    assert task.outcome == {
-        "dispute_id": dispute.id,
-        "party": "practice_manager",
-        "draft_id": shared.draft.id,
-    }
+    assert (task.dispute_id, task.party, task.draft_id, task.outcome) == (
+        dispute.id,
+        "practice_manager",
+        shared.draft.id,
+        {},
+    )
+    assert task.kind.label == "Say whether the report author's answer resolves your concern"
     policy = app.extensions["case_review_policy"]
-    assert task.due_on == rules.due_date(utcnow(), policy.timescale("accuracy_response"))
+    assert task.due_on == rules.due_date(utcnow(), policy.timescale("dispute_raiser_answer"))
     manager = signed_in(shared.manager)
     response = manager.client.get(f"/tasks/{task.id}")
     assert response.status_code == 302 and response.location.endswith(answer_path(shared, dispute))
@@ -131,19 +132,17 @@ def test_the_author_responds_and_the_person_who_raised_it_is_asked(shared, signe
     for words in (
         "The chronology misses a visit.",
         "The visit is now in the chronology.",
-        "Does the author's response resolve your concern?",
+        "Does the author's answer resolve your concern?",
         "Deadline for this stage",
     ):
         assert words in text
     assert manager.post(answer_path(shared, dispute), {}).error_summary() == [
-        "Select whether the author's response resolves your concern"
+        "Select whether the author's answer resolves your concern"
     ]
     db.session.refresh(dispute)
-    assert dispute.stage == DisputeStage.AUTHOR and task.is_open
+    assert dispute.stage == DisputeStage.RAISER and task.is_open
     # The review page and the overview say who is to answer; she has a way to answer there.
-    waiting = (
-        "waiting for the Practice Manager to say whether the report author's response resolves their concern"
-    )
+    waiting = "waiting for the person who raised it to say whether the author's answer resolves it"
     panel = manager.get(f"/reviews/{review.id}")
     assert waiting in panel.text() and panel.html.find("a", href=answer_path(shared, dispute))
     overview = manager.get(f"/reviews/{review.id}/accuracy")
@@ -155,11 +154,11 @@ def test_the_author_responds_and_the_person_who_raised_it_is_asked(shared, signe
     assert "already responded to this concern" in page.text()
     db.session.refresh(dispute)
     assert dispute.author_response == "The visit is now in the chronology."
-    # Yes: the task closes, keeping what it was about.
+    # Yes: the task closes, keeping what it was about (columns) and what she said (outcome).
     answer(signed_in, shared, dispute, resolved=True)
     db.session.refresh(task)
     assert task.status == TaskStatus.DONE and task.completed_by_id == shared.manager.id
-    assert task.outcome["dispute_id"] == dispute.id and task.outcome["resolved"] is True
+    assert task.dispute_id == dispute.id and task.outcome == {"resolved": True}
 
 
 def test_resolved_by_the_author_counts_as_agreeing(shared, signed_in):
@@ -207,7 +206,7 @@ def test_unresolved_goes_to_the_dce_who_decides(shared, signed_in, app):
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE
     [task] = tasks_of(review, TaskKind.DECIDE_DISPUTE)
-    assert task.assignee_pool == "deputy_chief_executives" and task.outcome == {"dispute_id": dispute.id}
+    assert task.assignee_pool == "deputy_chief_executives" and task.dispute_id == dispute.id
     policy = app.extensions["case_review_policy"]
     assert task.due_on == rules.due_date(utcnow(), policy.timescale("dispute_dce_stage"))
     # The DCE sees the concern and the author's answer, and the deadline.
@@ -218,7 +217,10 @@ def test_unresolved_goes_to_the_dce_who_decides(shared, signed_in, app):
         assert words in page.text()
     assert dce.post(
         f"/reviews/{review.id}/disputes/{dispute.id}/decide", {"decision": ""}
-    ).error_summary() == ["Enter your decision on the dispute"]
+    ).error_summary() == [
+        "Select whether the concern is upheld, partly upheld or not upheld",
+        "Enter the reasons for your decision",
+    ]
     decide(signed_in, shared, dispute)
     assert actions(review)[-1] == "dce_decided" and review.state == ReviewState.AGREED
     db.session.refresh(dispute)
@@ -226,7 +228,11 @@ def test_unresolved_goes_to_the_dce_who_decides(shared, signed_in, app):
     assert dispute.dce_decision == "The report stands as written." and dispute.dce_decided_at is not None
     assert not task.is_open and tasks_of(review, TaskKind.DISCUSS_AT_SLT)
     # A second decision is refused.
-    page = dce.post(f"/reviews/{review.id}/disputes/{dispute.id}/decide", {"decision": "Again"}, follow=True)
+    page = dce.post(
+        f"/reviews/{review.id}/disputes/{dispute.id}/decide",
+        {"outcome": "upheld", "decision": "Again"},
+        follow=True,
+    )
     assert "already been decided" in page.text()
     db.session.refresh(dispute)
     assert dispute.dce_decision == "The report stands as written."
@@ -329,20 +335,18 @@ def test_only_the_person_who_raised_the_concern_says_whether_it_is_resolved(shar
     signed_in(stranger).get(path, status=404)
     signed_in(shared.manager).get(f"/reviews/{shared.review.id}/disputes/999999/answer", status=404)
     db.session.refresh(dispute)
-    assert dispute.stage == DisputeStage.AUTHOR
+    assert dispute.stage == DisputeStage.RAISER
     with pytest.raises(agreement.NotYours):
         disputes.raiser_decides(dispute, actor=shared.reviewer, resolved=True)
     # Once only: a second answer is refused and changes nothing.
     answer(signed_in, shared, dispute, resolved=True)
     page = signed_in(shared.manager).post(path, {"resolved": "no"}, follow=True)
-    assert "already said whether the report author's response resolves your concern" in page.text()
+    assert "already said whether the report author's answer resolves your concern" in page.text()
     with pytest.raises(agreement.AlreadyResponded):
         disputes.raiser_decides(dispute, actor=shared.manager, resolved=False)
     db.session.refresh(dispute)
     assert dispute.stage == DisputeStage.RESOLVED and not tasks_of(shared.review, TaskKind.DECIDE_DISPUTE)
-    assert "You said the report author's response resolves your concern." in (
-        signed_in(shared.manager).get(path).text()
-    )
+    assert "Your concern is at: Resolved at stage 1." in signed_in(shared.manager).get(path).text()
 
 
 def test_grievance_is_recorded_after_the_decision_and_the_report_stays_agreed(shared, signed_in):
@@ -362,7 +366,7 @@ def test_grievance_is_recorded_after_the_decision_and_the_report_stays_agreed(sh
     signed_in(shared.reviewer).post(path, note, status=403)
     client = signed_in(shared.manager)
     assert "Welsh Government grievance" in client.get(path).text()
-    assert client.post(path, {"note": ""}).error_summary() == ["Enter a note about the grievance"]
+    assert client.post(path, {"note": ""}).error_summary() == ["Enter why the dispute remains unresolved"]
     client.post(path, note, status=302)
     db.session.refresh(dispute)
     db.session.refresh(shared.review)
@@ -373,7 +377,8 @@ def test_grievance_is_recorded_after_the_decision_and_the_report_stays_agreed(sh
     db.session.refresh(dispute)
     assert dispute.grievance_note == note["note"]
     overview = signed_in(shared.practitioner).get(f"/reviews/{shared.review.id}/accuracy").text()
-    assert "Recorded on" in overview and "Raised with Welsh Government on 3 March." in overview
+    assert "Opened" in overview and "Raised with Welsh Government on 3 March." in overview
+    assert dispute.stage == DisputeStage.GRIEVANCE
 
 
 def test_the_dce_may_record_the_grievance(shared, signed_in):
@@ -409,6 +414,10 @@ def test_every_dispute_step_is_audited(shared, signed_in):
         ("dispute.decided", shared.dce.id),
         ("dispute.grievance_recorded", shared.manager.id),
     ]
+    assert {
+        r.record_id
+        for r in db.session.execute(select(AuditEvent.record_id).where(AuditEvent.record_type == "dispute"))
+    } == {dispute.id}
 
 
 def test_accepting_the_response_is_audited_as_the_raiser_s_answer(shared, signed_in):
@@ -417,13 +426,15 @@ def test_accepting_the_response_is_audited_as_the_raiser_s_answer(shared, signed
     author(signed_in, shared, dispute, resolved=True)
     rows = db.session.execute(
         select(AuditEvent.event_type, AuditEvent.record_id, AuditEvent.actor_id)
-        .where(AuditEvent.event_type.in_(["accuracy.responded", "dispute.author_responded"]))
+        .where(
+            AuditEvent.event_type.in_(["accuracy.responded", "dispute.author_responded", "dispute.resolved"])
+        )
         .order_by(AuditEvent.id)
     ).all()
     assert [tuple(r) for r in rows] == [
         ("accuracy.responded", dispute.response_id, shared.manager.id),  # the concern
         ("dispute.author_responded", dispute.id, shared.reviewer.id),
-        ("accuracy.responded", dispute.response_id, shared.manager.id),  # yes, it is resolved
+        ("dispute.resolved", dispute.id, shared.manager.id),  # yes, it is resolved
     ]
 
 
@@ -452,10 +463,10 @@ def test_the_person_who_raised_a_concern_is_told_at_each_stage(shared, signed_in
     assert updates() == []
     author(signed_in, shared, dispute, resolved=None)
     [told] = updates()
-    assert "the report author has responded" in told.detail
-    assert "Say whether their response resolves your concern" in told.detail
-    assert told.link_path == answer_path(shared, dispute)
+    assert "the report author has answered" in told.detail
+    assert "Say whether that resolves your concern" in told.detail
+    assert told.link_path == f"/reviews/{shared.review.id}/accuracy"
     answer(signed_in, shared, dispute, resolved=False)
     assert len(updates()) == 1  # she made this step herself
     decide(signed_in, shared, dispute)
-    assert len(updates()) == 2 and "the Deputy Chief Executive has decided it" in updates()[1].detail
+    assert len(updates()) == 2 and "the Deputy Chief Executive did not uphold it" in updates()[1].detail

@@ -25,6 +25,7 @@ from tests.browser.helpers import (
 from tests.clock import london_today
 
 pytestmark = pytest.mark.browser
+CHECK = "Check the review report (version 1) for accuracy"
 
 
 def open_task(page, name: str, heading: str) -> None:
@@ -45,7 +46,7 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
 
     # The practitioner reads the report from their task, and agrees.
     sign_in(page, shared.practitioner.email)
-    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    open_task(page, "Check the review report for accuracy", CHECK)
     assert "Police report received." in main_text(page) and "Respond by" in main_text(page)
     axe_check(page)
     choose(page, question, "Yes, I agree the report is accurate")
@@ -57,10 +58,10 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
 
     # The Practice Manager raises a concern, and must write it.
     sign_in(page, shared.manager.email)
-    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    open_task(page, "Check the review report for accuracy", CHECK)
     choose(page, question, "No, I want to raise a concern about the report")
     page.get_by_role("button", name="Send response").click()
-    expect_page(page, "Check the review report for accuracy", error=True)
+    expect_page(page, CHECK, error=True)
     assert error_summary(page) == ["Enter your concern about the report"]
     axe_check(page)
     page.get_by_label("Your concern").fill("The chronology leaves out the March home visit.")
@@ -71,7 +72,7 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
 
     # The Head of Operations of the case's area agrees.
     sign_in(page, shared.hoo.email)
-    open_task(page, "Check the review report for accuracy", "Check the review report for accuracy")
+    open_task(page, "Check the review report for accuracy", CHECK)
     choose(page, question, "Yes, I agree the report is accurate")
     page.get_by_role("button", name="Send response").click()
     expect_page(page, "Accuracy of the review report")
@@ -91,7 +92,7 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     page.get_by_role("button", name="Send response").click()
     expect_page(page, "Accuracy of the review report")
     assert "gone to the Practice Manager, who raised the concern" in main_text(page)
-    waiting = "waiting for the Practice Manager to say whether the report author's response resolves"
+    waiting = "waiting for the person who raised it to say whether the author's answer resolves it"
     assert waiting in main_text(page)
     sign_out(page)
 
@@ -99,13 +100,17 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     sign_in(page, shared.manager.email)
     page.goto(f"/reviews/{review_id}")
     assert waiting in main_text(page)
-    open_task(page, "Check the review report for accuracy", "The report author's response to your concern")
+    open_task(
+        page,
+        "Say whether the report author's answer resolves your concern",
+        "The report author's answer to your concern",
+    )
     assert "The visit is in the case file note of 4 March." in main_text(page)
     axe_check(page)
-    answer = "Does the author's response resolve your concern?"
+    answer = "Does the author's answer resolve your concern?"
     page.get_by_role("button", name="Send answer").click()
-    expect_page(page, "The report author's response to your concern", error=True)
-    assert error_summary(page) == ["Select whether the author's response resolves your concern"]
+    expect_page(page, "The report author's answer to your concern", error=True)
+    assert error_summary(page) == ["Select whether the author's answer resolves your concern"]
     axe_check(page)
     choose(page, answer, "No, take it to the Deputy Chief Executive for review and decision")
     page.get_by_role("button", name="Send answer").click()
@@ -120,7 +125,8 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     open_task(page, "Review and decide a dispute about the report", "Decide a dispute about the report")
     assert "The visit is in the case file note of 4 March." in main_text(page)
     axe_check(page)
-    page.get_by_label("Your decision").fill("The chronology is accurate; the note is referenced.")
+    choose(page, "Is the concern upheld?", "Not upheld: the report stands as shared")
+    page.get_by_label("Your reasons").fill("The chronology is accurate; the note is referenced.")
     page.get_by_role("button", name="Record decision").click()
     expect_page(page, "Accuracy of the review report")
     assert "The report is now agreed" in main_text(page)
@@ -134,8 +140,8 @@ def test_accuracy_dispute_and_disclosure(page, axe_check):
     ).click()
     expect_page(page, "Record a grievance")
     axe_check(page)
-    page.get_by_label("About the grievance").fill("Raised with Welsh Government in writing.")
-    page.get_by_role("button", name="Record grievance").click()
+    page.get_by_label("Why the dispute remains unresolved").fill("Raised with Welsh Government in writing.")
+    page.get_by_role("button", name="Open the grievance stage").click()
     expect_page(page, "Accuracy of the review report")
     assert "Raised with Welsh Government in writing." in main_text(page)
     sign_out(page)

@@ -38,6 +38,7 @@ pytestmark = pytest.mark.browser
 
 ACCURACY_QUESTION = "Do you agree that the report is accurate, including its learning points?"
 CHECK_REPORT = "Check the review report for accuracy"
+SHARED_VERSION_CHECK = "Check the review report (version 2) for accuracy"  # the page names the version shared
 
 
 def main_text(page) -> str:
@@ -68,7 +69,7 @@ def add_entry(page, when: date, what: str, source: str, categories: list[str]) -
 def answer_accuracy(page, email: str, *, concern: str | None = None) -> None:
     """One of the three parties opens their accuracy task and agrees, or raises a concern."""
     sign_in(page, email)
-    open_task(page, CHECK_REPORT)
+    open_task(page, CHECK_REPORT, SHARED_VERSION_CHECK)
     assert "Police attended the home." in main_text(page)
     if concern is None:
         choose(page, ACCURACY_QUESTION, "Yes, I agree the report is accurate")
@@ -285,7 +286,7 @@ def test_review_from_allocation_to_closure(page, axe_check):
     assert "gone to the report author" in main_text(page)
     sign_out(page)
     sign_in(page, north_hoo.email)
-    open_task(page, CHECK_REPORT)
+    open_task(page, CHECK_REPORT, SHARED_VERSION_CHECK)
     axe_check(page)  # the response form
     choose(page, ACCURACY_QUESTION, "Yes, I agree the report is accurate")
     page.get_by_role("button", name="Send response").click()
@@ -304,10 +305,14 @@ def test_review_from_allocation_to_closure(page, axe_check):
     assert "Report agreed" not in main_text(page)
     sign_out(page)
     sign_in(page, pm.email)
-    open_task(page, CHECK_REPORT, "The report author's response to your concern")
+    open_task(
+        page,
+        "Say whether the report author's answer resolves your concern",
+        "The report author's answer to your concern",
+    )
     assert "The visit is now in the chronology notes." in main_text(page)
     axe_check(page)
-    choose(page, "Does the author's response resolve your concern?", "Yes, my concern is resolved")
+    choose(page, "Does the author's answer resolve your concern?", "Yes, my concern is resolved")
     page.get_by_role("button", name="Send answer").click()
     expect_page(page, "Accuracy of the review report")
     assert "The report is now agreed" in main_text(page) and "Report agreed" in main_text(page)

@@ -140,12 +140,12 @@ def test_sharing_freezes_the_version_moves_the_review_and_asks_three_people(worl
     assert sorted(t.assignee_id for t in accuracy) == sorted(
         [case.practitioner_id, case.practice_manager_id, world["hoo_north"].id]
     )
-    assert {t.outcome["party"] for t in accuracy} == {
+    assert {t.party for t in accuracy} == {
         "practitioner",
         "practice_manager",
         "head_of_operations",
     }
-    assert {t.outcome["draft_id"] for t in accuracy} == {shared.id}
+    assert {t.draft_id for t in accuracy} == {shared.id}
     assert (
         db.session.query(AuditEvent).filter_by(event_type="report.shared", record_id=shared.id).count() == 1
     )

@@ -27,6 +27,7 @@ def add_draft(review, world, version: int, sections: dict, *, shared: bool = Tru
         snapshot={"background": {"children": [], "applications": []}, "chronology": []} if shared else None,
         created_by_id=world["reviewer"].id,
         shared_at=utcnow() if shared else None,
+        agreed_at=utcnow() if shared else None,  # the review is past agreement: this is the agreed version
     )
     db.session.add(draft)
     db.session.commit()

@@ -30,6 +30,9 @@ REQUIRED = [
     "accuracy_response",
     "dispute_author_stage",
     "dispute_dce_stage",
+    "dispute_raiser_answer",
+    "dispute_revision",
+    "grievance_stage",
     "slt_discussion",
     "agree_action_plan",
     "action_plan_progress_review",
@@ -76,7 +79,7 @@ def test_every_default_says_it_is_ours_and_why() -> None:
     # Each setting is in a block of lines, with its comment, separated by blank lines.
     blocks = [block for block in default_text().split("\n\n") if re.search(r"^\w+ = ", block, re.M)]
 
-    assert len(blocks) == 24  # 23 timescales and the escalation table
+    assert len(blocks) == 27  # 26 timescales and the escalation table
     for block in blocks:
         assert "our default" in block.lower(), block
         assert "procedure gives none" in block, block

@@ -94,7 +94,9 @@ def review_with_every_record():
     )
     db.session.add(response)
     db.session.flush()
-    dispute = Dispute(review_id=review.id, response_id=response.id, stage=DisputeStage.AUTHOR)
+    dispute = Dispute(
+        review_id=review.id, response_id=response.id, draft_id=response.draft_id, stage=DisputeStage.AUTHOR
+    )
     item = ActionPlanItem(
         review_id=review.id,
         action="Refresh the training.",

@@ -12,8 +12,9 @@ S = ReviewState
 AFTER_AGREEMENT = {S.AGREED, S.ACTION_PLANNING, S.MONITORING, S.CLOSED}
 EXPECTED = {
     Work.DECIDE: {S.AWAITING_DECISION, S.OUTSIDE_PROCEDURE},
-    # Review Process and Transparency and Disputes, 1: the author revises while a concern is with them.
-    Work.DRAFT_REPORT: {S.IN_REVIEW, S.DISPUTE_AUTHOR},
+    # Review Process and Transparency and Disputes, 1: the author revises while a concern is with them;
+    # 2: and when the DCE upholds one (the review stays at the DCE stage until the revision is shared).
+    Work.DRAFT_REPORT: {S.IN_REVIEW, S.DISPUTE_AUTHOR, S.DISPUTE_DCE},
     Work.GATHER: {S.IN_REVIEW, S.ACCURACY_CHECK, S.DISPUTE_AUTHOR, S.DISPUTE_DCE},
     Work.SHARE_REPORT: {S.IN_REVIEW},
     Work.RESPOND: {S.ACCURACY_CHECK, S.DISPUTE_AUTHOR, S.DISPUTE_DCE},
@@ -56,17 +57,36 @@ def test_a_refusal_names_the_work_and_the_state_in_one_wording():
 
 
 def test_a_dispute_moves_only_as_its_table_says():
+    """Every (stage, move) pair: the table's own moves go where the procedure says; every other pair is
+    refused in the one wording. Restated here from the procedure, not read from the table."""
     from webapp.models import DisputeStage as D
-    from webapp.reviews.lifecycle import DISPUTE_MOVES, InvalidTransition, next_stage
+    from webapp.reviews.lifecycle import DISPUTE_MOVES, InvalidTransition, dispute_allows, next_stage
 
-    assert DISPUTE_MOVES == {
-        (D.AUTHOR, "resolved"): D.RESOLVED,
-        (D.AUTHOR, "escalate"): D.DEPUTY_CHIEF_EXECUTIVE,
-        (D.DEPUTY_CHIEF_EXECUTIVE, "decide"): D.DECIDED,
+    expected = {
+        (D.AUTHOR, "respond"): D.RAISER,  # 1: the author answers in words...
+        (D.AUTHOR, "revise"): D.RAISER,  # ...or revises; the raiser answers on the revision
+        (D.RAISER, "revise"): D.RAISER,  # a further revision while the raiser considers
+        (D.RAISER, "resolved"): D.RESOLVED,  # only the raiser settles it
+        (D.RAISER, "escalate"): D.DEPUTY_CHIEF_EXECUTIVE,  # 2: if unresolved, to the DCE
+        (D.DEPUTY_CHIEF_EXECUTIVE, "not_upheld"): D.DECIDED,
+        (D.DEPUTY_CHIEF_EXECUTIVE, "upheld"): D.REVISION,  # back to the author to revise
+        (D.DEPUTY_CHIEF_EXECUTIVE, "partly_upheld"): D.REVISION,
+        (D.REVISION, "revise"): D.DECIDED,  # the revision the DCE decided, shared
+        (D.DECIDED, "open_grievance"): D.GRIEVANCE,  # 3: Welsh Government grievance procedures
+        (D.GRIEVANCE, "close_grievance"): D.GRIEVANCE_CLOSED,
     }
-    for settled in (D.RESOLVED, D.DECIDED):
-        for move in ("resolved", "escalate", "decide"):
-            with pytest.raises(InvalidTransition):
-                next_stage(settled, move)
-    with pytest.raises(InvalidTransition):
-        next_stage(D.AUTHOR, "decide")  # the DCE decides only what was escalated
+    assert {key: move.to for key, move in DISPUTE_MOVES.items()} == expected
+    assert all(move.clause.startswith("Transparency and Disputes") for move in DISPUTE_MOVES.values())
+    moves = {move for _stage, move in expected}
+    for stage in D:
+        for move in moves:
+            if (stage, move) in expected:
+                assert next_stage(stage, move) == expected[(stage, move)]
+                assert dispute_allows(stage, move)
+            else:
+                assert not dispute_allows(stage, move)
+                with pytest.raises(InvalidTransition, match=r"^You cannot do that now: the concern is at"):
+                    next_stage(stage, move)
+    # Settled stages move no further, except into the grievance stage after a decision.
+    for settled in (D.RESOLVED, D.GRIEVANCE_CLOSED):
+        assert not any(dispute_allows(settled, move) for move in moves)

@@ -93,7 +93,9 @@ def _side(label: str, case_area, reviewer_area, ce: User) -> Side:
     )
     db.session.add(response)
     db.session.flush()
-    dispute = Dispute(review_id=review.id, response_id=response.id, stage=DisputeStage.AUTHOR)
+    dispute = Dispute(
+        review_id=review.id, response_id=response.id, draft_id=response.draft_id, stage=DisputeStage.AUTHOR
+    )
     item = ActionPlanItem(
         review_id=review.id,
         action=f"Action of review {label}",

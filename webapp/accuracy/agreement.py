@@ -6,26 +6,27 @@ Manager and the Head of Operations for agreement on accuracy and learning points
 (1) to the report author, (2) if unresolved, to the Deputy Chief Executive for review and decision,
 (3) if still unresolved, to the Welsh Government grievance procedures (recorded here, not run).
 
-How the review's state follows its disputes, when more than one party raises a concern:
+Report versions and agreement, one model:
 
-- A concern always starts a Dispute at the author stage: stage 1 comes first for every concern. The
-  report author answers it in writing (and may revise the report meanwhile); then the person who raised
-  it says whether that answer resolves it. Only they decide: yes settles the concern ("resolved"), no
-  takes it to the Deputy Chief Executive. The dispute stays at the author stage until they answer. The
-  first concern moves the review ACCURACY_CHECK -> DISPUTE_AUTHOR ("raise_concern"); a concern raised
-  while the review is already in a dispute stage is recorded as another Dispute, with no transition.
-- Once any dispute has been escalated, the review stays in DISPUTE_DCE until the report is agreed: the
-  review shows the furthest stage reached. Concerns then resolved or escalated move no state.
-- The review goes back to ACCURACY_CHECK ("resolved_by_author") only when no dispute is open and none
-  has reached the DCE.
-- The report is agreed when each of the three parties has a settled answer (agreed, or a concern the
-  author's response resolved or the DCE decided) and no dispute is open. From ACCURACY_CHECK that is
-  "all_agreed"; from DISPUTE_DCE it is "dce_decided", made by whoever settles the last answer. So a
-  DCE decision never agrees the report over a party who has not answered yet, or over a concern still
-  at the author stage; in the usual case (one concern, the others agreed) the decision itself agrees
-  the report.
+- Each shared version is frozen (webapp/conduct/report.py). The three parties answer on a version:
+  agree, or raise a concern (an AccuracyResponse per version and party).
+- A concern starts a Dispute (its stages are lifecycle.DISPUTE_MOVES). At stage 1 the author answers
+  without changing the report, or revises it and shares the revision as a new version. A revision
+  goes to all three parties, with their earlier answers beside it; the person who raised the concern
+  answers first (the others are asked once their answer is settled), so nobody is asked about a
+  version that may change again. The same holds for a revision the DCE decided (upheld, in whole or
+  in part).
+- A party's answer on a version is settled when they agreed it, or their concern about that version
+  was resolved by them or decided by the DCE (not upheld; a grievance may follow).
+- A version is agreed when it is the latest shared, every party's answer on it is settled, and no
+  dispute is open: its ``agreed_at`` is set, and the agreed report is the latest version with that
+  date (``report.agreed_draft``). Only it can be disclosed, or exported as "Agreed".
 
-These rules give every path a transition in webapp/reviews/lifecycle.py and need no new ones.
+The review's state follows: the first concern moves ACCURACY_CHECK -> DISPUTE_AUTHOR; an escalation
+DISPUTE_AUTHOR -> DISPUTE_DCE (the review shows the furthest stage reached); a revision shared while
+concerns wait for their raisers stays in (or returns to) DISPUTE_AUTHOR, one the DCE decided goes
+back to ACCURACY_CHECK; with nothing open the review returns to ACCURACY_CHECK ("resolved_by_author");
+agreement is "all_agreed" from ACCURACY_CHECK, "dce_decided" from DISPUTE_DCE.
 Every change here runs in one unit of work (webapp/records.py): all of it is saved, or none.
 """
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.models import (
     AccuracyResponse,
@@ -45,7 +47,9 @@ from webapp.models import (
     Task,
     TaskKind,
     User,
+    utcnow,
 )
+from webapp.reviews.lifecycle import OPEN_DISPUTE_STAGES
 from webapp.reviews.services import on_report_agreed, transition
 
 PARTIES = ("practitioner", "practice_manager", "head_of_operations")
@@ -54,8 +58,12 @@ PARTY_LABELS = {
     "practice_manager": "Practice Manager",
     "head_of_operations": "Head of Operations of the case's area",
 }
-OPEN_STAGES = frozenset({DisputeStage.AUTHOR, DisputeStage.DEPUTY_CHIEF_EXECUTIVE})
-SETTLED_STAGES = frozenset({DisputeStage.RESOLVED, DisputeStage.DECIDED})
+OPEN_STAGES = OPEN_DISPUTE_STAGES
+# A settled dispute settles its raiser's answer on the version it is about (a revision the DCE
+# decided leaves it on the version decided: the raiser answers on the revision afresh).
+SETTLED_STAGES = frozenset(
+    {DisputeStage.RESOLVED, DisputeStage.DECIDED, DisputeStage.GRIEVANCE, DisputeStage.GRIEVANCE_CLOSED}
+)
 
 CLAUSE_SHARING = (
     "Transparency and Disputes: the review report should be shared with the practitioner, Practice "
@@ -97,20 +105,19 @@ class AlreadyResponded(AccuracyRefused):
 
 
 def accuracy_tasks(review: Review, draft: ReportDraft) -> dict[str, Task]:
-    """Each party's accuracy task on this draft (the latest, should there be more than one).
-
-    Not the tasks asking someone whether the author's response resolves their concern: those are
-    CHECK_REPORT_ACCURACY tasks too, told apart by the dispute_id in their outcome."""
-    tasks: dict[str, Task] = {}
-    for task in review.tasks:
-        if (
-            task.kind == TaskKind.CHECK_REPORT_ACCURACY
-            and task.outcome.get("draft_id") == draft.id
-            and "dispute_id" not in task.outcome
-            and "party" in task.outcome
-        ):
-            tasks[task.outcome["party"]] = task
-    return tasks
+    """Each party's accuracy task on this version (the latest, should there be more than one)."""
+    rows = db.session.execute(
+        select(Task)
+        .where(
+            Task.review_id == review.id,
+            Task.kind == TaskKind.CHECK_REPORT_ACCURACY,
+            Task.draft_id == draft.id,
+            Task.party.is_not(None),
+        )
+        .options(selectinload(Task.assignee))
+        .order_by(Task.id)
+    ).scalars()
+    return {task.party: task for task in rows if task.party is not None}
 
 
 def responses_to(draft: ReportDraft) -> dict[str, AccuracyResponse]:
@@ -122,42 +129,81 @@ def responses_to(draft: ReportDraft) -> dict[str, AccuracyResponse]:
     return {row.party: row for row in rows}
 
 
-def disputes_on(draft: ReportDraft) -> list[Dispute]:
+def earlier_responses(review: Review, draft: ReportDraft) -> dict[str, list[AccuracyResponse]]:
+    """Each party's answers on the versions shared before this one, newest first."""
+    rows = db.session.execute(
+        select(AccuracyResponse)
+        .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
+        .where(AccuracyResponse.review_id == review.id, ReportDraft.version < draft.version)
+        .options(selectinload(AccuracyResponse.user))
+        .order_by(ReportDraft.version.desc())
+    ).scalars()
+    found: dict[str, list[AccuracyResponse]] = {}
+    for row in rows:
+        found.setdefault(row.party, []).append(row)
+    return found
+
+
+def _disputes(*conditions) -> list[Dispute]:
     return list(
         db.session.execute(
             select(Dispute)
             .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
-            .where(AccuracyResponse.draft_id == draft.id)
+            .where(*conditions)
             .options(selectinload(Dispute.response).selectinload(AccuracyResponse.user))
             .order_by(Dispute.id)
         ).scalars()
     )
 
 
+def disputes_on(draft: ReportDraft) -> list[Dispute]:
+    """The disputes about this version (raised on it, or answered by a revision the raiser now
+    answers on)."""
+    return _disputes(Dispute.draft_id == draft.id)
+
+
+def disputes_of(review: Review) -> list[Dispute]:
+    return _disputes(Dispute.review_id == review.id)
+
+
+def any_open(review: Review) -> bool:
+    return (
+        db.session.execute(
+            select(Dispute.id).where(Dispute.review_id == review.id, Dispute.stage.in_(OPEN_STAGES)).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def settled_parties(draft: ReportDraft) -> set[str]:
+    """The parties whose answer on this version is settled: they agreed it, or their concern about it
+    was resolved or decided by the Deputy Chief Executive."""
+    settled = {party for party, response in responses_to(draft).items() if response.agrees}
+    settled |= {d.response.party for d in disputes_on(draft) if d.stage in SETTLED_STAGES}
+    return settled
+
+
 def is_settled(draft: ReportDraft) -> bool:
-    """Every party agreed, or had their concern resolved (they accepted the author's response) or
-    decided by the DCE."""
-    responses = responses_to(draft)
-    if set(responses) != set(PARTIES):
-        return False
-    stages = {d.response_id: d.stage for d in disputes_on(draft)}
-    return all(r.agrees or stages.get(r.id) in SETTLED_STAGES for r in responses.values())
+    return settled_parties(draft) >= set(PARTIES)
 
 
 def agree_if_settled(review: Review, draft: ReportDraft, actor: User) -> bool:
-    """Agree the report once every answer is settled and no dispute is open (see the module doc)."""
-    if any(d.stage in OPEN_STAGES for d in disputes_on(draft)) or not is_settled(draft):
+    """Agree the version once it is the latest shared, every answer on it is settled and no dispute
+    is open (see the module doc)."""
+    latest = shared_draft(review)
+    if latest is None or latest.id != draft.id or any_open(review) or not is_settled(draft):
         return False
     if review.state == ReviewState.ACCURACY_CHECK:
-        transition(review, "all_agreed", actor=actor)
+        transition(review, "all_agreed", actor=actor, note=f"Version {draft.version} agreed.")
     elif review.state == ReviewState.DISPUTE_DCE:
         transition(
             review,
             "dce_decided",
             actor=actor,
-            note="Every answer settled: agreed, or a concern resolved by the author or decided by the DCE.",
+            note=f"Version {draft.version}: every answer settled, agreed or decided by the DCE.",
         )
     else:
         return False
+    draft.agreed_at = utcnow()
     on_report_agreed(review)
     return True

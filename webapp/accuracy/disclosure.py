@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.accuracy.agreement import AccuracyRefused
+from webapp.conduct.report import agreed_draft
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.models import Disclosure, ReportDraft, Review, TaskKind, User
@@ -35,14 +36,10 @@ def disclosures_of(review: Review) -> list[Disclosure]:
 
 
 def disclosable_drafts(review: Review) -> list[ReportDraft]:
-    """Versions that went out for accuracy, newest (the agreed one) first."""
-    return list(
-        db.session.execute(
-            select(ReportDraft)
-            .where(ReportDraft.review_id == review.id, ReportDraft.shared_at.is_not(None))
-            .order_by(ReportDraft.version.desc())
-        ).scalars()
-    )
+    """Only the agreed report leaves the organisation: the version every party agreed or the DCE
+    decided (report.agreed_draft), never an earlier or disputed text."""
+    agreed = agreed_draft(review)
+    return [agreed] if agreed is not None else []
 
 
 def record_disclosure(
@@ -53,11 +50,11 @@ def record_disclosure(
     if external_review not in EXTERNAL_REVIEWS:
         raise AccuracyRefused("Select the external review the report was shared with")
     if draft_id not in {d.id for d in disclosable_drafts(review)}:
-        raise AccuracyRefused("Select the version of the report that was shared")
+        raise AccuracyRefused("Only the agreed version of the report can be recorded as shared")
     if shared_on > today_in_london():
         raise AccuracyRefused("The date the report was shared must be today or in the past")
     with unit_of_work():
-        task = review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW)
+        task = review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW)  # one per review, on agreement
         disclosure = Disclosure(
             review_id=review.id,
             draft_id=draft_id,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from webapp.accuracy.disclosure import EXTERNAL_REVIEWS
 from webapp.forms import GovDateField, GovSelectField, NotBeforeIncident, NotInFuture, radio_field, text_area
+from webapp.models import DisputeOutcome
 
 
 class AccuracyResponseForm(FlaskForm):
@@ -49,38 +50,77 @@ class AuthorResponseForm(FlaskForm):
     response = text_area(
         "Your response to the concern",
         "Enter your response to the concern",
-        description="Say what you have done about it, for example how you revised the report, or why it "
-        "stands as written.",
+        description="Say why the report stands as written. To change the report instead, revise it and "
+        "share the revision.",
     )
     submit = SubmitField("Send response", widget=GovSubmitInput())
 
 
 class RaiserAnswerForm(FlaskForm):
-    """Whether the author's response resolves a concern is for the person who raised it to say."""
+    """Whether the author's answer resolves a concern is for the person who raised it to say."""
 
     resolved = radio_field(
-        "Does the author's response resolve your concern?",
+        "Does the author's answer resolve your concern?",
         [
             ("yes", "Yes, my concern is resolved"),
             ("no", "No, take it to the Deputy Chief Executive for review and decision"),
         ],
-        message="Select whether the author's response resolves your concern",
+        message="Select whether the author's answer resolves your concern",
+    )
+    reason = text_area(
+        "Why your concern is not resolved",
+        None,
+        description="Only if it is not resolved. The Deputy Chief Executive reads this.",
     )
     submit = SubmitField("Send answer", widget=GovSubmitInput())
 
 
 class DisputeDecisionForm(FlaskForm):
-    decision = text_area("Your decision", "Enter your decision on the dispute")
+    outcome = radio_field(
+        "Is the concern upheld?",
+        DisputeOutcome.choices(),
+        message="Select whether the concern is upheld, partly upheld or not upheld",
+    )
+    decision = text_area(
+        "Your reasons",
+        "Enter the reasons for your decision",
+        description="If the concern is upheld, in whole or in part, say what the report must change: the "
+        "report author revises it and shares the revision with all three parties.",
+    )
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
 class GrievanceForm(FlaskForm):
     note = text_area(
-        "About the grievance",
-        "Enter a note about the grievance",
-        description="For example, when it was raised and with whom. Do not include personal details.",
+        "Why the dispute remains unresolved",
+        "Enter why the dispute remains unresolved",
+        description="For example, when the grievance was raised and with whom. Do not include personal "
+        "details.",
     )
-    submit = SubmitField("Record grievance", widget=GovSubmitInput())
+    submit = SubmitField("Open the grievance stage", widget=GovSubmitInput())
+
+
+class GrievanceOutcomeForm(FlaskForm):
+    outcome = text_area("The outcome of the grievance", "Enter the outcome of the grievance")
+    submit = SubmitField("Record the outcome", widget=GovSubmitInput())
+
+
+class ClosureConfirmationForm(FlaskForm):
+    reason = text_area(
+        "Why the review may close while the grievance is open",
+        "Enter why the review may close while the grievance is open",
+    )
+    submit = SubmitField("Confirm the review may close", widget=GovSubmitInput())
+
+
+class RevisionForm(FlaskForm):
+    version = HiddenField()
+    note = text_area(
+        "What you changed, and why",
+        "Say what you changed in this version, and why",
+        description="Everyone who checks the report reads this beside the changes.",
+    )
+    submit = SubmitField("Share the revision", widget=GovSubmitInput())
 
 
 class DisclosureForm(FlaskForm):

@@ -18,8 +18,10 @@ from webapp.accuracy.agreement import (
     NotYours,
     accuracy_tasks,
     agree_if_settled,
-    disputes_on,
+    disputes_of,
+    earlier_responses,
     responses_to,
+    settled_parties,
 )
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
@@ -28,6 +30,7 @@ from webapp.models import (
     AccuracyResponse,
     Disclosure,
     Dispute,
+    DisputeStage,
     ReportDraft,
     Review,
     Task,
@@ -70,10 +73,25 @@ class AccuracyPicture:
     parties: list[PartyStatus] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
     disclosures: list[Disclosure] = field(default_factory=list)
+    earlier: dict[str, list[AccuracyResponse]] = field(default_factory=dict)  # answers on earlier versions
+    first: set[str] = field(default_factory=set)  # parties who answer this revision before the others
 
     @property
     def missing(self) -> list[str]:
-        return [p.label for p in self.parties if p.task is None and p.response is None]
+        """Parties nobody could be asked (not those waiting for the raiser to answer first)."""
+        return [
+            p.label
+            for p in self.parties
+            if p.task is None and p.response is None and not (self.first and p.party not in self.first)
+        ]
+
+    @property
+    def first_labels(self) -> list[str]:
+        return [PARTY_LABELS[party] for party in PARTIES if party in self.first]
+
+    @property
+    def open_grievances(self) -> list[Dispute]:
+        return [d for d in self.disputes if d.stage == DisputeStage.GRIEVANCE]
 
     def my_open_tasks(self, user: User) -> list[PartyStatus]:
         return [
@@ -95,34 +113,56 @@ class AccuracyPicture:
 def picture(review: Review) -> AccuracyPicture:
     draft = shared_draft(review)
     disclosures = disclosure.disclosures_of(review)
+    raised = disputes_of(review)
     if draft is None:
-        return AccuracyPicture(review, None, disclosures=disclosures)
+        return AccuracyPicture(review, None, disputes=raised, disclosures=disclosures)
     tasks = accuracy_tasks(review, draft)
     responses = responses_to(draft)
-    raised = disputes_on(draft)
-    by_response = {d.response_id: d for d in raised}
+    by_party: dict[str, Dispute] = {}
+    for dispute in raised:  # each party's latest dispute about this version
+        if dispute.draft_id == draft.id or dispute.revision_id == draft.id:
+            by_party[dispute.response.party] = dispute
     parties = [
-        PartyStatus(
-            party,
-            PARTY_LABELS[party],
-            tasks.get(party),
-            responses.get(party),
-            by_response.get(responses[party].id) if party in responses else None,
-        )
+        PartyStatus(party, PARTY_LABELS[party], tasks.get(party), responses.get(party), by_party.get(party))
         for party in PARTIES
     ]
-    return AccuracyPicture(review, draft, parties, raised, disclosures)
+    return AccuracyPicture(
+        review,
+        draft,
+        parties,
+        raised,
+        disclosures,
+        earlier=earlier_responses(review, draft),
+        first=answering_first(draft, raised),
+    )
+
+
+def answering_first(draft: ReportDraft, raised: list[Dispute]) -> set[str]:
+    """The parties whose concern this version answers: they say first whether it resolves it; the
+    others are asked once those answers are settled (nobody is asked about a text that may change
+    again). Empty when everyone may answer."""
+    first = {d.response.party for d in raised if d.revision_id == draft.id}
+    return first - settled_parties(draft)
 
 
 def request_responses(review: Review, draft: ReportDraft) -> None:
-    """Called when a report is shared: one accuracy task for each of the three parties the procedure
-    names (the practitioner, their Practice Manager and the Head of Operations of the case's area).
+    """Ask the three parties the procedure names (the practitioner, their Practice Manager and the
+    Head of Operations of the case's area) to answer on this version: one accuracy task each, with
+    those who raised the concern a revision answers asked first (``answering_first``).
 
-    Safe to call again: a party already asked about this draft is not asked twice, so the CE or DCE
-    can ask a party that had nobody (an area without a Head of Operations) once someone is in post.
-    The caller commits."""
+    Safe to call again: a party already asked about, or answering, this version is not asked twice,
+    so it runs after every step that may let the next party answer, and the CE or DCE can ask a party
+    that had nobody (an area without a Head of Operations) once someone is in post. The caller
+    commits."""
     case = review.case
     asked = accuracy_tasks(review, draft)
+    answered = responses_to(draft)
+    raised = disputes_of(review)
+    first = answering_first(draft, raised)
+    # A raiser whose dispute waits for their word answers there, not on a second task.
+    confirming = {
+        d.response.party for d in raised if d.stage == DisputeStage.RAISER and d.draft_id == draft.id
+    }
     # The area's Head of Operations, or whoever pools.FALLBACKS names where the area has none.
     hoo = sorted(people_for("heads_of_operations", case.area_id), key=lambda user: user.id)
     for party, person_id in (
@@ -130,10 +170,18 @@ def request_responses(review: Review, draft: ReportDraft) -> None:
         ("practice_manager", case.practice_manager_id),
         ("head_of_operations", hoo[0].id if hoo else None),
     ):
-        if person_id is None or party in asked:
-            continue  # nobody to ask: the review page lists the party as missing
-        task = add_task(review, TaskKind.CHECK_REPORT_ACCURACY, case, assignee_id=person_id)
-        task.outcome = {"party": party, "draft_id": draft.id}
+        if person_id is None or party in asked or party in answered or party in confirming:
+            continue  # nobody to ask (the page lists the party as missing), or already asked
+        if first and party not in first:
+            continue  # after those whose concern this revision answers
+        add_task(
+            review,
+            TaskKind.CHECK_REPORT_ACCURACY,
+            case,
+            assignee_id=person_id,
+            draft_id=draft.id,
+            party=party,
+        )
 
 
 def request_missing(review: Review, *, actor: User) -> list[str]:
@@ -170,7 +218,7 @@ def respond(
         raise AccuracyRefused("Enter your concern about the report")
     with unit_of_work():
         # First, so that a second submission (or a second tab) finds the task done and saves nothing.
-        close_task(task, actor, {"party": party, "draft_id": draft.id, "agrees": agrees})
+        close_task(task, actor, {"agrees": agrees})
         response = AccuracyResponse(
             review_id=review.id,
             draft_id=draft.id,
@@ -186,6 +234,7 @@ def respond(
             raise AlreadyResponded("A response for this party has already been recorded.") from error
         audit.record("accuracy.responded", record_id=response.id, case_id=review.case_id, actor=actor)
         if agrees:
+            request_responses(review, draft)  # a raiser answering first lets the others answer
             agree_if_settled(review, draft, actor)
         else:
             disputes.open_dispute(review, response, actor=actor)

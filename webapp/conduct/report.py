@@ -354,12 +354,7 @@ def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     if problems:
         raise IncompleteReport(problems)
     assert draft is not None  # missing() names every section when there is no draft
-    draft.snapshot = {
-        "background": _background(review),
-        "chronology": _chronology(review),
-        "gathering": _gathering(review),
-    }
-    draft.shared_at = utcnow()
+    freeze(review, draft)
     task = review.task(TaskKind.DRAFT_REPORT)
     if task is not None and task.is_open:
         close_task(task, actor, {"draft_id": draft.id, "version": draft.version})
@@ -368,36 +363,53 @@ def share(review: Review, draft: ReportDraft | None, *, actor: User) -> None:
     audit.record("report.shared", record_id=draft.id, case_id=review.case_id, actor=actor)
 
 
+def freeze(review: Review, draft: ReportDraft) -> None:
+    """Shared: the version is frozen with the background, chronology and gathering it shows now."""
+    draft.snapshot = {
+        "background": _background(review),
+        "chronology": _chronology(review),
+        "gathering": _gathering(review),
+    }
+    draft.shared_at = utcnow()
+
+
 def status_label(review: Review, draft: ReportDraft | None) -> str:
     if draft is None:
         return "Not started"
     if draft.shared_at is not None:
-        agreed = is_agreed(review)
-        return f"Version {draft.version} {'agreed' if agreed else 'shared for accuracy'}"
+        return f"Version {draft.version} {'agreed' if draft.agreed_at else 'shared for accuracy'}"
+    if allows(review.state, Work.DRAFT_REPORT) and review.state != ReviewState.IN_REVIEW:
+        return f"Version {draft.version}, a revision not yet shared"
     if review.state == ReviewState.IN_REVIEW:
         return f"Draft, version {draft.version}"
     return f"Version {draft.version}"
 
 
 def is_agreed(review: Review) -> bool:
-    """Once the report is agreed the review moves on through learning to closure and the report stays
-    agreed: the states where disclosure is allowed (lifecycle.WORK: disclosure follows agreement)."""
-    return allows(review.state, Work.DISCLOSE)
+    """Whether the review has an agreed report."""
+    return agreed_draft(review) is not None
 
 
 def version_status(review: Review, draft: ReportDraft) -> str:
     """The version's real status, as its title page and the page show it."""
+    if draft.agreed_at is not None:
+        return "Agreed"
     if draft.shared_at is None:
         return "Draft"
     latest = shared_draft(review)
     if latest is not None and latest.id != draft.id:
         return f"Shared for accuracy, replaced by version {latest.version}"
-    return "Agreed" if is_agreed(review) else "Shared for accuracy"
+    return "Shared for accuracy"
 
 
 def agreed_draft(review: Review) -> ReportDraft | None:
-    """The agreed report: the last version shared, once the review is past agreement."""
-    return shared_draft(review) if is_agreed(review) else None
+    """The agreed report: the last shared version that every party agreed or the DCE decided."""
+    return db.session.execute(
+        select(ReportDraft)
+        .where(ReportDraft.review_id == review.id, ReportDraft.agreed_at.is_not(None))
+        .order_by(ReportDraft.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def identified_learning(draft: ReportDraft | None) -> dict[str, int]:

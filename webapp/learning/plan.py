@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
+from webapp.accuracy.disputes import closure_refusal
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.learning.services import (
@@ -262,6 +263,9 @@ def close_review(review: Review, *, actor: User) -> None:
     still_open = open_items(review)
     if still_open:
         raise ClosureRefused(still_open)
+    grievance = closure_refusal(review)
+    if grievance:
+        raise LearningRefused(grievance)
     task = open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
     if task is not None:
         close_task(task, actor, {"closed": True})

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
+from webapp.accuracy.disputes import closure_refusal
 from webapp.conduct import report
 from webapp.extensions import db
 from webapp.models import (
@@ -247,6 +248,9 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
     refusal = learning_in_report(review)
     if refusal:
         raise LearningRefused(refusal)
+    grievance = closure_refusal(review)
+    if grievance:
+        raise LearningRefused(grievance)
     task = open_task(review, TaskKind.DISCUSS_AT_SLT)
     if task is not None:
         close_task(task, actor, {"no_learning": True})

@@ -20,6 +20,7 @@ from webapp.models.conduct import (
     ChronologyEntry,
     Disclosure,
     Dispute,
+    DisputeOutcome,
     DisputeStage,
     GatheringItem,
     GatheringSource,
@@ -45,7 +46,15 @@ from webapp.models.notifications import (
     TaskEscalation,
 )
 from webapp.models.policy import PolicySetting
-from webapp.models.reviews import Review, ReviewState, ReviewTransition, Task, TaskKind, TaskStatus
+from webapp.models.reviews import (
+    REPEATED_KINDS,
+    Review,
+    ReviewState,
+    ReviewTransition,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from webapp.models.security import (
     AccountChangeKind,
     AccountChangeRequest,
@@ -58,6 +67,7 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
+    "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
     "AccountChangeRequest",
@@ -76,6 +86,7 @@ __all__ = [
     "DashboardSnapshot",
     "Disclosure",
     "Dispute",
+    "DisputeOutcome",
     "DisputeStage",
     "GatheringItem",
     "GatheringSource",

@@ -93,6 +93,11 @@ class ReportDraft(Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When every party's answer on this shared version was settled (agreed, resolved, or decided by
+    # the Deputy Chief Executive): the agreed report is the latest version with this date.
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A revision shared in answer to a concern: what the author changed, and why.
+    revision_note: Mapped[str | None] = mapped_column(Text)
 
     created_by: Mapped[User] = relationship()
 
@@ -113,21 +118,48 @@ class AccuracyResponse(Model):
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+    draft: Mapped[ReportDraft] = relationship()
 
 
 class DisputeStage(LabelledEnum):
+    """Where a dispute is; the moves between stages are lifecycle.DISPUTE_MOVES."""
+
     AUTHOR = "author"
+    RAISER = "raiser"
     DEPUTY_CHIEF_EXECUTIVE = "deputy_chief_executive"
-    DECIDED = "decided"
+    REVISION = "revision"
     RESOLVED = "resolved"
+    DECIDED = "decided"
+    GRIEVANCE = "grievance"
+    GRIEVANCE_CLOSED = "grievance_closed"
 
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.AUTHOR: "With the report author",
-            cls.DEPUTY_CHIEF_EXECUTIVE: "With the Deputy Chief Executive",
+            cls.AUTHOR: "Stage 1: with the report author",
+            cls.RAISER: "Stage 1: the report author has answered; waiting for the person who raised it",
+            cls.DEPUTY_CHIEF_EXECUTIVE: "Stage 2: with the Deputy Chief Executive",
+            cls.REVISION: "Stage 2: upheld, the report author is revising the report",
+            cls.RESOLVED: "Resolved at stage 1",
             cls.DECIDED: "Decided by the Deputy Chief Executive",
-            cls.RESOLVED: "Resolved by the report author",
+            cls.GRIEVANCE: "Stage 3: Welsh Government grievance open",
+            cls.GRIEVANCE_CLOSED: "Stage 3: Welsh Government grievance closed",
+        }
+
+
+class DisputeOutcome(LabelledEnum):
+    """The Deputy Chief Executive's decision on a dispute (Transparency and Disputes, 2)."""
+
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.UPHELD: "Upheld: the report must be revised",
+            cls.PARTLY_UPHELD: "Partly upheld: the report must be revised in part",
+            cls.NOT_UPHELD: "Not upheld: the report stands as shared",
         }
 
 
@@ -140,17 +172,32 @@ class Dispute(Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("accuracy_responses.id"), unique=True)
     stage: Mapped[DisputeStage] = mapped_column(enum_column(DisputeStage, "dispute_stage"))
+    # The version the concern is now about: the one it was raised on, then the author's revision
+    # (the raiser answers on it). A revision the DCE directed does not move it (see revision_id).
+    draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id"), index=True)
+    # The latest version shared in answer to this concern, by the author or as the DCE decided.
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"))
     author_response: Mapped[str | None] = mapped_column(Text)
     author_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    dce_decision: Mapped[str | None] = mapped_column(Text)
+    dce_outcome: Mapped[DisputeOutcome | None] = mapped_column(enum_column(DisputeOutcome, "dispute_outcome"))
+    dce_decision: Mapped[str | None] = mapped_column(Text)  # the DCE's reasons
     dce_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     dce_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Stage 3: "the Welsh Government grievance procedures may be followed" - recorded, not run here.
+    # Stage 3: "the Welsh Government grievance procedures may be followed": run outside this service,
+    # tracked here from opening (with its reasons) to closing (with its outcome).
     grievance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     grievance_note: Mapped[str | None] = mapped_column(Text)
+    grievance_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    grievance_outcome: Mapped[str | None] = mapped_column(Text)
+    # The review may close while the grievance is open only once the CE or DCE confirms it, saying why.
+    closure_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closure_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closure_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     response: Mapped[AccuracyResponse] = relationship()
+    draft: Mapped[ReportDraft] = relationship(foreign_keys=[draft_id])
+    revision: Mapped[ReportDraft | None] = relationship(foreign_keys=[revision_id])
 
 
 class Disclosure(Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from webapp.models.cases import Case, Incident, LabelledEnum
 from webapp.models.notifications import TaskEscalation
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
+
+if TYPE_CHECKING:
+    from webapp.models.conduct import Dispute, ReportDraft
 
 OPEN = text("status = 'open'")
 
@@ -71,6 +75,9 @@ class TaskKind(LabelledEnum):
     CONFIRM_OUTSIDE_PROCEDURE = "confirm_outside_procedure"
     FOLLOW_UP_EAP_REFERRAL = "follow_up_eap_referral"
     CONFIRM_SUPPORT_NEEDS = "confirm_support_needs"
+    CONFIRM_CONCERN_RESOLVED = "confirm_concern_resolved"
+    REVISE_REPORT = "revise_report"
+    FOLLOW_GRIEVANCE = "follow_grievance"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -98,7 +105,25 @@ class TaskKind(LabelledEnum):
             "the procedure",
             cls.FOLLOW_UP_EAP_REFERRAL: "Follow up the Employee Assistance Programme offer",
             cls.CONFIRM_SUPPORT_NEEDS: "Confirm the support needs your Practice Manager recorded",
+            cls.CONFIRM_CONCERN_RESOLVED: "Say whether the report author's answer resolves your concern",
+            cls.REVISE_REPORT: "Revise the report as the Deputy Chief Executive decided",
+            cls.FOLLOW_GRIEVANCE: "Record the outcome of the Welsh Government grievance",
         }
+
+
+# Kinds a review holds many of: one per party and version, per dispute, per action, per grievance.
+REPEATED_KINDS = frozenset(
+    {
+        TaskKind.CHECK_REPORT_ACCURACY,
+        TaskKind.RESOLVE_CONCERN,
+        TaskKind.DECIDE_DISPUTE,
+        TaskKind.CONFIRM_CONCERN_RESOLVED,
+        TaskKind.REVISE_REPORT,
+        TaskKind.FOLLOW_GRIEVANCE,
+        TaskKind.COMPLETE_ACTION,
+        TaskKind.REVIEW_ACTION_PLAN_PROGRESS,
+    }
+)
 
 
 class TaskStatus(LabelledEnum):
@@ -149,11 +174,16 @@ class Review(Model):
     __mapper_args__ = {"version_id_col": version}
 
     def task(self, kind: TaskKind) -> Task | None:
-        """The first task of ``kind`` still in play (open or done), else the first of any status."""
+        """The review's task of ``kind``: the latest still in play (open or done), else the first of
+        any status (a re-evaluation may have cancelled one and made another). Kinds a review holds
+        many of (one per party, draft, dispute or action) have no "the task": ask webapp.tasks.links
+        for the one you mean."""
         return self.task_of(kind) or next((t for t in self.tasks if t.kind == kind), None)
 
     def task_of(self, kind: TaskKind) -> Task | None:
         """The latest task of ``kind`` that is open or done (a cancelled one no longer applies)."""
+        if kind in REPEATED_KINDS:
+            raise ValueError(f"A review can hold many '{kind.value}' tasks: say which (tasks.links).")
         live = [t for t in self.tasks if t.kind == kind and t.status != TaskStatus.CANCELLED]
         return live[-1] if live else None
 
@@ -193,7 +223,13 @@ class Task(Model):
     # the task is closed. The sweep reads only rows with a date on or before today (see jobs/sweep.py).
     next_escalation_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True)
-    outcome: Mapped[dict] = mapped_column(JSON, default=dict)
+    outcome: Mapped[dict] = mapped_column(JSON, default=dict)  # what the person recorded on completion
+    # What the task is about, where a review holds many of its kind (REPEATED_KINDS).
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"), index=True)
+    party: Mapped[str | None] = mapped_column(
+        String(40)
+    )  # practitioner | practice_manager | head_of_operations
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -211,6 +247,8 @@ class Task(Model):
     assignee_area: Mapped[OperationalArea | None] = relationship()
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     escalations: Mapped[list[TaskEscalation]] = relationship(order_by="TaskEscalation.id")
+    dispute: Mapped[Dispute | None] = relationship()
+    draft: Mapped[ReportDraft | None] = relationship()
 
     @property
     def is_open(self) -> bool:

@@ -77,6 +77,22 @@ TRANSITIONS: dict[tuple[ReviewState | None, str], Transition] = {
         ReviewState.DISPUTE_DCE,
         "Transparency and Disputes, 2: if unresolved, escalate to the Deputy Chief Executive",
     ),
+    # A revision shared during a dispute: concerns still wait for the person who raised them...
+    (ReviewState.DISPUTE_AUTHOR, "share_revision"): Transition(
+        ReviewState.DISPUTE_AUTHOR, "Transparency and Disputes, 1: the report author revises the report"
+    ),
+    (ReviewState.DISPUTE_DCE, "share_revision"): Transition(
+        ReviewState.DISPUTE_AUTHOR, "Transparency and Disputes, 1: the report author revises the report"
+    ),
+    # ...or none is open (the revision the DCE decided): the new version goes out for accuracy.
+    (ReviewState.DISPUTE_AUTHOR, "share_decided_revision"): Transition(
+        ReviewState.ACCURACY_CHECK,
+        "Transparency and Disputes, 2: the report revised as the Deputy Chief Executive decided",
+    ),
+    (ReviewState.DISPUTE_DCE, "share_decided_revision"): Transition(
+        ReviewState.ACCURACY_CHECK,
+        "Transparency and Disputes, 2: the report revised as the Deputy Chief Executive decided",
+    ),
     (ReviewState.DISPUTE_DCE, "dce_decided"): Transition(
         ReviewState.AGREED, "Transparency and Disputes, 2: the Deputy Chief Executive's review and decision"
     ),
@@ -111,6 +127,8 @@ ACTION_LABELS = {
     "resolved_by_author": "Concern resolved by the report author",
     "escalate_to_dce": "Dispute escalated to the Deputy Chief Executive",
     "dce_decided": "Dispute decided by the Deputy Chief Executive",
+    "share_revision": "Revised report shared in answer to a concern",
+    "share_decided_revision": "Report revised as the Deputy Chief Executive decided, shared for accuracy",
     "slt_discussed": "Themes discussed at the Senior Leadership Team",
     "close_without_learning": "Closed: no learning identified",
     "action_plan_agreed": "Action plan agreed",
@@ -128,25 +146,72 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
     return transition
 
 
-# A dispute's stages, the same way: (stage before, move) -> stage after. Each concern starts with the
-# report author; another issue extends this (the grievance stage is recorded, not moved to, today).
-DISPUTE_MOVES: dict[tuple[DisputeStage, str], DisputeStage] = {
-    # Transparency and Disputes, 1: the person who raised it accepts the author's response...
-    (DisputeStage.AUTHOR, "resolved"): DisputeStage.RESOLVED,
-    # ...or not: 2, escalate to the Deputy Chief Executive for review and decision.
-    (DisputeStage.AUTHOR, "escalate"): DisputeStage.DEPUTY_CHIEF_EXECUTIVE,
-    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "decide"): DisputeStage.DECIDED,
+# A dispute's stages, the same way: (stage before, move) -> stage after, each citing its clause.
+# Every concern starts with the report author (Transparency and Disputes, 1). Services move a dispute
+# only through webapp.accuracy.disputes.move, which asks next_stage; pages ask dispute_moves.
+@dataclass(frozen=True)
+class DisputeMove:
+    to: DisputeStage
+    clause: str
+    label: str  # what happened, in the dispute's history
+
+
+_STAGE_1 = "Transparency and Disputes, 1: raise concerns with the report author for resolution"
+_STAGE_2 = "Transparency and Disputes, 2: if unresolved, escalate to the Deputy Chief Executive"
+_STAGE_3 = "Transparency and Disputes, 3: if unresolved, the Welsh Government grievance procedures"
+DISPUTE_MOVES: dict[tuple[DisputeStage, str], DisputeMove] = {
+    # Stage 1: the author answers without changing the report, or revises it and shares the revision
+    # as a new version (the person who raised the concern answers on it first).
+    (DisputeStage.AUTHOR, "respond"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author responded"),
+    (DisputeStage.AUTHOR, "revise"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author shared a revision"),
+    # A revision shared while the raiser is still considering an earlier answer: they answer on it.
+    (DisputeStage.RAISER, "revise"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author shared a revision"),
+    # The person who raised it says whether that resolves it; only they decide.
+    (DisputeStage.RAISER, "resolved"): DisputeMove(DisputeStage.RESOLVED, _STAGE_1, "Resolved"),
+    (DisputeStage.RAISER, "escalate"): DisputeMove(
+        DisputeStage.DEPUTY_CHIEF_EXECUTIVE, _STAGE_2, "Escalated to the Deputy Chief Executive"
+    ),
+    # Stage 2: the DCE's review and decision. Upheld, in whole or part, sends the report back to its
+    # author for a revision, shared as a new version to all three parties.
+    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "not_upheld"): DisputeMove(
+        DisputeStage.DECIDED, _STAGE_2, "Decided: not upheld"
+    ),
+    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "upheld"): DisputeMove(
+        DisputeStage.REVISION, _STAGE_2, "Decided: upheld"
+    ),
+    (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "partly_upheld"): DisputeMove(
+        DisputeStage.REVISION, _STAGE_2, "Decided: partly upheld"
+    ),
+    (DisputeStage.REVISION, "revise"): DisputeMove(
+        DisputeStage.DECIDED, _STAGE_2, "Revision shared as the Deputy Chief Executive decided"
+    ),
+    # Stage 3: still unresolved after the DCE's decision, the person who raised it may follow the
+    # Welsh Government grievance procedure: tracked here from opening to outcome.
+    (DisputeStage.DECIDED, "open_grievance"): DisputeMove(
+        DisputeStage.GRIEVANCE, _STAGE_3, "Welsh Government grievance opened"
+    ),
+    (DisputeStage.GRIEVANCE, "close_grievance"): DisputeMove(
+        DisputeStage.GRIEVANCE_CLOSED, _STAGE_3, "Welsh Government grievance closed"
+    ),
 }
+# Open: someone must still act on the dispute before the report can be agreed.
+OPEN_DISPUTE_STAGES = frozenset(
+    {DisputeStage.AUTHOR, DisputeStage.RAISER, DisputeStage.DEPUTY_CHIEF_EXECUTIVE, DisputeStage.REVISION}
+)
 
 
 def next_stage(current: DisputeStage, move: str) -> DisputeStage:
-    stage = DISPUTE_MOVES.get((current, move))
-    if stage is None:
+    found = DISPUTE_MOVES.get((current, move))
+    if found is None:
         raise InvalidTransition(
             f"You cannot do that now: the concern is at '{current.label}'. "
             "Reload the page to see where it is."
         )
-    return stage
+    return found.to
+
+
+def dispute_allows(stage: DisputeStage, move: str) -> bool:
+    return (stage, move) in DISPUTE_MOVES
 
 
 class Work(enum.StrEnum):
@@ -198,7 +263,8 @@ WORK: dict[ReviewState, frozenset[Work]] = {
     ReviewState.IN_REVIEW: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.SHARE_REPORT}),
     ReviewState.ACCURACY_CHECK: frozenset({Work.GATHER, Work.RESPOND}),
     ReviewState.DISPUTE_AUTHOR: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.RESPOND}),
-    ReviewState.DISPUTE_DCE: frozenset({Work.GATHER, Work.RESPOND}),
+    # The DCE may uphold a concern: the author then revises (DRAFT_REPORT) and shares the revision.
+    ReviewState.DISPUTE_DCE: frozenset({Work.GATHER, Work.DRAFT_REPORT, Work.RESPOND}),
     ReviewState.AGREED: _AGREED_ON | {Work.RECORD_SLT, Work.CLOSE_WITHOUT_LEARNING},
     ReviewState.ACTION_PLANNING: _AGREED_ON | {Work.CHANGE_ACTIONS, Work.AGREE_PLAN},
     ReviewState.MONITORING: _AGREED_ON | {Work.CHANGE_ACTIONS, Work.REVIEW_PROGRESS, Work.CLOSE},
@@ -327,6 +393,19 @@ TASKS.update(
             "dispute_dce_stage",
             "pool:deputy_chief_executives",
             "Transparency and Disputes, 2: the Deputy Chief Executive for review and decision",
+        ),
+        TaskKind.CONFIRM_CONCERN_RESOLVED: TaskSpec(
+            "dispute_raiser_answer", "given", "Transparency and Disputes, 1: raise concerns for resolution"
+        ),
+        TaskKind.REVISE_REPORT: TaskSpec(
+            "dispute_revision",
+            "review:reviewer",
+            "Transparency and Disputes, 2: the Deputy Chief Executive's review and decision",
+        ),
+        TaskKind.FOLLOW_GRIEVANCE: TaskSpec(
+            "grievance_stage",
+            "pool:deputy_chief_executives",
+            "Transparency and Disputes, 3: the Welsh Government grievance procedures may be followed",
         ),
         TaskKind.SHARE_WITH_EXTERNAL_REVIEW: TaskSpec(
             "share_with_external_review",

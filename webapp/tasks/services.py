@@ -47,8 +47,12 @@ def add_task(
     assignee_id: int | None = None,
     due_on: date | None = None,
     start: date | datetime | None = None,
+    dispute_id: int | None = None,
+    draft_id: int | None = None,
+    party: str | None = None,
 ) -> Task:
-    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them.
+    """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them;
+    the dispute, report version and party it is about, for kinds a review holds many of.
 
     The one place tasks are created. Its timescale runs from ``start`` (the notification date for
     the tasks an incident creates; now by default); a task that waits for another (TaskSpec.waits_for)
@@ -75,6 +79,9 @@ def add_task(
         next_escalation_on=None if awaited else step_dates(due_on, policy())["reminder"],
         waits_for=awaited,
         outcome={},
+        dispute_id=dispute_id,
+        draft_id=draft_id,
+        party=party,
     )
     if spec.assign_to == "given":
         if assignee_id is None:
@@ -178,6 +185,35 @@ def close_task(task: Task, actor: User, outcome: dict) -> None:
     db.session.expire(task)
     audit.record("task.completed", record_id=task.id, case_id=task.review.case_id, actor=actor)
     release_waiting(task)
+
+
+def cancel_tasks(*conditions) -> None:
+    """Open tasks no longer needed (their question was overtaken): marked so, and no longer chased."""
+    db.session.execute(
+        update(Task)
+        .where(Task.status == TaskStatus.OPEN, *conditions)
+        .values(status=TaskStatus.CANCELLED, next_escalation_on=None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def linked_task(
+    review: Review,
+    kind: TaskKind,
+    *,
+    dispute_id: int | None = None,
+    draft_id: int | None = None,
+    party: str | None = None,
+) -> Task | None:
+    """The task of ``kind`` about this dispute / version / party (the latest, should there be more)."""
+    query = select(Task).where(Task.review_id == review.id, Task.kind == kind)
+    if dispute_id is not None:
+        query = query.where(Task.dispute_id == dispute_id)
+    if draft_id is not None:
+        query = query.where(Task.draft_id == draft_id)
+    if party is not None:
+        query = query.where(Task.party == party)
+    return db.session.execute(query.order_by(Task.id.desc()).limit(1)).scalar_one_or_none()
 
 
 @unit_of_work()

@@ -8,8 +8,10 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from webapp import audit
+from webapp.accuracy import revision
 from webapp.conduct import document as report_document
 from webapp.conduct import export, report, services
+from webapp.conduct.diff import version_changes
 from webapp.conduct.forms import ReportForm, ShareForm
 from webapp.conduct.routes.blueprint import bp
 from webapp.extensions import db
@@ -57,6 +59,7 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
     else:
         title = f"Review report, version {draft.version} (an earlier version)"
     content = report.compose(review, draft)
+    drafts = report.drafts(review)
     return render_template(
         "conduct/report.html",
         title=title,
@@ -66,7 +69,10 @@ def _render_report(review: Review, draft: ReportDraft | None, *, refused: bool =
         document=report_document.build(review, draft, content),
         missing=missing,
         refused=refused and bool(missing),
-        drafts=report.drafts(review),
+        drafts=drafts,
+        statuses={d.id: report.version_status(review, d) for d in drafts},
+        changes=version_changes(draft) if draft is not None else None,
+        may_share_revision=is_latest and revision.may_share_revision(review, current_user),
         may_draft=services.may_draft(review, current_user),
         may_share=may_share,
         share_form=ShareForm(version=str(draft.version)) if may_share and draft is not None else None,

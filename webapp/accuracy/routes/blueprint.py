@@ -1,0 +1,7 @@
+"""The accuracy blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("accuracy", "webapp.accuracy.routes")
