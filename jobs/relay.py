@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
+from webapp.notifications.combining import combine
 from webapp.notifications.email import build_message
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ def run(
     sender = _Sender()
     try:
         while True:
+            combine(now)  # one email per person per cycle: what to send, not how (notifications/)
             claimed = claim(now, worker, limit=BATCH)
             if not claimed:
                 break

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from webapp import users
+from webapp.extensions import db
 from webapp.models import Role, Task, User
 
 # Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
@@ -50,3 +51,11 @@ def members(pool: str | None, area_id: int | None) -> list[User]:
     """The same rule from the other side: the active people in ``pool`` for a task of ``area_id``."""
     roles = POOLS.get(pool or "", frozenset())
     return users.holding(roles, area_id=area_id) if roles else []
+
+
+def holders(task: Task) -> list[User]:
+    """Everyone who can act on ``task``: its named holder (if active), or its pool's members."""
+    if task.assignee_id is not None:
+        person = task.assignee or db.session.get(User, task.assignee_id)
+        return [person] if person is not None and person.active else []
+    return members(task.assignee_pool, task.assignee_area_id)
