@@ -9,6 +9,8 @@ Create Date: 2026-12-01 06:10:00
 
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -27,12 +29,30 @@ def _status(values: tuple[str, ...]) -> sa.Enum:
     )
 
 
+@contextmanager
+def _rebuilt(table: str, **kwargs):
+    """Batch changes to a table. SQLite rebuilds it (copy, drop, rename); other tables refer to
+    users, and with rows in them dropping the old table fails while foreign keys are on, so the
+    rebuild runs with them off (a PRAGMA that works only outside a transaction)."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with op.batch_alter_table(table, schema=None, **kwargs) as batch_op:
+            yield batch_op
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    with _rebuilt("users") as batch_op:
         batch_op.add_column(
             sa.Column("email_preference", sa.String(length=20), nullable=False, server_default="each")
         )
-    with op.batch_alter_table("notifications", schema=None, recreate="always") as batch_op:
+    with _rebuilt("notifications", recreate="always") as batch_op:
         batch_op.alter_column("status", existing_type=_status(OLD_STATUSES), type_=_status(NEW_STATUSES))
         batch_op.add_column(sa.Column("combined_into_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -44,10 +64,10 @@ def upgrade():
 def downgrade():
     # A combined notification was covered by the email of the one it was combined into: sent.
     op.execute("UPDATE notifications SET status = 'sent' WHERE status = 'combined'")
-    with op.batch_alter_table("notifications", schema=None, recreate="always") as batch_op:
+    with _rebuilt("notifications", recreate="always") as batch_op:
         batch_op.drop_index("ix_notifications_combined_into_id")
         batch_op.drop_constraint("fk_notifications_combined_into_id_notifications", type_="foreignkey")
         batch_op.drop_column("combined_into_id")
         batch_op.alter_column("status", existing_type=_status(NEW_STATUSES), type_=_status(OLD_STATUSES))
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    with _rebuilt("users") as batch_op:
         batch_op.drop_column("email_preference")

@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased
 
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.formatting import LONDON
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
@@ -101,12 +101,12 @@ def combine(now: datetime) -> int:
             .where(carrier.id == ids[0], carrier.status == NotificationStatus.PENDING)
             .exists()
         )
-        combined += db.session.execute(
+        combined += rows_matched(
             update(Notification)
             .where(Notification.id.in_(ids[1:]), _combinable(now), still_waiting)
             .values(status=NotificationStatus.COMBINED, combined_into_id=ids[0])
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     db.session.commit()
     return combined
 

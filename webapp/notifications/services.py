@@ -78,6 +78,18 @@ def for_user(user: User, *, limit: int = 100) -> list[Notification]:
     )
 
 
+def unread_for(user: User, *, limit: int) -> list[Notification]:
+    """The person's newest unread notifications (the home page's "New for you")."""
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
 def unread_count(user: User) -> int:
     return db.session.execute(
         select(func.count())
