@@ -20,7 +20,7 @@ def queue(count: int = 1, **kwargs) -> list[Notification]:
     cycle would travel in one email (tests/jobs/test_combining.py), and these tests count emails."""
     given = kwargs.pop("user", None)
     ann = given or make_user(name="Ann Recipient", email="ann@example.org")
-    people = [ann] + [given or make_user(email=f"person{n}@example.org") for n in range(1, count)]
+    people = [ann] + [given or make_user(email=f"recipient{n}@example.org") for n in range(1, count)]
     rows = [
         notify(
             people[n],

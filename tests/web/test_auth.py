@@ -25,7 +25,7 @@ def test_sign_in_is_case_insensitive_on_email_and_lands_on_the_home_page(app):
     assert response.status_code == 302
     assert response.headers["Location"] == "/home"
     home = client.get("/home")
-    assert home.status_code == 200 and "<h1 class=\"govuk-heading-l\">Your work</h1>" in home.text
+    assert home.status_code == 200 and '<h1 class="govuk-heading-l">Your work</h1>' in home.text
     assert db.session.query(AuditEvent).filter_by(event_type="user.signed_in", record_id=user.id).count() == 1
 
 
