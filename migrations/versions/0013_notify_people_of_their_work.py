@@ -47,13 +47,26 @@ def _rebuilt(table: str, **kwargs):
                 op.execute("PRAGMA foreign_keys=ON")
 
 
+def _statuses(values: tuple[str, ...], before: tuple[str, ...]) -> None:
+    """Change the statuses the CHECK constraint allows: SQLite rebuilds the table with the new
+    type; PostgreSQL replaces the constraint in place."""
+    if op.get_bind().dialect.name == "sqlite":
+        with _rebuilt("notifications", recreate="always") as batch_op:
+            batch_op.alter_column("status", existing_type=_status(before), type_=_status(values))
+        return
+    op.drop_constraint("notification_status", "notifications", type_="check")
+    op.create_check_constraint(
+        "notification_status", "notifications", sa.column("status").in_(values)
+    )
+
+
 def upgrade():
     with _rebuilt("users") as batch_op:
         batch_op.add_column(
             sa.Column("email_preference", sa.String(length=20), nullable=False, server_default="each")
         )
-    with _rebuilt("notifications", recreate="always") as batch_op:
-        batch_op.alter_column("status", existing_type=_status(OLD_STATUSES), type_=_status(NEW_STATUSES))
+    _statuses(NEW_STATUSES, OLD_STATUSES)
+    with _rebuilt("notifications") as batch_op:
         batch_op.add_column(sa.Column("combined_into_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             "fk_notifications_combined_into_id_notifications", "notifications", ["combined_into_id"], ["id"]
@@ -64,10 +77,10 @@ def upgrade():
 def downgrade():
     # A combined notification was covered by the email of the one it was combined into: sent.
     op.execute("UPDATE notifications SET status = 'sent' WHERE status = 'combined'")
-    with _rebuilt("notifications", recreate="always") as batch_op:
+    with _rebuilt("notifications") as batch_op:
         batch_op.drop_index("ix_notifications_combined_into_id")
         batch_op.drop_constraint("fk_notifications_combined_into_id_notifications", type_="foreignkey")
         batch_op.drop_column("combined_into_id")
-        batch_op.alter_column("status", existing_type=_status(NEW_STATUSES), type_=_status(OLD_STATUSES))
+    _statuses(OLD_STATUSES, NEW_STATUSES)
     with _rebuilt("users") as batch_op:
         batch_op.drop_column("email_preference")
