@@ -147,7 +147,7 @@ def test_a_new_task_tells_everyone_who_can_act_once_in_the_app_and_in_one_email(
 
 # The stage changes, restated: who takes part once the review has moved to each state.
 BEFORE_INITIATION = {ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE, ReviewState.NOT_INITIATED}
-PLAN_STATES = {ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
+PLAN_STATES = {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
 MOVES = [(before, action) for before, action in TRANSITIONS if before is not None]
 
 
@@ -157,7 +157,7 @@ def taking_part_after(state: ReviewState) -> set[str]:
     if state not in BEFORE_INITIATION:
         people |= {"pm", "practitioner"}  # the practitioner has been told by the AHoO (fixture)
     if state in PLAN_STATES:
-        people.add("pdt")
+        people.add("pdt")  # the learning, then the action plan
     return people
 
 

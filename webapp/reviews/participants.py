@@ -10,7 +10,8 @@ This service's reading of the procedure (it names the people at each step, not a
 - the practitioner, once the Area Head has told them of the review (the procedure has the Area
   Head inform them: the service does not tell them first), and the Practice Manager once the review
   is initiated (their support tasks start then);
-- the Practice Development Team once the action plan is being agreed, which they oversee.
+- the Practice Development Team once the report is agreed: they record its learning, then agree
+  and oversee the action plan.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from webapp.models import Review, ReviewState, Role, Task, TaskKind, TaskStatus,
 BEFORE_INITIATION = frozenset(
     {ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE, ReviewState.NOT_INITIATED}
 )
-PLAN_OVERSIGHT = frozenset({ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED})
+LEARNING_ON = frozenset(
+    {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
+)
 
 
 def taking_part(review: Review) -> list[User]:
@@ -37,7 +40,7 @@ def taking_part(review: Review) -> list[User]:
         ids.add(case.practice_manager_id)
         if _practitioner_informed(review):
             ids.add(case.practitioner_id)
-    if review.state in PLAN_OVERSIGHT:
+    if review.state in LEARNING_ON:
         ids.update(person.id for person in users.holding(Role.PRACTICE_DEVELOPMENT_TEAM))
     named = select(Task.assignee_id).where(Task.review_id == review.id, Task.assignee_id.is_not(None))
     query = (
