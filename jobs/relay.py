@@ -220,9 +220,11 @@ def run(
     ends = time.monotonic() + time_slice
     counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0}
     sender = _Sender()
+    # One email per person per cycle (webapp/notifications/combining.py decides what is sent):
+    # once per run, since ``now`` is fixed for the run and nothing else becomes due during it.
+    combine(now)
     try:
         while True:
-            combine(now)  # one email per person per cycle: what to send, not how (notifications/)
             claimed = claim(now, worker, limit=BATCH)
             if not claimed:
                 break
