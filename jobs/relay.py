@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
+from webapp.notifications.combining import combine
 from webapp.notifications.email import build_message
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,9 @@ def run(
     ends = time.monotonic() + time_slice
     counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0}
     sender = _Sender()
+    # One email per person per cycle (webapp/notifications/combining.py decides what is sent):
+    # once per run, since ``now`` is fixed for the run and nothing else becomes due during it.
+    combine(now)
     try:
         while True:
             claimed = claim(now, worker, limit=BATCH)

@@ -196,7 +196,8 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     axe_check(page)
     page.get_by_role("link", name="See the latest version").click()
 
-    with page.expect_download() as download:
+    # WeasyPrint takes more than the default 5 s on a loaded two-core machine (it timed out here).
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("link", name="Download version 2 as PDF").click()
     path = download.value.path()
     text = " ".join(

@@ -56,8 +56,13 @@ def test_practice_manager_records_a_case_and_an_incident_then_signs_out(page, ax
     axe_check(page)
     follow_error(page, "Enter a correct email address and password", "password")
 
-    # The right password lands on the case list.
+    # The right password lands on the home page, with nothing to do yet; Cases is in the navigation.
     fill_sign_in(page, manager.email)
+    expect(page).to_have_url(re.compile(r"/home$"))
+    expect_page(page, "Your work")
+    expect(page.get_by_text("You have no open tasks.")).to_be_visible()
+    axe_check(page)
+    nav_link(page, "Cases").click()
     expect(page).to_have_url(re.compile(r"/cases$"))
     expect_page(page, "Cases")
     expect(page.get_by_text("Signed in as Morgan Manager")).to_be_visible()
@@ -315,7 +320,8 @@ def test_chief_executive_reads_a_case_its_incident_and_its_audit_trail(page, axe
         )
 
     sign_in(page, chief.email)
-    expect(page).to_have_url(re.compile(r"/cases$"))
+    expect(page).to_have_url(re.compile(r"/home$"))
+    nav_link(page, "Cases").click()
     expect_page(page, "Cases")
     expect(page.get_by_role("navigation", name="Pages")).to_be_visible()
     expect(page.get_by_text("Showing 25 of 26.")).to_be_visible()

@@ -179,8 +179,8 @@ def test_two_schedulers_with_the_real_jobs_send_each_message_once(
     from webapp.extensions import db
     from webapp.notifications.services import notify
 
-    user = make_user(email="once@example.org")
-    for n in range(40):
+    for n in range(40):  # forty people: one person's messages in one cycle would be one email
+        user = make_user(email=f"once{n}@example.org")
         notify(user, "task_due", link_path=f"/tasks/{n}", detail="x", dedupe_key=f"twice:{n}")
     db.session.commit()
     url = str(db.engine.url.render_as_string(hide_password=False))

@@ -16,14 +16,18 @@ from webapp.notifications.services import notify
 
 
 def queue(count: int = 1, **kwargs) -> list[Notification]:
-    user = kwargs.pop("user", None) or make_user(name="Ann Recipient", email="ann@example.org")
+    """``count`` notifications, each to its own person (Ann first): several to one person in one
+    cycle would travel in one email (tests/jobs/test_combining.py), and these tests count emails."""
+    given = kwargs.pop("user", None)
+    ann = given or make_user(name="Ann Recipient", email="ann@example.org")
+    people = [ann] + [given or make_user(email=f"recipient{n}@example.org") for n in range(1, count)]
     rows = [
         notify(
-            user,
+            people[n],
             "task_due",
             link_path=f"/tasks/{n}",
             detail=f"Secret detail {n}",
-            dedupe_key=f"test:{n}:{user.id}",
+            dedupe_key=f"test:{n}:{people[n].id}",
         )
         for n in range(count)
     ]

@@ -37,7 +37,7 @@ from webapp.notifications.services import notify
 # GET routes that show no case data, and why; everything else must audit its views.
 NO_CASE_DATA = {
     "main.index": "the start page",
-    "main.home": "links to the person's work; counts only, no case data",
+    "main.home": "lists: the person's new notifications, tasks and reviews (case numbers), to choose one",
     "main.health": "a health check for the load balancer",
     "main.no_access": "a fixed message for people with no role",
     "auth.sign_in": "the sign-in form",
@@ -49,6 +49,7 @@ NO_CASE_DATA = {
     "account.change_password": "the person's own password form",
     "account.confirm_password": "asks for the password again before an administrator's action",
     "account.set_up_second_factor": "the person's own second factor set-up",
+    "account.email_preference": "the person's own choice of emails",
     "approvals.waiting": "changes to staff access awaiting approval: names and roles, no case data",
     "assets.govuk_asset": "GOV.UK Frontend files",
     "assets.govuk_bundle": "GOV.UK Frontend files",
@@ -76,6 +77,7 @@ LISTS = {
     "cases.list_incidents": "incident kinds and case numbers, to choose one; its page is audited",
     "reviews.my_tasks": "the person's own tasks, to choose one; the task page is audited",
     "reviews.team_tasks": "the team's tasks, to choose one; the task page is audited",
+    "reviews.list_reviews": "case numbers, stages and next tasks, to choose a review; its page is audited",
 }
 
 

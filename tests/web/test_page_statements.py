@@ -17,6 +17,12 @@ from webapp.models import DashboardSnapshot, Review, Task, TaskEscalation, TaskS
 EXTRA = (
     ("Failed notifications", "admin", "/admin/notifications/failed"),
     ("Users", "admin", "/admin/users"),
+    ("Reviews", "ce", "/reviews"),
+    ("Reviews, overdue, by incident date", "ce", "/reviews?overdue=yes&sort=incident&order=desc"),
+    ("Reviews (Area Head)", "ahoo.north", "/reviews"),
+    ("Home (Chief Executive)", "ce", "/home"),
+    ("Home (Area Head)", "ahoo.north", "/home"),
+    ("Home (Practice Manager)", "pm.north", "/home"),
 )
 
 

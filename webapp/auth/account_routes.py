@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.auth import mfa, notices, sessions, throttle
-from webapp.auth.forms import ChangePasswordForm, ConfirmPasswordForm, SetUpCodeForm
+from webapp.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EmailPreferenceForm, SetUpCodeForm
 from webapp.auth.passwords import verify_password
 from webapp.auth.reauth import recent_password_required
 from webapp.auth.services import change_own_password, personal_details, safe_next
 from webapp.extensions import db
+from webapp.notifications.combining import PREFERENCES, reschedule
 from webapp.permissions import Permission, permission_required
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -25,7 +26,31 @@ def overview():
         title="Your account",
         has_second_factor=bool(current_user.totp_secret),
         second_factor_required=mfa.required(current_user),
+        email_preference=PREFERENCES.get(current_user.email_preference, PREFERENCES["each"]),
     )
+
+
+@bp.route("/emails", methods=["GET", "POST"])
+@permission_required(Permission.SIGNED_IN)
+def email_preference():
+    """Email for each event, or one daily summary; in-app notifications arrive at once either way."""
+    form = EmailPreferenceForm(data={"email_preference": current_user.email_preference})
+    if form.validate_on_submit():
+        choice = form.email_preference.data
+        if choice == current_user.email_preference:
+            flash("Nothing changed: that was already your choice.", "info")
+        else:
+            current_user.email_preference = choice
+            reschedule(current_user)  # emails not yet sent follow the new choice
+            audit.record(
+                "user.email_preference_changed",
+                record_id=current_user.id,
+                changed_fields=["email_preference"],
+            )
+            db.session.commit()
+            flash("Your email choice has been saved.", "success")
+        return redirect(url_for("account.overview"))
+    return render_template("auth/email_preference.html", title="How you get emails", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])

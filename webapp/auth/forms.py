@@ -4,6 +4,8 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.auth.passwords import password_problem
+from webapp.forms import radio_field
+from webapp.notifications.combining import PREFERENCES
 
 
 class SignInForm(FlaskForm):
@@ -85,3 +87,14 @@ class ConfirmPasswordForm(FlaskForm):
         validators=[DataRequired(message="Enter your password"), Length(max=200)],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class EmailPreferenceForm(FlaskForm):
+    email_preference = radio_field(
+        "How do you want to hear of new tasks and updates by email?",
+        list(PREFERENCES.items()),
+        message="Select how you want to hear of new tasks and updates",
+        description="Notifications in the service arrive at once either way. Security notices and "
+        "support-meeting invitations are always emailed at once.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

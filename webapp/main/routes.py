@@ -1,9 +1,11 @@
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp.permissions import Permission, can, permission_required, public
 
 bp = Blueprint("main", __name__)
+HOME_TASKS = 10
+HOME_NOTIFICATIONS = 10
 
 
 @bp.route("/")
@@ -17,19 +19,36 @@ def index():
 @bp.route("/home")
 @permission_required(Permission.SIGNED_IN)
 def home():
-    """Each person starts where their work is."""
-    if can(Permission.VIEW_CASES):
-        return redirect(url_for("cases.list_cases"))
-    if can(Permission.MANAGE_USERS):
-        return redirect(url_for("admin.list_users"))
-    return redirect(url_for("main.no_access"))
+    """Each person starts where their work is: what is new for them, their open tasks (overdue
+    first), their reviews and, for those who oversee reviews, the ones needing attention."""
+    if not can(Permission.VIEW_TASKS):
+        if can(Permission.MANAGE_USERS):
+            return redirect(url_for("admin.list_users"))
+        return redirect(url_for("main.no_access"))
+    from webapp.formatting import today_in_london
+    from webapp.notifications.services import unread_for
+    from webapp.reviews import listing
+    from webapp.tasks.services import my_tasks
+
+    today = today_in_london()
+    tasks = my_tasks(current_user, page=1, per_page=HOME_TASKS)
+    mine = listing.my_reviews(current_user)
+    attention = listing.needing_attention(current_user, today)
+    return render_template(
+        "main/home.html",
+        title="Your work",
+        tasks=tasks,
+        new=unread_for(current_user, limit=HOME_NOTIFICATIONS),
+        my_reviews=mine,
+        attention=attention,
+        next_tasks=listing.next_tasks(mine + (attention or [])),
+        today=today,
+    )
 
 
 @bp.route("/no-access")
 @permission_required(Permission.SIGNED_IN)
 def no_access():
-    from flask import render_template
-
     return render_template("main/no_access.html")
 
 

@@ -20,6 +20,8 @@ class NotificationStatus(LabelledEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Sent inside the email of another notification to the same person (``combined_into_id``).
+    COMBINED = "combined"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -28,6 +30,7 @@ class NotificationStatus(LabelledEnum):
             cls.SENDING: "Sending",
             cls.SENT: "Sent",
             cls.FAILED: "Failed",
+            cls.COMBINED: "Sent with other notifications",
         }
 
 
@@ -62,6 +65,8 @@ class Notification(Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The notification whose email carried this one (webapp/notifications/combining.py).
+    combined_into_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
 
     user: Mapped[User] = relationship()
 

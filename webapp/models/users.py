@@ -89,6 +89,9 @@ class User(Model):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # Set when an administrator chose the password: the person picks their own at next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "each": an email for each notification (several in one relay cycle travel together);
+    # "daily": one summary email a day. In-app notifications arrive at once either way.
+    email_preference: Mapped[str] = mapped_column(String(20), default="each", server_default="each")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     area: Mapped[OperationalArea | None] = relationship()

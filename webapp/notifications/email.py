@@ -11,6 +11,7 @@ from urllib.parse import quote
 from flask import current_app, render_template
 
 from webapp.models import Notification
+from webapp.notifications.combining import carried_kinds, summary_lines, summary_subject
 from webapp.notifications.kinds import KINDS
 
 MEETING_LENGTH = timedelta(hours=1)
@@ -22,23 +23,29 @@ def message_id(notification: Notification) -> str:
     return f"<notification-{notification.id}@{host}>"
 
 
-def sign_in_link(notification: Notification) -> str:
+def sign_in_link(notification: Notification, *, carries_others: bool = False) -> str:
+    """To the notification itself; for an email carrying several, to the home page, which lists
+    the person's new notifications and open tasks."""
     base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/sign-in?next={quote(f'/notifications/{notification.id}', safe='/')}"
+    target = "/home" if carries_others else f"/notifications/{notification.id}"
+    return f"{base}/sign-in?next={quote(target, safe='/')}"
 
 
 def build_message(notification: Notification) -> MIMEMultipart:
     """The email as a MIME message (compat32 policy: several times faster to serialise than the
     modern policy Flask-Mail's Message uses, which held the relay under 150 emails/s)."""
     kind = KINDS[notification.kind]
-    link = sign_in_link(notification)
+    counts = carried_kinds(notification)
+    several = sum(counts.values()) > 1
+    link = sign_in_link(notification, carries_others=several)
+    words = {
+        "line": summary_subject(counts) + "." if several else kind.line,
+        "items": summary_lines(counts) if several else [],
+        "link": link,
+    }
     body = MIMEMultipart("alternative")
-    body.attach(
-        MIMEText(render_template("email/notification.txt", line=kind.line, link=link), "plain", "utf-8")
-    )
-    body.attach(
-        MIMEText(render_template("email/notification.html", line=kind.line, link=link), "html", "utf-8")
-    )
+    body.attach(MIMEText(render_template("email/notification.txt", **words), "plain", "utf-8"))
+    body.attach(MIMEText(render_template("email/notification.html", **words), "html", "utf-8"))
     if notification.meeting_starts_at is not None:
         message = MIMEMultipart("mixed")
         message.attach(body)
@@ -48,7 +55,7 @@ def build_message(notification: Notification) -> MIMEMultipart:
         message.attach(invitation)
     else:
         message = body
-    message["Subject"] = kind.subject
+    message["Subject"] = summary_subject(counts) if several else kind.subject
     message["From"] = sender()
     message["To"] = notification.user.email
     message["Date"] = formatdate(localtime=False)

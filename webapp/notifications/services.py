@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from webapp import audit
 from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
+from webapp.notifications.combining import first_attempt
 from webapp.notifications.kinds import KINDS
 from webapp.records import unit_of_work
 from webapp.scope import one_or_404
@@ -40,6 +41,7 @@ def notify(
         raise ValueError("link_path must be a path on this site")
     if not user.active:
         return None
+    now = utcnow()
     notification = Notification(
         user_id=user.id,
         kind=kind,
@@ -50,7 +52,7 @@ def notify(
         meeting_uid=meeting_uid,
         status=NotificationStatus.PENDING,
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=first_attempt(user, kind, now),
     )
     db.session.add(notification)
     return notification
@@ -70,6 +72,18 @@ def for_user(user: User, *, limit: int = 100) -> list[Notification]:
         db.session.execute(
             select(Notification)
             .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def unread_for(user: User, *, limit: int) -> list[Notification]:
+    """The person's newest unread notifications (the home page's "New for you")."""
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         ).scalars()

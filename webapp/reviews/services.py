@@ -30,11 +30,13 @@ from webapp.models import (
 from webapp.notifications.services import notify_all
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import (
+    ACTION_LABELS,
     TASKS_ON_INITIATE,
     TASKS_ON_NOTIFICATION_WITHIN,
     TASKS_ON_REVIEWER_ALLOCATED,
     next_state,
 )
+from webapp.reviews.participants import taking_part
 from webapp.tasks.services import add_task, close_task
 
 
@@ -66,22 +68,38 @@ def incident_facts(incident: Incident) -> dict:
 
 
 def _record_transition(review: Review, before: ReviewState | None, action: str, actor, note=None) -> None:
-    db.session.add(
-        ReviewTransition(
-            review_id=review.id,
-            from_state=before.value if before else None,
-            to_state=review.state.value,
-            action=action,
-            actor_id=actor.id if actor else None,
-            note=note,
-        )
+    """Every change of stage passes here (after ``next_state`` allowed it): recorded, audited, and
+    told to the people taking part."""
+    moved = ReviewTransition(
+        review_id=review.id,
+        from_state=before.value if before else None,
+        to_state=review.state.value,
+        action=action,
+        actor_id=actor.id if actor else None,
+        note=note,
     )
+    db.session.add(moved)
     audit.record(
         "review.transition",
         record_id=review.id,
         case_id=review.case_id,
         changed_fields=["state"],
         actor=actor,
+    )
+    if before is not None:  # opening a review is told by its first tasks
+        db.session.flush()
+        _tell_taking_part(review, moved, actor)
+
+
+def _tell_taking_part(review: Review, moved: ReviewTransition, actor: User | None) -> int:
+    """The people taking part hear of each change of stage, except whoever made it."""
+    return notify_all(
+        [person for person in taking_part(review) if actor is None or person.id != actor.id],
+        "review_stage_changed",
+        link_path=f"/reviews/{review.id}",
+        detail=f"Case {review.case.case_number}: {ACTION_LABELS[moved.action].lower()}. "
+        f"The review is now at '{review.state.label}'.",
+        key=f"review:{review.id}:transition:{moved.id}",
     )
 
 
@@ -115,13 +133,7 @@ def open_review(incident: Incident, *, actor: User) -> Review:
     case = incident.case
     add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case, start=incident.notified_on)
     add_tasks_for(review, result, start=incident.notified_on)
-    notify_all(
-        area_heads(case.area_id),
-        "incident_recorded",
-        link_path=f"/reviews/{review.id}",
-        detail=f"An incident was recorded on case {case.case_number}: {review.state.label.lower()}.",
-        key=f"review:{review.id}:incident_recorded",
-    )
+    # The Area Heads hear of the incident through their acknowledgement task (tasks/services.py).
     return review
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from webapp import users
+from webapp.extensions import db
 from webapp.models import Role, Task, User
 
 # Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
@@ -108,3 +109,11 @@ def people_for(pool: str, area_id: int | None) -> list[User]:
 def empty_pools(pairs: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
     """Of the (pool, area) pairs given, those with nobody in them now."""
     return [(pool, area_id) for pool, area_id in pairs if not members(pool, area_id)]
+
+
+def holders(task: Task) -> list[User]:
+    """Everyone who can act on ``task``: its named holder (if active), or its pool's members."""
+    if task.assignee_id is not None:
+        person = task.assignee or db.session.get(User, task.assignee_id)
+        return [person] if person is not None and person.active else []
+    return members(task.assignee_pool, task.assignee_area_id)

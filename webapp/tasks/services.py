@@ -15,11 +15,12 @@ from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db, rows_matched
 from webapp.models import Case, Review, Task, TaskKind, TaskStatus, User, utcnow
+from webapp.notifications.services import notify_all
 from webapp.paging import CappedPagination, paginate
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import TASKS
 from webapp.tasks.escalation import step_dates
-from webapp.tasks.pools import holder, in_pool, pools_of
+from webapp.tasks.pools import holder, holders, in_pool, pools_of
 
 
 class TaskAlreadyDone(Exception):
@@ -114,7 +115,23 @@ def add_task(
         ):
             other.waits_for = task
             other.next_escalation_on = None
+    db.session.flush()
+    tell_holders(task, case)
     return task
+
+
+def tell_holders(task: Task, case: Case) -> int:
+    """Every new task tells everyone who can act on it, in the app at once and by email within a
+    relay cycle (combined with anything else they are sent then). An incident's acknowledgement
+    is the Area Head's first news of the incident, and says so."""
+    kind = "incident_recorded" if task.kind == TaskKind.ACKNOWLEDGE_INCIDENT else "task_assigned"
+    return notify_all(
+        holders(task),
+        kind,
+        link_path=f"/tasks/{task.id}",
+        detail=f"New task on case {case.case_number}: {task.kind.label}.",
+        key=f"task:{task.id}:new",
+    )
 
 
 def _alert_administrators(review: Review, kind: TaskKind) -> None:

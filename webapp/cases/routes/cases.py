@@ -14,6 +14,7 @@ from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, g
 from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.permissions import Permission, permission_required
+from webapp.reviews.listing import open_stages
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. Your changes have not been "
@@ -58,6 +59,7 @@ def list_cases():
         pagination=pagination,
         filters=filters,
         areas=list_areas(),
+        review_stages=open_stages([case.id for case in pagination.items]),
     )
 
 
