@@ -11,12 +11,12 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, func, or_, select, true, union
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import Case, Child, CourtApplication, Review, Role, User
-from webapp.paging import paginate
+from webapp.paging import Cursor, paginate_keyset
 from webapp.records import StaleEdit, save_edit, unit_of_work  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
@@ -73,8 +73,8 @@ class CaseFilters:
     law_type: str | None = None
 
 
-def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
-    query = select(Case).where(case_scope(user)).options(selectinload(Case.area))
+def list_cases(user: User, filters: CaseFilters, page: int, per_page: int, cursor: Cursor = Cursor()):
+    query = select(Case).where(case_scope(user)).options(joinedload(Case.area))
     if filters.search:
         pattern = f"%{_escape_like(filters.search.strip())}%"
         # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
@@ -90,8 +90,14 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
         query = query.where(Case.proceedings_status == filters.proceedings_status)
     if filters.law_type:
         query = query.where(Case.law_type == filters.law_type)
-    query = query.order_by(Case.created_at.desc(), Case.id.desc())
-    return paginate(query, page=page, per_page=min(per_page, 100))
+    return paginate_keyset(
+        query,
+        entity=Case,
+        order=(Case.created_at, Case.id),
+        cursor=cursor,
+        page=page,
+        per_page=min(per_page, 100),
+    )
 
 
 def normalise_case_number(value: str) -> str:

@@ -13,6 +13,7 @@ from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
 from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
+from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
 
 STALE_MESSAGE = (
@@ -50,7 +51,7 @@ def list_cases():
         law_type=choice_arg("law", LawType),
     )
     pagination = services.list_cases(
-        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]
+        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"], Cursor.from_request()
     )
     return render_template(
         "cases/list.html",
