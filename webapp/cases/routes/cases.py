@@ -90,7 +90,7 @@ def new_case():
 @bp.route("/cases/<int:case_id>")
 @permission_required(Permission.VIEW_CASES)
 def view_case(case_id: int):
-    case = get_case_or_404(case_id)
+    case = get_case_or_404(case_id, options=services.case_page_options())
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
 
