@@ -135,13 +135,23 @@ def _busiest_review() -> str:
 
 
 def _deep_cases_page() -> str:
-    """Page 500 of every case, or the last page when there are fewer."""
+    """Page 500 of every case (or the last page when there are fewer), as its Next link from page
+    499 reaches it: a keyset page starting after the last case of page 499."""
     from flask import current_app
 
     from webapp.models import Case
 
-    pages = -(-_one(select(func.count()).select_from(Case)) // current_app.config["CASES_PER_PAGE"])
-    return f"/cases?page={min(500, pages)}"
+    per_page = current_app.config["CASES_PER_PAGE"]
+    page = min(500, -(-_one(select(func.count()).select_from(Case)) // per_page))
+    if page <= 1:
+        return "/cases"
+    last_before = (
+        select(Case.id)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .offset((page - 1) * per_page - 1)
+        .limit(1)
+    )
+    return f"/cases?page={page}&after={_one(last_before)}"
 
 
 def _dashboard_csv() -> str:
