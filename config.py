@@ -146,6 +146,8 @@ class Config:
     # A relay run keeps claiming batches for this long (it runs every 5 s, one at a time).
     RELAY_TIME_SLICE_SECONDS = float(os.environ.get("RELAY_TIME_SLICE_SECONDS", "4"))
     RELAY_MAX_ATTEMPTS = int(os.environ.get("RELAY_MAX_ATTEMPTS", "6"))
+    # SMTP connections one relay run sends on at once (each from a thread of its own).
+    RELAY_CONNECTIONS = int(os.environ.get("RELAY_CONNECTIONS", "4"))
     RELAY_BACKOFF_SECONDS = int(os.environ.get("RELAY_BACKOFF_SECONDS", "30"))
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
     MAIL_SUPPRESS_SEND = False  # Flask-Mail suppresses when TESTING; the tests use a real SMTP server

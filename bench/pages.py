@@ -3,11 +3,13 @@
 Run with ``make bench`` or ``.venv/bin/python bench/pages.py`` (``--quick`` for a run under three
 minutes, ``--help`` for options).
 
-For each size (the demo data alone, then the demo data plus ``flask demo scale --cases N``), a fresh
-PostgreSQL database gets its schema from the migrations and its rows from the same code the
-commands run; gunicorn serves it with two workers in the ``bench`` configuration, whose only
-difference is an ``X-SQL-Statements`` response header. The demo accounts sign in through the
-sign-in form, then 20 concurrent clients fetch each page in turn for a fixed time. Per page: p50,
+For each size (the demo data alone, and the demo data plus ``flask demo scale --cases N``), a fresh
+PostgreSQL database of its own gets its schema from the migrations and its rows from the same code
+the commands run; a gunicorn of its own serves it with two workers in the ``bench`` configuration,
+whose only difference is an ``X-SQL-Statements`` response header. The demo accounts sign in
+through the sign-in form. Then, round after round, 20 concurrent clients fetch each page for a
+fixed time at one size and then at the other (which size goes first alternates by round), so that
+load from other processes on a shared machine falls on both sizes and every page alike. Per page: p50,
 p95 and p99 latency, requests per second, SQL statements per request, p95 as a multiple of the
 sign-in page's p95 in the same run, and at scale its growth over the demo size.
 
@@ -38,7 +40,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, Python puts bench/ first on sys.path, where the repository's packages are not.
@@ -68,9 +70,10 @@ PORT = int(os.environ.get("BENCH_PORT", "5501"))
 CASES = 100_000
 QUICK_CASES = 10_000
 CLIENTS = 20
-SECONDS = 15.0
-QUICK_SECONDS = 2.0
-ROUNDS = 2
+SECONDS = 6.0
+QUICK_SECONDS = 1.5
+ROUNDS = 3
+QUICK_ROUNDS = 2
 TARGET_FLOOR = 3.0
 TARGET_FLOOR_DASHBOARD = 5.0
 TARGET_GROWTH = 1.5
@@ -132,13 +135,23 @@ def _busiest_review() -> str:
 
 
 def _deep_cases_page() -> str:
-    """Page 500 of every case, or the last page when there are fewer."""
+    """Page 500 of every case (or the last page when there are fewer), as its Next link from page
+    499 reaches it: a keyset page starting after the last case of page 499."""
     from flask import current_app
 
     from webapp.models import Case
 
-    pages = -(-_one(select(func.count()).select_from(Case)) // current_app.config["CASES_PER_PAGE"])
-    return f"/cases?page={min(500, pages)}"
+    per_page = current_app.config["CASES_PER_PAGE"]
+    page = min(500, -(-_one(select(func.count()).select_from(Case)) // per_page))
+    if page <= 1:
+        return "/cases"
+    last_before = (
+        select(Case.id)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .offset((page - 1) * per_page - 1)
+        .limit(1)
+    )
+    return f"/cases?page={page}&after={_one(last_before)}"
 
 
 def _dashboard_csv() -> str:
@@ -356,50 +369,104 @@ def scheduler_peak_mb(url: str) -> float:
     return usage.ru_maxrss / 1024
 
 
-def bench_size(name: str, cases: int, options: argparse.Namespace) -> SizeResult:
-    progress(f"{name}: loading a fresh database ({cases:,} scaled cases)")
-    case_count, task_count, load_seconds, version = load(options.postgresql_url, cases)
-    progress(f"{name}: {case_count:,} cases, {task_count:,} tasks loaded in {load_seconds:.0f}s")
-    paths = page_paths(options.postgresql_url)
-    server = Gunicorn(url=options.postgresql_url, port=options.port, workers=2)
-    try:
-        cookies = {spec.account: sign_in(options.port, spec.account) for spec in PAGES if spec.account}
-        results = {spec.label: PageResult(spec, paths[spec.label]) for spec in (FLOOR, *PAGES)}
+def size_url(options: argparse.Namespace, name: str) -> str:
+    """Each size has a database of its own (``<name>_demo``, ``<name>_scale``), so both can be served
+    at once and measured in turns."""
+    parts = urlsplit(options.postgresql_url)
+    return parts._replace(path=f"{parts.path}_{name}").geturl()
+
+
+@dataclass
+class Served:
+    """One size loaded, served by its own gunicorn, its accounts signed in."""
+
+    name: str
+    cases: int
+    url: str
+    port: int
+    case_count: int = 0
+    task_count: int = 0
+    load_seconds: float = 0.0
+    version: str = ""
+    server: Gunicorn | None = None
+    paths: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    results: dict[str, PageResult] = field(default_factory=dict)
+
+    def start(self) -> None:
+        progress(f"{self.name}: loading a fresh database ({self.cases:,} scaled cases)")
+        self.case_count, self.task_count, self.load_seconds, self.version = load(self.url, self.cases)
+        counts = f"{self.case_count:,} cases, {self.task_count:,} tasks"
+        progress(f"{self.name}: {counts} loaded in {self.load_seconds:.0f}s")
+        self.paths = page_paths(self.url)
+        self.server = Gunicorn(url=self.url, port=self.port, workers=2)
+        # Each account once: a second-factor code is accepted once, so a second sign-in of the same
+        # account within its 30-second step would be refused.
+        accounts = dict.fromkeys(spec.account for spec in PAGES if spec.account)
+        self.cookies = {account: sign_in(self.port, account) for account in accounts}
+        self.results = {spec.label: PageResult(spec, self.paths[spec.label]) for spec in (FLOOR, *PAGES)}
         for spec in (FLOOR, *PAGES):  # warm up: each page once
-            status, _, _ = _request(options.port, "GET", paths[spec.label], cookie=cookies.get(spec.account))
+            status, _, _ = _request(
+                self.port, "GET", self.paths[spec.label], cookie=self.cookies.get(spec.account)
+            )
             if status != 200:
-                raise RuntimeError(f"{spec.label}: GET {paths[spec.label]} answered {status}")
+                raise RuntimeError(f"{spec.label}: GET {self.paths[spec.label]} answered {status}")
+
+    def measure(self, spec: PageSpec, options: argparse.Namespace) -> PageResult:
+        path = self.paths[spec.label]
+        samples, elapsed = drive(
+            self.port, path, self.cookies.get(spec.account), options.clients, options.seconds
+        )
+        result = self.results[spec.label]
+        result.samples.extend(samples)
+        result.elapsed += elapsed
+        return PageResult(spec, path, samples, elapsed)
+
+    def stop(self) -> list[float]:
+        """The workers' resident memory, then gunicorn stopped."""
+        if self.server is None:
+            return []
+        worker_mb = self.server.worker_rss_mb()
+        self.server.stop()
+        self.server = None
+        return worker_mb
+
+    def result(self, worker_mb: list[float], scheduler_mb: float | None) -> SizeResult:
+        return SizeResult(
+            name=self.name,
+            cases=self.case_count,
+            tasks=self.task_count,
+            load_seconds=self.load_seconds,
+            floor=self.results[FLOOR.label],
+            pages=[self.results[spec.label] for spec in PAGES],
+            worker_mb=worker_mb,
+            scheduler_mb=scheduler_mb,
+            version=self.version,
+        )
+
+
+def bench_sizes(options: argparse.Namespace) -> tuple[SizeResult, SizeResult]:
+    """Both sizes served at once and measured in turns: each round takes every page at both sizes,
+    one after the other (which size goes first alternates by round), so that load from other
+    processes on a shared machine slows both sizes and every page alike instead of skewing a ratio."""
+    small = Served("demo", 0, size_url(options, "demo"), options.port)
+    large = Served("scale", options.cases, size_url(options, "scale"), options.port + 1)
+    worker_mb: dict[str, list[float]] = {}
+    try:
+        small.start()
+        large.start()
         for round_ in range(options.rounds):
             for spec in (FLOOR, *PAGES):
-                samples, elapsed = drive(
-                    options.port,
-                    paths[spec.label],
-                    cookies.get(spec.account),
-                    options.clients,
-                    options.seconds,
-                )
-                result = results[spec.label]
-                result.samples.extend(samples)
-                result.elapsed += elapsed
-                progress(
-                    f"{name} round {round_ + 1}: {spec.label}: "
-                    f"p95 {PageResult(spec, '', samples, elapsed).percentile(95):,.0f} ms"
-                )
-        worker_mb = server.worker_rss_mb()
+                order = (small, large) if round_ % 2 == 0 else (large, small)
+                figures = []
+                for served in order:
+                    measured = served.measure(spec, options)
+                    figures.append(f"{served.name} {measured.percentile(95):,.0f}")
+                progress(f"round {round_ + 1}: {spec.label}: p95 ms {', '.join(figures)}")
     finally:
-        server.stop()
-    scheduler_mb = scheduler_peak_mb(options.postgresql_url) if cases else None
-    return SizeResult(
-        name=name,
-        cases=case_count,
-        tasks=task_count,
-        load_seconds=load_seconds,
-        floor=results[FLOOR.label],
-        pages=[results[spec.label] for spec in PAGES],
-        worker_mb=worker_mb,
-        scheduler_mb=scheduler_mb,
-        version=version,
-    )
+        worker_mb = {served.name: served.stop() for served in (small, large)}
+    scheduler_mb = scheduler_peak_mb(large.url)
+    return small.result(worker_mb["demo"], None), large.result(worker_mb["scale"], scheduler_mb)
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -470,21 +537,28 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, help=f"scaled cases (default {CASES:,})")
     parser.add_argument(
-        "--quick", action="store_true", help=f"{QUICK_CASES:,} cases, {QUICK_SECONDS:g} s a page, one round"
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_CASES:,} cases, {QUICK_SECONDS:g} s a page, {QUICK_ROUNDS} rounds",
     )
     parser.add_argument("--seconds", type=float, help=f"seconds per page per round (default {SECONDS:g})")
     parser.add_argument("--rounds", type=int, help=f"rounds over every page (default {ROUNDS})")
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
-    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port on 127.0.0.1")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=PORT,
+        help="gunicorn's port on 127.0.0.1 (the demo size; the scale size the next)",
+    )
     parser.add_argument(
         "--postgresql-url",
         default=POSTGRESQL_URL,
-        help="emptied and refilled (its name must contain 'bench')",
+        help="names the two databases, <name>_demo and <name>_scale, emptied and refilled (with 'bench')",
     )
     options = parser.parse_args(argv)
     options.cases = options.cases or (QUICK_CASES if options.quick else CASES)
     options.seconds = options.seconds or (QUICK_SECONDS if options.quick else SECONDS)
-    options.rounds = options.rounds or (1 if options.quick else ROUNDS)
+    options.rounds = options.rounds or (QUICK_ROUNDS if options.quick else ROUNDS)
     return options
 
 
@@ -494,8 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     options.load_averages = [os.getloadavg()[0]]
-    small = bench_size("demo", 0, options)
-    large = bench_size("scale", options.cases, options)
+    small, large = bench_sizes(options)
     options.load_averages.append(os.getloadavg()[0])
     progress(f"done in {time.perf_counter() - started:.0f}s")
     with contextlib.suppress(BrokenPipeError):

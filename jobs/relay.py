@@ -17,9 +17,10 @@ import logging
 import smtplib
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.policy import compat32
-from email.utils import parseaddr
 
 from flask import current_app
 from flask_mail import Connection
@@ -28,8 +29,8 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, rows_matched
 from webapp.models import Notification, NotificationStatus, User, utcnow
-from webapp.notifications.combining import combine
-from webapp.notifications.email import build_message
+from webapp.notifications.combining import carriers, combine
+from webapp.notifications.email import WireWriter
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class _Connection(Connection):
 
 
 class _Sender:
-    """One SMTP connection for a batch, reopened after any failure."""
+    """One SMTP connection, reopened after any failure. Used by one thread at a time."""
 
     def __init__(self) -> None:
         self.connection: _Connection | None = None
@@ -110,22 +111,28 @@ class _Sender:
         # the rest of the batch waits for the next run rather than each waiting for a timeout.
         self.unreachable = False
 
-    def send(self, notification: Notification) -> None:
+    def send(self, sender_address: str, recipient: str, data: bytes) -> None:
+        """Send one message's bytes (needs an app context: the mail settings)."""
         try:
             if self.connection is None:
                 self.connection = _Connection(current_app.extensions["mail"]).__enter__()
             if self.connection.host is None:
                 return  # MAIL_SUPPRESS_SEND: Flask-Mail opened no connection, so nothing goes out
-            message = build_message(notification)
-            self.connection.host.sendmail(
-                parseaddr(message["From"])[1], [notification.user.email], message.as_bytes(policy=_WIRE)
-            )
+            self.connection.host.sendmail(sender_address, [recipient], data)
         except Exception as error:
             # smtplib's errors are OSErrors; a refusal with an SMTP code is about one message.
             if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPResponseException):
                 self.unreachable = True
             self.close(polite=False)
             raise
+
+    def attempt(self, sender_address: str, recipient: str, data: bytes) -> Exception | None:
+        """``send``, the error returned rather than raised (for the sending threads)."""
+        try:
+            self.send(sender_address, recipient, data)
+        except Exception as error:
+            return error
+        return None
 
     def close(self, *, polite: bool = True) -> None:
         if self.connection is not None and self.connection.host is not None:
@@ -159,21 +166,38 @@ def _record_failure(notification: Notification, error: Exception, now: datetime)
     )
 
 
-def send_one(notification: Notification | int, worker: str, now: datetime, sender: _Sender) -> str:
-    """Send one claimed notification and set its new status; the caller commits (run() does so
-    every RECORD_EVERY messages). Returns the new status, or "skipped" if the claim is not ours."""
+def send_one(
+    notification: Notification | int,
+    worker: str,
+    now: datetime,
+    sender: _Sender,
+    writer: WireWriter | None = None,
+) -> str:
+    """Send one claimed notification and set its new status; the caller commits. Returns the new
+    status, or "skipped" if the claim is not ours."""
     row = db.session.get(Notification, notification) if isinstance(notification, int) else notification
-    if row is None or row.status != NotificationStatus.SENDING or row.claimed_by != worker:
+    if row is None or not _ours(row, worker):
         return "skipped"
+    writer = writer or WireWriter(_WIRE)
     try:
-        sender.send(row)
-    except Exception as error:
+        error = sender.attempt(writer.sender_address, row.user.email, writer.message_bytes(row))
+    except Exception as build_error:  # a message that cannot be built fails on its own
+        error = build_error
+    _record_outcome(row, error, now)
+    return row.status.value
+
+
+def _ours(row: Notification, worker: str) -> bool:
+    return row.status == NotificationStatus.SENDING and row.claimed_by == worker
+
+
+def _record_outcome(row: Notification, error: Exception | None, now: datetime) -> None:
+    if error is not None:
         _record_failure(row, error, now)
     else:
         row.status = NotificationStatus.SENT
         row.sent_at = utcnow()
         row.attempts += 1
-    return row.status.value
 
 
 def _load(ids: list[int]) -> list[Notification]:
@@ -207,55 +231,128 @@ def _release(ids: list[int], worker: str, now: datetime) -> int:
     return released
 
 
+@dataclass
+class _Run:
+    """What one relay run shares: its worker id, the kinds rendered once, its SMTP connections
+    (``RELAY_CONNECTIONS``, each used by one thread at a time) and the threads that use them."""
+
+    worker: str
+    now: datetime
+    writer: WireWriter
+    senders: list[_Sender]
+    pool: ThreadPoolExecutor
+    counts: dict[str, int]
+
+    @property
+    def unreachable(self) -> bool:
+        return any(sender.unreachable for sender in self.senders)
+
+
 def run(
     now: datetime | None = None, *, worker: str | None = None, time_slice: float | None = None
 ) -> dict[str, int]:
-    """Claim and send batch after batch, on one SMTP connection, until nothing is due, the mail
-    server is unreachable, or the time slice (``RELAY_TIME_SLICE_SECONDS``) has passed: a burst of
-    messages drains in one run, not one batch per scheduled run."""
+    """Claim and send batch after batch, on a few SMTP connections at once, until nothing is due,
+    the mail server is unreachable, or the time slice (``RELAY_TIME_SLICE_SECONDS``) has passed: a
+    burst of messages drains in one run, not one batch per scheduled run."""
     now = now or utcnow()
-    worker = worker or uuid.uuid4().hex
     if time_slice is None:
         time_slice = current_app.config["RELAY_TIME_SLICE_SECONDS"]
     ends = time.monotonic() + time_slice
-    counts = {"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0}
-    sender = _Sender()
+    connections = max(1, current_app.config["RELAY_CONNECTIONS"])
+    state = _Run(
+        worker=worker or uuid.uuid4().hex,
+        now=now,
+        writer=WireWriter(_WIRE),
+        senders=[_Sender() for _ in range(connections)],
+        pool=ThreadPoolExecutor(connections, thread_name_prefix="relay"),
+        counts={"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0},
+    )
     # One email per person per cycle (webapp/notifications/combining.py decides what is sent):
     # once per run, since ``now`` is fixed for the run and nothing else becomes due during it.
     combine(now)
     try:
         while True:
-            claimed = claim(now, worker, limit=BATCH)
+            claimed = claim(now, state.worker, limit=BATCH)
             if not claimed:
                 break
-            counts["claimed"] += len(claimed)
-            _send_batch(claimed, worker, now, sender, counts)
-            if sender.unreachable or time.monotonic() >= ends:
+            state.counts["claimed"] += len(claimed)
+            _send_batch(claimed, state)
+            if state.unreachable or time.monotonic() >= ends:
                 break
     finally:
-        sender.close()
-    return counts
+        state.pool.shutdown()
+        for sender in state.senders:
+            sender.close()
+    return state.counts
 
 
-def _send_batch(
-    claimed: list[int], worker: str, now: datetime, sender: _Sender, counts: dict[str, int]
-) -> None:
-    """Send one claimed batch; if the server is unreachable, give the untried rest back."""
-    tried = 0
+def _send_batch(claimed: list[int], state: _Run) -> None:
+    """Send one claimed batch, a group at a time; if the server is unreachable, give the untried
+    rest back."""
     for start in range(0, len(claimed), RECORD_EVERY):
-        for notification in _load(claimed[start : start + RECORD_EVERY]):
-            outcome = send_one(notification, worker, now, sender)
-            tried += 1
-            if outcome in counts:
-                counts[outcome] += 1
-            if sender.unreachable:
-                break
+        group = claimed[start : start + RECORD_EVERY]
+        untried = _send_group(_load(group), state)
         # One commit per group, not per message: a commit is a disk flush, and one per message
         # held the relay near 80 emails/s (bench/sweep.py). A relay that dies inside a group
         # resends that group after the lease, with the same Message-IDs for receivers to drop.
         db.session.commit()
-        if sender.unreachable:
-            # At most one connection timeout per run, so a claim never outlives its lease
-            # while the relay still holds it.
-            counts["released"] += _release(claimed[tried:], worker, now)
+        if state.unreachable:
+            # At most one connection timeout per connection per run, so a claim never outlives its
+            # lease while the relay still holds it.
+            state.counts["released"] += _release(
+                untried + claimed[start + RECORD_EVERY :], state.worker, state.now
+            )
             break
+
+
+def _send_group(rows: list[Notification], state: _Run) -> list[int]:
+    """Send a group's messages and record each outcome; returns the ids not tried.
+
+    The bytes are built here (the session is this thread's); the first message goes out on this
+    thread, so a server that cannot be reached costs one attempt, and the rest are shared out
+    between the connections, each sending its share on a thread of its own."""
+    outgoing: list[tuple[Notification, str, bytes]] = []
+    carrying = carriers([row.id for row in rows])
+    for row in rows:
+        if not _ours(row, state.worker):
+            continue
+        try:
+            outgoing.append(
+                (row, row.user.email, state.writer.message_bytes(row, carries_others=row.id in carrying))
+            )
+        except Exception as error:  # a message that cannot be built fails on its own
+            _count(state, row, error)
+    if not outgoing:
+        return []
+    results: dict[int, Exception | None] = {}
+    first, *rest = outgoing
+    results[first[0].id] = state.senders[0].attempt(state.writer.sender_address, first[1], first[2])
+    if rest and not state.unreachable:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        address = state.writer.sender_address
+        lanes = len(state.senders)
+
+        def lane(index: int) -> None:
+            sender = state.senders[index]
+            with app.app_context():
+                for row, recipient, data in rest[index::lanes]:
+                    if sender.unreachable:
+                        return
+                    results[row.id] = sender.attempt(address, recipient, data)
+
+        for future in [state.pool.submit(lane, index) for index in range(lanes)]:
+            future.result()
+    untried = []
+    for row, _recipient, _data in outgoing:
+        if row.id in results:
+            _count(state, row, results[row.id])
+        else:
+            untried.append(row.id)
+    return untried
+
+
+def _count(state: _Run, row: Notification, error: Exception | None) -> None:
+    _record_outcome(row, error, state.now)
+    status = row.status.value
+    if status in state.counts:
+        state.counts[status] += 1

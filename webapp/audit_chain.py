@@ -99,22 +99,41 @@ def lock_tail(connection: Connection) -> tuple[int, str]:
     return (tail.id, tail.chain_hash) if tail else (0, GENESIS_HASH)
 
 
+# The tail (as lock_tail reads it) and new ids, in one statement.
+_TAIL_AND_IDS = text(
+    "SELECT tail.id, tail.chain_hash,"
+    " ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))"
+    " FROM generate_series(1, :count)) AS ids"
+    " FROM (SELECT 1) AS one LEFT JOIN"
+    " (SELECT id, chain_hash FROM audit_events ORDER BY id DESC LIMIT 1) AS tail ON true"
+)
+
+
+def _lock_tail_and_ids(connection: Connection, count: int) -> tuple[int, str, list[int]]:
+    """PostgreSQL: the chain lock, then in one statement (after the lock, so that it sees the
+    last holder's commit) the tail and ``count`` new ids from the table's sequence, rather than one
+    statement for the tail and one per id while the lock is held."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    row = connection.execute(_TAIL_AND_IDS, {"count": count}).one()
+    if row.id is None:
+        return 0, GENESIS_HASH, list(row.ids)
+    return row.id, row.chain_hash, list(row.ids)
+
+
 def _seal_pending(session: Session) -> None:
     """before_commit: give each queued event its id and chained hash, under the chain lock."""
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
     connection = session.connection()
-    postgresql = connection.dialect.name == "postgresql"
-    previous_id, previous_hash = lock_tail(connection)
+    if connection.dialect.name == "postgresql":
+        previous_id, previous_hash, ids = _lock_tail_and_ids(connection, len(pending))
+    else:
+        previous_id, previous_hash = lock_tail(connection)
+        ids = list(range(previous_id + 1, previous_id + 1 + len(pending)))
     key = audit_key()
-    for audit_event in pending:
-        if postgresql:
-            audit_event.id = connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))")
-            ).scalar_one()
-        else:
-            audit_event.id = previous_id + 1
+    for audit_event, new_id in zip(pending, ids, strict=True):
+        audit_event.id = new_id
         audit_event.previous_hash = previous_hash
         audit_event.chain_hash = chain_hash(key, _fields(audit_event), previous_hash)
         previous_id, previous_hash = audit_event.id, audit_event.chain_hash

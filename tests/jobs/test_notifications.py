@@ -44,7 +44,9 @@ def test_recording_an_incident_tells_the_area_head_by_email_and_in_the_app(app, 
     message = by_recipient["head@example.org"]
     assert message["Subject"] == "You have 3 items waiting in the case review manager"
     text = next(
-        part.get_payload(decode=True).decode() for part in message.walk() if part.get_content_type() == "text/plain"
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
     )
     assert "1 new incident in your area" in text and "2 new tasks" in text
     assert "/sign-in?next=/home" in text

@@ -178,3 +178,32 @@ def test_a_run_stops_claiming_when_its_time_slice_is_over(smtp_server, app, monk
     assert relay.run(time_slice=0)["claimed"] == 10, "one batch, then the slice is over"
     assert relay.run(time_slice=0)["claimed"] == 10
     assert relay.run()["claimed"] == 5
+
+
+def test_the_fast_wire_form_is_the_message_build_message_makes(app):
+    """The relay's serialiser (each kind rendered once, headers folded once) gives what the email
+    package gives for the same notification: headers, structure and every part's decoded text."""
+    from email import message_from_bytes
+    from email.policy import compat32
+
+    from webapp.notifications.email import WireWriter, build_message
+
+    rows = queue(2)
+    wire = compat32.clone(linesep="\r\n")
+    writer = WireWriter(wire)
+    for row in rows:
+        fast = message_from_bytes(writer.message_bytes(row))
+        slow = message_from_bytes(build_message(row).as_bytes(policy=wire))
+        for header in ("Subject", "From", "To", "Message-ID", "MIME-Version"):
+            assert fast[header] == slow[header], header
+        assert fast.get_content_type() == slow.get_content_type() == "multipart/alternative"
+
+        def parts(message):
+            return [
+                (p.get_content_type(), p.get_content_charset(), p.get_payload(decode=True))
+                for p in message.walk()
+                if not p.is_multipart()
+            ]
+
+        assert parts(fast) == parts(slow)
+        assert f"/sign-in?next=/notifications/{row.id}".encode() in parts(fast)[0][2]

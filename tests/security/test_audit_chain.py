@@ -3,6 +3,7 @@ triggers that refuse UPDATE and DELETE."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -218,3 +219,19 @@ def test_the_daily_check_alerts_administrators_only_when_broken(app):
     assert (alert.user_id, alert.kind, alert.link_path) == (admin_id, "audit_trail_broken", "/admin/audit")
     assert str(ids[1]) in alert.detail
     assert audit_check.run()["alerted"] == 0, "one alert a day"
+
+
+def test_several_events_sealed_in_one_commit_take_ids_in_their_order(app):
+    """One commit seals all its events under one lock (on PostgreSQL the tail and every new id in
+    one statement): the ids follow the order the events were recorded, each chained to the one
+    before, and the trail verifies."""
+    write_events(2)
+    for number in range(3):
+        audit.record("area.created", record_id=100 + number, actor_label="cli")
+    db.session.commit()
+    events = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    assert [e.record_id for e in events[-3:]] == [100, 101, 102]
+    for before, after in itertools.pairwise(events):
+        assert after.previous_hash == before.chain_hash
+    code, output = verify(app)
+    assert code == 0, output

@@ -28,6 +28,98 @@ def test_a_count_past_the_cap_says_more_than_and_the_list_still_pages(app, signe
 
     monkeypatch.setattr(paging, "COUNT_CAP", 4)
     monkeypatch.setattr(paging.paginate, "__kwdefaults__", {"cap": 4})
+    monkeypatch.setattr(paging.paginate_keyset, "__kwdefaults__", {"cap": 4})
     client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
     page = client.get("/cases")
     assert "Showing 7 of more than 4." in page.text()
+
+
+def _link(page, rel: str | None = None, text: str | None = None) -> str:
+    for link in page.html.select("nav.govuk-pagination a"):
+        if (rel and rel in (link.get("rel") or [])) or (text and link.get_text(" ", strip=True) == text):
+            return link["href"]
+    raise AssertionError(f"no pager link {rel or text!r}")
+
+
+def _shown(page, selector: str) -> list[str]:
+    return [cell.get_text(strip=True) for cell in page.html.select(selector)]
+
+
+def _seeks(app, client, url: str, key: str):
+    """The page at ``url`` and whether its rows were found by comparing ``key`` (a keyset seek)
+    rather than by counting rows off from the start (SQLite writes an OFFSET of 0 either way)."""
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        page = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return page, any(f"({key}) <" in s or f"({key}) >" in s for s in seen)
+
+
+def test_cases_page_on_from_the_last_row_shown_not_by_offset(app, signed_in, monkeypatch):
+    """Keyset paging (issue 14): Next, Previous and the numbered links near the current page start
+    from a row of the page shown, so a deep page costs what the first does; the pages hold every
+    case once, in the list's order."""
+    area = make_area()
+    for _ in range(11):
+        make_case(area=area)
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 3)
+    client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
+    cell = "table.govuk-table tbody tr td:first-child"
+    expected = [c.case_number for c in db_cases_in_list_order()]
+    page = client.get("/cases")
+    pages = [_shown(page, cell)]
+    while page.html.select_one("nav.govuk-pagination a[rel=next]"):
+        page, seeks = _seeks(app, client, _link(page, rel="next"), "cases.created_at, cases.id")
+        assert seeks, "a Next link seeks from the last row shown"
+        pages.append(_shown(page, cell))
+    assert [n for shown in pages for n in shown] == expected
+    assert [len(p) for p in pages] == [3, 3, 3, 2]
+
+    back, seeks = _seeks(app, client, _link(page, rel="prev"), "cases.created_at, cases.id")
+    assert seeks and _shown(back, cell) == pages[2], "Previous seeks back from the first row shown"
+    assert (
+        "page=1" not in _link(back, text="1") and _shown(client.get(_link(back, text="1")), cell) == pages[0]
+    )
+    two_on = client.get(_link(client.get("/cases"), text="3"))
+    assert _shown(two_on, cell) == pages[2], "a page two on skips one page from the last row shown"
+    assert _shown(client.get("/cases?page=2"), cell) == pages[1], "a bare page number still works"
+
+
+def test_the_audit_trail_pages_on_from_the_last_event_shown(app, signed_in, monkeypatch):
+    """New events arrive at the top while someone pages (each view of the trail is one): paging on
+    from the last event shown neither repeats nor skips one."""
+    from webapp import audit
+    from webapp.admin import routes
+    from webapp.extensions import db
+
+    admin = signed_in(make_user(roles=Role.ADMINISTRATOR))
+    for number in range(9001, 9010):
+        audit.record("user.updated", record_id=number, changed_fields=["name"])
+    db.session.commit()
+    monkeypatch.setattr(routes, "PER_PAGE", 4)
+    page = admin.get("/admin/audit")
+    record = "table.govuk-table tbody tr td:nth-of-type(4)"
+    seen = _shown(page, record)
+    while page.html.select_one("nav.govuk-pagination a[rel=next]"):
+        key = "audit_events.occurred_at, audit_events.id"
+        page, seeks = _seeks(app, admin, _link(page, rel="next"), key)
+        assert seeks
+        seen += _shown(page, record)
+    updates = [s for s in seen if s.startswith("user 900")]
+    assert sorted(updates) == [f"user {n}" for n in range(9001, 9010)], "each event once"
+
+
+def db_cases_in_list_order() -> list[Case]:
+    from webapp.extensions import db
+
+    return list(db.session.execute(select(Case).order_by(Case.created_at.desc(), Case.id.desc())).scalars())

@@ -26,7 +26,15 @@ HOT = [
     ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
     ("ce", "/cases", "ORDER BY cases.created_at DESC", "ix_cases_created_at_id"),
     ("ce", "/tasks", "notifications.read_at IS NULL", "ix_notifications_unread"),
-    ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at"),
+    ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at_id"),
+    # Keyset pages (a Next link): a seek from the row shown last, on the same index.
+    ("ce", "/cases?page=2&after=1", "(cases.created_at, cases.id) <", "ix_cases_created_at_id"),
+    (
+        "admin",
+        "/admin/audit?page=2&after=1",
+        "(audit_events.occurred_at, audit_events.id) <",
+        "ix_audit_events_occurred_at_id",
+    ),
 ]
 
 

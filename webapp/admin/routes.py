@@ -11,6 +11,7 @@ from webapp.admin.forms import AreaForm, UserForm
 from webapp.auth.reauth import recent_password_required
 from webapp.extensions import db
 from webapp.limits import page_arg, query_int
+from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -282,7 +283,12 @@ def audit_trail():
     record_type = (request.args.get("record_type") or "").strip()[:40] or None
     record_id = query_int("record_id")
     pagination = services.audit_events(
-        case_id=case_id, record_type=record_type, record_id=record_id, page=_page(), per_page=PER_PAGE
+        case_id=case_id,
+        record_type=record_type,
+        record_id=record_id,
+        page=_page(),
+        per_page=PER_PAGE,
+        cursor=Cursor.from_request(),
     )
     audit.record_page_view("audit.viewed", record_id=case_id, case_id=None)
     return render_template(

@@ -12,7 +12,7 @@ from webapp.auth.passwords import hash_password
 from webapp.auth.services import normalise_email
 from webapp.extensions import db
 from webapp.models import AuditEvent, OperationalArea, Role, User
-from webapp.paging import paginate
+from webapp.paging import Cursor, paginate, paginate_keyset
 
 
 class DuplicateEmail(Exception):
@@ -184,17 +184,26 @@ def set_active(user: User, active: bool) -> None:
 
 
 def audit_events(
-    *, case_id: int | None, record_type: str | None, record_id: int | None, page: int, per_page: int
+    *,
+    case_id: int | None,
+    record_type: str | None,
+    record_id: int | None,
+    page: int,
+    per_page: int,
+    cursor: Cursor = Cursor(),
 ):
-    query = (
-        select(AuditEvent)
-        .options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    )
+    query = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if case_id is not None:
         query = query.where(AuditEvent.case_id == case_id)
     if record_type:
         query = query.where(AuditEvent.record_type == record_type)
     if record_id is not None:
         query = query.where(AuditEvent.record_id == record_id)
-    return paginate(query, page=page, per_page=per_page)
+    return paginate_keyset(
+        query,
+        entity=AuditEvent,
+        order=(AuditEvent.occurred_at, AuditEvent.id),
+        cursor=cursor,
+        page=page,
+        per_page=per_page,
+    )

@@ -1,14 +1,15 @@
 """Server-side sessions: one ``user_sessions`` row per signed-in browser.
 
-The cookie carries only the row's random token. Each request from the person moves ``last_seen_at``
-(one conditional UPDATE that also checks the idle and absolute limits); nothing else does, so a
-response that merely rewrites the cookie (a flashed message) extends nothing.
+The cookie carries only the row's random token. Requests from the person move ``last_seen_at``
+(one conditional UPDATE that also checks the idle and absolute limits, at most once a minute);
+nothing else does, so a response that merely rewrites the cookie (a flashed message) extends
+nothing.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, session
 from flask_login import login_user
@@ -18,6 +19,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.extensions import db
 from webapp.models import User, UserSession, utcnow
+
+# last_seen_at is written at most this often (load()).
+TOUCH_EVERY = timedelta(seconds=60)
 
 
 def idle_limit() -> timedelta:
@@ -47,9 +51,40 @@ def start(user: User) -> UserSession:
 
 
 def load(token: str) -> User | None:
-    """The person for a session token, if the session is open, within its limits and they are active."""
+    """The person for a session token, if the session is open, within its limits and they are active.
+
+    One statement reads the session, the person and their roles. ``last_seen_at`` is written only
+    when it is more than ``TOUCH_EVERY`` old: a page then costs no write and no commit of its own,
+    and the idle limit ends at most that much earlier than the person's last request."""
     now = utcnow()
-    # A separate short transaction, so the request's own unit of work is not committed by it.
+    record = (
+        db.session.execute(
+            select(UserSession)
+            .options(joinedload(UserSession.user).joinedload(User.role_rows))
+            .where(
+                UserSession.token == token,
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at >= now - idle_limit(),
+                UserSession.created_at >= now - absolute_limit(),
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if record is None or not record.user.active:
+        return None
+    if record.last_seen_at < now - TOUCH_EVERY:
+        if not _touch(token, now):
+            return None
+        set_committed_value(record, "last_seen_at", now)
+    user = record.user
+    user.current_session = record
+    return user
+
+
+def _touch(token: str, now: datetime) -> bool:
+    """Move ``last_seen_at`` on, if the session is still open and within its limits (a separate short
+    transaction, so the request's own unit of work is not committed by it)."""
     with db.engine.begin() as connection:
         touched = connection.execute(
             update(UserSession)
@@ -61,18 +96,7 @@ def load(token: str) -> User | None:
             )
             .values(last_seen_at=now)
         ).rowcount
-    if touched != 1:
-        return None
-    # The person in the same statement: a request's own queries follow, and pages count them.
-    record = db.session.execute(
-        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token == token)
-    ).scalar_one_or_none()
-    if record is None or not record.user.active:
-        return None
-    set_committed_value(record, "last_seen_at", now)
-    user = record.user
-    user.current_session = record
-    return user
+    return touched == 1
 
 
 def end(record: UserSession) -> None:

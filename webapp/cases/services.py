@@ -5,18 +5,20 @@ Every read of a case goes through ``case_scope``: the one place that says who ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, func, or_, select, true, union
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import Case, Child, CourtApplication, Review, Role, User
-from webapp.paging import paginate
+from webapp.paging import Cursor, paginate_keyset
 from webapp.records import StaleEdit, save_edit, unit_of_work  # noqa: F401 - StaleEdit re-exported
 
 ALL_CASES_ROLES = {
@@ -50,15 +52,29 @@ def case_scope(user: User) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def get_case_or_404(case_id: int, *, for_update: bool = False) -> Case:
-    """The case if it exists and the current user may see it; 404 otherwise, the same either way."""
-    query = select(Case).where(Case.id == case_id, case_scope(current_user))
+def get_case_or_404(case_id: int, *, for_update: bool = False, options: Sequence[Any] = ()) -> Case:
+    """The case if it exists and the current user may see it; 404 otherwise, the same either way.
+    ``options``: loader options for what the page shows."""
+    query = select(Case).where(Case.id == case_id, case_scope(current_user)).options(*options)
     if for_update:
         query = query.with_for_update()
     case = db.session.execute(query).scalar_one_or_none()
     if case is None:
         abort(404)
     return case
+
+
+def case_page_options() -> list[Any]:
+    """What the case page shows, loaded with the case (the area and the two people joined; their
+    roles are not shown) and its lists in one statement each, rather than one by one as rendered."""
+    return [
+        joinedload(Case.area),
+        joinedload(Case.practitioner).lazyload(User.role_rows),
+        joinedload(Case.practice_manager).lazyload(User.role_rows),
+        selectinload(Case.children),
+        selectinload(Case.applications),
+        selectinload(Case.incidents),
+    ]
 
 
 def _escape_like(text: str) -> str:
@@ -73,8 +89,8 @@ class CaseFilters:
     law_type: str | None = None
 
 
-def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
-    query = select(Case).where(case_scope(user)).options(selectinload(Case.area))
+def list_cases(user: User, filters: CaseFilters, page: int, per_page: int, cursor: Cursor = Cursor()):
+    query = select(Case).where(case_scope(user)).options(joinedload(Case.area))
     if filters.search:
         pattern = f"%{_escape_like(filters.search.strip())}%"
         # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
@@ -90,8 +106,14 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int):
         query = query.where(Case.proceedings_status == filters.proceedings_status)
     if filters.law_type:
         query = query.where(Case.law_type == filters.law_type)
-    query = query.order_by(Case.created_at.desc(), Case.id.desc())
-    return paginate(query, page=page, per_page=min(per_page, 100))
+    return paginate_keyset(
+        query,
+        entity=Case,
+        order=(Case.created_at, Case.id),
+        cursor=cursor,
+        page=page,
+        per_page=min(per_page, 100),
+    )
 
 
 def normalise_case_number(value: str) -> str:

@@ -16,10 +16,14 @@ class AuditEvent(Model):
     """Who did what to which record, when. Field names only: never the values of personal data."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_record", "record_type", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_record", "record_type", "record_id"),
+        # The trail's order, newest first, and its keyset pages' seek (webapp/paging.py).
+        Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     event_type: Mapped[str] = mapped_column(String(60), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # For actions with no signed-in person: "cli", "scheduler", "system".

@@ -111,6 +111,17 @@ def combine(now: datetime) -> int:
     return combined
 
 
+def carriers(ids: list[int]) -> set[int]:
+    """Of these notifications, the ones whose email carries others combined into it (one query for
+    a relay group; the rest are sent on the relay's fast path)."""
+    if not ids:
+        return set()
+    found = db.session.execute(
+        select(Notification.combined_into_id).where(Notification.combined_into_id.in_(ids)).distinct()
+    ).scalars()
+    return {carrier for carrier in found if carrier is not None}
+
+
 def carried_kinds(notification: Notification) -> Counter[str]:
     """The kinds an email carries: its own notification's and those combined into it."""
     counts: Counter[str] = Counter({notification.kind: 1})

@@ -85,13 +85,19 @@ def in_pool(user: User, pool: str | None, area_id: int | None) -> bool:
 
 def pools_of(user: User) -> ColumnElement[bool]:
     """The same rule as a WHERE clause on Task: the pooled tasks ``user`` may action."""
-    pools = [pool for pool in POOLS if in_pool(user, pool, None)]
-    if not pools:
-        return false()
-    return and_(
-        Task.assignee_pool.in_(pools),
-        or_(Task.assignee_area_id.is_(None), Task.assignee_area_id == user.area_id),
-    )
+    branches = pool_branches(user)
+    return or_(*branches) if branches else false()
+
+
+def pool_branches(user: User) -> list[ColumnElement[bool]]:
+    """The same rule as disjoint equality conditions, one per pool and area (the task's own area, or
+    none): each is one range of the open-pool index, read in due order (tasks.services.my_tasks)."""
+    return [
+        and_(Task.assignee_pool == pool, Task.assignee_area_id == area)
+        for pool in POOLS
+        if in_pool(user, pool, None)
+        for area in dict.fromkeys((None, user.area_id))
+    ]
 
 
 def members(pool: str | None, area_id: int | None) -> list[User]:

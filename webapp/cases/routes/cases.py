@@ -13,6 +13,7 @@ from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
 from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
+from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.listing import open_stages
 
@@ -51,7 +52,7 @@ def list_cases():
         law_type=choice_arg("law", LawType),
     )
     pagination = services.list_cases(
-        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]
+        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"], Cursor.from_request()
     )
     return render_template(
         "cases/list.html",
@@ -91,7 +92,7 @@ def new_case():
 @bp.route("/cases/<int:case_id>")
 @permission_required(Permission.VIEW_CASES)
 def view_case(case_id: int):
-    case = get_case_or_404(case_id)
+    case = get_case_or_404(case_id, options=services.case_page_options())
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
 
