@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.learning import points
 from webapp.learning.services import (
     LearningRefused,
     is_practice_development,
@@ -262,6 +263,9 @@ def close_review(review: Review, *, actor: User) -> None:
     still_open = open_items(review)
     if still_open:
         raise ClosureRefused(still_open)
+    untraced = points.closure_refusal(review)
+    if untraced:
+        raise LearningRefused(untraced)
     task = open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
     if task is not None:
         close_task(task, actor, {"closed": True})

@@ -29,11 +29,14 @@ from webapp.models.learning import (
     ActionProgressNote,
     ActionStatus,
     DashboardSnapshot,
+    LearningPoint,
     LearningTag,
     ProgressReview,
     ReviewLearning,
     SltMeeting,
     TagKind,
+    learning_point_actions,
+    learning_point_tags,
     review_learning_tags,
 )
 from webapp.models.notifications import (
@@ -81,6 +84,7 @@ __all__ = [
     "IncidentCause",
     "IncidentKind",
     "LawType",
+    "LearningPoint",
     "LearningTag",
     "Notification",
     "NotificationStatus",
@@ -107,6 +111,8 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "learning_point_actions",
+    "learning_point_tags",
     "review_learning_tags",
     "utcnow",
 ]
