@@ -109,7 +109,9 @@ def closed_reviews() -> list[dict]:
             select(LearningPoint.review_id, func.count())
             .where(LearningPoint.review_id.in_(closed))
             .group_by(LearningPoint.review_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     point_themes: dict[int, list[str]] = defaultdict(list)
     for review_id, name in db.session.execute(
