@@ -332,7 +332,8 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
                 ("Not applicable (an adult, or a suicide)", counts["relation_not_applicable"]),
             ],
             whole,
-            note=of_reviews,
+            note=of_reviews + " Not applicable, in this service's reading: the person harmed was an adult "
+            "party to the proceedings, or the incident was a suicide.",
         )
     )
     risk_counts = {name: count for kind, name, _active, count in tag_rows if kind == TagKind.RISK_FACTOR}

@@ -85,7 +85,8 @@ def protected(figure: Figure) -> Figure:
     if not hidden:
         return figure
     note = (figure.note + " " if figure.note else "") + (
-        "Numbers from 1 to 4 are shown as “fewer than 5”: they could point to a particular review."
+        "Numbers from 1 to 4 are shown as “fewer than 5”: they could point to a particular review "
+        "(this service's reading: zero is shown, and the row's percentage is hidden too)."
     )
     return replace(figure, rows=rows, bars=bars, note=note, lines=[] if figure.lines else figure.lines)
 
