@@ -1,7 +1,10 @@
 """Demonstration data for the learning dashboard: clearly fictional closed reviews, spread over the
-last two years, in roughly the proportions of learning-from-97-serious-case-reviews.txt (neglect in
-about 60%, domestic abuse in about 70%, a third during proceedings, 60% deaths, and in about half the
-domestic-abuse cases the suspected perpetrator was not the person assessed as the main risk).
+last two years, drawn at random around the proportions of learning-from-97-serious-case-reviews.txt
+(neglect in about 60%, domestic abuse in about 70%, a third during proceedings, 60% deaths, and in
+about half the domestic-abuse cases the suspected perpetrator was not the person assessed as the main
+risk). Each review draws each property on its own, so a seed gives figures near the research's, not
+equal to them: the dashboard has something to tell. Each review has one to three learning points,
+tagged with its themes and risk factors and answered by its actions (or, now and then, a reason).
 
 Rows are written with bulk INSERTs (a dozen statements in all), so a hundred reviews take well under
 a second. The caller commits.
@@ -31,6 +34,7 @@ from webapp.models import (
     IncidentCause,
     IncidentKind,
     LawType,
+    LearningPoint,
     LearningTag,
     OperationalArea,
     PersonAffected,
@@ -44,6 +48,8 @@ from webapp.models import (
     SltMeeting,
     TagKind,
     User,
+    learning_point_actions,
+    learning_point_tags,
     review_learning_tags,
 )
 
@@ -84,8 +90,8 @@ THEME_SHARES = {
 
 
 def _chosen(rng: random.Random, count: int, share: float) -> set[int]:
-    """Exactly round(share x count) of the reviews, at random: the proportions hold for any seed."""
-    return set(rng.sample(range(count), round(share * count)))
+    """Each review drawn on its own with chance ``share``: near the research's share, not equal to it."""
+    return {index for index in range(count) if rng.random() < share}
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -259,12 +265,12 @@ def _shares(rng: random.Random, count: int) -> Shares:
     recent = _chosen(rng, count, 0.50)
     during = _chosen(rng, count, 0.35)
     abuse = sorted(risks["Domestic abuse"])
-    rng.shuffle(abuse)
     # Of the domestic-abuse cases: about half "not the person assessed as the main risk".
+    draws = {index: rng.random() for index in abuse}
     assessed = {
         "domestic_abuse": set(abuse),
-        "no": set(abuse[: round(0.48 * len(abuse))]),
-        "unknown": set(abuse[round(0.48 * len(abuse)) : round(0.55 * len(abuse))]),
+        "no": {index for index, draw in draws.items() if draw < 0.48},
+        "unknown": {index for index, draw in draws.items() if 0.48 <= draw < 0.55},
     }
     return Shares(risks, themes, deaths, recent, during, assessed)
 
@@ -418,7 +424,11 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
     tag_ids = {(tag.kind, tag.name): tag.id for tag in db.session.execute(select(LearningTag)).scalars()}
     transitions: list[dict[str, Any]] = []
     tags: list[dict[str, int]] = []
-    learning, meetings, items, progress = [], [], [], []
+    learning: list[dict] = []
+    meetings: list[dict] = []
+    items: list[dict] = []
+    progress: list[dict] = []
+    outlines: list[list[PointPlan]] = []
     for review in planned:
         index, review_id = review.index, review.review_id
         transitions.extend(
@@ -466,7 +476,11 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
                 "recorded_at": slt_at,
             }
         )
-        items += _action_rows(rng, review, people)
+        review_items = _action_rows(rng, review, people)
+        outlines.append(
+            _point_outline(rng, review, chosen_risks, chosen_themes, len(items), len(review_items))
+        )
+        items += review_items
         progress += _progress_rows(rng, review, people)
     db.session.execute(insert(ReviewTransition), transitions)
     db.session.execute(insert(ReviewLearning), learning)
@@ -486,6 +500,90 @@ def _insert_outcomes(rng: random.Random, planned: list[Planned], people: _People
         ],
     )
     db.session.execute(insert(ProgressReview), progress)
+    _insert_points([point for outline in outlines for point in outline], item_ids, tag_ids)
+
+
+# Learning points in the words of the research's practice messages (fictional wording).
+POINT_TEXTS = {
+    "Front-loading of the work": "Gather the information about risk at the start of the case, not late.",
+    "Planning": "Plan the work with the child and family, and revisit the plan when things change.",
+    "Sound recording": "Record what was seen and heard, and why decisions were made.",
+    "Systematic attention to the needs of the child": "Keep the child's needs and experience at the centre.",
+    "Crisp analysis": "Analyse the risk clearly, including from adults not thought to pose the most risk.",
+}
+NO_ACTION_REASONS = [
+    "Already covered by the practice learning programme (fictional demonstration).",
+    "Shared with the partner agency, whose action it is (fictional demonstration).",
+]
+
+
+@dataclass
+class PointPlan:
+    """One demo learning point as it is built: its actions by position in the seed's list of actions."""
+
+    review_id: int
+    position: int
+    text: str
+    tags: list[tuple[TagKind, str]]
+    at: datetime
+    items: list[int] = field(default_factory=list)
+    reason: str | None = None
+
+
+def _point_outline(
+    rng: random.Random, review: Planned, risks: list[str], themes: list[str], first_item: int, items: int
+) -> list[PointPlan]:
+    """One to three learning points, each on one of the review's themes with one of its risk factors;
+    its actions (by position in the seed's list) are shared out among them, and a point left without
+    one has a reason instead (so the closed review answers every point)."""
+    chosen = rng.sample(themes, min(len(themes), rng.randint(1, 3)))
+    outline = []
+    for position, theme in enumerate(chosen, start=1):
+        outline.append(
+            PointPlan(
+                review_id=review.review_id,
+                position=position,
+                text=POINT_TEXTS.get(theme, "Fictional demonstration learning point."),
+                tags=[(TagKind.PRACTICE_THEME, theme), (TagKind.RISK_FACTOR, rng.choice(risks))],
+                at=review.stamp("all_agreed") or review.at("dce_decided"),
+            )
+        )
+    for offset in range(items):
+        if rng.random() < 0.9:  # now and then an action answers no point in particular
+            outline[offset % len(outline)].items.append(first_item + offset)
+    for point in outline:
+        point.reason = None if point.items else rng.choice(NO_ACTION_REASONS)
+    return outline
+
+
+def _insert_points(outline: list[PointPlan], item_ids: list[int], tag_ids: dict) -> None:
+    point_ids = _insert(
+        LearningPoint,
+        [
+            {
+                "review_id": point.review_id,
+                "draft_id": None,  # the demo's closed reviews have no report versions
+                "position": point.position,
+                "text": point.text,
+                "no_action_reason": point.reason,
+                "created_at": point.at,
+                "updated_at": point.at,
+            }
+            for point in outline
+        ],
+    )
+    tags, actions = [], []
+    for point_id, point in zip(point_ids, outline, strict=True):
+        tags += [
+            {"learning_point_id": point_id, "tag_id": tag_ids[tag]}
+            for tag in set(point.tags)
+            if tag in tag_ids
+        ]
+        actions += [{"learning_point_id": point_id, "action_item_id": item_ids[i]} for i in point.items]
+    if tags:
+        db.session.execute(insert(learning_point_tags), tags)
+    if actions:
+        db.session.execute(insert(learning_point_actions), actions)
 
 
 def _action_rows(rng: random.Random, review: Planned, people: _People) -> list[dict]:

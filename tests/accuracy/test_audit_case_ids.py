@@ -15,7 +15,7 @@ from tests.accuracy.test_disclosure import form as disclosure_form
 from tests.clock import london_today
 from tests.factories import make_case, make_user
 from webapp.extensions import db
-from webapp.learning import plan
+from webapp.learning import plan, points
 from webapp.learning import services as learning
 from webapp.models import ActionStatus, AuditEvent, Dispute, ReviewState, Role
 
@@ -72,6 +72,8 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
         due_on=london_today() + timedelta(days=30),
         actor=pdt,
     )
+    [point] = points.points_of(review)
+    points.save_point(review, point, tag_ids=[], action_ids=[item.id], no_action_reason=None, actor=pdt)
     plan.agree_plan(review, actor=pdt)
     plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=shared.practitioner)
     signed_in(pdt).get(f"{base}/learning")
@@ -99,6 +101,8 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
         "report.viewed",
         "report.exported",
         "slt.recorded",
+        "learning_points.recorded",
+        "learning_point.updated",
         "review.closed",
     } <= written
     wrong = [(event_type, case) for event_type, case in events if case != review.case_id]

@@ -27,8 +27,9 @@ from tests.browser.helpers import (
 from tests.clock import london_today
 from tests.factories import make_area, make_user
 from tests.learning.helpers import agreed_review
-from webapp.learning import services
-from webapp.models import Role
+from webapp.extensions import db
+from webapp.learning import plan, points, services
+from webapp.models import ReportDraft, Role, utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -263,4 +264,69 @@ def test_dashboard_and_lists(page, axe_check, people):
     page.get_by_role("button", name="Stop offering Online harm").click()
     assert "no longer offered" in banner(page)
     expect(page.get_by_role("button", name="Offer again Online harm")).to_be_visible()
+    axe_check(page)
+
+
+def test_a_learning_point_is_traced_to_its_action_and_counted_on_the_dashboard(page, axe_check, people):
+    """From the agreed report's learning point to the action answering it, then the dashboard's
+    learning points by theme and the trend chart, with axe on each page."""
+    review = agreed_review(people, occurred_on=london_today() - timedelta(days=20))
+    db.session.add(
+        ReportDraft(
+            review_id=review.id,
+            version=1,
+            sections={"learning_points": ["See the child alone at every visit."]},
+            created_by_id=people["reviewer"].id,
+            shared_at=utcnow(),
+        )
+    )
+    points.record_from_report(review)
+    db.session.commit()
+    services.save_learning(
+        review,
+        {
+            "outcome": "death",
+            "during_proceedings": False,
+            "perpetrator_relation": "family_member",
+            "perpetrator_was_assessed_main_risk": "no",
+        },
+        [],
+        actor=people["pdt"],
+    )
+    services.record_slt(review, met_on=london_today(), notes="Discussed.", actor=people["ce"])
+    plan.add_action(
+        review,
+        action="Audit visits for time alone with the child",
+        owner_id=people["practitioner"].id,
+        due_on=london_today() + timedelta(days=30),
+        actor=people["pdt"],
+    )
+
+    sign_in(page, people["pdt"].email)
+    page.goto(f"/reviews/{review.id}/learning")
+    expect_page(page, "Learning and action plan")
+    assert table_rows(page, "Learning points of the agreed report")[0][2] == "Not answered yet"
+    page.get_by_role("link", name="See the child alone at every visit. (trace this learning point)").click()
+    expect_page(page, "Learning point 1")
+    axe_check(page)
+    group(page, "Risk factors").get_by_label("Neglect").check()
+    group(page, "Practice themes").get_by_label("Systematic attention to the needs of the child").check()
+    group(page, "Actions that answer this learning point").get_by_label(
+        "Audit visits for time alone with the child (not started)"
+    ).check()
+    page.get_by_role("button", name="Save the learning point").click()
+    expect_page(page, "Learning and action plan")
+    assert "Learning point saved." in banner(page)
+    row = table_rows(page, "Learning points of the agreed report")[0]
+    assert row[1] == "Neglect, Systematic attention to the needs of the child"
+    assert row[2] == "Audit visits for time alone with the child (not started)"
+    axe_check(page)
+
+    page.goto("/learning/dashboard")
+    expect_page(page, "Learning dashboard")
+    caption = (
+        "Learning points of agreed reports by risk factor and practice theme, and how they were answered"
+    )
+    assert table_rows(page, caption)[0] == ["1", "0", "0", "0%"]
+    expect(page.locator("svg.app-line-chart")).to_be_visible()
     axe_check(page)

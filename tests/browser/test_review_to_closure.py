@@ -400,6 +400,21 @@ def test_review_from_allocation_to_closure(page, axe_check, smtp_server):
     expect_page(page, "Learning and action plan")
     rows = table_rows(page, "Actions in the plan")
     assert rows[0][1:] == ["Mared Manager", f"{due:%-d %B %Y}", "Not started"]
+    # The report's learning point is traced: what it concerns, and the action that answers it.
+    page.get_by_role("link", name="Reassess risk when the police report new concerns. (trace").click()
+    expect_page(page, "Learning point 1")
+    axe_check(page)
+    group(page, "Risk factors").get_by_label("Domestic abuse").check()
+    group(page, "Actions that answer this learning point").get_by_label(
+        "Run a risk reassessment workshop for the North team (not started)"
+    ).check()
+    page.get_by_role("button", name="Save the learning point").click()
+    expect_page(page, "Learning and action plan")
+    point = table_rows(page, "Learning points of the agreed report")[0]
+    assert point[1:] == [
+        "Domestic abuse",
+        "Run a risk reassessment workshop for the North team (not started)",
+    ]
     page.get_by_role("link", name="Agree the action plan").click()
     expect_page(page, "Agree the action plan")
     page.get_by_role("button", name="Agree the action plan").click()

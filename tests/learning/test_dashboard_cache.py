@@ -12,7 +12,7 @@ from tests.learning.test_dashboard import statements_for
 from webapp.demo_learning import seed_closed_reviews
 from webapp.extensions import db
 from webapp.learning import dashboard_cache
-from webapp.models import DashboardSnapshot, LearningTag, TagKind
+from webapp.models import DashboardSnapshot, LearningPoint, LearningTag, TagKind
 
 URL = "/learning/dashboard?from_date=1&from_date=1&from_date=2000&to_date=1&to_date=1&to_date=2100"
 
@@ -89,3 +89,23 @@ def test_the_job_works_the_default_period_out_ahead(world, signed_in):
     assert statements_for(client.client, "/learning/dashboard") <= 5
     page = client.get("/learning/dashboard")
     assert "Figures worked out on" in page.text()
+
+
+def test_tracing_a_learning_point_clears_the_snapshots(world, signed_in):
+    """The learning points by theme are kept in the snapshot too: tagging a point or linking an action
+    (rows of the link tables) clears it, so the next view counts the change."""
+    client = signed_in(world["ce"])
+    seed_closed_reviews(3, rng=random.Random(5))
+    db.session.commit()
+    client.get(URL)
+    assert snapshots() == 1
+    point = db.session.execute(select(LearningPoint).order_by(LearningPoint.id).limit(1)).scalar_one()
+    point.tags = [
+        *point.tags,
+        db.session.execute(select(LearningTag).where(LearningTag.name == "Crisp analysis")).scalar_one(),
+    ]
+    db.session.commit()
+    assert snapshots() == 0
+    rows = client.get(URL).html.find(id="points_by_theme-table").select("tbody tr")
+    counted = {tr.find("th").get_text(strip=True): tr.find("td").get_text(strip=True) for tr in rows}
+    assert int(counted["Crisp analysis (practice theme)"]) >= 1

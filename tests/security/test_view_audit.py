@@ -27,6 +27,7 @@ from webapp.models import (
     ChronologyEntry,
     Dispute,
     DisputeStage,
+    LearningPoint,
     Review,
     ReviewState,
     Role,
@@ -70,6 +71,8 @@ NO_CASE_DATA = {
     "cases.new_case": "an empty form",
     "learning.learning_dashboard": "aggregate counts over many reviews, no case named",
     "learning.dashboard_csv": "aggregate counts (audited when exported: dashboard.exported)",
+    "learning.closed_reviews_csv": "anonymised coded rows, no case named (audited: learning.exported)",
+    "learning.closed_reviews_json": "anonymised coded rows, no case named (audited: learning.exported)",
 }
 # Lists name cases (case number, area, state) so that a person can open one; opening it is audited.
 LISTS = {
@@ -113,7 +116,8 @@ def review_with_every_record():
         source="Case file",
         created_by_id=shared.reviewer.id,
     )
-    db.session.add_all([dispute, item, entry])
+    point = LearningPoint(review_id=review.id, position=1, text="Update the risk assessment.")
+    db.session.add_all([dispute, item, entry, point])
     notification = notify(
         shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
     )
@@ -145,6 +149,7 @@ def review_with_every_record():
         "task_id": task.id,
         "dispute_id": dispute.id,
         "item_id": item.id,
+        "point_id": point.id,
         "entry_id": entry.id,
         "version": shared.draft.version,
         "notification_id": notification.id,

@@ -8,20 +8,23 @@ known). Overdue tasks and actions are as they stand today, across every review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, extract, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select
 
 from webapp.extensions import db
+from webapp.learning import research, trends
+from webapp.learning.figure import Figure, percent, share_figure
 from webapp.models import (
     ActionPlanItem,
     ActionStatus,
     Case,
     Incident,
+    IncidentCause,
+    LawType,
     LearningTag,
     OperationalArea,
+    PersonAffected,
     Review,
     ReviewLearning,
     ReviewState,
@@ -33,47 +36,55 @@ from webapp.models import (
 )
 
 
-@dataclass
-class Figure:
-    """One chart and its table: headers and rows are the real data (also the CSV); bars draw it."""
-
-    key: str
-    title: str
-    caption: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    bars: list[tuple[str, float, str]] = field(default_factory=list)  # label, width 0-100, value text
-    note: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not self.rows
-
-
-def percent(part: int, whole: int) -> int | None:
-    """A whole-number percentage, halves rounded up (as people round), or None of nothing."""
-    if not whole:
-        return None
-    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _in_period(start: date, end: date):
     return Incident.occurred_on.between(start, end)
 
 
 def _learning_in_period(start: date, end: date):
+    domestic_abuse = (
+        select(review_learning_tags.c.review_id)
+        .join(LearningTag, LearningTag.id == review_learning_tags.c.tag_id)
+        .where(
+            review_learning_tags.c.review_id == Review.id,
+            LearningTag.kind == TagKind.RISK_FACTOR,
+            func.lower(LearningTag.name) == DOMESTIC_ABUSE,
+        )
+        .exists()
+    )
     return (
         select(
             ReviewLearning.outcome,
             ReviewLearning.during_proceedings,
-            ReviewLearning.perpetrator_relation,
+            coded_relation().label("perpetrator_relation"),
             ReviewLearning.perpetrator_was_assessed_main_risk,
             Review.circumstance,
+            Case.law_type,
+            Incident.cause,
+            case((domestic_abuse, 1), else_=0).label("domestic_abuse"),
         )
         .select_from(ReviewLearning)
         .join(Review, Review.id == ReviewLearning.review_id)
         .join(Incident, Incident.id == Review.incident_id)
+        .join(Case, Case.id == Review.case_id)
         .where(_in_period(start, end))
+    )
+
+
+DOMESTIC_ABUSE = "domestic abuse"  # the risk factor the research's cross-tab is about (by name)
+
+
+def coded_relation():
+    """The suspected perpetrator's relation to the child, or "not_applicable" when the person harmed
+    was an adult party or the incident was a suicide (no perpetrator to relate to the child)."""
+    return case(
+        (
+            or_(
+                Incident.person_affected == PersonAffected.ADULT_PARTY,
+                Incident.cause == IncidentCause.SUICIDE,
+            ),
+            "not_applicable",
+        ),
+        else_=ReviewLearning.perpetrator_relation,
     )
 
 
@@ -89,12 +100,7 @@ LABEL_HEADERS = {
 
 
 def _share_figure(key, title, caption, rows: list[tuple[str, int]], whole: int, *, note=None) -> Figure:
-    figure = Figure(key, title, caption, [LABEL_HEADERS[key], "Reviews", "Percentage"], note=note)
-    for label, count in rows:
-        share = percent(count, whole) or 0  # of nothing: 0%, and the note says there were none
-        figure.rows.append([label, count, f"{share}%"])
-        figure.bars.append((label, float(share), f"{count} ({share}%)"))
-    return figure
+    return share_figure(key, title, caption, LABEL_HEADERS[key], rows, whole, note=note)
 
 
 def totals(start: date, end: date) -> dict[str, int]:
@@ -116,6 +122,17 @@ def totals(start: date, end: date) -> dict[str, int]:
         "family_member": count_where(learning.c.perpetrator_relation == "family_member"),
         "other_person": count_where(learning.c.perpetrator_relation == "other"),
         "relation_unknown": count_where(learning.c.perpetrator_relation == "unknown"),
+        "relation_not_applicable": count_where(learning.c.perpetrator_relation == "not_applicable"),
+        "public_law": count_where(learning.c.law_type == LawType.PUBLIC),
+        "private_law": count_where(learning.c.law_type == LawType.PRIVATE),
+        **{f"cause_{cause.value}": count_where(learning.c.cause == cause) for cause in IncidentCause},
+        "domestic_abuse": count_where(learning.c.domestic_abuse == 1),
+        **{
+            f"domestic_abuse_assessed_{answer}": count_where(
+                and_(learning.c.domestic_abuse == 1, learning.c.perpetrator_was_assessed_main_risk == answer)
+            )
+            for answer in ("yes", "no", "unknown")
+        },
         "assessed_yes": count_where(learning.c.perpetrator_was_assessed_main_risk == "yes"),
         "assessed_no": count_where(learning.c.perpetrator_was_assessed_main_risk == "no"),
         "assessed_unknown": count_where(learning.c.perpetrator_was_assessed_main_risk == "unknown"),
@@ -237,7 +254,7 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
     counts = totals(start, end)
     whole = counts["reviews"]
     of_reviews = f"Reviews with learning recorded whose incident happened in the period: {whole}."
-    result = []
+    result = [trends.trend(start, end), trends.funnel(start, end)]
     tag_rows = tag_counts(start, end)
     for kind, key, title in (
         (TagKind.RISK_FACTOR, "risk_factors", "Risk factors"),
@@ -312,11 +329,16 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
                 ("A family member", counts["family_member"]),
                 ("Someone else", counts["other_person"]),
                 ("Not known", counts["relation_unknown"]),
+                ("Not applicable (an adult, or a suicide)", counts["relation_not_applicable"]),
             ],
             whole,
-            note=of_reviews,
+            note=of_reviews + " Not applicable, in this service's reading: the person harmed was an adult "
+            "party to the proceedings, or the incident was a suicide.",
         )
     )
+    risk_counts = {name: count for kind, name, _active, count in tag_rows if kind == TagKind.RISK_FACTOR}
+    result += research.figures(counts, risk_counts, start, end)
+    result += [trends.points_by_theme(start, end), trends.actions_by_theme(start, end)]
     result.append(_stage_figure(stage_medians(start, end)))
     tasks, actions = overdue_by_area(today)
     result.append(

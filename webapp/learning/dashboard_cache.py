@@ -24,10 +24,13 @@ from webapp.models import (
     ActionPlanItem,
     DashboardSnapshot,
     Incident,
+    LearningPoint,
     LearningTag,
     Review,
     ReviewLearning,
     ReviewTransition,
+    learning_point_actions,
+    learning_point_tags,
     review_learning_tags,
     utcnow,
 )
@@ -36,7 +39,7 @@ MAX_AGE = timedelta(minutes=10)
 REFRESH_MINUTES = 5  # the scheduled job's rhythm (jobs/schedule.py)
 # Rows whose change changes a learning figure (tasks, whose overdue count changes constantly, are
 # left to the scheduled refresh).
-WATCHED = (ReviewLearning, LearningTag, ActionPlanItem, Review, ReviewTransition, Incident)
+WATCHED = (ReviewLearning, LearningTag, ActionPlanItem, Review, ReviewTransition, Incident, LearningPoint)
 
 
 def _stored(figures: list[dashboard.Figure]) -> list[dict]:
@@ -83,7 +86,10 @@ def figures(start: date, end: date, today: date) -> tuple[list[dashboard.Figure]
     return _restored(snapshot.figures), snapshot.computed_at
 
 
-WATCHED_TABLES = frozenset({model.__table__ for model in WATCHED} | {review_learning_tags})
+WATCHED_TABLES = frozenset(
+    {model.__table__ for model in WATCHED}
+    | {review_learning_tags, learning_point_tags, learning_point_actions}
+)
 
 
 @event.listens_for(Session, "after_flush")

@@ -200,3 +200,23 @@ class PeriodForm(FlaskForm):
     def validate_to_date(self, field):
         if self.from_date.data and field.data and field.data < self.from_date.data:
             raise ValidationError("The last date must be the same as or after the first date")
+
+
+class LearningPointForm(FlaskForm):
+    """Trace one learning point: what it concerns, and the actions that answer it (or why none does)."""
+
+    risk_factors = TagChoiceField("Risk factors", message="Select risk factors from the list")
+    practice_themes = TagChoiceField("Practice themes", message="Select practice themes from the list")
+    actions = TagChoiceField(
+        "Actions that answer this learning point",
+        message="Select actions from this review's action plan",
+        description="Select every action in the plan that answers it.",
+    )
+    no_action_reason = text_area(
+        "If no action answers it, why not?",
+        description="Only when no action is selected. For example, the learning is already part of training.",
+    )
+    submit = SubmitField("Save the learning point", widget=GovSubmitInput())
+
+    def tag_ids(self) -> set[int]:
+        return set(self.risk_factors.data or []) | set(self.practice_themes.data or [])

@@ -15,6 +15,7 @@ from webapp import audit
 from webapp.accuracy.disputes import closure_refusal
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.learning import points
 from webapp.learning.services import (
     LearningRefused,
     is_practice_development,
@@ -266,6 +267,9 @@ def close_review(review: Review, *, actor: User) -> None:
     grievance = closure_refusal(review)
     if grievance:
         raise LearningRefused(grievance)
+    untraced = points.closure_refusal(review)
+    if untraced:
+        raise LearningRefused(untraced)
     task = open_task(review, TaskKind.REVIEW_ACTION_PLAN_PROGRESS)
     if task is not None:
         close_task(task, actor, {"closed": True})

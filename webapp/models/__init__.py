@@ -31,11 +31,14 @@ from webapp.models.learning import (
     ActionProgressNote,
     ActionStatus,
     DashboardSnapshot,
+    LearningPoint,
     LearningTag,
     ProgressReview,
     ReviewLearning,
     SltMeeting,
     TagKind,
+    learning_point_actions,
+    learning_point_tags,
     review_learning_tags,
 )
 from webapp.models.notifications import (
@@ -95,6 +98,7 @@ __all__ = [
     "IncidentKind",
     "IncidentVersion",
     "LawType",
+    "LearningPoint",
     "LearningTag",
     "Notification",
     "NotificationStatus",
@@ -122,6 +126,8 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "learning_point_actions",
+    "learning_point_tags",
     "review_learning_tags",
     "utcnow",
 ]

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model, db
@@ -131,15 +143,62 @@ class ProgressReview(Model):
     reviewed_by: Mapped[User] = relationship()
 
 
+learning_point_tags = Table(
+    "learning_point_tags",
+    db.metadata,
+    Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
+    Column("tag_id", ForeignKey("learning_tags.id"), primary_key=True, index=True),
+)
+
+learning_point_actions = Table(
+    "learning_point_actions",
+    db.metadata,
+    Column("learning_point_id", ForeignKey("learning_points.id"), primary_key=True),
+    Column("action_item_id", ForeignKey("action_plan_items.id"), primary_key=True, index=True),
+)
+
+
+class LearningPoint(Model):
+    """One learning point of the agreed report, as a record: tagged with the risk factors and practice
+    themes it concerns, and answered by the actions of the plan (or a recorded reason why none)."""
+
+    __tablename__ = "learning_points"
+    __table_args__ = (
+        UniqueConstraint("review_id", "position", name="uq_learning_points_review_id_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    # The report version it was taken from (none for points recorded before the version was known).
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"))
+    position: Mapped[int] = mapped_column(Integer)  # its place in the report's list, from 1
+    text: Mapped[str] = mapped_column(Text)
+    no_action_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    tags: Mapped[list[LearningTag]] = relationship(secondary=learning_point_tags, order_by="LearningTag.name")
+    actions: Mapped[list[ActionPlanItem]] = relationship(
+        secondary=learning_point_actions, order_by="ActionPlanItem.id"
+    )
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.actions) or bool(self.no_action_reason)
+
+
 __all__ = [
     "ActionPlanItem",
     "ActionProgressNote",
     "ActionStatus",
+    "LearningPoint",
     "LearningTag",
     "ProgressReview",
     "ReviewLearning",
     "SltMeeting",
     "TagKind",
+    "learning_point_actions",
+    "learning_point_tags",
     "review_learning_tags",
 ]
 

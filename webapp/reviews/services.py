@@ -192,7 +192,12 @@ def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: b
 
 def on_report_agreed(review: Review) -> None:
     """After the report is agreed (everyone agreed, or the DCE decided the dispute): the SLT
-    discussion of the themes, and, when a SUSR or SCR/CSPR is known, sharing the final report."""
+    discussion of the themes, and, when a SUSR or SCR/CSPR is known, sharing the final report. Each
+    learning point of the agreed report becomes a record, to be tagged and answered by actions."""
+    # Imported here: the learning package builds on this module (a top-level import would be circular).
+    from webapp.learning import points
+
+    points.record_from_report(review)
     add_task(review, TaskKind.DISCUSS_AT_SLT)
     if review.follow_susr_process or review.incident.susr_known or review.incident.scr_known:
         add_task(review, TaskKind.SHARE_WITH_EXTERNAL_REVIEW)

@@ -1,9 +1,10 @@
 """The learning blueprint: the review's learning and SLT (learning), the action plan (plan), the
-dashboard (dashboard), the taxonomy lists (taxonomy)."""
+dashboard (dashboard) and the anonymised export (export), the learning points (points), the taxonomy
+lists (taxonomy)."""
 
 from __future__ import annotations
 
-from webapp.learning.routes import dashboard, learning, plan, taxonomy
+from webapp.learning.routes import dashboard, export, learning, plan, points, taxonomy
 from webapp.learning.routes.blueprint import bp
 
-__all__ = ["bp", "dashboard", "learning", "plan", "taxonomy"]
+__all__ = ["bp", "dashboard", "export", "learning", "plan", "points", "taxonomy"]

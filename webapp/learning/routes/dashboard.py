@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from webapp import audit
+from webapp.cases.services import ALL_CASES_ROLES
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.forms import validated
 from webapp.learning import dashboard_cache
+from webapp.learning.figure import Figure, for_viewer
 from webapp.learning.forms import PeriodForm
 from webapp.learning.routes.blueprint import bp
 from webapp.permissions import Permission, permission_required
@@ -43,11 +46,23 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
     return PeriodForm(formdata=None, from_date=start, to_date=end), (start, end)
 
 
+def _exact(period: tuple[date, date]) -> bool:
+    """Whether this viewer sees small numbers as they are: in the unfiltered view (the default period),
+    or when they may see every review behind the figures (webapp/learning/figure.py)."""
+    filtered = period != default_period(today_in_london())
+    return not filtered or bool(current_user.roles & ALL_CASES_ROLES)
+
+
+def _figures(period: tuple[date, date]) -> tuple[list[Figure], datetime]:
+    figures, computed_at = dashboard_cache.figures(*period, today_in_london())
+    return for_viewer(figures, exact=_exact(period)), computed_at
+
+
 @bp.route("/learning/dashboard")
 @permission_required(Permission.VIEW_DASHBOARD)
 def learning_dashboard():
     form, period = _period()
-    figures, computed_at = dashboard_cache.figures(*period, today_in_london()) if period else ([], None)
+    figures, computed_at = _figures(period) if period else ([], None)
     query = {"from_date": _parts(period[0]), "to_date": _parts(period[1])} if period else {}
     return render_template(
         "learning/dashboard.html",
@@ -62,7 +77,7 @@ def learning_dashboard():
     )
 
 
-def _csv_cell(value) -> str | int:
+def csv_cell(value) -> str | int:
     """Spreadsheets run cells that start with these as formulas: an administrator names the tags."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -76,15 +91,15 @@ def dashboard_csv(key: str):
     if period is None:
         asked: dict[str, Any] = request.args.to_dict(flat=False)
         return redirect(url_for("learning.learning_dashboard", **asked))
-    figures, _computed_at = dashboard_cache.figures(*period, today_in_london())
+    figures, _computed_at = _figures(period)
     figure = next((f for f in figures if f.key == key), None)
     if figure is None:
         abort(404)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_csv_cell(h) for h in figure.headers])
+    writer.writerow([csv_cell(h) for h in figure.headers])
     for row in figure.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     audit.record("dashboard.exported", record_id=None)
     db.session.commit()
     filename = f"{key}-{period[0].isoformat()}-to-{period[1].isoformat()}.csv"

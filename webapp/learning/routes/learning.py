@@ -12,7 +12,7 @@ from sqlalchemy import select
 from webapp import audit
 from webapp.extensions import db
 from webapp.forms import on_incident, validated
-from webapp.learning import plan, services
+from webapp.learning import plan, points, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
@@ -57,6 +57,7 @@ def overview(review_id: int):
         title="Learning and action plan",
         review=review,
         learning=services.learning_for(review),
+        learning_points=points.points_of(review),
         meetings=services.slt_meetings(review),
         items=plan.items(review),
         progress_reviews=plan.progress_reviews(review),

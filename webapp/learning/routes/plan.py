@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.forms import on_incident, validated
-from webapp.learning import plan, services
+from webapp.learning import plan, points, services
 from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
 from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionStatus
@@ -256,5 +256,6 @@ def close_review(review_id: int):
         form=form,
         review=review,
         still_open=still_open,
+        untraced=points.unanswered(review),
         may_act=may_act,
     )
