@@ -4,9 +4,10 @@ Revision ID: 0016
 Revises: 0010
 Create Date: 2026-12-01 06:20:00.000000
 
-Each learning point of an agreed report (the last version shared, once the review is past agreement)
-becomes a row of learning_points, in the report's order. Downgrading drops the records: the report
-versions still hold the text, so nothing written by a person is lost.
+Each learning point of an agreed report (the latest version marked agreed, ``report_drafts.agreed_at``,
+which 0012 sets; as webapp/conduct/report.agreed_draft reads it) becomes a row of learning_points, in the
+report's order. Downgrading drops the records: the report versions still hold the text, so nothing
+written by a person is lost.
 """
 import json
 
@@ -19,9 +20,6 @@ revision = '0016'
 down_revision = "0015"
 branch_labels = None
 depends_on = None
-
-# The states in which the report stands agreed (webapp/reviews/lifecycle.py: disclosure allowed).
-AGREED_STATES = ('agreed', 'action_planning', 'monitoring', 'closed')
 
 
 def upgrade():
@@ -70,11 +68,10 @@ def _record_existing_points():
     bind = op.get_bind()
     drafts = bind.execute(sa.text(
         "SELECT d.id, d.review_id, d.sections FROM report_drafts d "
-        "JOIN reviews r ON r.id = d.review_id "
-        "WHERE d.shared_at IS NOT NULL AND r.state IN :states AND d.version = ("
+        "WHERE d.agreed_at IS NOT NULL AND d.version = ("
         "  SELECT max(v.version) FROM report_drafts v "
-        "  WHERE v.review_id = d.review_id AND v.shared_at IS NOT NULL)"
-    ).bindparams(sa.bindparam('states', expanding=True)), {'states': list(AGREED_STATES)}).all()
+        "  WHERE v.review_id = d.review_id AND v.agreed_at IS NOT NULL)"
+    )).all()
     points = sa.table(
         'learning_points',
         sa.column('review_id', sa.Integer), sa.column('draft_id', sa.Integer),

@@ -15,7 +15,7 @@ from tests.clock import london_today
 from tests.factories import make_user
 from webapp.accuracy import disputes
 from webapp.extensions import db
-from webapp.learning import plan
+from webapp.learning import plan, points
 from webapp.learning import services as learning
 from webapp.models import ActionStatus, Dispute, DisputeStage, ReviewState, Role, TaskKind, TaskStatus, utcnow
 
@@ -77,6 +77,8 @@ def test_the_grievance_is_a_stage_with_a_task_and_its_own_deadline(grieved, sign
 
 
 def monitored_with_every_action_done(grieved):
+    """Monitoring, every action done and the agreed report's learning point answered by the action:
+    only the grievance can hold the closure."""
     review = grieved.review
     pdt = make_user(roles=Role.PRACTICE_DEVELOPMENT_TEAM)
     learning.save_learning(
@@ -99,6 +101,8 @@ def monitored_with_every_action_done(grieved):
         actor=pdt,
     )
     plan.agree_plan(review, actor=pdt)
+    [point] = points.points_of(review)
+    points.save_point(review, point, tag_ids=[], action_ids=[item.id], no_action_reason=None, actor=pdt)
     plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=grieved.practitioner)
     return pdt
 

@@ -17,6 +17,8 @@ from tests.accuracy.helpers import SECTIONS, shared_review
 from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from tests.learning.test_slt import record_learning
+from webapp.accuracy.agreement import PARTIES
+from webapp.accuracy.services import respond
 from webapp.extensions import db
 from webapp.learning import plan, points, services
 from webapp.models import (
@@ -29,19 +31,21 @@ from webapp.models import (
     Role,
     utcnow,
 )
-from webapp.reviews.services import on_report_agreed, open_review, transition
+from webapp.reviews.services import open_review
 
 POINTS = ["Update the risk assessment when new information arrives.", "Plan visits to see the child alone."]
 
 
 def agreed(points_listed=POINTS):
-    """A review whose report (listing ``points_listed``) everyone agreed."""
+    """A review whose report (listing ``points_listed``) everyone agreed: each of the three parties
+    agrees version 1 through the accuracy service, which marks it agreed (``agreed_at``) and records
+    its learning points, as in the product."""
     shared = shared_review()
     shared.draft.sections = {**SECTIONS, "learning_points": list(points_listed)}
-    db.session.flush()
-    transition(shared.review, "all_agreed", actor=None)
-    on_report_agreed(shared.review)
     db.session.commit()
+    for party in PARTIES:
+        respond(shared.review, party, actor=shared.person(party), agrees=True, concern=None)
+    assert shared.review.state == ReviewState.AGREED and shared.draft.agreed_at is not None
     shared.pdt = make_user(roles=Role.PRACTICE_DEVELOPMENT_TEAM, name="Huw Development")
     return shared
 
@@ -198,6 +202,7 @@ def test_a_later_agreed_version_keeps_the_traced_points_in_their_place(app):
         sections={**SECTIONS, "learning_points": [POINTS[0] + " (reworded)"]},
         created_by_id=shared.reviewer.id,
         shared_at=shared.draft.shared_at + timedelta(days=1),
+        agreed_at=shared.draft.agreed_at + timedelta(days=2),  # the agreed report is now version 2
     )
     db.session.add(newer)
     db.session.flush()
