@@ -99,16 +99,22 @@ HOLDERS = {
     TaskKind.CONSULT_AREA_HEAD: ("ahoo",),
     TaskKind.RAPID_REVIEW: ("ahoo",),
     TaskKind.DECIDE: ("ce", "dce"),
+    TaskKind.CONFIRM_OUTSIDE_PROCEDURE: ("ce", "dce"),
     TaskKind.INFORM_PRACTITIONER_AND_PM: ("ahoo",),
     TaskKind.OFFER_EAP_REFERRAL: ("pm",),
     TaskKind.ARRANGE_SUPPORT_MEETINGS: ("pm",),
     TaskKind.AGREE_SUPPORT_NEEDS: ("pm",),
+    TaskKind.FOLLOW_UP_EAP_REFERRAL: ("pm",),
+    TaskKind.CONFIRM_SUPPORT_NEEDS: ("practitioner",),  # the needs their PM agreed with them
     TaskKind.ALLOCATE_REVIEWER: ("ce", "dce"),
     TaskKind.GATHER_INFORMATION: ("reviewer",),
     TaskKind.DRAFT_REPORT: ("reviewer",),
     TaskKind.CHECK_REPORT_ACCURACY: ("owner",),  # the party named when the report is shared
     TaskKind.RESOLVE_CONCERN: ("reviewer",),
     TaskKind.DECIDE_DISPUTE: ("dce",),
+    TaskKind.CONFIRM_CONCERN_RESOLVED: ("owner",),  # the party who raised the concern
+    TaskKind.REVISE_REPORT: ("reviewer",),  # the report's author
+    TaskKind.FOLLOW_GRIEVANCE: ("dce",),
     TaskKind.SHARE_WITH_EXTERNAL_REVIEW: ("ce", "dce"),
     TaskKind.DISCUSS_AT_SLT: ("ce", "dce"),
     TaskKind.AGREE_ACTION_PLAN: ("pdt",),
@@ -146,16 +152,15 @@ def test_a_new_task_tells_everyone_who_can_act_once_in_the_app_and_in_one_email(
 
 
 # The stage changes, restated: who takes part once the review has moved to each state.
-BEFORE_INITIATION = {ReviewState.AWAITING_DECISION, ReviewState.OUTSIDE_PROCEDURE, ReviewState.NOT_INITIATED}
 PLAN_STATES = {ReviewState.AGREED, ReviewState.ACTION_PLANNING, ReviewState.MONITORING, ReviewState.CLOSED}
 MOVES = [(before, action) for before, action in TRANSITIONS if before is not None]
 
 
 def taking_part_after(state: ReviewState) -> set[str]:
-    # The case's AHoO, the CE who decided, the reviewer, the HoO named on an accuracy task.
-    people = {"ahoo", "ce", "reviewer", "hoo"}
-    if state not in BEFORE_INITIATION:
-        people |= {"pm", "practitioner"}  # the practitioner has been told by the AHoO (fixture)
+    # The case's AHoO, the CE who decided, the reviewer, the HoO named on an accuracy task, the
+    # practitioner (the AHoO has told them: fixture) and the PM, whose support tasks start with the
+    # notification of an incident within the procedure (issue 9, point 7), as the fixture's is.
+    people = {"ahoo", "ce", "reviewer", "hoo", "practitioner", "pm"}
     if state in PLAN_STATES:
         people.add("pdt")  # the learning, then the action plan
     return people
@@ -201,24 +206,61 @@ def test_whoever_made_the_change_is_not_told_of_it(under_way):
     assert under_way.people["reviewer"].id not in told and under_way.people["ahoo"].id in told
 
 
-def test_the_decision_tells_each_person_in_one_email_with_what_waits(cast, smtp_server):
-    """The CE initiates: the AHoO gets the stage change and a task, the PM three support tasks and
-    the stage change, the DCE the allocation task; each in one email. The CE is not told of their
-    own decision, but the allocation task is theirs to do too."""
-    relay.run()  # the incident's own emails
-    smtp_server.messages.clear()
+def test_the_practitioner_hears_of_no_stage_before_the_area_head_has_told_them(cast):
+    """Even when a task already names them (the support needs their PM recorded), the practitioner
+    is told of stage changes only once the AHoO's "inform" task is done."""
+    review = cast.review
+    tasks.add_task(review, TaskKind.CONFIRM_SUPPORT_NEEDS)
+    db.session.commit()
     clear_outbox()
+    reviews.decide(review, initiate=True, rationale="Learning is likely.", actor=cast.people["ce"])
+    db.session.commit()
+    told = in_app("review_stage_changed")
+    assert cast.people["practitioner"].id not in told and cast.people["pm"].id in told
+    tasks.close_task(review.task(TaskKind.INFORM_PRACTITIONER_AND_PM), cast.people["ahoo"], {})
+    clear_outbox()
+    reviews.transition(review, "allocate_reviewer", actor=cast.people["ce"])
+    db.session.commit()
+    assert cast.people["practitioner"].id in in_app("review_stage_changed")
+
+
+def test_the_pm_of_an_incident_outside_the_procedure_hears_of_no_decision_not_to_review(app):
+    """Outside the procedure no support starts at the notification: the PM holds no task and is not
+    taking part when the CE confirms there is no review."""
+    area = make_area(name="West")
+    pm = make_user(roles=Role.PRACTICE_MANAGER, area=area)
+    ahoo = make_user(roles=Role.AREA_HEAD_OF_OPERATIONS, area=area)
+    ce = make_user(roles=Role.CHIEF_EXECUTIVE)
+    case = make_case(area=area, practice_manager=pm, proceedings_status=ProceedingsStatus.CLOSED)
+    review = reviews.open_review(make_incident(case=case, linked=False), actor=ahoo)
+    db.session.commit()
+    assert review.state == ReviewState.OUTSIDE_PROCEDURE
+    clear_outbox()
+    reviews.decide(review, initiate=False, rationale="No learning here.", actor=ce)
+    db.session.commit()
+    told = in_app("review_stage_changed")
+    assert pm.id not in told and ahoo.id in told
+
+
+def test_the_incident_and_decision_in_one_cycle_tell_each_person_in_one_email_with_what_waits(
+    cast, smtp_server
+):
+    """Recorded and initiated within one relay cycle. The AHoO: the incident (their acknowledgement),
+    the informing task (both at the notification) and the stage change. The PM: three support tasks
+    at the notification and the stage change. The CE and DCE: the decision task, then the allocation
+    task; the CE is not told of their own decision, the DCE does not take part. Each one email."""
     reviews.decide(cast.review, initiate=True, rationale="Learning is likely.", actor=cast.people["ce"])
+    db.session.commit()
     counts = in_app()
-    assert counts[cast.people["ahoo"].id] == 2
+    assert counts[cast.people["ahoo"].id] == 3
     assert counts[cast.people["pm"].id] == 4
-    assert counts[cast.people["ce"].id] == counts[cast.people["dce"].id] == 1
+    assert counts[cast.people["ce"].id] == counts[cast.people["dce"].id] == 2
     assert cast.people["practitioner"].id not in counts  # the AHoO tells them first
     assert relay.run()["sent"] == 4
     assert emailed(smtp_server) == addresses(cast, "ahoo", "pm", "ce", "dce")
     subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
     assert subjects["pm@example.org"] == "You have 4 items waiting in the case review manager"
-    assert subjects["ce@example.org"] == "You have a new case review task"
+    assert subjects["ce@example.org"] == "You have 2 new tasks"
     [pm_text] = [text for text in smtp_server.texts() if "pm@example.org" in text]
     assert "3 new tasks" in pm_text and "1 update on a review you take part in" in pm_text
 

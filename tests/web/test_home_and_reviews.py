@@ -58,8 +58,10 @@ def world(app) -> World:
     )
     south_review = reviews.open_review(make_incident(case=south_case), actor=people["ahoo_south"])
     db.session.commit()
-    acknowledge = south_review.task(TaskKind.ACKNOWLEDGE_INCIDENT)
-    tasks.complete_task(acknowledge, actor=people["ahoo_south"], outcome={})
+    # The south Area Head has acknowledged the incident and told the practitioner (support duties,
+    # informing among them, start with the notification: issue 9, point 7).
+    for kind in (TaskKind.ACKNOWLEDGE_INCIDENT, TaskKind.INFORM_PRACTITIONER_AND_PM):
+        tasks.complete_task(south_review.task(kind), actor=people["ahoo_south"], outcome={})
     reviews.decide(south_review, initiate=True, rationale="Learning.", actor=people["ce"])
     reviews.allocate_reviewer(
         south_review.task(TaskKind.ALLOCATE_REVIEWER), people["hoo_north"], actor=people["ce"]
@@ -130,8 +132,13 @@ def test_home_lists_overdue_tasks_first_and_the_reviews_a_person_works_on(world,
     ahoo = world.people["ahoo_north"]
     page = signed_in(ahoo).get("/home")
     [tasks_table] = [t for t in page.html.select("table") if "Your open tasks" in t.caption.text]
-    first_row = tasks_table.select("tbody tr")[0].get_text(" ", strip=True)
-    assert "Acknowledge the incident notification" in first_row and "Overdue" in first_row
+    rows = [row.get_text(" ", strip=True) for row in tasks_table.select("tbody tr")]
+    # The north incident was notified 20 days ago: its informing and consultation are overdue too.
+    # Overdue tasks come first, most overdue first; the rapid review, not yet due, comes last.
+    overdue = [row for row in rows if "Overdue" in row]
+    assert rows[: len(overdue)] == overdue and 0 < len(overdue) < len(rows)
+    assert any("Acknowledge the incident notification" in row for row in overdue)
+    assert rows[0].startswith("Inform the practitioner") and "Complete the rapid review" in rows[-1]
     attention = [t for t in page.html.select("table") if "needing attention" in t.caption.text]
     assert "NORTH001" in attention[0].get_text() and "SOUTH001" not in attention[0].get_text()
     reviewer_page = signed_in(world.people["hoo_north"]).get("/home")

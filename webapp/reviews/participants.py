@@ -8,8 +8,10 @@ This service's reading of the procedure (it names the people at each step, not a
 - everyone named on one of the review's tasks (the Practice Manager's support tasks, the accuracy
   checks of the practitioner, Practice Manager and Head of Operations, action owners);
 - the practitioner, once the Area Head has told them of the review (the procedure has the Area
-  Head inform them: the service does not tell them first), and the Practice Manager once the review
-  is initiated (their support tasks start then);
+  Head inform them: the service does not tell them of a stage first, even when a task already
+  names them, such as confirming the support needs their Practice Manager recorded);
+- the Practice Manager once the review is initiated, and from the notification when their support
+  tasks start then (an incident within the procedure: issue 9, point 7), as a person named on a task;
 - the Practice Development Team once the report is agreed: they record its learning, then agree
   and oversee the action plan.
 """
@@ -38,11 +40,14 @@ def taking_part(review: Review) -> list[User]:
     ids.update(person.id for person in users.holding(Role.AREA_HEAD_OF_OPERATIONS, area_id=case.area_id))
     if review.state not in BEFORE_INITIATION:
         ids.add(case.practice_manager_id)
-        if _practitioner_informed(review):
-            ids.add(case.practitioner_id)
+    informed = _practitioner_informed(review)
+    if informed:  # at any stage: informing starts with the notification (issue 9, point 7)
+        ids.add(case.practitioner_id)
     if review.state in LEARNING_ON:
         ids.update(person.id for person in users.holding(Role.PRACTICE_DEVELOPMENT_TEAM))
     named = select(Task.assignee_id).where(Task.review_id == review.id, Task.assignee_id.is_not(None))
+    if not informed and case.practitioner_id is not None:
+        named = named.where(Task.assignee_id != case.practitioner_id)
     query = (
         select(User)
         .where(User.active.is_(True), or_(User.id.in_(ids - {None}), User.id.in_(named)))
