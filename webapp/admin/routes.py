@@ -118,7 +118,7 @@ def edit_user(user_id: int):
             return redirect(url_for("admin.list_users"))
     return render_template(
         "admin/user_form.html",
-        title="Change user",
+        title=f"Change user: {user.name}",
         form=form,
         user=user,
         awaiting=approvals.pending_for(user),
@@ -208,7 +208,7 @@ def rename_area(area_id: int):
         else:
             flash("Area renamed.", "success")
             return redirect(url_for("admin.list_areas"))
-    return render_template("admin/area_form.html", title="Rename area", form=form, area=area)
+    return render_template("admin/area_form.html", title=f"Rename area: {area.name}", form=form, area=area)
 
 
 @bp.route("/policy")

@@ -12,6 +12,7 @@ from webapp.cases.forms import IncidentForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
+from webapp.formatting import format_date
 from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind
 from webapp.permissions import Permission, permission_required
@@ -57,7 +58,8 @@ def new_incident(case_id: int):
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
-    return render_template("cases/incident.html", title="Incident", incident=incident)
+    title = f"{incident.kind.label} on {format_date(incident.occurred_on)}"
+    return render_template("cases/incident.html", title=title, incident=incident)
 
 
 @bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])

@@ -58,7 +58,7 @@ def view_review(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/view.html",
-        title="Review",
+        title=f"Review: {review.state.label}",
         review=review,
         blockers=services.decision_blockers(review),
         panels=_panels(review),
