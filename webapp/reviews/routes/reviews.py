@@ -29,8 +29,9 @@ from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, all
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
 from webapp.tasks import services as tasks
+from webapp.tasks import titles
 from webapp.tasks.escalation import STEP_LABELS
-from webapp.tasks.pages import TaskPages, task_page
+from webapp.tasks.pages import TaskPages, may_open, task_page
 from webapp.tasks.pools import POOL_LABELS
 
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
@@ -60,6 +61,7 @@ def view_review(review_id: int):
         "reviews/view.html",
         title=f"Review: {review.state.label}",
         review=review,
+        task_titles=titles.titles(review.tasks),
         blockers=services.decision_blockers(review),
         panels=_panels(review),
     )
@@ -111,17 +113,25 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
+    pagination = tasks.my_tasks(current_user, page=page_arg())
     return render_template(
-        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page_arg())
+        "reviews/my_tasks.html",
+        title="My tasks",
+        pagination=pagination,
+        task_titles=titles.titles(pagination.items),
     )
 
 
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    page = page_arg()
+    pagination = tasks.team_tasks(current_user, page_arg(), 50)
     return render_template(
-        "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
+        "reviews/team_tasks.html",
+        title="Team tasks",
+        pagination=pagination,
+        task_titles=titles.titles(pagination.items),
+        openable={task.id for task in pagination.items if may_open(task, current_user)},
     )
 
 
@@ -176,5 +186,5 @@ def action_task(task_id: int):
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
     audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
-        "reviews/task.html", title=task.kind.label, task=task, form=form, may_action=may_action
+        "reviews/task.html", title=titles.task_title(task), task=task, form=form, may_action=may_action
     )
