@@ -23,6 +23,7 @@ from webapp.forms import validated
 from webapp.models import DisputeStage, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import Work, allows
 from webapp.reviews.services import get_review_or_404
 from webapp.reviews.steps import review_step
@@ -152,6 +153,7 @@ def respond(review_id: int, party: str):
         "accuracy/respond.html",
         title="Check the review report for accuracy",
         review=review,
+        facts=decision_facts(review),
         draft=draft,
         party=party,
         task=task,
@@ -196,6 +198,7 @@ def author_stage(review_id: int, dispute_id: int):
         "accuracy/author.html",
         title="Respond to a concern about the report",
         review=review,
+        facts=decision_facts(review),
         dispute=dispute,
         task=disputes.stage_task(review, dispute),
         form=form,
@@ -251,6 +254,7 @@ def raiser_answer(review_id: int, dispute_id: int):
         "accuracy/answer.html",
         title="The report author's response to your concern",
         review=review,
+        facts=decision_facts(review),
         dispute=dispute,
         task=disputes.stage_task(review, dispute),
         form=form,
@@ -297,6 +301,7 @@ def decide_dispute(review_id: int, dispute_id: int):
         "accuracy/decide.html",
         title="Decide a dispute about the report",
         review=review,
+        facts=decision_facts(review),
         dispute=dispute,
         task=disputes.dispute_task(review, dispute, TaskKind.DECIDE_DISPUTE),
         form=form,
@@ -337,6 +342,7 @@ def grievance(review_id: int, dispute_id: int):
         "accuracy/grievance.html",
         title="Record a grievance",
         review=review,
+        facts=decision_facts(review),
         dispute=dispute,
         form=form,
         refusal=refusal,

@@ -25,6 +25,7 @@ from webapp.reviews.forms import (
     meeting_start,
     outcome_of,
 )
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
@@ -34,6 +35,16 @@ from webapp.tasks.escalation import STEP_LABELS
 from webapp.tasks.pages import TaskPages, may_open, task_page
 from webapp.tasks.pools import POOL_LABELS
 
+# Generic task pages that ask for a judgement on the incident: they show its facts.
+FACT_TASKS = frozenset(
+    {
+        TaskKind.ACKNOWLEDGE_INCIDENT,
+        TaskKind.CONSULT_AREA_HEAD,
+        TaskKind.RAPID_REVIEW,
+        TaskKind.ALLOCATE_REVIEWER,
+        TaskKind.INFORM_PRACTITIONER_AND_PM,
+    }
+)
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
 # Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
@@ -107,6 +118,7 @@ def decide(review_id: int):
         review=review,
         blockers=blockers,
         override=override,
+        facts=decision_facts(review),
     )
 
 
@@ -186,5 +198,10 @@ def action_task(task_id: int):
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
     audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
-        "reviews/task.html", title=titles.task_title(task), task=task, form=form, may_action=may_action
+        "reviews/task.html",
+        title=titles.task_title(task),
+        task=task,
+        form=form,
+        may_action=may_action,
+        facts=decision_facts(task.review) if task.kind in FACT_TASKS else None,
     )
