@@ -23,8 +23,11 @@ from webapp.models import (
     AccuracyResponse,
     ActionPlanItem,
     ActionStatus,
+    ApplicationType,
     AuditEvent,
+    Child,
     ChronologyEntry,
+    CourtApplication,
     Dispute,
     DisputeStage,
     Review,
@@ -108,7 +111,13 @@ def review_with_every_record():
         source="Case file",
         created_by_id=shared.reviewer.id,
     )
-    db.session.add_all([dispute, item, entry])
+    child = Child(case_id=review.case_id, name="Child A", date_of_birth=london_today() - timedelta(days=2000))
+    application = CourtApplication(
+        case_id=review.case_id,
+        application_type=ApplicationType.CHILD_ARRANGEMENTS,
+        made_on=london_today() - timedelta(days=200),
+    )
+    db.session.add_all([dispute, item, entry, child, application])
     notification = notify(
         shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
     )
@@ -141,6 +150,8 @@ def review_with_every_record():
         "dispute_id": dispute.id,
         "item_id": item.id,
         "entry_id": entry.id,
+        "child_id": child.id,
+        "application_id": application.id,
         "version": shared.draft.version,
         "notification_id": notification.id,
     }

@@ -10,6 +10,7 @@ from webapp.admin import approvals, services
 from webapp.admin.forms import AreaForm, UserForm
 from webapp.auth.reauth import recent_password_required
 from webapp.extensions import db
+from webapp.forms import flash_saved
 from webapp.limits import page_arg, query_int
 from webapp.permissions import Permission, permission_required
 
@@ -114,7 +115,7 @@ def edit_user(user_id: int):
             if outcome == "requested":
                 flash(("User updated." if changed else "") + AWAITING, "success")
             else:
-                flash("User updated." if changed else "You did not change anything.", "success")
+                flash_saved("User updated.", changed)
             return redirect(url_for("admin.list_users"))
     return render_template(
         "admin/user_form.html",

@@ -13,6 +13,7 @@ from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
 from webapp.formatting import format_date
+from webapp.forms import flash_saved
 from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind
 from webapp.permissions import Permission, permission_required
@@ -79,7 +80,7 @@ def edit_incident(incident_id: int):
         except StaleEdit:
             form.form_errors.append(STALE_MESSAGE)
         else:
-            flash("Incident updated." if changed else "You did not change anything.", "success")
+            flash_saved("Incident updated.", changed)
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(

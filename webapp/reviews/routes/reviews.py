@@ -16,6 +16,7 @@ from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews import services, support
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
@@ -25,7 +26,6 @@ from webapp.reviews.forms import (
     meeting_start,
     outcome_of,
 )
-from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
