@@ -42,6 +42,7 @@ NO_CASE_DATA = {
     "main.index": "the start page",
     "main.home": "links to the person's work; counts only, no case data",
     "main.health": "a health check for the load balancer",
+    "main.accessibility": "the accessibility statement",
     "main.no_access": "a fixed message for people with no role",
     "auth.sign_in": "the sign-in form",
     "auth.second_factor": "the sign-in code form",

@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp.permissions import Permission, can, permission_required, public
@@ -31,6 +31,14 @@ def no_access():
     from flask import render_template
 
     return render_template("main/no_access.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require:
+    open to everyone, linked from every page's footer."""
+    return render_template("main/accessibility.html", title="Accessibility statement for Case review manager")
 
 
 @bp.route("/health")
