@@ -96,6 +96,62 @@ EVENT_TYPES: dict[str, EventType] = {
 }
 
 
+# Readable event names for the audit trail page: "chronology.updated" reads "Chronology entry changed".
+# Nouns and verbs compose most names; the few that do not are named whole.
+_NOUNS = {
+    "case": "Case",
+    "child": "Child",
+    "application": "Court application",
+    "incident": "Incident",
+    "audit": "Audit trail",
+    "review": "Review",
+    "task": "Task",
+    "notification": "Email",
+    "gathering": "Information gathering",
+    "chronology": "Chronology entry",
+    "report": "Review report",
+    "accuracy": "Accuracy check",
+    "dispute": "Dispute",
+    "disclosure": "External disclosure",
+    "learning": "Learning",
+    "slt": "Senior Leadership Team discussion",
+    "action": "Action",
+    "progress": "Action plan progress review",
+    "taxonomy": "Learning list",
+    "dashboard": "Learning dashboard",
+    "support": "Support",
+    "user": "User",
+    "account_change": "Access change",
+    "area": "Operational area",
+    "demo": "Demonstration data",
+}
+_VERBS = {"updated": "changed", "transition": "moved to a new stage", "retried": "sent again"}
+_WHOLE = {
+    "review.reviewer_allocated": "Reviewer allocated",
+    "accuracy.responded": "Report accuracy answered",
+    "dispute.author_responded": "Report author responded to a concern",
+    "dispute.grievance_recorded": "Grievance recorded",
+    "action.progress_noted": "Action progress noted",
+    "support.meeting_held": "Support meeting held",
+    "user.sign_in_failed": "Sign-in failed",
+    "user.sign_in_refused": "Sign-in refused (too many attempts)",
+    "user.second_factor_failed": "Sign-in code wrong",
+    "user.second_factor_enrolled": "Second factor set up",
+    "user.second_factor_reset": "Second factor reset",
+    "user.recovery_code_used": "Recovery code used",
+    "user.reauthentication_failed": "Password check failed",
+}
+
+
+def event_label(event_type: str) -> str:
+    """The event's name in plain words, for the audit trail page."""
+    if event_type in _WHOLE:
+        return _WHOLE[event_type]
+    noun, _, verb = event_type.partition(".")
+    words = _VERBS.get(verb, verb.replace("_", " "))
+    return f"{_NOUNS.get(noun, noun.replace('_', ' ').capitalize())} {words}"
+
+
 class AuditError(RuntimeError):
     pass
 

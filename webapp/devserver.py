@@ -30,11 +30,11 @@ def processes(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
     """Name and argv of each child, in start order."""
     children = []
     if catcher_serves(environ):
-        port = catcher_port(environ)
-        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher", "--port", str(port)]))
-    port = str(web_port(environ))
+        mail_port = str(catcher_port(environ))
+        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher", "--port", mail_port]))
+    web = str(web_port(environ))
     children += [
-        ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", port]),
+        ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", web]),
         # Its own process, never in the web server (or its reloader): see jobs/runner.py.
         ("scheduler", [sys.executable, "-m", "flask", "scheduler", "run"]),
     ]
