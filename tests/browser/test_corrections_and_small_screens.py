@@ -9,13 +9,14 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
 from tests.accuracy.helpers import shared_review
 from tests.browser.helpers import banner, expect_page, fill_date, sign_in, sign_out
 from tests.factories import make_user
 from tests.learning.test_action_plan import monitored_review
 from webapp.extensions import db
-from webapp.models import ChronologyEntry, Role
+from webapp.models import ChronologyEntry, Review, ReviewState, Role
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,10 @@ def test_facts_titles_confirmations_and_the_statement(page, axe_check):
     axe_check(page)
     sign_out(page)
 
-    # The reviewer corrects the chronology entry, then removes it after being asked.
+    # The reviewer corrects the chronology entry, then removes it after being asked (while the
+    # report is being written: the review goes back to that stage for this part).
+    db.session.execute(update(Review).where(Review.id == review.id).values(state=ReviewState.IN_REVIEW))
+    db.session.commit()
     sign_in(page, shared.reviewer.email)
     page.goto(f"/reviews/{review.id}/chronology")
     page.get_by_role("tab", name="Table").click()

@@ -162,7 +162,7 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
         kind.DRAFT_REPORT: f"Draft the review report for {of}",
         kind.CHECK_REPORT_ACCURACY: f"Check the review report{of_version} for accuracy",
         kind.SHARE_WITH_EXTERNAL_REVIEW: f"Record sharing the report of {of} with the external review",
-        kind.DISCUSS_AT_SLT: f"Discuss the review themes of {of} at a Senior Leadership Team meeting",
+        kind.DISCUSS_AT_SLT: f"Discuss the review themes at a Senior Leadership Team meeting ({of})",
         kind.AGREE_ACTION_PLAN: f"Agree the improvement action plan for {of}",
         kind.REVIEW_ACTION_PLAN_PROGRESS: f"Review the action plan's progress for {of}",
     }
