@@ -79,6 +79,7 @@ LISTS = {
     "cases.list_incidents": "incident kinds and case numbers, to choose one; its page is audited",
     "reviews.my_tasks": "the person's own tasks, to choose one; the task page is audited",
     "reviews.team_tasks": "the team's tasks, to choose one; the task page is audited",
+    "learning.dashboard_reviews": "the reviews behind a figure, to choose one; the review page is audited",
 }
 
 
