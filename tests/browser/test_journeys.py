@@ -118,7 +118,7 @@ def test_practice_manager_records_a_case_and_an_incident_then_signs_out(page, ax
     expect_page(page, "Case CF25P01234")
     assert banner(page) == "Child added."
     assert table_rows(page, "Children in this case") == [
-        ["Alex Example", "14 June 2019", "Remove Alex Example"]
+        ["Alex Example", "14 June 2019", "Remove Alex Example, born 14 June 2019"]
     ]
     axe_check(page)
 
@@ -258,7 +258,7 @@ def test_administrator_adds_a_user_and_an_area_and_reads_the_audit_trail(page, a
 
     # The person's own page says what is waiting, and offers a second-factor reset.
     page.get_by_role("link", name="Sam Newcomer").click()
-    expect_page(page, "Change user")
+    expect_page(page, re.compile("^Change user: "))
     expect(page.get_by_text("A change of roles is waiting for approval")).to_be_visible()
     expect(group(page, "Roles").get_by_label("Administrator", exact=True)).not_to_be_checked()
     expect(page.get_by_role("button", name="Reset second factor of Sam Newcomer")).to_be_visible()
@@ -330,7 +330,9 @@ def test_chief_executive_reads_a_case_its_incident_and_its_audit_trail(page, axe
 
     page.get_by_role("link", name="PO24C00077").click()
     expect_page(page, "Case PO24C00077")
-    assert table_rows(page, "Children in this case") == [["Jo Example", "1 March 2018", "Remove Jo Example"]]
+    assert table_rows(page, "Children in this case") == [
+        ["Jo Example", "1 March 2018", "Remove Jo Example, born 1 March 2018"]
+    ]
     incidents = table_rows(page, "Incidents recorded against this case")
     assert [row[:3] for row in incidents] == [["12 January 2026", "Death", "Not yet known"]]
     axe_check(page)
