@@ -50,11 +50,12 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
     return PeriodForm(formdata=None, from_date=start, to_date=end), (start, end)
 
 
-def _area() -> tuple[int | None, list]:
-    """The area asked for (None: every area; an unknown id counts as none) and the areas to offer."""
-    areas = list_areas()
+def _area() -> tuple[int | None, list[tuple[int, str]]]:
+    """The area asked for (None: every area; an unknown id counts as none) and the areas to offer,
+    as (id, name): plain values, which working the figures out (a commit) cannot expire."""
+    areas = [(area.id, area.name) for area in list_areas()]
     asked = query_int("area")
-    return (asked if any(area.id == asked for area in areas) else None), areas
+    return (asked if any(area_id == asked for area_id, _name in areas) else None), areas
 
 
 def _query(period: tuple[date, date] | None, area_id: int | None) -> dict[str, Any]:
@@ -82,9 +83,9 @@ def learning_dashboard():
         computed_at=computed_at,
         refresh_minutes=dashboard_cache.REFRESH_MINUTES,
         query=_query(period, area_id),
-        area_choices=[(area.id, area.name) for area in areas],
+        area_choices=areas,
         area_id=area_id,
-        area_name=next((area.name for area in areas if area.id == area_id), None),
+        area_name=dict(areas).get(area_id) if area_id is not None else None,
         may_open_reviews=can(Permission.VIEW_CASES),
     )
 
@@ -125,7 +126,7 @@ def dashboard_reviews():
         figure=figure,
         row=row,
         period=period,
-        area_name=next((area.name for area in areas if area.id == area_id), None),
+        area_name=dict(areas).get(area_id) if area_id is not None else None,
         pagination=pagination,
         back=url_for("learning.learning_dashboard", **_query(period, area_id), _anchor=figure.key),
     )
