@@ -21,6 +21,7 @@ from webapp.models import (
     Case,
     Dispute,
     Incident,
+    IncidentKind,
     ReportDraft,
     Review,
     Task,
@@ -52,12 +53,23 @@ PARTY_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a title names about a task's case and incident: plain values, not loaded rows, so that
+    building titles never changes what a page's rows have loaded."""
+
+    case_number: str
+    practitioner_id: int
+    practice_manager_id: int
+    incident_kind: IncidentKind
+    occurred_on: date
+
+
 @dataclass
 class Subjects:
     """What the titles of a list of tasks name, loaded together."""
 
-    cases: dict[int, Case] = field(default_factory=dict)  # by review id
-    incidents: dict[int, Incident] = field(default_factory=dict)  # by review id
+    cases: dict[int, CaseFacts] = field(default_factory=dict)  # by review id
     people: dict[int, str] = field(default_factory=dict)  # user id -> name
     versions: dict[int, int] = field(default_factory=dict)  # draft id -> version
     disputes: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (party, version)
@@ -70,14 +82,20 @@ def load_subjects(tasks: Iterable[Task]) -> Subjects:
     review_ids = {task.review_id for task in tasks}
     if not review_ids:
         return subjects
-    for review_id, case, incident in db.session.execute(
-        select(Review.id, Case, Incident)
+    for review_id, *facts in db.session.execute(
+        select(
+            Review.id,
+            Case.case_number,
+            Case.practitioner_id,
+            Case.practice_manager_id,
+            Incident.kind,
+            Incident.occurred_on,
+        )
         .join(Case, Review.case_id == Case.id)
         .join(Incident, Review.incident_id == Incident.id)
         .where(Review.id.in_(review_ids))
     ):
-        subjects.cases[review_id] = case
-        subjects.incidents[review_id] = incident
+        subjects.cases[review_id] = CaseFacts(*facts)
     person_ids = {case.practitioner_id for case in subjects.cases.values()}
     person_ids |= {case.practice_manager_id for case in subjects.cases.values()}
     people = db.session.execute(select(User.id, User.name).where(User.id.in_(person_ids)))
@@ -131,14 +149,13 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
     number = case.case_number
     practitioner = subjects.people.get(case.practitioner_id, "the practitioner")
     manager = subjects.people.get(case.practice_manager_id, "the Practice Manager")
-    incident = subjects.incidents[task.review_id]
     version = subjects.versions.get(draft_id_of(task) or 0)
     of_version = f" (version {version})" if version else ""
     dispute = subjects.disputes.get(dispute_id_of(task) or 0)
     kind = TaskKind
     of = f"case {number}"
     if task.kind == kind.ACKNOWLEDGE_INCIDENT:
-        what = f"{incident.kind.label.lower()} on {format_date(incident.occurred_on)}"
+        what = f"{case.incident_kind.label.lower()} on {format_date(case.occurred_on)}"
         return f"Acknowledge the incident notification: {what} ({of})"
     if task.kind == kind.CHECK_REPORT_ACCURACY and dispute_id_of(task) is not None and dispute:
         return f"Check the report author's response to your concern (version {dispute[1]}, {of})"
