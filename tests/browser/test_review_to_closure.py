@@ -62,7 +62,7 @@ def open_task(page, name: str, heading: str | None = None) -> None:
     expect_page(page, heading or re.compile("^" + re.escape(name)))
 
 
-def arrive_by_email(page, smtp_server, email: str, expected: str) -> None:
+def arrive_by_email(page, smtp_server, email: str, expected: str | re.Pattern[str]) -> None:
     """The relay runs as the scheduler would; the person opens the newest email the service sent
     them, follows its sign-in link and signs in: the page they land on shows ``expected``."""
     relay.run()
@@ -97,7 +97,7 @@ def answer_accuracy(page, email: str, *, concern: str | None = None, smtp_server
     """One of the three parties opens their accuracy task (from the email's link, or the home page
     after signing in) and agrees, or raises a concern."""
     if smtp_server is not None:
-        arrive_by_email(page, smtp_server, email, CHECK_REPORT)
+        arrive_by_email(page, smtp_server, email, CHECK_TASK)
     else:
         sign_in(page, email)
     open_task(page, CHECK_TASK, SHARED_VERSION_CHECK)

@@ -184,9 +184,7 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
         kind.DISCUSS_AT_SLT: f"Discuss the review themes at a Senior Leadership Team meeting ({of})",
         kind.AGREE_ACTION_PLAN: f"Agree the improvement action plan for {of}",
         kind.REVIEW_ACTION_PLAN_PROGRESS: f"Review the action plan's progress for {of}",
-        kind.CONFIRM_OUTSIDE_PROCEDURE: (
-            f"Confirm no review, or initiate one, for the incident outside the procedure ({of})"
-        ),
+        kind.CONFIRM_OUTSIDE_PROCEDURE: f"{kind.CONFIRM_OUTSIDE_PROCEDURE.label} ({of})",
         kind.FOLLOW_UP_EAP_REFERRAL: f"Follow up the Employee Assistance Programme offer to {practitioner}",
         kind.CONFIRM_SUPPORT_NEEDS: f"Confirm the support needs your Practice Manager recorded ({of})",
     }
