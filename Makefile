@@ -8,6 +8,9 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
+# make run PORT=5104 MAIL_PORT=2525: the web server's port, and the local mail catcher's (webapp/devserver.py).
+PORT ?= 5000
+export PORT
 PIP_COMPILE := --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: help run test test-sqlite test-postgresql typecheck deps deps-dev frontend requirements browser pango \
@@ -56,7 +59,7 @@ browser: ## Install Debian's chromium for the browser tests, if missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-run: deps ## Migrate the SQLite database, load demo data if empty, serve on http://127.0.0.1:5000/
+run: deps ## Migrate the SQLite database, load demo data if empty, serve on http://127.0.0.1:$PORT/ (5000)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	$(BIN)/python -m webapp.devserver

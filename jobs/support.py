@@ -12,6 +12,7 @@ from webapp.formatting import LONDON, format_datetime, london
 from webapp.models import Case, Review, SupportMeeting, SupportPlan, utcnow
 from webapp.notifications.services import notify, notify_all
 from webapp.reviews.services import area_heads
+from webapp.tasks.titles import support_meeting_title
 
 # Prompts go out this far ahead: far enough to rearrange a diary, near enough to be remembered.
 PROMPT_AHEAD = timedelta(days=2)
@@ -55,12 +56,14 @@ def prompt(now: datetime) -> int:
         if not _claim(meeting.id, SupportMeeting.prompted_at, now):
             db.session.rollback()
             continue
-        for person in (plan.practitioner, plan.practice_manager):
+        pairs = ((plan.practitioner, plan.practice_manager), (plan.practice_manager, plan.practitioner))
+        for person, other in pairs:
+            title = support_meeting_title(other.name, london(meeting.starts_at).date())
             if notify(
                 person,
                 "support_meeting_prompt",
                 link_path=f"/reviews/{plan.review_id}/support",
-                detail=f"Support meeting on {format_datetime(meeting.starts_at)} (case {case.case_number}).",
+                detail=f"{title} at {london(meeting.starts_at):%H:%M} (case {case.case_number}).",
                 dedupe_key=f"meeting:{meeting.id}:prompt:user:{person.id}",
                 meeting_starts_at=meeting.starts_at,
                 meeting_uid=f"support-meeting-{meeting.id}@case-review.invalid",

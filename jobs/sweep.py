@@ -45,6 +45,7 @@ from webapp.models import (
 from webapp.notifications.kinds import KINDS
 from webapp.tasks.escalation import STEP_KINDS, STEPS, step_dates
 from webapp.tasks.pools import POOLS, in_pool
+from webapp.tasks.titles import titles_of_ids
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +189,12 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
         notifications: list[dict] = []
         escalations: list[dict] = []
         now = utcnow()
+        names = titles_of_ids(task.id for task in mine)
         for task in mine:
-            detail = f"{task.kind.label} (case {task.case_number}) was due on {format_date(task.due_on)}."
+            name = names.get(task.id, task.kind.label)
+            if task.case_number not in name:
+                name += f" (case {task.case_number})"
+            detail = f"{name} was due on {format_date(task.due_on)}."
             for step in plans[task.id][0]:
                 kind = STEP_KINDS[step]
                 if kind not in KINDS:

@@ -52,6 +52,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "notification.retried": EventType("notification", needs_case=False),
     "gathering.updated": EventType("gathering_item", needs_case=True, needs_fields=True),
     "chronology.added": EventType("chronology_entry", needs_case=True),
+    "chronology.updated": EventType("chronology_entry", needs_case=True, needs_fields=True),
     "chronology.removed": EventType("chronology_entry", needs_case=True),
     "report.drafted": EventType("report_draft", needs_case=True, needs_fields=True),
     "report.viewed": EventType("report_draft", needs_case=True),
@@ -74,6 +75,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "slt.recorded": EventType("slt_meeting", needs_case=True),
     "action.added": EventType("action_plan_item", needs_case=True),
     "action.updated": EventType("action_plan_item", needs_case=True, needs_fields=True),
+    "action.withdrawn": EventType("action_plan_item", needs_case=True, needs_fields=True),
     "action.progress_noted": EventType("action_plan_item", needs_case=True),
     "progress.reviewed": EventType("progress_review", needs_case=True),
     "review.closed": EventType("review", needs_case=True),
@@ -105,6 +107,62 @@ EVENT_TYPES: dict[str, EventType] = {
     "area.renamed": EventType("operational_area", needs_case=False, needs_fields=True),
     "demo.seeded": EventType("system", needs_case=False),
 }
+
+
+# Readable event names for the audit trail page: "chronology.updated" reads "Chronology entry changed".
+# Nouns and verbs compose most names; the few that do not are named whole.
+_NOUNS = {
+    "case": "Case",
+    "child": "Child",
+    "application": "Court application",
+    "incident": "Incident",
+    "audit": "Audit trail",
+    "review": "Review",
+    "task": "Task",
+    "notification": "Email",
+    "gathering": "Information gathering",
+    "chronology": "Chronology entry",
+    "report": "Review report",
+    "accuracy": "Accuracy check",
+    "dispute": "Dispute",
+    "disclosure": "External disclosure",
+    "learning": "Learning",
+    "slt": "Senior Leadership Team discussion",
+    "action": "Action",
+    "progress": "Action plan progress review",
+    "taxonomy": "Learning list",
+    "dashboard": "Learning dashboard",
+    "support": "Support",
+    "user": "User",
+    "account_change": "Access change",
+    "area": "Operational area",
+    "demo": "Demonstration data",
+}
+_VERBS = {"updated": "changed", "transition": "moved to a new stage", "retried": "sent again"}
+_WHOLE = {
+    "review.reviewer_allocated": "Reviewer allocated",
+    "accuracy.responded": "Report accuracy answered",
+    "dispute.author_responded": "Report author responded to a concern",
+    "dispute.grievance_recorded": "Grievance recorded",
+    "action.progress_noted": "Action progress noted",
+    "support.meeting_held": "Support meeting held",
+    "user.sign_in_failed": "Sign-in failed",
+    "user.sign_in_refused": "Sign-in refused (too many attempts)",
+    "user.second_factor_failed": "Sign-in code wrong",
+    "user.second_factor_enrolled": "Second factor set up",
+    "user.second_factor_reset": "Second factor reset",
+    "user.recovery_code_used": "Recovery code used",
+    "user.reauthentication_failed": "Password check failed",
+}
+
+
+def event_label(event_type: str) -> str:
+    """The event's name in plain words, for the audit trail page."""
+    if event_type in _WHOLE:
+        return _WHOLE[event_type]
+    noun, _, verb = event_type.partition(".")
+    words = _VERBS.get(verb, verb.replace("_", " "))
+    return f"{_NOUNS.get(noun, noun.replace('_', ' ').capitalize())} {words}"
 
 
 class AuditError(RuntimeError):

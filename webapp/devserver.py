@@ -1,8 +1,9 @@
 """``make run``: the web server and its companion processes, stopped together by Ctrl-C.
 
-Without ``MAIL_SERVER`` in the environment the app sends to 127.0.0.1:8025, so a mail catcher is
-started there first; administrators read what it caught at /admin/mail. If any process stops, the
-others are stopped too.
+The web server listens on ``PORT`` (default 5000). When the mail server is this machine (``MAIL_SERVER``
+unset or 127.0.0.1/localhost; ``MAIL_CATCHER=0`` opts out), a mail catcher is started first on
+``MAIL_PORT`` (default 8025); administrators read what it caught at /admin/mail. If any process stops,
+the others are stopped too.
 """
 
 from __future__ import annotations
@@ -16,26 +17,41 @@ import sys
 import time
 from collections.abc import Mapping
 
-from webapp.mailcatcher import DEFAULT_HOST, DEFAULT_PORT
+from webapp.mailcatcher import DEFAULT_HOST, catcher_port, catcher_serves
+
+DEFAULT_WEB_PORT = 5000
+
+
+def web_port(environ: Mapping[str, str]) -> int:
+    return int(environ.get("PORT") or DEFAULT_WEB_PORT)
 
 
 def processes(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
     """Name and argv of each child, in start order."""
     children = []
-    if "MAIL_SERVER" not in environ:
-        port = _catcher_port(environ)
-        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher", "--port", str(port)]))
+    if catcher_serves(environ):
+        mail_port = str(catcher_port(environ))
+        children.append(("mail", [sys.executable, "-m", "webapp.mailcatcher", "--port", mail_port]))
+    web = str(web_port(environ))
     children += [
-        ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", "5000"]),
+        ("web", [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", web]),
         # Its own process, never in the web server (or its reloader): see jobs/runner.py.
         ("scheduler", [sys.executable, "-m", "flask", "scheduler", "run"]),
     ]
     return children
 
 
-def _catcher_port(environ: Mapping[str, str]) -> int:
-    # The app sends to 127.0.0.1 on MAIL_PORT (config.py): the catcher listens there.
-    return int(environ.get("MAIL_PORT", DEFAULT_PORT))
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """What the children run with: links in emails point at this server's port unless BASE_URL is
+    set, and the app knows whether the catcher is its mail server (its Caught emails page)."""
+    env = {
+        **environ,
+        "FLASK_APP": "wsgi.py",
+        "FLASK_CONFIG": environ.get("FLASK_CONFIG", "development"),
+    }
+    env.setdefault("BASE_URL", f"http://127.0.0.1:{web_port(environ)}")
+    env["MAIL_CATCHER"] = "1" if catcher_serves(environ) else "0"
+    return env
 
 
 def _wait_for_port(host: str, port: int, child: subprocess.Popen, timeout: float = 10.0) -> None:
@@ -50,11 +66,7 @@ def _wait_for_port(host: str, port: int, child: subprocess.Popen, timeout: float
 
 
 def main() -> int:
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "FLASK_CONFIG": os.environ.get("FLASK_CONFIG", "development"),
-    }
+    env = child_environment(os.environ)
     children: list[tuple[str, subprocess.Popen]] = []
     interrupted = False
     try:
@@ -62,10 +74,14 @@ def main() -> int:
             child = subprocess.Popen(cmd, env=env)  # noqa: S603 - fixed argv
             children.append((name, child))
             if name == "mail":
-                _wait_for_port(DEFAULT_HOST, _catcher_port(os.environ), child)
-        print("Serving on http://127.0.0.1:5000/ – press Ctrl-C to stop.", flush=True)
-        if "MAIL_SERVER" not in os.environ:
-            print("Emails are caught locally: an administrator sees them at /admin/mail.", flush=True)
+                _wait_for_port(DEFAULT_HOST, catcher_port(os.environ), child)
+        print(f"Serving on http://127.0.0.1:{web_port(os.environ)}/ – press Ctrl-C to stop.", flush=True)
+        if catcher_serves(os.environ):
+            print(
+                f"Emails are caught locally on port {catcher_port(os.environ)}: "
+                "an administrator sees them at /admin/mail.",
+                flush=True,
+            )
         while True:
             for name, child in children:
                 if child.poll() is not None:

@@ -48,7 +48,13 @@ def yes_no(value: bool | None) -> str:
     return "Yes" if value else "No"
 
 
+def format_iso_date(value: str | None) -> str:
+    """A date kept as ISO text (in a JSON record of a change) in the pages' words."""
+    return format_date(date.fromisoformat(value)) if value else ""
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(yes_no, "yes_no")
+    app.add_template_filter(format_iso_date, "iso_date")

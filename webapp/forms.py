@@ -6,8 +6,16 @@ import re
 from datetime import date
 from typing import TypeVar, overload
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovRadioInput, GovSelect
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from flask import flash
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+)
+from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from webapp.formatting import today_in_london
@@ -230,3 +238,21 @@ class GovSelectField(SelectField):
             return
         if self.data not in allowed:
             raise StopValidation(self.missing_message)
+
+
+class ConfirmRemovalForm(FlaskForm):
+    """The button on a page that asks before removing something (WCAG 3.3.4); confirm_removal.html."""
+
+    submit = SubmitField("Yes, remove it", widget=GovSubmitInput())
+
+
+NOTHING_CHANGED = "You did not change anything."
+
+
+def flash_saved(message: str, changed: object) -> None:
+    """After a save: ``message`` as a success when something changed; otherwise that nothing did, as
+    information, never under a "Success" heading."""
+    if changed:
+        flash(message, "success")
+    else:
+        flash(NOTHING_CHANGED, "info")

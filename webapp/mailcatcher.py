@@ -30,14 +30,31 @@ DEFAULT_PORT = 8025
 DEFAULT_DIRECTORY = INSTANCE_DIR / "mail"
 
 
+# The addresses of this machine: a MAIL_SERVER naming one of them is the local catcher in development.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def catcher_port(environ) -> int:
+    """The catcher listens on MAIL_PORT (default 8025), where the app sends (config.py)."""
+    return int(environ.get("MAIL_PORT", DEFAULT_PORT))
+
+
+def catcher_serves(environ) -> bool:
+    """Is the local catcher the mail server in this environment? ``MAIL_CATCHER`` (1 or 0) decides
+    when set; otherwise yes when ``MAIL_SERVER`` is unset or names this machine."""
+    flag = environ.get("MAIL_CATCHER")
+    if flag is not None:
+        return flag.strip().lower() in {"1", "true", "yes", "on"}
+    return environ.get("MAIL_SERVER", DEFAULT_HOST).strip().lower() in LOCAL_HOSTS
+
+
 def catcher_in_use(app) -> bool:
     """Does this app's mail go to the catcher? ``MAIL_CATCHER`` in the config decides if set;
-    otherwise yes when ``MAIL_SERVER`` is not in the environment (then the config's default,
-    127.0.0.1:8025, is the catcher)."""
+    otherwise the environment does (``catcher_serves``)."""
     flag = app.config.get("MAIL_CATCHER")
     if flag is not None:
         return bool(flag)
-    return "MAIL_SERVER" not in os.environ
+    return catcher_serves(os.environ)
 
 
 def mail_directory(app) -> Path:

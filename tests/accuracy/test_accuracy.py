@@ -221,7 +221,9 @@ def test_task_pages_lead_to_the_accuracy_pages(shared, signed_in):
     )
     response = signed_in(shared.manager).client.get(f"/tasks/{task.id}")
     assert response.status_code == 302 and response.location.endswith(url(shared, "practice_manager"))
-    assert "Check the review report for accuracy" in signed_in(shared.manager).get("/tasks").text()
+    assert (
+        "Check the review report (version 1) for accuracy" in signed_in(shared.manager).get("/tasks").text()
+    )
 
 
 def test_responses_and_views_are_audited(shared, signed_in):

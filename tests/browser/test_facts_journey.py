@@ -54,7 +54,7 @@ def test_facts_change_after_the_decision(page, axe_check):
         "link", name="Confirm no review, or initiate one, for an incident outside the procedure"
     ).click()
     expect_page(page, "Confirm no review, or initiate one")
-    assert "What the rules found" in page.locator("main").inner_text()
+    assert "What the rules say" in page.locator("main").inner_text()
     axe_check(page)
     page.get_by_role("button", name="Record decision").click()
     expect_page(page, "Confirm no review, or initiate one", error=True)

@@ -35,7 +35,7 @@ ANSWER = "Does the author's answer resolve your concern?"
 def respond(page, axe_check, version: int, *, agree: bool = True, concern: str = "") -> None:
     open_task(
         page,
-        "Check the review report for accuracy",
+        f"Check the review report (version {version}) for accuracy",
         f"Check the review report (version {version}) for accuracy",
     )
     axe_check(page)
@@ -155,7 +155,9 @@ def test_a_concern_through_a_revision_and_the_dce_to_an_agreed_version_3_then_di
     for person in (shared.practitioner, shared.hoo):
         sign_in(page, person.email)
         open_task(
-            page, "Check the review report for accuracy", "Check the review report (version 3) for accuracy"
+            page,
+            "Check the review report (version 3) for accuracy",
+            "Check the review report (version 3) for accuracy",
         )
         assert "Version 1: you agreed it" in main_text(page)
         assert "Changes from version 2 to version 3" in main_text(page)

@@ -201,3 +201,27 @@ def test_make_run_starts_the_catcher_first_only_without_mail_server():
     scheduler_argv = dict(devserver.processes({}))["scheduler"]
     assert scheduler_argv[1:] == ["-m", "flask", "scheduler", "run"]
     assert os.path.basename(scheduler_argv[0]).startswith("python")
+
+
+def test_make_run_takes_the_web_port_and_links_emails_to_it():
+    assert dict(devserver.processes({}))["web"][-2:] == ["--port", "5000"]
+    assert dict(devserver.processes({"PORT": "5104"}))["web"][-2:] == ["--port", "5104"]
+    env = devserver.child_environment({"PORT": "5104"})
+    assert env["BASE_URL"] == "http://127.0.0.1:5104"
+    assert devserver.child_environment({"PORT": "5104", "BASE_URL": "https://x.test"})["BASE_URL"] == (
+        "https://x.test"
+    )
+
+
+def test_the_catcher_is_the_mail_server_whenever_mail_goes_to_this_machine(app, monkeypatch):
+    for server in ("127.0.0.1", "localhost"):
+        names = [name for name, _argv in devserver.processes({"MAIL_SERVER": server, "MAIL_PORT": "2526"})]
+        assert names == ["mail", "web", "scheduler"]
+        assert devserver.child_environment({"MAIL_SERVER": server})["MAIL_CATCHER"] == "1"
+        monkeypatch.setenv("MAIL_SERVER", server)
+        monkeypatch.delenv("MAIL_CATCHER", raising=False)
+        assert mailcatcher.catcher_in_use(app), "Caught emails works when the catcher is the server"
+    assert [name for name, _ in devserver.processes({"MAIL_CATCHER": "0"})] == ["web", "scheduler"]
+    assert devserver.child_environment({"MAIL_SERVER": "smtp.example.org"})["MAIL_CATCHER"] == "0"
+    monkeypatch.setenv("MAIL_CATCHER", "0")
+    assert not mailcatcher.catcher_in_use(app)

@@ -92,7 +92,7 @@ def test_adding_an_action_gives_its_owner_a_task_with_its_due_date(world, signed
         select(AuditEvent).where(AuditEvent.event_type == "action.added", AuditEvent.record_id == item.id)
     ).scalar_one()
     # The owner sees it in their tasks, and the task leads to the action's page.
-    assert "Complete an improvement action" in signed_in(world["outsider"]).get("/tasks").text()
+    assert "Complete action 1: " in signed_in(world["outsider"]).get("/tasks").text()
     page = signed_in(world["outsider"]).get(f"/tasks/{task.id}", status=302)
     assert page.response.location.endswith(f"/reviews/{review.id}/action-plan/{item.id}")
 

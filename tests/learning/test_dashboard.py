@@ -394,3 +394,49 @@ def test_page_cost_does_not_grow_with_the_reviews_stored(world, signed_in):
     assert 120 < deaths < 240
     cell = page.html.find(id="outcomes-table").select("tbody tr")[0].find("td").get_text(strip=True)
     assert cell == str(deaths)
+
+
+def test_the_dashboard_filters_by_area_and_links_each_figure_to_its_reviews(fixture, world, signed_in):
+    north, south = world["north"], world["south"]
+    client = signed_in(world["slt"])
+
+    def outcome_rows(query: str) -> list[list[str]]:
+        page = client.get(f"/learning/dashboard?{query}")
+        return [
+            [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+            for row in page.html.select("#outcomes-table tbody tr")
+        ]
+
+    assert outcome_rows(f"{PERIOD}&area={north.id}") == [["Death", "3", "100%"], ["Serious harm", "0", "0%"]]
+    assert outcome_rows(f"{PERIOD}&area={south.id}") == [["Death", "0", "0%"], ["Serious harm", "1", "100%"]]
+
+    def notified(query: str) -> str:
+        """The funnel's first step (incidents notified), from the learning module's figures: the
+        area filter reaches every figure, not only those worked out in dashboard.py."""
+        page = client.get(f"/learning/dashboard?{query}")
+        return page.html.select_one("#funnel-table tbody tr td").get_text(strip=True)
+
+    assert [
+        notified(PERIOD),
+        notified(f"{PERIOD}&area={north.id}"),
+        notified(f"{PERIOD}&area={south.id}"),
+    ] == [
+        "5",
+        "4",
+        "1",
+    ]
+    page = client.get(f"/learning/dashboard?{PERIOD}")
+    death = page.html.select_one("#outcomes-table tbody tr a")
+    assert death.get_text(strip=True) == "3"
+    assert death["aria-label"] == "3 reviews: deaths and serious harm, Death"
+    reviews = client.get(death["href"])
+    assert reviews.h1 == "Deaths and serious harm: Death"
+    assert len(reviews.html.select("tbody tr")) == 3
+    neglect = next(
+        row.select_one("a")
+        for row in page.html.select("#risk_factors-table tbody tr")
+        if row.select_one("th").get_text(strip=True) == "Neglect"
+    )
+    assert len(client.get(neglect["href"]).html.select("tbody tr")) == 3
+    # A row key the page did not offer is not found.
+    client.get(f"/learning/dashboard/reviews?{PERIOD}&row=outcome=nothing", status=404)

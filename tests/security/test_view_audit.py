@@ -23,8 +23,11 @@ from webapp.models import (
     AccuracyResponse,
     ActionPlanItem,
     ActionStatus,
+    ApplicationType,
     AuditEvent,
+    Child,
     ChronologyEntry,
+    CourtApplication,
     Dispute,
     DisputeStage,
     LearningPoint,
@@ -40,6 +43,7 @@ NO_CASE_DATA = {
     "main.index": "the start page",
     "main.home": "lists: the person's new notifications, tasks and reviews (case numbers), to choose one",
     "main.health": "a health check for the load balancer",
+    "main.accessibility": "the accessibility statement",
     "main.no_access": "a fixed message for people with no role",
     "auth.sign_in": "the sign-in form",
     "auth.second_factor": "the sign-in code form",
@@ -81,6 +85,7 @@ LISTS = {
     "reviews.my_tasks": "the person's own tasks, to choose one; the task page is audited",
     "reviews.team_tasks": "the team's tasks, to choose one; the task page is audited",
     "reviews.list_reviews": "case numbers, stages and next tasks, to choose a review; its page is audited",
+    "learning.dashboard_reviews": "the reviews behind a figure, to choose one; the review page is audited",
 }
 
 
@@ -117,7 +122,13 @@ def review_with_every_record():
         created_by_id=shared.reviewer.id,
     )
     point = LearningPoint(review_id=review.id, position=1, text="Update the risk assessment.")
-    db.session.add_all([dispute, item, entry, point])
+    child = Child(case_id=review.case_id, name="Child A", date_of_birth=london_today() - timedelta(days=2000))
+    application = CourtApplication(
+        case_id=review.case_id,
+        application_type=ApplicationType.CHILD_ARRANGEMENTS,
+        made_on=london_today() - timedelta(days=200),
+    )
+    db.session.add_all([dispute, item, entry, point, child, application])
     notification = notify(
         shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
     )
@@ -151,6 +162,8 @@ def review_with_every_record():
         "item_id": item.id,
         "point_id": point.id,
         "entry_id": entry.id,
+        "child_id": child.id,
+        "application_id": application.id,
         "version": shared.draft.version,
         "notification_id": notification.id,
     }

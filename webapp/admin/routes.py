@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,9 +12,10 @@ from webapp.admin import approvals, services
 from webapp.admin.forms import AreaForm, UserForm
 from webapp.auth.reauth import recent_password_required
 from webapp.extensions import db
+from webapp.forms import flash_saved
 from webapp.limits import page_arg, query_int
 from webapp.paging import Cursor
-from webapp.permissions import Permission, permission_required
+from webapp.permissions import Permission, can, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -115,11 +118,11 @@ def edit_user(user_id: int):
             if outcome == "requested":
                 flash(("User updated." if changed else "") + AWAITING, "success")
             else:
-                flash("User updated." if changed else "You did not change anything.", "success")
+                flash_saved("User updated.", changed)
             return redirect(url_for("admin.list_users"))
     return render_template(
         "admin/user_form.html",
-        title="Change user",
+        title=f"Change user: {user.name}",
         form=form,
         user=user,
         awaiting=approvals.pending_for(user),
@@ -209,7 +212,7 @@ def rename_area(area_id: int):
         else:
             flash("Area renamed.", "success")
             return redirect(url_for("admin.list_areas"))
-    return render_template("admin/area_form.html", title="Rename area", form=form, area=area)
+    return render_template("admin/area_form.html", title=f"Rename area: {area.name}", form=form, area=area)
 
 
 @bp.route("/policy", methods=["GET", "POST"])
@@ -279,24 +282,62 @@ def tasks_with_nobody():
 @bp.route("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def audit_trail():
-    case_id = query_int("case")
-    record_type = (request.args.get("record_type") or "").strip()[:40] or None
-    record_id = query_int("record_id")
-    pagination = services.audit_events(
-        case_id=case_id,
-        record_type=record_type,
-        record_id=record_id,
-        page=_page(),
-        per_page=PER_PAGE,
-        cursor=Cursor.from_request(),
+    filters, asked, errors = _audit_filters()
+    pagination = (
+        None
+        if errors
+        else services.audit_events(filters, page=_page(), per_page=PER_PAGE, cursor=Cursor.from_request())
     )
-    audit.record_page_view("audit.viewed", record_id=case_id, case_id=None)
+    audit.record_page_view("audit.viewed", record_id=filters.case_id, case_id=None)
     return render_template(
         "admin/audit.html",
         title="Audit trail",
         pagination=pagination,
-        case_id=case_id,
-        record_type=record_type,
-        record_id=record_id,
+        filters=filters,
+        asked=asked,
+        errors=errors,
+        may_name_cases=can(Permission.VIEW_CASES),
         record_types=[(t, t) for t in sorted({spec.record_type for spec in audit.EVENT_TYPES.values()})],
+        event_types=sorted(((t, audit.event_label(t)) for t in audit.EVENT_TYPES), key=lambda pair: pair[1]),
+        event_label=audit.event_label,
     )
+
+
+def _audit_filters() -> tuple[services.AuditFilters, dict[str, str], dict[str, str]]:
+    """The trail's filters from the query string, what was typed (to show again), and what could
+    not be understood, by field id. A case is named by its number only for those who may see cases
+    (administrators see no case data); otherwise by its internal id, as links to the trail give."""
+    asked = {
+        name: (request.args.get(name) or "").strip()[:120] for name in ("case_number", "person", "from", "to")
+    }
+    errors: dict[str, str] = {}
+    case_id = query_int("case")
+    if asked["case_number"] and can(Permission.VIEW_CASES):
+        case_id = services.case_id_of(asked["case_number"])
+        if case_id is None:
+            errors["filter-case_number"] = "No case has that case number"
+    actor_id = None
+    if asked["person"]:
+        actor_id = services.user_id_of(asked["person"])
+        if actor_id is None:
+            errors["filter-person"] = "No one has that email address"
+    days: dict[str, date | None] = {}
+    for name, label in (("from", "From"), ("to", "To")):
+        try:
+            days[name] = date.fromisoformat(asked[name]) if asked[name] else None
+        except ValueError:
+            days[name] = None
+            errors[f"filter-{name}"] = f"{label} must be a real date, for example 2026-12-01"
+    if days["from"] and days["to"] and days["from"] > days["to"]:
+        errors["filter-to"] = "To must be the same as or after From"
+    event_type = (request.args.get("event") or "").strip()
+    filters = services.AuditFilters(
+        case_id=case_id,
+        record_type=(request.args.get("record_type") or "").strip()[:40] or None,
+        record_id=query_int("record_id"),
+        event_type=event_type if event_type in audit.EVENT_TYPES else None,
+        actor_id=actor_id,
+        since=days["from"],
+        until=days["to"],
+    )
+    return filters, asked, errors

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -11,7 +14,8 @@ from webapp.auth import notices
 from webapp.auth.passwords import hash_password
 from webapp.auth.services import normalise_email
 from webapp.extensions import db
-from webapp.models import AuditEvent, OperationalArea, Role, User
+from webapp.formatting import LONDON
+from webapp.models import AuditEvent, Case, OperationalArea, Role, User
 from webapp.paging import Cursor, paginate, paginate_keyset
 
 
@@ -183,16 +187,34 @@ def set_active(user: User, active: bool) -> None:
     db.session.commit()
 
 
-def audit_events(
-    *,
-    case_id: int | None,
-    record_type: str | None,
-    record_id: int | None,
-    page: int,
-    per_page: int,
-    cursor: Cursor = Cursor(),
-):
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit trail is narrowed to; each None means "any"."""
+
+    case_id: int | None = None
+    record_type: str | None = None
+    record_id: int | None = None
+    event_type: str | None = None
+    actor_id: int | None = None
+    since: date | None = None  # from the start of this London day
+    until: date | None = None  # to the end of this London day
+
+
+def _london_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def audit_events(filters: AuditFilters, *, page: int, per_page: int, cursor: Cursor = Cursor()):
+    case_id, record_type, record_id = filters.case_id, filters.record_type, filters.record_id
     query = select(AuditEvent).options(selectinload(AuditEvent.actor))
+    if filters.event_type:
+        query = query.where(AuditEvent.event_type == filters.event_type)
+    if filters.actor_id is not None:
+        query = query.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.since is not None:
+        query = query.where(AuditEvent.occurred_at >= _london_midnight(filters.since))
+    if filters.until is not None:
+        query = query.where(AuditEvent.occurred_at < _london_midnight(filters.until + timedelta(days=1)))
     if case_id is not None:
         query = query.where(AuditEvent.case_id == case_id)
     if record_type:
@@ -207,3 +229,11 @@ def audit_events(
         page=page,
         per_page=per_page,
     )
+
+
+def case_id_of(case_number: str) -> int | None:
+    return db.session.execute(select(Case.id).where(Case.case_number == case_number)).scalar()
+
+
+def user_id_of(email: str) -> int | None:
+    return db.session.execute(select(User.id).where(User.email == normalise_email(email))).scalar()

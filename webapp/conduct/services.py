@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import (
     ChronologyCategory,
     ChronologyEntry,
+    ChronologyEntryChange,
     GatheringItem,
     GatheringSource,
     Review,
@@ -173,15 +175,12 @@ def add_entry(
 ) -> ChronologyEntry:
     if not may_build_chronology(review, actor):
         raise ConductRefused("You cannot add to this chronology.")
-    allowed = {category.value for category in ChronologyCategory}
-    if not categories or not set(categories) <= allowed:
-        raise ConductRefused("Select at least one category")
     entry = ChronologyEntry(
         review_id=review.id,
         occurred_on=occurred_on,
         what_happened=what_happened,
         source=source,
-        categories=[c.value for c in ChronologyCategory if c.value in categories],
+        categories=_categories(categories),
         created_by_id=actor.id,
     )
     db.session.add(entry)
@@ -194,10 +193,92 @@ def get_entry_or_404(review: Review, entry_id: int) -> ChronologyEntry:
     return one_or_404(ChronologyEntry, ChronologyEntry.id == entry_id, ChronologyEntry.review_id == review.id)
 
 
+def _categories(categories: list[str]) -> list[str]:
+    """The chosen categories in the procedure's order; at least one, each a known one."""
+    allowed = {category.value for category in ChronologyCategory}
+    if not categories or not set(categories) <= allowed:
+        raise ConductRefused("Select at least one category")
+    return [c.value for c in ChronologyCategory if c.value in categories]
+
+
+def _as_written(entry: ChronologyEntry) -> dict:
+    return {
+        "occurred_on": entry.occurred_on.isoformat(),
+        "what_happened": entry.what_happened,
+        "source": entry.source,
+        "categories": list(entry.categories),
+    }
+
+
 @unit_of_work()
-def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:
-    """Remove an entry. A report already shared keeps its own copy of the chronology."""
+def edit_entry(
+    review: Review,
+    entry: ChronologyEntry,
+    *,
+    occurred_on: date,
+    what_happened: str,
+    source: str,
+    categories: list[str],
+    actor: User,
+) -> list[str]:
+    """Correct an entry; its earlier wording is kept with the new one. Returns the changed fields."""
     if not may_build_chronology(review, actor):
         raise ConductRefused("You cannot change this chronology.")
+    before = _as_written(entry)
+    changed = audit.apply_changes(
+        entry,
+        {
+            "occurred_on": occurred_on,
+            "what_happened": what_happened,
+            "source": source,
+            "categories": _categories(categories),
+        },
+    )
+    if not changed:
+        return []
+    db.session.add(
+        ChronologyEntryChange(
+            review_id=review.id,
+            entry_id=entry.id,
+            change="edited",
+            old=before,
+            new=_as_written(entry),
+            changed_by_id=actor.id,
+        )
+    )
+    audit.record(
+        "chronology.updated", record_id=entry.id, case_id=review.case_id, changed_fields=changed, actor=actor
+    )
+    return changed
+
+
+@unit_of_work()
+def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None:
+    """Remove an entry; what it said is kept in the chronology's changes. A report already shared
+    keeps its own copy of the chronology."""
+    if not may_build_chronology(review, actor):
+        raise ConductRefused("You cannot change this chronology.")
+    db.session.add(
+        ChronologyEntryChange(
+            review_id=review.id,
+            entry_id=entry.id,
+            change="removed",
+            old=_as_written(entry),
+            new=None,
+            changed_by_id=actor.id,
+        )
+    )
     audit.record("chronology.removed", record_id=entry.id, case_id=review.case_id, actor=actor)
     db.session.delete(entry)
+
+
+def changes(review: Review) -> list[ChronologyEntryChange]:
+    """Every correction and removal of the review's chronology entries, newest first."""
+    return list(
+        db.session.execute(
+            select(ChronologyEntryChange)
+            .where(ChronologyEntryChange.review_id == review.id)
+            .options(selectinload(ChronologyEntryChange.changed_by))
+            .order_by(ChronologyEntryChange.id.desc())
+        ).scalars()
+    )

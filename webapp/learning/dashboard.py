@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select, true
 
 from webapp.extensions import db
 from webapp.learning import research, trends
+from webapp.learning.area import incident_in_area
 from webapp.learning.figure import Figure, percent, share_figure
 from webapp.models import (
     ActionPlanItem,
@@ -36,11 +37,13 @@ from webapp.models import (
 )
 
 
-def _in_period(start: date, end: date):
-    return Incident.occurred_on.between(start, end)
+def _in_period(start: date, end: date, area_id: int | None = None):
+    """Incidents in the period (and, when given, on the cases of one area)."""
+    in_period = Incident.occurred_on.between(start, end)
+    return in_period if area_id is None else in_period & incident_in_area(area_id)
 
 
-def _learning_in_period(start: date, end: date):
+def _learning_in_period(start: date, end: date, area_id: int | None = None):
     domestic_abuse = (
         select(review_learning_tags.c.review_id)
         .join(LearningTag, LearningTag.id == review_learning_tags.c.tag_id)
@@ -66,7 +69,40 @@ def _learning_in_period(start: date, end: date):
         .join(Review, Review.id == ReviewLearning.review_id)
         .join(Incident, Incident.id == Review.incident_id)
         .join(Case, Case.id == Review.case_id)
-        .where(_in_period(start, end))
+        .where(_in_period(start, end, area_id))
+    )
+
+
+# What picks the reviews behind a figure's row: "field=value" keys, each field a condition on the
+# review's learning record (or its tags). The reviews page (routes/dashboard.py) reads them.
+BEHIND = {
+    "tag": lambda value: ReviewLearning.review_id.in_(
+        select(review_learning_tags.c.review_id).where(review_learning_tags.c.tag_id == int(value))
+    ),
+    "outcome": lambda value: ReviewLearning.outcome == value,
+    "circumstance": lambda value: (
+        Review.circumstance.not_in(["ongoing_proceedings", "closed_case"]) | Review.circumstance.is_(None)
+        if value == "outside"
+        else Review.circumstance == value
+    ),
+    "during_proceedings": lambda value: ReviewLearning.during_proceedings.is_(value == "yes"),
+    "assessed": lambda value: ReviewLearning.perpetrator_was_assessed_main_risk == value,
+    # As the figure codes it: "not_applicable" for an adult party harmed or a suicide.
+    "relation": lambda value: coded_relation() == value,
+}
+
+
+def reviews_behind(row_key: str, start: date, end: date, area_id: int | None):
+    """A query for the reviews counted in a row (None for an unknown key): the caller scopes it."""
+    name, _, value = row_key.partition("=")
+    if name not in BEHIND or not value or (name == "tag" and not value.isdigit()):
+        return None
+    return (
+        select(Review)
+        .join(ReviewLearning, ReviewLearning.review_id == Review.id)
+        .join(Incident, Incident.id == Review.incident_id)
+        .where(_in_period(start, end, area_id), BEHIND[name](value))
+        .order_by(Incident.occurred_on.desc(), Review.id)
     )
 
 
@@ -99,13 +135,15 @@ LABEL_HEADERS = {
 }
 
 
-def _share_figure(key, title, caption, rows: list[tuple[str, int]], whole: int, *, note=None) -> Figure:
-    return share_figure(key, title, caption, LABEL_HEADERS[key], rows, whole, note=note)
+def _share_figure(
+    key, title, caption, rows: list[tuple[str, int]], whole: int, *, note=None, row_keys=None
+) -> Figure:
+    return share_figure(key, title, caption, LABEL_HEADERS[key], rows, whole, note=note, row_keys=row_keys)
 
 
-def totals(start: date, end: date) -> dict[str, int]:
+def totals(start: date, end: date, area_id: int | None = None) -> dict[str, int]:
     """Every per-review count in one row (conditional aggregates)."""
-    learning = _learning_in_period(start, end).subquery()
+    learning = _learning_in_period(start, end, area_id).subquery()
     circumstance = learning.c.circumstance
 
     def count_where(condition):
@@ -143,21 +181,23 @@ def totals(start: date, end: date) -> dict[str, int]:
     return dict(row._mapping)
 
 
-def tag_counts(start: date, end: date) -> list[tuple[TagKind, str, bool, int]]:
-    """(kind, name, active, reviews tagged in the period) for every tag, zero counts included."""
+def tag_counts(
+    start: date, end: date, area_id: int | None = None
+) -> list[tuple[TagKind, str, bool, int, int]]:
+    """(kind, name, active, reviews tagged in the period, tag id) for every tag, zero counts included."""
     tagged = (
         select(review_learning_tags.c.tag_id, review_learning_tags.c.review_id)
         .join(ReviewLearning, ReviewLearning.review_id == review_learning_tags.c.review_id)
         .join(Review, Review.id == review_learning_tags.c.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(_in_period(start, end))
+        .where(_in_period(start, end, area_id))
         .subquery()
     )
     reviews = func.count(tagged.c.review_id)
     return [
         tuple(row)
         for row in db.session.execute(
-            select(LearningTag.kind, LearningTag.name, LearningTag.active, reviews)
+            select(LearningTag.kind, LearningTag.name, LearningTag.active, reviews, LearningTag.id)
             .outerjoin(tagged, tagged.c.tag_id == LearningTag.id)
             .group_by(LearningTag.id, LearningTag.kind, LearningTag.name, LearningTag.active)
             .order_by(reviews.desc(), LearningTag.name)
@@ -171,7 +211,7 @@ def _days_between(later, earlier):
     return func.julianday(later) - func.julianday(earlier)
 
 
-def stage_medians(start: date, end: date) -> dict[str, tuple[float, int]]:
+def stage_medians(start: date, end: date, area_id: int | None = None) -> dict[str, tuple[float, int]]:
     """state -> (median days from entering it to leaving it, how many times it was left).
 
     Each transition leaves the state the previous one entered; the median is the middle value (or
@@ -182,7 +222,7 @@ def stage_medians(start: date, end: date) -> dict[str, tuple[float, int]]:
         select(t.from_state.label("state"), t.occurred_at.label("left_at"), entered_at.label("entered_at"))
         .join(Review, Review.id == t.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(_in_period(start, end))
+        .where(_in_period(start, end, area_id))
         .subquery()
     )
     days = _days_between(spans.c.left_at, spans.c.entered_at)
@@ -207,7 +247,9 @@ def stage_medians(start: date, end: date) -> dict[str, tuple[float, int]]:
     return {state: (float(median), int(count)) for state, median, count in rows}
 
 
-def overdue_by_area(today: date) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+def overdue_by_area(
+    today: date, area_id: int | None = None
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(area, open tasks past due) and (area, actions not done past due), every area listed."""
     tasks = (
         select(Case.area_id, func.count(Task.id).label("n"))
@@ -231,6 +273,7 @@ def overdue_by_area(today: date) -> tuple[list[tuple[str, int]], list[tuple[str,
         select(OperationalArea.name, func.coalesce(tasks.c.n, 0), func.coalesce(actions.c.n, 0))
         .outerjoin(tasks, tasks.c.area_id == OperationalArea.id)
         .outerjoin(actions, actions.c.area_id == OperationalArea.id)
+        .where(OperationalArea.id == area_id if area_id is not None else true())
         .order_by(OperationalArea.name)
     ).all()
     return [(name, int(t)) for name, t, _a in rows], [(name, int(a)) for name, _t, a in rows]
@@ -250,23 +293,31 @@ def _count_figure(key, title, caption, rows: list[tuple[str, int]], unit: str) -
 STAGES = [state for state in ReviewState if state != ReviewState.CLOSED]
 
 
-def figures(start: date, end: date, today: date) -> list[Figure]:
-    counts = totals(start, end)
+def figures(start: date, end: date, today: date, area_id: int | None = None) -> list[Figure]:
+    counts = totals(start, end, area_id)
     whole = counts["reviews"]
     of_reviews = f"Reviews with learning recorded whose incident happened in the period: {whole}."
-    result = [trends.trend(start, end), trends.funnel(start, end)]
-    tag_rows = tag_counts(start, end)
+    result = [trends.trend(start, end, area_id), trends.funnel(start, end, area_id)]
+    tag_rows = tag_counts(start, end, area_id)
     for kind, key, title in (
         (TagKind.RISK_FACTOR, "risk_factors", "Risk factors"),
         (TagKind.PRACTICE_THEME, "practice_themes", "Practice themes"),
     ):
+        shown = [row for row in tag_rows if row[0] == kind and (row[2] or row[3])]
         rows = [
             (name + ("" if active else " (no longer offered)"), count)
-            for tag_kind, name, active, count in tag_rows
-            if tag_kind == kind and (active or count)
+            for _k, name, active, count, _id in shown
         ]
         result.append(
-            _share_figure(key, title, f"{title} identified by reviews", rows, whole, note=of_reviews)
+            _share_figure(
+                key,
+                title,
+                f"{title} identified by reviews",
+                rows,
+                whole,
+                note=of_reviews,
+                row_keys=[f"tag={tag_id}" for *_rest, tag_id in shown],
+            )
         )
     result.append(
         _share_figure(
@@ -276,6 +327,7 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
             [("Death", counts["deaths"]), ("Serious harm", counts["serious_harm"])],
             whole,
             note=of_reviews,
+            row_keys=["outcome=death", "outcome=serious_harm"],
         )
     )
     result.append(
@@ -290,6 +342,7 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
             ],
             whole,
             note=of_reviews,
+            row_keys=["circumstance=ongoing_proceedings", "circumstance=closed_case", "circumstance=outside"],
         )
     )
     result.append(
@@ -303,6 +356,7 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
             ],
             whole,
             note=of_reviews,
+            row_keys=["during_proceedings=yes", "during_proceedings=no"],
         )
     )
     known = counts["assessed_yes"] + counts["assessed_no"]
@@ -318,6 +372,7 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
             known,
             note=f"Percentages are of the {known} reviews where this is known; not known in "
             f"{counts['assessed_unknown']}.",
+            row_keys=["assessed=no", "assessed=yes"],
         )
     )
     result.append(
@@ -334,13 +389,19 @@ def figures(start: date, end: date, today: date) -> list[Figure]:
             whole,
             note=of_reviews + " Not applicable, in this service's reading: the person harmed was an adult "
             "party to the proceedings, or the incident was a suicide.",
+            row_keys=[
+                "relation=family_member",
+                "relation=other",
+                "relation=unknown",
+                "relation=not_applicable",
+            ],
         )
     )
-    risk_counts = {name: count for kind, name, _active, count in tag_rows if kind == TagKind.RISK_FACTOR}
-    result += research.figures(counts, risk_counts, start, end)
-    result += [trends.points_by_theme(start, end), trends.actions_by_theme(start, end)]
-    result.append(_stage_figure(stage_medians(start, end)))
-    tasks, actions = overdue_by_area(today)
+    risk_counts = {name: count for kind, name, _active, count, _id in tag_rows if kind == TagKind.RISK_FACTOR}
+    result += research.figures(counts, risk_counts, start, end, area_id)
+    result += [trends.points_by_theme(start, end, area_id), trends.actions_by_theme(start, end, area_id)]
+    result.append(_stage_figure(stage_medians(start, end, area_id)))
+    tasks, actions = overdue_by_area(today, area_id)
     result.append(
         _count_figure(
             "overdue_tasks",

@@ -67,9 +67,14 @@ def store(start: date, end: date, today: date, *, now: datetime | None = None) -
     return snapshot
 
 
-def figures(start: date, end: date, today: date) -> tuple[list[dashboard.Figure], datetime]:
-    """The period's figures and when they were worked out: from a recent snapshot if there is one."""
+def figures(
+    start: date, end: date, today: date, area_id: int | None = None
+) -> tuple[list[dashboard.Figure], datetime]:
+    """The period's figures and when they were worked out: from a recent snapshot if there is one.
+    One area's figures are worked out when asked (snapshots hold the whole organisation's)."""
     now = utcnow()
+    if area_id is not None:
+        return dashboard.figures(start, end, today, area_id), now
     snapshot = db.session.execute(
         select(DashboardSnapshot)
         .where(

@@ -32,6 +32,8 @@ class Figure:
     note: str | None = None
     counts: list[int] = field(default_factory=lambda: [1])
     lines: list[dict] = field(default_factory=list)
+    # For each row, what picks the reviews behind it ("field=value", see dashboard.BEHIND), or None.
+    row_keys: list[str | None] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -46,10 +48,19 @@ def percent(part: int, whole: int) -> int | None:
 
 
 def share_figure(
-    key: str, title: str, caption: str, header: str, rows: list[tuple[str, int]], whole: int, *, note=None
+    key: str,
+    title: str,
+    caption: str,
+    header: str,
+    rows: list[tuple[str, int]],
+    whole: int,
+    *,
+    note=None,
+    row_keys: list[str | None] | None = None,
 ) -> Figure:
     """Counts and their share of ``whole``, one row and one bar each."""
     figure = Figure(key, title, caption, [header, "Reviews", "Percentage"], note=note)
+    figure.row_keys = list(row_keys or [None] * len(rows))
     for label, count in rows:
         share = percent(count, whole) or 0  # of nothing: 0%, and the note says there were none
         figure.rows.append([label, count, f"{share}%"])

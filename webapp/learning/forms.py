@@ -169,6 +169,15 @@ class ProgressReviewForm(FlaskForm):
     submit = SubmitField("Record the progress review", widget=GovSubmitInput())
 
 
+class WithdrawActionForm(FlaskForm):
+    reason = text_area(
+        "Why is this action being withdrawn?",
+        "Enter why the action is being withdrawn",
+        description="The action stays in the plan's history with this reason.",
+    )
+    submit = SubmitField("Withdraw the action", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     """A button and the CSRF token: agreeing the plan, confirming closure."""
 

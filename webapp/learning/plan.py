@@ -68,7 +68,8 @@ def items(review: Review) -> list[ActionPlanItem]:
 
 
 def open_items(review: Review) -> list[ActionPlanItem]:
-    return [item for item in items(review) if item.status != ActionStatus.DONE]
+    """Actions still to do: neither done nor withdrawn."""
+    return [item for item in items(review) if item.status != ActionStatus.DONE and item.withdrawn_at is None]
 
 
 def progress_reviews(review: Review) -> list[ProgressReview]:
@@ -157,11 +158,40 @@ def add_action(review: Review, *, action: str, owner_id: int, due_on: date, acto
     return item
 
 
+WITHDRAWN = "This action was withdrawn. It stays in the plan's history and cannot be changed."
+
+
+@unit_of_work()
+def withdraw_action(review: Review, item: ActionPlanItem, *, reason: str, actor: User) -> None:
+    """Withdraw an action agreed by mistake or overtaken by events: kept, with why, and no longer
+    chased or holding up closure."""
+    require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
+    if not may_manage(actor):
+        raise LearningRefused("Only the Practice Development Team, the CE or the DCE can withdraw an action.")
+    if item.withdrawn_at is not None:
+        raise LearningRefused(WITHDRAWN)
+    if item.status == ActionStatus.DONE:
+        raise LearningRefused("This action is done. Mark it as in progress first to withdraw it.")
+    item.withdrawn_at = utcnow()
+    item.withdrawn_by_id = actor.id
+    item.withdrawn_reason = reason
+    _cancel_task(item)
+    audit.record(
+        "action.withdrawn",
+        record_id=item.id,
+        case_id=review.case_id,
+        changed_fields=["withdrawn_at", "withdrawn_by_id", "withdrawn_reason"],
+        actor=actor,
+    )
+
+
 @unit_of_work()
 def edit_action(
     review: Review, item: ActionPlanItem, *, action: str, owner_id: int, due_on: date, actor: User
 ) -> list[str]:
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
+    if item.withdrawn_at is not None:
+        raise LearningRefused(WITHDRAWN)
     if item.status == ActionStatus.DONE:
         raise LearningRefused("This action is done. Mark it as in progress first to change it.")
     if due_on != item.due_on and due_on < today_in_london():
@@ -187,6 +217,8 @@ def update_progress(
 ) -> list[str]:
     """The owner (or the PDT) moves the action on and notes its progress. Done closes its task."""
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
+    if item.withdrawn_at is not None:
+        raise LearningRefused(WITHDRAWN)
     if not may_update(item, actor):
         raise LearningRefused("Only the action's owner or the Practice Development Team can update it.")
     changed = []

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
+from webapp.learning.area import incident_in_area
 from webapp.learning.figure import Figure, percent, share_figure
 from webapp.models import (
     Incident,
@@ -49,7 +50,9 @@ def kind_order(kind):
     return case((kind == TagKind.RISK_FACTOR, 0), else_=1)
 
 
-def figures(counts: dict[str, int], risk_counts: dict[str, int], start: date, end: date) -> list[Figure]:
+def figures(
+    counts: dict[str, int], risk_counts: dict[str, int], start: date, end: date, area_id: int | None = None
+) -> list[Figure]:
     whole = counts["reviews"]
     of_reviews = f"Reviews with learning recorded whose incident happened in the period: {whole}."
     result = [
@@ -91,12 +94,12 @@ def figures(counts: dict[str, int], risk_counts: dict[str, int], start: date, en
             "the alleged domestic abuse perpetrator.",
         )
     )
-    result.append(together(start, end, whole))
+    result.append(together(start, end, whole, area_id))
     result.append(national(counts, risk_counts))
     return result
 
 
-def together(start: date, end: date, whole: int) -> Figure:
+def together(start: date, end: date, whole: int, area_id: int | None = None) -> Figure:
     """Each pair of risk factors and practice themes recorded on the same review, with how many."""
     first, second = aliased(LearningTag), aliased(LearningTag)
     a, b = review_learning_tags.alias("a"), review_learning_tags.alias("b")
@@ -113,6 +116,7 @@ def together(start: date, end: date, whole: int) -> Figure:
         # Each pair once: risk factors before practice themes, then by name.
         .where(
             Incident.occurred_on.between(start, end),
+            incident_in_area(area_id),
             (kind_order(first.kind) < kind_order(second.kind))
             | ((first.kind == second.kind) & (first.name < second.name)),
         )

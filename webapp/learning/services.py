@@ -263,7 +263,7 @@ def summary(review: Review) -> dict:
     counts: dict[ActionStatus, int] = dict(
         db.session.execute(
             select(ActionPlanItem.status, func.count())
-            .where(ActionPlanItem.review_id == review.id)
+            .where(ActionPlanItem.review_id == review.id, ActionPlanItem.withdrawn_at.is_(None))
             .group_by(ActionPlanItem.status)
         )
         .tuples()

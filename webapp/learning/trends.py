@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Integer, and_, case, cast, exists, extract, func, literal_column, select, union_all
 
 from webapp.extensions import db
+from webapp.learning.area import incident_in_area, review_in_area
 from webapp.learning.figure import Figure, percent
 from webapp.learning.research import kind_order
 from webapp.models import (
@@ -64,7 +65,7 @@ def _zero(name: str):
     return literal_column("0").label(name)
 
 
-def trend_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, int]]:
+def trend_counts(start: date, end: date, area_id: int | None = None) -> dict[tuple[int, int], dict[str, int]]:
     """(year, quarter) -> each measure of TREND, in one statement (a UNION of three sources)."""
     after, before = _moments(start, end)
     notified = select(
@@ -74,7 +75,7 @@ def trend_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, int]
         _zero("closed"),
         case((Incident.kind == IncidentKind.DEATH, 1), else_=0).label("deaths"),
         case((Incident.kind == IncidentKind.DEATH, 0), else_=1).label("serious_harm"),
-    ).where(Incident.notified_on.between(start, end))
+    ).where(Incident.notified_on.between(start, end), incident_in_area(area_id))
     initiated = select(
         *_year_quarter(Review.decided_at),
         _zero("notified"),
@@ -82,7 +83,12 @@ def trend_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, int]
         _zero("closed"),
         _zero("deaths"),
         _zero("serious_harm"),
-    ).where(Review.decision_initiate.is_(True), Review.decided_at >= after, Review.decided_at < before)
+    ).where(
+        Review.decision_initiate.is_(True),
+        Review.decided_at >= after,
+        Review.decided_at < before,
+        review_in_area(area_id),
+    )
     closed = select(
         *_year_quarter(Review.closed_at),
         _zero("notified"),
@@ -90,7 +96,7 @@ def trend_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, int]
         literal_column("1").label("closed"),
         _zero("deaths"),
         _zero("serious_harm"),
-    ).where(Review.closed_at >= after, Review.closed_at < before)
+    ).where(Review.closed_at >= after, Review.closed_at < before, review_in_area(area_id))
     events = union_all(notified, initiated, closed).subquery()
     names = [name for name, _label in TREND]
     rows = db.session.execute(
@@ -101,8 +107,8 @@ def trend_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, int]
     return {(int(y), int(q)): dict(zip(names, map(int, values), strict=True)) for y, q, *values in rows}
 
 
-def trend(start: date, end: date) -> Figure:
-    counts = trend_counts(start, end)
+def trend(start: date, end: date, area_id: int | None = None) -> Figure:
+    counts = trend_counts(start, end, area_id)
     figure = Figure(
         "trend",
         "Quarter by quarter",
@@ -138,7 +144,7 @@ def trend(start: date, end: date) -> Figure:
     return figure
 
 
-def funnel(start: date, end: date) -> Figure:
+def funnel(start: date, end: date, area_id: int | None = None) -> Figure:
     """From incident to actions done, for the incidents that happened in the period."""
     actions = (
         select(
@@ -173,7 +179,7 @@ def funnel(start: date, end: date) -> Figure:
         .outerjoin(Review, Review.incident_id == Incident.id)
         .outerjoin(actions, actions.c.review_id == Review.id)
         .outerjoin(points, points.c.review_id == Review.id)
-        .where(Incident.occurred_on.between(start, end))
+        .where(Incident.occurred_on.between(start, end), incident_in_area(area_id))
     ).one()
     notified = int(row[0])
     figure = Figure(
@@ -193,19 +199,19 @@ def funnel(start: date, end: date) -> Figure:
     return figure
 
 
-def _tagged_in_period(start: date, end: date):
+def _tagged_in_period(start: date, end: date, area_id: int | None):
     return (
         select(review_learning_tags.c.review_id, review_learning_tags.c.tag_id)
         .join(Review, Review.id == review_learning_tags.c.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(Incident.occurred_on.between(start, end))
+        .where(Incident.occurred_on.between(start, end), incident_in_area(area_id))
         .subquery()
     )
 
 
-def actions_by_theme(start: date, end: date) -> Figure:
+def actions_by_theme(start: date, end: date, area_id: int | None = None) -> Figure:
     """For each practice theme, the actions of the reviews that identified it, and how many are done."""
-    tagged = _tagged_in_period(start, end)
+    tagged = _tagged_in_period(start, end, area_id)
     total = func.count(ActionPlanItem.id)
     done = func.count(case((ActionPlanItem.status == ActionStatus.DONE, 1)))
     rows = db.session.execute(
@@ -232,7 +238,7 @@ def actions_by_theme(start: date, end: date) -> Figure:
     return figure
 
 
-def points_by_theme(start: date, end: date) -> Figure:
+def points_by_theme(start: date, end: date, area_id: int | None = None) -> Figure:
     """For each risk factor and practice theme, the learning points tagged with it: how many are answered
     by completed actions (linked to at least one action, every one of them done), and how many have a
     reason recorded instead of an action."""
@@ -247,7 +253,7 @@ def points_by_theme(start: date, end: date) -> Figure:
         .outerjoin(ActionPlanItem, ActionPlanItem.id == learning_point_actions.c.action_item_id)
         .join(Review, Review.id == LearningPoint.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(Incident.occurred_on.between(start, end))
+        .where(Incident.occurred_on.between(start, end), incident_in_area(area_id))
         .group_by(LearningPoint.id)
         .subquery()
     )

@@ -28,6 +28,7 @@ def home():
     from webapp.formatting import today_in_london
     from webapp.notifications.services import unread_for
     from webapp.reviews import listing
+    from webapp.tasks import titles
     from webapp.tasks.services import my_tasks
 
     today = today_in_london()
@@ -38,6 +39,7 @@ def home():
         "main/home.html",
         title="Your work",
         tasks=tasks,
+        task_titles=titles.titles(tasks.items),
         new=unread_for(current_user, limit=HOME_NOTIFICATIONS),
         my_reviews=mine,
         attention=attention,
@@ -50,6 +52,14 @@ def home():
 @permission_required(Permission.SIGNED_IN)
 def no_access():
     return render_template("main/no_access.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require:
+    open to everyone, linked from every page's footer."""
+    return render_template("main/accessibility.html", title="Accessibility statement for Case review manager")
 
 
 @bp.route("/health")

@@ -74,6 +74,24 @@ class ChronologyEntry(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ChronologyEntryChange(Model):
+    """A chronology (or rapid review timeline) entry as it was before an edit or its removal, with
+    what it became: the record keeps every wording it had."""
+
+    __tablename__ = "chronology_entry_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(Integer)  # no foreign key: it outlives a removed entry
+    change: Mapped[str] = mapped_column(String(20))  # edited | removed
+    old: Mapped[dict] = mapped_column(JSON)
+    new: Mapped[dict | None] = mapped_column(JSON)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[User] = relationship()
+
+
 class ReportDraft(Model):
     """One version of the review report. Versions are never changed once a later one exists;
     the version shared for accuracy is frozen, with the chronology and background it showed."""

@@ -111,8 +111,13 @@ class ActionPlanItem(Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A withdrawn action stays in the plan's history with why; it no longer holds up closure.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     notes: Mapped[list[ActionProgressNote]] = relationship(order_by="ActionProgressNote.id")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from flask import current_app
 
 from webapp.models import Task, TaskKind
+from webapp.permissions import Permission, permissions_of
 
 TaskPages = Mapping[TaskKind, Callable[[Task], str]]
 
@@ -30,3 +31,15 @@ def task_page(task: Task) -> str | None:
     """The URL of the page that does this task, or None for the generic task page."""
     page = current_app.extensions["task_pages"].get(task.kind)
     return page(task) if page is not None else None
+
+
+def may_open(task: Task, user) -> bool:
+    """Whether ``user`` may open the page that does this task: the permission its route names (a task
+    list links only to pages its reader can open; the record's own scope is the list's)."""
+    url = task_page(task)
+    if url is None:
+        return Permission.VIEW_TASKS in permissions_of(user)
+    path = url.split("#")[0].split("?")[0]
+    endpoint, _ = current_app.url_map.bind("localhost").match(path)
+    needed = getattr(current_app.view_functions[endpoint], "required_permission", None)
+    return needed is not None and needed in permissions_of(user)

@@ -21,6 +21,7 @@ from webapp.forms import on_incident, validated
 from webapp.models import Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import OPEN_DISPUTE_STAGES, Work, allows, dispute_allows
 from webapp.reviews.services import get_review_or_404
 from webapp.reviews.steps import review_step
@@ -137,6 +138,7 @@ def respond(review_id: int, party: str):
         "accuracy/respond.html",
         title=f"Check the review report (version {draft.version}) for accuracy",
         review=review,
+        facts=decision_facts(review),
         draft=draft,
         party=party,
         task=task,

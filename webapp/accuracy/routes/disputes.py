@@ -26,6 +26,7 @@ from webapp.extensions import db
 from webapp.models import Dispute, DisputeOutcome, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import dispute_allows
 from webapp.reviews.services import get_review_or_404
 from webapp.tasks.pages import TaskPages
@@ -88,6 +89,7 @@ def _page(template: str, title: str, review: Review, dispute: Dispute, **context
         template,
         title=title,
         review=review,
+        facts=decision_facts(review),
         dispute=dispute,
         # The raiser's answer on the revision the concern is now about, when they said it fell short.
         still_unresolved=on_revision

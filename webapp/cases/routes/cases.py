@@ -11,6 +11,8 @@ from webapp.cases import services
 from webapp.cases.forms import ApplicationForm, CaseForm, ChildForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
+from webapp.formatting import format_date
+from webapp.forms import ConfirmRemovalForm, flash_saved
 from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.paging import Cursor
@@ -117,7 +119,7 @@ def edit_case(case_id: int):
             except DuplicateCaseNumber:
                 form.case_number.errors.append("A case with this case number already exists")
             else:
-                flash("Case updated." if changed else "You did not change anything.", "success")
+                flash_saved("Case updated.", changed)
                 return redirect(url_for("cases.view_case", case_id=case.id))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template("cases/form.html", title="Change case details", form=form, case=case)
@@ -136,14 +138,42 @@ def add_child(case_id: int):
     return render_template("cases/child_form.html", title="Add a child", form=form, case=case)
 
 
-@bp.route("/cases/<int:case_id>/children/<int:child_id>/remove", methods=["POST"])
+@bp.route("/cases/<int:case_id>/children/<int:child_id>/remove", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_CASES)
 def remove_child(case_id: int, child_id: int):
+    """Asks first, on its own page (WCAG 3.3.4), then removes."""
     case = get_case_or_404(case_id)
-    if not services.remove_child(case, child_id):
+    child = next((c for c in case.children if c.id == child_id), None)
+    if child is None:
         abort(404)
-    flash("Child removed.", "success")
-    return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+    form = ConfirmRemovalForm()
+    if form.validate_on_submit():
+        services.remove_child(case, child_id)
+        flash("Child removed.", "success")
+        return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
+    return _confirm_removal(
+        case,
+        form,
+        title=f"Remove {child.name} from case {case.case_number}?",
+        what=[("Name", child.name), ("Date of birth", format_date(child.date_of_birth))],
+        consequence="The child is taken off the case's record. The audit trail keeps that they were removed.",
+        keep_text="Keep the child",
+        anchor="children",
+    )
+
+
+def _confirm_removal(case, form, *, title: str, what, consequence: str, keep_text: str, anchor: str):
+    audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
+    return render_template(
+        "confirm_removal.html",
+        title=title,
+        case=case,
+        form=form,
+        what=what,
+        consequence=consequence,
+        keep_url=url_for("cases.view_case", case_id=case.id, _anchor=anchor),
+        keep_text=keep_text,
+    )
 
 
 @bp.route("/cases/<int:case_id>/applications/new", methods=["GET", "POST"])
@@ -163,11 +193,26 @@ def add_application(case_id: int):
     return render_template("cases/application_form.html", title="Add an application", form=form, case=case)
 
 
-@bp.route("/cases/<int:case_id>/applications/<int:application_id>/remove", methods=["POST"])
+@bp.route("/cases/<int:case_id>/applications/<int:application_id>/remove", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_CASES)
 def remove_application(case_id: int, application_id: int):
+    """Asks first, on its own page (WCAG 3.3.4), then removes."""
     case = get_case_or_404(case_id)
-    if not services.remove_application(case, application_id):
+    application = next((a for a in case.applications if a.id == application_id), None)
+    if application is None:
         abort(404)
-    flash("Application removed.", "success")
-    return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+    form = ConfirmRemovalForm()
+    if form.validate_on_submit():
+        services.remove_application(case, application_id)
+        flash("Application removed.", "success")
+        return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
+    label = application.application_type.label
+    return _confirm_removal(
+        case,
+        form,
+        title=f"Remove the {label[:1].lower() + label[1:]} from case {case.case_number}?",
+        what=[("Application", label), ("Date made", format_date(application.made_on))],
+        consequence="The application is taken off the case's record. The audit trail keeps its removal.",
+        keep_text="Keep the application",
+        anchor="applications",
+    )

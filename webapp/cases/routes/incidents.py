@@ -12,6 +12,8 @@ from webapp.cases.forms import IncidentForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
+from webapp.formatting import format_date
+from webapp.forms import flash_saved
 from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind, ReviewState
 from webapp.permissions import Permission, permission_required
@@ -74,7 +76,7 @@ def view_incident(incident_id: int):
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident.html",
-        title="Incident",
+        title=f"{incident.kind.label} on {format_date(incident.occurred_on)}",
         incident=incident,
         versions=versions,
         may_change=incidents.may_change(incident, current_user),
@@ -108,7 +110,7 @@ def edit_incident(incident_id: int):
         except incidents.FactsLocked as locked:
             form.correction_reason.errors = [str(locked)]
         else:
-            flash("Incident updated." if changed else "You did not change anything.", "success")
+            flash_saved("Incident updated.", changed)
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(

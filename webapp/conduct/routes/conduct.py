@@ -15,8 +15,9 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
-from webapp.forms import on_incident, validated
-from webapp.models import GatheringSource, Review, TaskKind
+from webapp.formatting import format_date
+from webapp.forms import ConfirmRemovalForm, flash_saved, on_incident, validated
+from webapp.models import ChronologyEntry, GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.services import get_review_or_404
 from webapp.tasks.pages import TaskPages
@@ -118,6 +119,7 @@ def chronology(review_id: int):
         rapid=_is_rapid_review_timeline(review),
         review=review,
         entries=entries,
+        changes=services.changes(review),
         may_build=services.may_build_chronology(review, current_user),
         labels=services.category_labels,
     )
@@ -133,34 +135,70 @@ def _review_to_build(review_id: int) -> Review:
 @bp.route("/reviews/<int:review_id>/chronology/new", methods=["GET", "POST"])
 @permission_required(Permission.VIEW_TASKS)
 def add_chronology_entry(review_id: int):
+    return _entry_page(_review_to_build(review_id), None)
+
+
+@bp.route("/reviews/<int:review_id>/chronology/<int:entry_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_TASKS)
+def edit_chronology_entry(review_id: int, entry_id: int):
     review = _review_to_build(review_id)
-    form = ChronologyEntryForm()
+    return _entry_page(review, services.get_entry_or_404(review, entry_id))
+
+
+def _entry_page(review: Review, entry: ChronologyEntry | None):
+    """Add an entry (``entry`` None) or correct one; a correction keeps the earlier wording."""
+    form = ChronologyEntryForm(obj=entry)
+    if entry is not None:
+        form.submit.label.text = "Save the entry"
     if form.validate_on_submit():
+        values = {
+            "occurred_on": validated(form.occurred_on.data),
+            "what_happened": form.what_happened.data.strip(),
+            "source": form.source.data,
+            "categories": form.categories.data,
+            "actor": current_user,
+        }
         try:
-            services.add_entry(
-                review,
-                occurred_on=validated(form.occurred_on.data),
-                what_happened=form.what_happened.data.strip(),
-                source=form.source.data,
-                categories=form.categories.data,
-                actor=current_user,
-            )
+            if entry is None:
+                services.add_entry(review, **values)
+                flash("Entry added.", "success")
+            else:
+                changed = services.edit_entry(review, entry, **values)
+                flash_saved("Entry changed. Its earlier wording is kept under Changes.", changed)
         except services.ConductRefused as refused:
             form.form_errors.append(str(refused))
         else:
-            flash("Entry added.", "success")
             return redirect(url_for("conduct.chronology", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
-    return render_template(
-        "conduct/chronology_form.html", title="Add a chronology entry", review=review, form=form
+    title = (
+        "Add a chronology entry" if entry is None else f"Change the entry of {format_date(entry.occurred_on)}"
     )
+    return render_template("conduct/chronology_form.html", title=title, review=review, form=form)
 
 
-@bp.route("/reviews/<int:review_id>/chronology/<int:entry_id>/remove", methods=["POST"])
+@bp.route("/reviews/<int:review_id>/chronology/<int:entry_id>/remove", methods=["GET", "POST"])
 @permission_required(Permission.VIEW_TASKS)
 def remove_chronology_entry(review_id: int, entry_id: int):
+    """Removing asks first, on its own page (WCAG 3.3.4); the entry's words are kept in Changes."""
     review = _review_to_build(review_id)
     entry = services.get_entry_or_404(review, entry_id)
-    services.remove_entry(review, entry, actor=current_user)
-    flash("Entry removed.", "success")
-    return redirect(url_for("conduct.chronology", review_id=review.id))
+    form = ConfirmRemovalForm()
+    if form.validate_on_submit():
+        services.remove_entry(review, entry, actor=current_user)
+        flash("Entry removed. What it said is kept under Changes.", "success")
+        return redirect(url_for("conduct.chronology", review_id=review.id))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
+    return render_template(
+        "confirm_removal.html",
+        title=f"Remove the entry of {format_date(entry.occurred_on)}?",
+        review=review,
+        form=form,
+        what=[
+            ("Date", format_date(entry.occurred_on)),
+            ("What happened", entry.what_happened),
+            ("Source", entry.source),
+        ],
+        consequence="The entry leaves the chronology. What it said is kept in the chronology's changes.",
+        keep_url=url_for("conduct.chronology", review_id=review.id),
+        keep_text="Keep the entry",
+    )

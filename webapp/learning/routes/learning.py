@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.extensions import db
-from webapp.forms import on_incident, validated
+from webapp.forms import flash_saved, on_incident, validated
 from webapp.learning import plan, points, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
@@ -119,7 +119,7 @@ def edit_learning(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Learning saved." if result.value else "You did not change anything.", "success")
+            flash_saved("Learning saved.", result.value)
             return redirect(url_for("learning.overview", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(

@@ -7,9 +7,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
-from webapp.forms import on_incident, validated
+from webapp.forms import flash_saved, on_incident, validated
 from webapp.learning import plan, points, services
-from webapp.learning.forms import ActionForm, ConfirmForm, NewActionForm, ProgressForm, ProgressReviewForm
+from webapp.learning.forms import (
+    ActionForm,
+    ConfirmForm,
+    NewActionForm,
+    ProgressForm,
+    ProgressReviewForm,
+    WithdrawActionForm,
+)
 from webapp.learning.routes.blueprint import bp
 from webapp.models import ActionStatus
 from webapp.permissions import Permission, permission_required
@@ -92,7 +99,7 @@ def edit_action(review_id: int, item_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Action changed." if result.value else "You did not change anything.", "success")
+            flash_saved("Action changed.", result.value)
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
@@ -128,7 +135,7 @@ def action_item(review_id: int, item_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Progress saved." if result.value else "You did not change anything.", "success")
+            flash_saved("Progress saved.", result.value)
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_item.html",
@@ -138,6 +145,37 @@ def action_item(review_id: int, item_id: int):
         item=item,
         may_update=may_update,
         may_edit=plan.may_manage(current_user) and plan.may_change(review),
+    )
+
+
+@bp.route("/reviews/<int:review_id>/action-plan/<int:item_id>/withdraw", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_LEARNING)
+def withdraw_action(review_id: int, item_id: int):
+    """The withdrawal's own page: it says what will happen and asks why (WCAG 3.3.4)."""
+    review, leave = _plan_review(review_id)
+    if leave:
+        return leave
+    review, item = plan.get_item_or_404(review_id, item_id)
+    if item.withdrawn_at is not None:
+        flash(plan.WITHDRAWN, "info")
+        return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
+    form = WithdrawActionForm()
+    if form.validate_on_submit():
+        result = attempt(
+            form,
+            lambda: plan.withdraw_action(review, item, reason=form.reason.data.strip(), actor=current_user),
+            refused=services.LearningRefused,
+            moved_on=url_for("learning.action_item", review_id=review_id, item_id=item_id),
+            message=_MOVED,
+        )
+        if result.leave:
+            return result.leave
+        if result.done:
+            flash("Action withdrawn. It stays in the plan's history with your reason.", "success")
+            return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
+    audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
+    return render_template(
+        "learning/withdraw_action.html", title="Withdraw this action", form=form, review=review, item=item
     )
 
 

@@ -17,6 +17,7 @@ from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
 from webapp.reviews import history, services, support
+from webapp.reviews.facts import decision_facts
 from webapp.reviews.forms import (
     TASK_FORMS,
     AllocateReviewerForm,
@@ -30,10 +31,21 @@ from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, all
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
 from webapp.tasks import services as tasks
+from webapp.tasks import titles
 from webapp.tasks.escalation import STEP_LABELS
-from webapp.tasks.pages import TaskPages, task_page
+from webapp.tasks.pages import TaskPages, may_open, task_page
 from webapp.tasks.pools import FALLBACK_REASONS, POOL_LABELS
 
+# Generic task pages that ask for a judgement on the incident: they show its facts.
+FACT_TASKS = frozenset(
+    {
+        TaskKind.ACKNOWLEDGE_INCIDENT,
+        TaskKind.CONSULT_AREA_HEAD,
+        TaskKind.RAPID_REVIEW,
+        TaskKind.ALLOCATE_REVIEWER,
+        TaskKind.INFORM_PRACTITIONER_AND_PM,
+    }
+)
 ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
 
 # Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
@@ -61,8 +73,9 @@ def view_review(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/view.html",
-        title="Review",
+        title=f"Review: {review.state.label}",
         review=review,
+        task_titles=titles.titles(review.tasks),
         blockers=services.decision_blockers(review),
         panels=_panels(review),
         reevaluations=[v for v in review.incident.versions if v.outcome_changed],
@@ -112,23 +125,32 @@ def decide(review_id: int):
         review=review,
         blockers=blockers,
         override=override,
+        facts=decision_facts(review),
     )
 
 
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
+    pagination = tasks.my_tasks(current_user, page=page_arg())
     return render_template(
-        "reviews/my_tasks.html", title="My tasks", pagination=tasks.my_tasks(current_user, page=page_arg())
+        "reviews/my_tasks.html",
+        title="My tasks",
+        pagination=pagination,
+        task_titles=titles.titles(pagination.items),
     )
 
 
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    page = page_arg()
+    pagination = tasks.team_tasks(current_user, page_arg(), 50)
     return render_template(
-        "reviews/team_tasks.html", title="Team tasks", pagination=tasks.team_tasks(current_user, page, 50)
+        "reviews/team_tasks.html",
+        title="Team tasks",
+        pagination=pagination,
+        task_titles=titles.titles(pagination.items),
+        openable={task.id for task in pagination.items if may_open(task, current_user)},
     )
 
 
@@ -186,9 +208,10 @@ def action_task(task_id: int):
     audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(
         "reviews/task.html",
-        title=task.kind.label,
+        title=titles.task_title(task),
         task=task,
         form=form,
         may_action=may_action,
         entered=history.outcome_details(task.outcome),
+        facts=decision_facts(task.review) if task.kind in FACT_TASKS else None,
     )
