@@ -412,3 +412,29 @@ def test_facts_changed_later_give_new_tasks_their_time_from_the_change(world, si
     edit(signed_in(world["ahoo"]), review, occurred_on=d(long_ago))
     decide = db.session.get(Review, review.id).task(TaskKind.DECIDE)
     assert decide.is_open and decide.due_on >= london_today()
+
+
+def test_a_waiting_task_is_never_overdue_and_a_cancelled_one_releases_it(world, signed_in):
+    from webapp.reviews.listing import ReviewFilters, list_reviews
+    from webapp.tasks.services import cancel_task
+
+    case = make_case(area=world["north"])
+    review = record(signed_in(case.practitioner), case)
+    decide = review.task(TaskKind.DECIDE)
+    consult = review.task(TaskKind.CONSULT_AREA_HEAD)
+    assert decide.waits_for_id == consult.id
+    today = london_today()
+    # Only the waiting decision's placeholder date is past: the review has no overdue task.
+    for task in review.tasks:
+        task.due_on = today + timedelta(days=30)
+    decide.due_on = today - timedelta(days=30)
+    db.session.commit()
+    overdue_reviews = list_reviews(world["ce"], ReviewFilters(overdue=True), today, page=1, per_page=50)
+    assert review.id not in [row.id for row in overdue_reviews.items]
+    signed_in(world["ce"]).get("/reviews?overdue=yes")
+    # The consultation no longer applies: the decision waits no longer, its clock starts today.
+    cancel_task(consult, "Test: the consultation no longer applies.")
+    db.session.commit()
+    db.session.refresh(decide)
+    assert decide.waits_for_id is None
+    assert decide.due_on > today and decide.next_escalation_on is not None

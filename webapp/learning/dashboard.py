@@ -32,9 +32,9 @@ from webapp.models import (
     ReviewTransition,
     TagKind,
     Task,
-    TaskStatus,
     review_learning_tags,
 )
+from webapp.tasks.services import overdue
 
 
 def _in_period(start: date, end: date, area_id: int | None = None):
@@ -256,7 +256,7 @@ def overdue_by_area(
         .select_from(Task)
         .join(Review, Review.id == Task.review_id)
         .join(Case, Case.id == Review.case_id)
-        .where(Task.status == TaskStatus.OPEN, Task.due_on < today)
+        .where(overdue(today))
         .group_by(Case.area_id)
         .subquery()
     )

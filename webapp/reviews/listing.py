@@ -17,6 +17,7 @@ from webapp.cases.services import case_scope
 from webapp.extensions import db
 from webapp.models import Case, Incident, Review, ReviewState, Role, Task, TaskStatus, User
 from webapp.paging import CappedPagination, paginate
+from webapp.tasks.services import overdue
 
 # Reviews still being worked on: not closed, not declined, not outside the procedure.
 FINISHED_STATES = frozenset({ReviewState.CLOSED, ReviewState.NOT_INITIATED, ReviewState.OUTSIDE_PROCEDURE})
@@ -51,7 +52,7 @@ class ReviewFilters:
 
 
 def _overdue(today: date):
-    return Review.id.in_(select(Task.review_id).where(Task.status == TaskStatus.OPEN, Task.due_on < today))
+    return Review.id.in_(select(Task.review_id).where(overdue(today)))
 
 
 def _scoped(user: User):

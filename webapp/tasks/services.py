@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 import rules
@@ -158,6 +158,8 @@ def cancel_task(task: Task, reason: str) -> None:
     task.completed_at = utcnow()  # when it stopped applying; completed_by stays empty
     task.next_escalation_on = None
     audit.record("task.cancelled", record_id=task.id, case_id=task.review.case_id)
+    # A task that waited for this one waits no longer: its clock starts today, as if it were done.
+    release_waiting(task)
 
 
 def release_waiting(done: Task) -> None:
@@ -181,6 +183,14 @@ def release_waiting(done: Task) -> None:
         if spec.policy_key is not None:
             task.due_on = _due_from(utcnow(), policy().timescale(spec.policy_key))
         task.next_escalation_on = step_dates(task.due_on, policy())["reminder"]
+        # Released: it waits for nothing now, so every list may count it as due (``overdue``).
+        task.waits_for = None
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """The one rule for an overdue task, as a WHERE clause: open, past its due date, and not waiting
+    for another task (a waiting task is not due until that one is done; release_waiting clears it)."""
+    return and_(Task.status == TaskStatus.OPEN, Task.due_on < today, Task.waits_for_id.is_(None))
 
 
 def close_task(task: Task, actor: User, outcome: dict) -> None:
