@@ -279,6 +279,7 @@ def test_a_learning_point_is_traced_to_its_action_and_counted_on_the_dashboard(p
             sections={"learning_points": ["See the child alone at every visit."]},
             created_by_id=people["reviewer"].id,
             shared_at=utcnow(),
+            agreed_at=utcnow(),  # the agreed report is the version marked agreed
         )
     )
     points.record_from_report(review)
