@@ -43,6 +43,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "review.reviewer_allocated": EventType("review", needs_case=True, needs_fields=True),
     "task.completed": EventType("task", needs_case=True),
     "task.cancelled": EventType("task", needs_case=True),
+    "task.reassigned": EventType("task", needs_case=True),
     "incident.corrected": EventType("incident", needs_case=True, needs_fields=True),
     "review.reevaluated": EventType("review", needs_case=True, needs_fields=True),
     "policy.changed": EventType("policy_setting", needs_case=False, needs_fields=True),

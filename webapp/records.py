@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,8 +15,17 @@ class StaleEdit(Exception):
     """The record changed since the form was opened; saving would overwrite someone's work."""
 
 
-def save_edit(record, values: dict, *, expected_version: int, event_type: str, case_id: int) -> list[str]:
+def save_edit(
+    record,
+    values: dict,
+    *,
+    expected_version: int,
+    event_type: str,
+    case_id: int,
+    also: Callable[[], object] | None = None,
+) -> list[str]:
     """Apply ``values`` to ``record`` and commit with an audit event; return the changed names.
+    ``also``: what the change calls for, done in the same transaction.
 
     Any database error rolls the whole edit back and propagates, so nothing is half-saved.
     """
@@ -28,6 +37,8 @@ def save_edit(record, values: dict, *, expected_version: int, event_type: str, c
     with unit_of_work():
         db.session.flush()
         audit.record(event_type, record_id=record.id, case_id=case_id, changed_fields=changed)
+        if also is not None:
+            also()
     return changed
 
 

@@ -438,3 +438,33 @@ def test_a_waiting_task_is_never_overdue_and_a_cancelled_one_releases_it(world, 
     db.session.refresh(decide)
     assert decide.waits_for_id is None
     assert decide.due_on > today and decide.next_escalation_on is not None
+
+
+def test_a_task_for_a_person_no_longer_active_is_shown_to_administrators_and_moves_with_the_case(
+    world, signed_in
+):
+    from webapp.cases.services import update_case
+    from webapp.tasks.services import tasks_with_nobody
+
+    case = make_case(area=world["north"])
+    left = case.practice_manager
+    left.active = False  # the Practice Manager has left; the case was not yet given to anyone else
+    db.session.commit()
+    review = record(signed_in(case.practitioner), case)
+    offer = review.task(TaskKind.OFFER_EAP_REFERRAL)
+    assert offer.assignee_id == left.id
+    alerts = [n for n in db.session.execute(select(Notification)).scalars() if n.kind == "task_with_nobody"]
+    assert {n.user_id for n in alerts} == {world["admin"].id}
+    assert offer.id in [task.id for task in tasks_with_nobody()]
+    page = signed_in(world["admin"]).get("/admin/tasks-with-nobody").text()
+    assert f"{left.name} (account no longer active)" in page and case.case_number not in page
+    # The case is given to a new Practice Manager: the open tasks move to them, and they are told.
+    successor = make_user(roles=Role.PRACTICE_MANAGER, area=world["north"])
+    update_case(case, {"practice_manager_id": successor.id}, expected_version=case.version)
+    db.session.refresh(offer)
+    assert offer.assignee_id == successor.id
+    assert offer.id not in [task.id for task in tasks_with_nobody()]
+    told = [n for n in db.session.execute(select(Notification)).scalars() if n.user_id == successor.id]
+    assert told and all(n.kind == "task_assigned" for n in told)
+    done = [t for t in review.tasks if t.assignee_id == successor.id]
+    assert len(told) == len(done) >= 2  # every open task of the Practice Manager's, each told once

@@ -143,6 +143,14 @@ def create_case(values: dict) -> Case:
 
 
 def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]:
+    """Save the case's changes; a new Practice Manager or practitioner takes over the open tasks the
+    earlier one held on its reviews (tasks.services.reassign_case_tasks), in the same save."""
+    from webapp.tasks.services import reassign_case_tasks
+
+    old_ids: dict[str, int | None] = {
+        "practice_manager": case.practice_manager_id,
+        "practitioner": case.practitioner_id,
+    }
     try:
         return save_edit(
             case,
@@ -150,6 +158,7 @@ def update_case(case: Case, values: dict, *, expected_version: int) -> list[str]
             expected_version=expected_version,
             event_type="case.updated",
             case_id=case.id,
+            also=lambda: reassign_case_tasks(case, old_ids=old_ids),
         )
     except IntegrityError as error:
         if case_number_taken(values["case_number"], excluding=case.id):

@@ -102,7 +102,9 @@ def add_task(
     else:
         raise ValueError(f"unknown assignment {spec.assign_to!r} for {kind}")
     db.session.add(task)
-    if found is not None and found.nobody:
+    if (found is not None and found.nobody) or (
+        task.assignee_id is not None and not _is_active(task.assignee_id)
+    ):
         _alert_administrators(review, kind)
     # A task created later that another open one waits for (a SUSR known later: the rapid review
     # before the decision) stops that one's clock until it is done.
@@ -132,6 +134,40 @@ def tell_holders(task: Task, case: Case) -> int:
         detail=f"New task on case {case.case_number}: {task.kind.label}.",
         key=f"task:{task.id}:new",
     )
+
+
+def _is_active(user_id: int) -> bool:
+    person = db.session.get(User, user_id)
+    return person is not None and person.active
+
+
+def reassign_case_tasks(case: Case, *, old_ids: dict[str, int | None]) -> int:
+    """The case's Practice Manager or practitioner changed: their open tasks on its reviews (those
+    lifecycle.TASKS gives to "case:practice_manager" / "case:practitioner") move to the new person,
+    who is told of each. ``old_ids`` maps "practice_manager"/"practitioner" to the earlier holder."""
+    moved = 0
+    for role, old_id in old_ids.items():
+        new_id = getattr(case, f"{role}_id")
+        if old_id is None or new_id == old_id:
+            continue
+        kinds = [kind for kind, spec in TASKS.items() if spec.assign_to == f"case:{role}"]
+        tasks = db.session.execute(
+            select(Task)
+            .join(Review, Task.review_id == Review.id)
+            .where(
+                Review.case_id == case.id,
+                Task.status == TaskStatus.OPEN,
+                Task.assignee_id == old_id,
+                Task.kind.in_(kinds),
+            )
+        ).scalars()
+        for task in tasks:
+            task.assignee_id = new_id
+            audit.record("task.reassigned", record_id=task.id, case_id=case.id)
+            db.session.flush()
+            tell_holders(task, case)
+            moved += 1
+    return moved
 
 
 def _alert_administrators(review: Review, kind: TaskKind) -> None:
@@ -331,11 +367,10 @@ def timeliness(task: Task, today: date) -> str:
 
 
 def tasks_with_nobody(limit: int = 200) -> list[Task]:
-    """Open tasks for a pool (in an area) that has nobody in it now, oldest first: the
-    administrators' "Tasks with nobody to do them". One read of the open pools (few pairs: pools
-    times areas), a membership check each, then one read of those pools' tasks."""
-    from sqlalchemy import and_
-
+    """Open tasks nobody can do, oldest first: the administrators' "Tasks with nobody to do them".
+    A task for a pool (in an area) with nobody in it, even after the fallbacks, or for a named
+    person whose account is no longer active. One read of the open pools (few pairs: pools times
+    areas), a membership check each, then one read of the tasks."""
     from webapp.tasks.pools import empty_pools
 
     pairs = db.session.execute(
@@ -344,8 +379,6 @@ def tasks_with_nobody(limit: int = 200) -> list[Task]:
         .distinct()
     ).all()
     empty = empty_pools([(pool, area_id) for pool, area_id in pairs])
-    if not empty:
-        return []
     clauses = [
         and_(
             Task.assignee_pool == pool,
@@ -353,11 +386,12 @@ def tasks_with_nobody(limit: int = 200) -> list[Task]:
         )
         for pool, area_id in empty
     ]
+    clauses.append(Task.assignee_id.in_(select(User.id).where(User.active.is_(False))))
     return list(
         db.session.execute(
             select(Task)
             .where(Task.status == TaskStatus.OPEN, or_(*clauses))
-            .options(selectinload(Task.assignee_area))
+            .options(selectinload(Task.assignee_area), selectinload(Task.assignee))
             .order_by(Task.created_at, Task.id)
             .limit(limit)
         ).scalars()
