@@ -6,7 +6,7 @@ its own kind (``confirm_concern_resolved``). Disputes gain the version they are 
 shared in answer, the DCE's outcome, and a tracked grievance. Report versions gain ``agreed_at``.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 06:20:00
 
 """

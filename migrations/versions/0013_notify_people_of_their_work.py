@@ -4,7 +4,7 @@ Each person chooses an email for each event or one daily summary; notifications 
 in one relay cycle travel in one email (the others are marked "combined" into it).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-01 06:10:00
 
 """

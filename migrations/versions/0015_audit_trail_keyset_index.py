@@ -6,7 +6,7 @@ The audit trail pages on from the last event shown (keyset pagination): ``(occur
 INDEX (not a batch rebuild), so SQLite keeps the table and its triggers refusing UPDATE and DELETE.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-01 06:20:00.000000
 
 """

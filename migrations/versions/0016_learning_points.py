@@ -1,7 +1,7 @@
 """learning points as records: tagged with themes and risk factors, linked to the actions answering them
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-01 06:20:00.000000
 
 Each learning point of an agreed report (the latest version marked agreed, ``report_drafts.agreed_at``,
