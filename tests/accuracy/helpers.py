@@ -105,3 +105,38 @@ def shared_review(*, susr: bool = False, with_hoo: bool = True, emails: bool = F
     request_responses(review, draft)
     db.session.commit()
     return Shared(review, draft, practitioner, manager, hoo, reviewer, ce, dce)
+
+
+def every_action_done(review, *, ce, practitioner, pdt) -> None:
+    """The learning recorded, the SLT meeting held, one action (answering the agreed report's learning
+    point) agreed and done: what closing a review needs after the report is agreed."""
+    from datetime import timedelta
+
+    from tests.clock import london_today
+    from webapp.learning import plan, points
+    from webapp.learning import services as learning
+    from webapp.models import ActionStatus
+
+    learning.save_learning(
+        review,
+        {
+            "outcome": "death",
+            "during_proceedings": False,
+            "perpetrator_relation": "unknown",
+            "perpetrator_was_assessed_main_risk": "unknown",
+        },
+        [],
+        actor=pdt,
+    )
+    learning.record_slt(review, met_on=london_today(), notes="Discussed.", actor=ce)
+    item = plan.add_action(
+        review,
+        action="Run a session on risk assessment",
+        owner_id=practitioner.id,
+        due_on=london_today() + timedelta(days=30),
+        actor=pdt,
+    )
+    [point] = points.points_of(review)
+    points.save_point(review, point, tag_ids=[], action_ids=[item.id], no_action_reason=None, actor=pdt)
+    plan.agree_plan(review, actor=pdt)
+    plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=practitioner)

@@ -5,19 +5,15 @@ written with the review's id, or a dispute's, in place of the case's then points
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
-from tests.accuracy.helpers import shared_review
+from tests.accuracy.helpers import every_action_done, shared_review
 from tests.accuracy.test_accuracy import agree, concern
 from tests.accuracy.test_disclosure import form as disclosure_form
-from tests.clock import london_today
 from tests.factories import make_case, make_user
 from webapp.extensions import db
-from webapp.learning import plan, points
-from webapp.learning import services as learning
-from webapp.models import ActionStatus, AuditEvent, Dispute, ReviewState, Role
+from webapp.learning import plan
+from webapp.models import AuditEvent, Dispute, ReviewState, Role
 
 
 def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_in):
@@ -53,29 +49,7 @@ def test_every_accuracy_and_learning_event_names_the_review_s_case(app, signed_i
     assert ce.client.get(f"{base}/report/versions/1/report.docx").status_code == 200
 
     # Learning: the record, the SLT meeting, the action plan, its progress and closure.
-    learning.save_learning(
-        review,
-        {
-            "outcome": "death",
-            "during_proceedings": False,
-            "perpetrator_relation": "unknown",
-            "perpetrator_was_assessed_main_risk": "unknown",
-        },
-        [],
-        actor=pdt,
-    )
-    learning.record_slt(review, met_on=london_today(), notes="Discussed.", actor=shared.ce)
-    item = plan.add_action(
-        review,
-        action="Run a session on risk assessment",
-        owner_id=shared.practitioner.id,
-        due_on=london_today() + timedelta(days=30),
-        actor=pdt,
-    )
-    [point] = points.points_of(review)
-    points.save_point(review, point, tag_ids=[], action_ids=[item.id], no_action_reason=None, actor=pdt)
-    plan.agree_plan(review, actor=pdt)
-    plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=shared.practitioner)
+    every_action_done(review, ce=shared.ce, practitioner=shared.practitioner, pdt=pdt)
     signed_in(pdt).get(f"{base}/learning")
     # The grievance is open: the CE confirms, with a reason, that the review may close meanwhile.
     ce.post(f"{base}/disputes/{dispute.id}/confirm-closure", {"reason": "The plan is done."}, status=302)

@@ -4,20 +4,17 @@ confirmed, with a reason, that it may."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 import rules
-from tests.accuracy.helpers import shared_review
+from tests.accuracy.helpers import every_action_done, shared_review
 from tests.accuracy.test_accuracy import agree, concern, tasks_of
-from tests.clock import london_today
 from tests.factories import make_user
 from webapp.accuracy import disputes
 from webapp.extensions import db
-from webapp.learning import plan, points
+from webapp.learning import plan
 from webapp.learning import services as learning
-from webapp.models import ActionStatus, Dispute, DisputeStage, ReviewState, Role, TaskKind, TaskStatus, utcnow
+from webapp.models import Dispute, DisputeStage, ReviewState, Role, TaskKind, TaskStatus, utcnow
 
 
 @pytest.fixture
@@ -81,29 +78,7 @@ def monitored_with_every_action_done(grieved):
     only the grievance can hold the closure."""
     review = grieved.review
     pdt = make_user(roles=Role.PRACTICE_DEVELOPMENT_TEAM)
-    learning.save_learning(
-        review,
-        {
-            "outcome": "death",
-            "during_proceedings": False,
-            "perpetrator_relation": "unknown",
-            "perpetrator_was_assessed_main_risk": "unknown",
-        },
-        [],
-        actor=pdt,
-    )
-    learning.record_slt(review, met_on=london_today(), notes="Discussed.", actor=grieved.ce)
-    item = plan.add_action(
-        review,
-        action="Refresh training",
-        owner_id=grieved.practitioner.id,
-        due_on=london_today() + timedelta(days=9),
-        actor=pdt,
-    )
-    plan.agree_plan(review, actor=pdt)
-    [point] = points.points_of(review)
-    points.save_point(review, point, tag_ids=[], action_ids=[item.id], no_action_reason=None, actor=pdt)
-    plan.update_progress(review, item, status=ActionStatus.DONE, note=None, actor=grieved.practitioner)
+    every_action_done(review, ce=grieved.ce, practitioner=grieved.practitioner, pdt=pdt)
     return pdt
 
 
