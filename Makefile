@@ -14,6 +14,7 @@ export PORT
 PIP_COMPILE := --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: help run test test-sqlite test-postgresql typecheck deps deps-dev frontend requirements browser pango \
+	translations messages \
 	lint format bench clean
 
 help: ## List the targets
@@ -36,11 +37,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The Welsh catalogue the app reads: compiled from the committed .po (the .mo is not committed).
+MO := translations/cy/LC_MESSAGES/messages.mo
+$(MO): translations/cy/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(BIN)/python -m webapp.i18n.catalogue compile
+
+translations: $(MO) ## Compile the Welsh catalogue (translations/cy) into the .mo the app reads
+
+messages: $(VENV)/.runtime ## Extract every interface text and add new ones to the Welsh catalogue; list what lacks Welsh
+	$(BIN)/python -m webapp.i18n.catalogue update
+	-$(BIN)/python -m webapp.i18n.catalogue check
+
 frontend: node_modules/.installed ## Install the front-end packages (GOV.UK Frontend, axe-core) from npm
 
-deps: pango $(VENV)/.runtime frontend ## Install the app's Python and front-end dependencies
+deps: pango $(VENV)/.runtime frontend translations ## Install the app's Python and front-end dependencies
 
-deps-dev: $(VENV)/.dev frontend ## Install everything the tests need too
+deps-dev: $(VENV)/.dev frontend translations ## Install everything the tests need too
 
 requirements: $(VENV)/.dev ## Recompile requirements*.txt from requirements*.in (pip-tools)
 	$(BIN)/pip-compile --quiet $(PIP_COMPILE) --output-file requirements.txt requirements.in

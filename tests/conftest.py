@@ -43,6 +43,9 @@ def _reset_schema(app) -> None:
 @pytest.fixture(scope="session")
 def app():
     from webapp import create_app
+    from webapp.i18n.catalogue import compile_mo
+
+    compile_mo()  # the Welsh the tests read is the committed .po's, whatever make last compiled
 
     app = create_app("test")
     with app.app_context():
@@ -117,10 +120,12 @@ def _truncate_all(app) -> None:
 
 def _fresh_request_user(sender, **extra) -> None:
     """Test-client requests reuse the test's app context, and so its ``g``: without this, the
-    user Flask-Login cached for one client would answer for the next client's request."""
+    user Flask-Login cached for one client would answer for the next client's request (and the
+    language Flask-Babel chose for it)."""
     from flask import g
 
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
 
 
 @pytest.fixture(autouse=True)
@@ -183,7 +188,7 @@ class SignedInClient:
         page = Page(self.client.get(url))
         assert page.status == status, f"GET {url}: {page.status}, expected {status}"
         if status == 200:
-            assert page.title.endswith("– Case review manager"), page.title
+            assert page.title.endswith(("– Case review manager", "– Rheolwr adolygiadau achos")), page.title
             assert page.html.find("main"), "every page has a main landmark"
             csrf = self.client.application.config["WTF_CSRF_ENABLED"]
             for form in page.html.select("form[method=post]") if csrf else []:

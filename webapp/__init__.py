@@ -51,6 +51,10 @@ def create_app(config_name: str | None = None) -> Flask:
     mail.init_app(app)
     login_manager.init_app(app)
 
+    from webapp import i18n
+
+    i18n.init_app(app)
+
     from webapp import auth
 
     auth.init_login(login_manager)
@@ -70,6 +74,7 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.auth.account_routes import bp as account_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
+    from webapp.i18n.routes import bp as language_bp
     from webapp.conduct.routes import bp as conduct_bp
     from webapp.learning.routes import bp as learning_bp
     from webapp.main.routes import bp as main_bp
@@ -81,6 +86,7 @@ def create_app(config_name: str | None = None) -> Flask:
         auth_bp,
         account_bp,
         main_bp,
+        language_bp,
         cases_bp,
         reviews_bp,
         conduct_bp,

@@ -99,6 +99,7 @@ EVENT_TYPES: dict[str, EventType] = {
     "user.recovery_code_used": EventType("user", needs_case=False),
     "user.password_changed": EventType("user", needs_case=False),
     "user.email_preference_changed": EventType("user", needs_case=False, needs_fields=True),
+    "user.language_changed": EventType("user", needs_case=False, needs_fields=True),
     "user.reauthenticated": EventType("user", needs_case=False),
     "user.reauthentication_failed": EventType("user", needs_case=False),
     "account_change.requested": EventType("account_change_request", needs_case=False, needs_fields=True),

@@ -6,7 +6,10 @@ from datetime import date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
+from babel import dates
 from flask import Flask
+
+from webapp.i18n import current_language, gettext, pgettext
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -29,23 +32,30 @@ def london(value: datetime | None) -> datetime | None:
 
 
 def format_date(value: date | datetime | None) -> str:
+    """"1 December 2026", or in Welsh "1 Rhagfyr 2026" (Babel's cy locale)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = london(value)
-    return f"{value.day} {value:%B %Y}"
+    return dates.format_date(value, "d MMMM y", locale=current_language())
 
 
 def format_datetime(value: datetime | None) -> str:
+    """"1 December 2026 at 3:05pm", or "1 Rhagfyr 2026 am 3:05yh"."""
     if value is None:
         return ""
     local = london(value)
+    language = current_language()
+    day = dates.format_date(local, "d MMMM y", locale=language)
     hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+    period = pgettext("before noon", "am") if local.hour < 12 else pgettext("after noon", "pm")
+    time = f"{hour}:{local:%M}{period}"
+    # Translators: a date and a time, as "1 December 2026 at 3:05pm".
+    return gettext("%(day)s at %(time)s", day=day, time=time)
 
 
 def yes_no(value: bool | None) -> str:
-    return "Yes" if value else "No"
+    return gettext("Yes") if value else gettext("No")
 
 
 def format_iso_date(value: str | None) -> str:

@@ -92,6 +92,8 @@ class User(Model):
     # "each": an email for each notification (several in one relay cycle travel together);
     # "daily": one summary email a day. In-app notifications arrive at once either way.
     email_preference: Mapped[str] = mapped_column(String(20), default="each", server_default="each")
+    # "en" or "cy": the interface's language, and the language of every message written for them.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     area: Mapped[OperationalArea | None] = relationship()

@@ -1,0 +1,27 @@
+"""each person's language: the interface's, and that of every message written for them
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-01 10:55:00
+
+Everyone starts in English (the default before this service was bilingual); a person changes it with
+the "Cymraeg" / "English" link, which saves the choice on their account.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0017"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(length=2), server_default="en", nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("language")

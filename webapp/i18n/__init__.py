@@ -1,0 +1,88 @@
+"""Welsh and English: one mechanism (Flask-Babel) for every interface text.
+
+Which language a request is in, in order: the signed-in person's saved choice; the choice kept in a
+cookie before sign-in; the browser's Accept-Language; English. Messages written for a person (in-app
+notifications, emails, calendar invitations) are put in that person's saved language with
+``in_language_of``, whoever caused them. Users' own entries are never translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, request
+from flask_babel import (
+    Babel,
+    force_locale,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    lazy_ngettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
+from flask_login import current_user
+
+from config import BASE_DIR
+
+__all__ = [
+    "LANGUAGES",
+    "current_language",
+    "gettext",
+    "in_language_of",
+    "lazy_gettext",
+    "lazy_ngettext",
+    "lazy_pgettext",
+    "ngettext",
+    "pgettext",
+]
+
+# Each language in its own words: the switch shows the other one.
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+DEFAULT_LANGUAGE = "en"
+COOKIE = "language"
+TRANSLATIONS = BASE_DIR / "translations"
+
+babel = Babel()
+
+
+def select_language() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.language if current_user.language in LANGUAGES else DEFAULT_LANGUAGE
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """"en" or "cy": the language this request (or a ``force_locale`` block) is in."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_language_of(user) -> Iterator[None]:
+    """Write a message for ``user`` in the language they chose, whoever's request this is."""
+    language = getattr(user, "language", None)
+    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+        yield
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    babel.init_app(app, locale_selector=select_language)
+
+    @app.context_processor
+    def languages() -> dict:
+        language = current_language()
+        other = "cy" if language == "en" else "en"
+        return {
+            "current_language": language,
+            "other_language": other,
+            "other_language_name": LANGUAGES[other],
+        }
