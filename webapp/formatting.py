@@ -32,7 +32,7 @@ def london(value: datetime | None) -> datetime | None:
 
 
 def format_date(value: date | datetime | None) -> str:
-    """"1 December 2026", or in Welsh "1 Rhagfyr 2026" (Babel's cy locale)."""
+    """ "1 December 2026", or in Welsh "1 Rhagfyr 2026" (Babel's cy locale)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -41,7 +41,7 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
-    """"1 December 2026 at 3:05pm", or "1 Rhagfyr 2026 am 3:05yh"."""
+    """ "1 December 2026 at 3:05pm", or "1 Rhagfyr 2026 am 3:05yh"."""
     if value is None:
         return ""
     local = london(value)

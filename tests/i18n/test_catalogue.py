@@ -12,9 +12,8 @@ def test_every_interface_text_has_welsh_with_the_same_placeholders():
     template = catalogue.extract()
     assert len([m for m in template if m.id]) > 0
     problems = catalogue.problems(template, catalogue.load())
-    assert problems == [], f"{len(problems)} texts need Welsh (python -m webapp.i18n.catalogue todo):\n" + "\n".join(
-        problems[:50]
-    )
+    advice = f"{len(problems)} texts need Welsh (python -m webapp.i18n.catalogue todo):\n"
+    assert problems == [], advice + "\n".join(problems[:50])
 
 
 def _catalogue(*entries) -> Catalog:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import (
     Babel,
     force_locale,
@@ -49,6 +49,8 @@ babel = Babel()
 
 
 def select_language() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # a job: messages to people are put in their language by in_language_of
     if current_user and current_user.is_authenticated:
         return current_user.language if current_user.language in LANGUAGES else DEFAULT_LANGUAGE
     chosen = request.cookies.get(COOKIE)
@@ -58,7 +60,7 @@ def select_language() -> str:
 
 
 def current_language() -> str:
-    """"en" or "cy": the language this request (or a ``force_locale`` block) is in."""
+    """ "en" or "cy": the language this request (or a ``force_locale`` block) is in."""
     locale = get_locale()
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import LazyString
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from webapp import audit
 from webapp.extensions import db, rows_matched
+from webapp.i18n import in_language_of
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.combining import first_attempt
 from webapp.notifications.kinds import KINDS
@@ -26,14 +28,16 @@ def notify(
     kind: str,
     *,
     link_path: str,
-    detail: str,
+    detail: str | LazyString,
     dedupe_key: str,
     meeting_starts_at: datetime | None = None,
     meeting_uid: str | None = None,
 ) -> Notification | None:
     """Add a notification to the current transaction; the caller commits it with its cause.
 
-    Returns None for a deactivated user: they can no longer sign in to act on it.
+    ``detail`` is written in the recipient's language: pass a lazy string (``lazy_gettext``), which
+    is rendered here for each person. Returns None for a deactivated user: they can no longer sign in
+    to act on it.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -46,7 +50,7 @@ def notify(
         user_id=user.id,
         kind=kind,
         dedupe_key=dedupe_key,
-        detail=detail,
+        detail=in_their_language(user, detail),
         link_path=link_path,
         meeting_starts_at=meeting_starts_at,
         meeting_uid=meeting_uid,
@@ -58,7 +62,14 @@ def notify(
     return notification
 
 
-def notify_all(users: Iterable[User], kind: str, *, link_path: str, detail: str, key: str) -> int:
+def in_their_language(user: User, text: str | LazyString) -> str:
+    with in_language_of(user):
+        return str(text)
+
+
+def notify_all(
+    users: Iterable[User], kind: str, *, link_path: str, detail: str | LazyString, key: str
+) -> int:
     """One notification per distinct active user; ``key`` is extended with each user's id."""
     sent = 0
     for user in {u.id: u for u in users}.values():
