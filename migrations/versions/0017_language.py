@@ -8,6 +8,8 @@ Everyone starts in English (the default before this service was bilingual); a pe
 the "Cymraeg" / "English" link, which saves the choice on their account.
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,11 +19,28 @@ branch_labels = None
 depends_on = None
 
 
+@contextmanager
+def _users_rebuilt():
+    """SQLite drops a column by rebuilding the table (copy, drop, rename); other tables refer to
+    users, so with rows in them the rebuild runs with foreign keys off (outside a transaction)."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with op.batch_alter_table("users", schema=None) as batch_op:
+            yield batch_op
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=2), server_default="en", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    with _users_rebuilt() as batch_op:
         batch_op.drop_column("language")

@@ -13,6 +13,7 @@ NON_ID_ARGUMENTS = {
     "party": "practitioner",
     "fmt": "pdf",
     "key": "risk-factors",
+    "code": "en",
 }
 
 

@@ -55,6 +55,7 @@ NO_CASE_DATA = {
     "account.confirm_password": "asks for the password again before an administrator's action",
     "account.set_up_second_factor": "the person's own second factor set-up",
     "account.email_preference": "the person's own choice of emails",
+    "language.switch": "saves the language chosen and returns to the page it was chosen on",
     "approvals.waiting": "changes to staff access awaiting approval: names and roles, no case data",
     "assets.govuk_asset": "GOV.UK Frontend files",
     "assets.govuk_bundle": "GOV.UK Frontend files",
