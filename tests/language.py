@@ -1,15 +1,20 @@
 """Tests in either language: ``words("cy")`` gives a function that puts an English interface text in
 that language, through the same compiled catalogue the app reads (so a browser journey can look for
-the button "Parhau" where the English journey looks for "Continue")."""
+the button "Parhau" where the English journey looks for "Continue"); ``english_left(html)`` lists the
+English interface texts still on a page that should be all Welsh."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
+from babel.messages.pofile import read_po
 from babel.support import Translations
+from bs4 import BeautifulSoup
 
 from webapp.i18n import TRANSLATIONS
+from webapp.i18n.catalogue import PO
 
 
 @cache
@@ -22,3 +27,44 @@ def words(language: str) -> Callable[..., str]:
         return lambda text, **values: text % values if values else text
     catalogue = _welsh()
     return lambda text, **values: catalogue.gettext(text) % values if values else catalogue.gettext(text)
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+
+
+@cache
+def _english_interface_texts() -> tuple[str, ...]:
+    """The English of every interface text whose Welsh differs, as it would show on a page: each run
+    of at least three words between placeholders (shorter runs, "Open" or "Save", could be anyone's
+    words in a user's own entry, which stays as written)."""
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle, locale="cy")
+    runs: set[str] = set()
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        english = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        welsh = message.string[0] if isinstance(message.string, tuple | list) else message.string
+        if english == welsh:
+            continue
+        for run in PLACEHOLDER.split(english):
+            run = " ".join(run.split()).strip(" .,:;()")
+            if len(run.split()) >= 3 and run not in welsh:
+                runs.add(run)
+    return tuple(sorted(runs, key=len, reverse=True))
+
+
+def visible_text(html: str) -> str:
+    """A page's words as a reader sees them, leaving out passages marked as English (``lang="en"``,
+    such as the switch's "English") and scripts."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.select('[lang="en"], script, style, template'):
+        if element.name != "html":
+            element.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+def english_left(html: str) -> list[str]:
+    """The English interface texts still on a page that should be all Welsh (empty when it is)."""
+    text = visible_text(html)
+    return [run for run in _english_interface_texts() if run in text]

@@ -74,8 +74,8 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.auth.account_routes import bp as account_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.cases.routes import bp as cases_bp
-    from webapp.i18n.routes import bp as language_bp
     from webapp.conduct.routes import bp as conduct_bp
+    from webapp.i18n.routes import bp as language_bp
     from webapp.learning.routes import bp as learning_bp
     from webapp.main.routes import bp as main_bp
     from webapp.notifications.routes import bp as notifications_bp

@@ -43,3 +43,14 @@ def test_the_check_finds_missing_fuzzy_and_changed_placeholders():
     assert any(line.startswith("fuzzy: 'Save'") for line in found)
     assert any(line.startswith("needs 6 plural forms: '%(count)s task'") for line in found)
     assert not any("'Back'" in line for line in found)
+
+
+def test_english_left_finds_interface_english_but_not_marked_or_welsh_passages():
+    from tests.language import english_left
+
+    assert english_left("<main><p>Review not initiated</p></main>") == ["Review not initiated"]
+    assert english_left("<main><p>Adolygiad heb ei gychwyn</p></main>") == []
+    # A passage marked as English (a user's own words, the switch's "English") is not the interface's.
+    assert english_left('<main><p lang="en">Review not initiated</p></main>') == []
+    # Short runs ("Open", "Done") could be anyone's words and are not counted.
+    assert english_left("<main><p>Open Done</p></main>") == []

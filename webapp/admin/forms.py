@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from webapp.auth.passwords import password_problem, personal_words
 from webapp.forms import GovSelectField
-from webapp.models import ROLE_LABELS, Role
+from webapp.models import Role
 
 
 class RolesField(SelectMultipleField):
@@ -49,7 +49,7 @@ class UserForm(FlaskForm):
             ),
         ],
     )
-    roles = RolesField("Roles", choices=[(role.value, ROLE_LABELS[role]) for role in Role])
+    roles = RolesField("Roles", choices=[(role.value, role.lazy_label) for role in Role])
     area_id = GovSelectField(
         "Operational area", message="Select an operational area from the list", optional=True
     )

@@ -23,12 +23,14 @@ from flask_babel import (
     ngettext,
     pgettext,
 )
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from config import BASE_DIR
 
 __all__ = [
     "LANGUAGES",
+    "LazyString",
     "current_language",
     "gettext",
     "in_language_of",

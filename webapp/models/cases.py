@@ -10,6 +10,8 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
+from webapp.i18n import LazyString
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import OperationalArea, User
 
@@ -18,10 +20,21 @@ if TYPE_CHECKING:
 
 
 class LabelledEnum(enum.StrEnum):
-    """A stored value with the words a person reads; labels live beside the values."""
+    """A stored value with the words a person reads; labels live beside the values.
+
+    ``_labels`` gives each value its words as a lazy string (``lazy_gettext``), so the same enum reads
+    in Welsh on a Welsh page and in English on an English one: ``label`` is the words in the language of
+    the moment (a page, or a message put in its recipient's language with ``in_language_of``);
+    ``lazy_label`` keeps the choice of language for later (form choices made when a class is defined,
+    a notification's detail rendered for each recipient).
+    """
 
     @property
     def label(self) -> str:
+        return str(self._labels()[self])
+
+    @property
+    def lazy_label(self) -> LazyString:
         return self._labels()[self]
 
     @classmethod
@@ -29,8 +42,8 @@ class LabelledEnum(enum.StrEnum):
         raise NotImplementedError
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list[tuple[str, LazyString]]:
+        return [(m.value, m.lazy_label) for m in cls]
 
 
 class ProceedingsStatus(LabelledEnum):
@@ -39,7 +52,7 @@ class ProceedingsStatus(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.ONGOING: "Ongoing", cls.CLOSED: "Closed"}
+        return {cls.ONGOING: _l("Ongoing"), cls.CLOSED: _l("Closed")}
 
 
 class LawType(LabelledEnum):
@@ -48,7 +61,7 @@ class LawType(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.PUBLIC: "Public law", cls.PRIVATE: "Private law"}
+        return {cls.PUBLIC: _l("Public law"), cls.PRIVATE: _l("Private law")}
 
 
 class ApplicationType(LabelledEnum):
@@ -65,15 +78,15 @@ class ApplicationType(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.CHILD_ARRANGEMENTS: "Child arrangements order",
-            cls.PROHIBITED_STEPS: "Prohibited steps order",
-            cls.SPECIFIC_ISSUE: "Specific issue order",
-            cls.CARE_ORDER: "Care order",
-            cls.SUPERVISION_ORDER: "Supervision order",
-            cls.EMERGENCY_PROTECTION_ORDER: "Emergency protection order",
-            cls.PLACEMENT_ORDER: "Placement order",
-            cls.ADOPTION: "Adoption",
-            cls.OTHER: "Other application",
+            cls.CHILD_ARRANGEMENTS: _l("Child arrangements order"),
+            cls.PROHIBITED_STEPS: _l("Prohibited steps order"),
+            cls.SPECIFIC_ISSUE: _l("Specific issue order"),
+            cls.CARE_ORDER: _l("Care order"),
+            cls.SUPERVISION_ORDER: _l("Supervision order"),
+            cls.EMERGENCY_PROTECTION_ORDER: _l("Emergency protection order"),
+            cls.PLACEMENT_ORDER: _l("Placement order"),
+            cls.ADOPTION: _l("Adoption"),
+            cls.OTHER: _l("Other application"),
         }
 
 
@@ -83,7 +96,7 @@ class IncidentKind(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.DEATH: "Death", cls.SIGNIFICANT_INCIDENT: "Significant incident"}
+        return {cls.DEATH: _l("Death"), cls.SIGNIFICANT_INCIDENT: _l("Significant incident")}
 
 
 class IncidentCause(LabelledEnum):
@@ -97,12 +110,12 @@ class IncidentCause(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.VIOLENCE: "Violence",
-            cls.ABUSE: "Abuse",
-            cls.NEGLECT: "Neglect",
-            cls.SUICIDE: "Suicide",
-            cls.OTHER: "Other cause",
-            cls.UNKNOWN: "Not yet known",
+            cls.VIOLENCE: _l("Violence"),
+            cls.ABUSE: _l("Abuse"),
+            cls.NEGLECT: _l("Neglect"),
+            cls.SUICIDE: _l("Suicide"),
+            cls.OTHER: _l("Other cause"),
+            cls.UNKNOWN: _l("Not yet known"),
         }
 
 
@@ -114,9 +127,9 @@ class PersonAffected(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.CHILD_SUBJECT: "A child who is the subject of an application",
-            cls.ADULT_PARTY: "An adult who is a party to the proceedings",
-            cls.OTHER: "Someone else",
+            cls.CHILD_SUBJECT: _l("A child who is the subject of an application"),
+            cls.ADULT_PARTY: _l("An adult who is a party to the proceedings"),
+            cls.OTHER: _l("Someone else"),
         }
 
 

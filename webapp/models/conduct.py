@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -23,10 +24,14 @@ class GatheringSource(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.CASE_FILE: "Review the electronic case file",
-            cls.CONVERSATIONS: "Speak with the practitioner, their Practice Manager and Head of Operations",
-            cls.PROCEDURES: "Consider relevant internal and external procedural and practice documentation",
-            cls.WG_GUIDANCE: "Consider Welsh Government statutory guidance",
+            cls.CASE_FILE: _l("Review the electronic case file"),
+            cls.CONVERSATIONS: _l(
+                "Speak with the practitioner, their Practice Manager and Head of Operations"
+            ),
+            cls.PROCEDURES: _l(
+                "Consider relevant internal and external procedural and practice documentation"
+            ),
+            cls.WG_GUIDANCE: _l("Consider Welsh Government statutory guidance"),
         }
 
 
@@ -39,10 +44,10 @@ class ChronologyCategory(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.IDENTIFIED_RISK: "Identified risk",
-            cls.VULNERABILITY: "Family or individual vulnerability",
-            cls.LIAISON: "Liaison with another agency or professional",
-            cls.INVOLVEMENT: "Cafcass Cymru involvement",
+            cls.IDENTIFIED_RISK: _l("Identified risk"),
+            cls.VULNERABILITY: _l("Family or individual vulnerability"),
+            cls.LIAISON: _l("Liaison with another agency or professional"),
+            cls.INVOLVEMENT: _l("Cafcass Cymru involvement"),
         }
 
 
@@ -154,14 +159,14 @@ class DisputeStage(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.AUTHOR: "Stage 1: with the report author",
-            cls.RAISER: "Stage 1: the report author has answered; waiting for the person who raised it",
-            cls.DEPUTY_CHIEF_EXECUTIVE: "Stage 2: with the Deputy Chief Executive",
-            cls.REVISION: "Stage 2: upheld, the report author is revising the report",
-            cls.RESOLVED: "Resolved at stage 1",
-            cls.DECIDED: "Decided by the Deputy Chief Executive",
-            cls.GRIEVANCE: "Stage 3: Welsh Government grievance open",
-            cls.GRIEVANCE_CLOSED: "Stage 3: Welsh Government grievance closed",
+            cls.AUTHOR: _l("Stage 1: with the report author"),
+            cls.RAISER: _l("Stage 1: the report author has answered; waiting for the person who raised it"),
+            cls.DEPUTY_CHIEF_EXECUTIVE: _l("Stage 2: with the Deputy Chief Executive"),
+            cls.REVISION: _l("Stage 2: upheld, the report author is revising the report"),
+            cls.RESOLVED: _l("Resolved at stage 1"),
+            cls.DECIDED: _l("Decided by the Deputy Chief Executive"),
+            cls.GRIEVANCE: _l("Stage 3: Welsh Government grievance open"),
+            cls.GRIEVANCE_CLOSED: _l("Stage 3: Welsh Government grievance closed"),
         }
 
 
@@ -175,9 +180,9 @@ class DisputeOutcome(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.UPHELD: "Upheld: the report must be revised",
-            cls.PARTLY_UPHELD: "Partly upheld: the report must be revised in part",
-            cls.NOT_UPHELD: "Not upheld: the report stands as shared",
+            cls.UPHELD: _l("Upheld: the report must be revised"),
+            cls.PARTLY_UPHELD: _l("Partly upheld: the report must be revised in part"),
+            cls.NOT_UPHELD: _l("Not upheld: the report stands as shared"),
         }
 
 

@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model, db
+from webapp.i18n import current_language
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -33,7 +35,7 @@ class TagKind(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.RISK_FACTOR: "Risk factor", cls.PRACTICE_THEME: "Practice theme"}
+        return {cls.RISK_FACTOR: _l("Risk factor"), cls.PRACTICE_THEME: _l("Practice theme")}
 
 
 class LearningTag(Model):
@@ -45,7 +47,15 @@ class LearningTag(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[TagKind] = mapped_column(enum_column(TagKind, "tag_kind"))
     name: Mapped[str] = mapped_column(String(100))
+    name_cy: Mapped[str | None] = mapped_column(
+        String(100)
+    )  # its Welsh name; None until an administrator gives one
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the Welsh name on a Welsh page where there is one."""
+        return self.name_cy if self.name_cy and current_language() == "cy" else self.name
 
 
 review_learning_tags = Table(
@@ -94,7 +104,7 @@ class ActionStatus(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.NOT_STARTED: "Not started", cls.IN_PROGRESS: "In progress", cls.DONE: "Done"}
+        return {cls.NOT_STARTED: _l("Not started"), cls.IN_PROGRESS: _l("In progress"), cls.DONE: _l("Done")}
 
 
 class ActionPlanItem(Model):

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.cases import LabelledEnum
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
@@ -26,11 +27,11 @@ class NotificationStatus(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.PENDING: "Waiting to send",
-            cls.SENDING: "Sending",
-            cls.SENT: "Sent",
-            cls.FAILED: "Failed",
-            cls.COMBINED: "Sent with other notifications",
+            cls.PENDING: _l("Waiting to send"),
+            cls.SENDING: _l("Sending"),
+            cls.SENT: _l("Sent"),
+            cls.FAILED: _l("Failed"),
+            cls.COMBINED: _l("Sent with other notifications"),
         }
 
 

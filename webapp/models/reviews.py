@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.cases import Case, Incident, LabelledEnum
 from webapp.models.notifications import TaskEscalation
 from webapp.models.types import UTCDateTime, enum_column, utcnow
@@ -37,18 +38,18 @@ class ReviewState(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.AWAITING_DECISION: "Awaiting decision",
-            cls.OUTSIDE_PROCEDURE: "Outside the procedure",
-            cls.NOT_INITIATED: "Review not initiated",
-            cls.INITIATED: "Review initiated",
-            cls.IN_REVIEW: "Review in progress",
-            cls.ACCURACY_CHECK: "Report shared for accuracy",
-            cls.DISPUTE_AUTHOR: "Concern with the report author",
-            cls.DISPUTE_DCE: "Dispute with the Deputy Chief Executive",
-            cls.AGREED: "Report agreed",
-            cls.ACTION_PLANNING: "Action plan being agreed",
-            cls.MONITORING: "Action plan being monitored",
-            cls.CLOSED: "Closed",
+            cls.AWAITING_DECISION: _l("Awaiting decision"),
+            cls.OUTSIDE_PROCEDURE: _l("Outside the procedure"),
+            cls.NOT_INITIATED: _l("Review not initiated"),
+            cls.INITIATED: _l("Review initiated"),
+            cls.IN_REVIEW: _l("Review in progress"),
+            cls.ACCURACY_CHECK: _l("Report shared for accuracy"),
+            cls.DISPUTE_AUTHOR: _l("Concern with the report author"),
+            cls.DISPUTE_DCE: _l("Dispute with the Deputy Chief Executive"),
+            cls.AGREED: _l("Report agreed"),
+            cls.ACTION_PLANNING: _l("Action plan being agreed"),
+            cls.MONITORING: _l("Action plan being monitored"),
+            cls.CLOSED: _l("Closed"),
         }
 
 
@@ -82,32 +83,33 @@ class TaskKind(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {
-            cls.ACKNOWLEDGE_INCIDENT: "Acknowledge the incident notification",
-            cls.CONSULT_AREA_HEAD: "Give your view on whether to initiate a review",
-            cls.RAPID_REVIEW: "Complete the rapid review and timeline",
-            cls.DECIDE: "Decide whether to initiate an internal case review",
-            cls.INFORM_PRACTITIONER_AND_PM: "Inform the practitioner and Practice Manager",
-            cls.OFFER_EAP_REFERRAL: "Offer the practitioner an Employee Assistance Programme referral",
-            cls.ARRANGE_SUPPORT_MEETINGS: "Arrange regular support meetings",
-            cls.AGREE_SUPPORT_NEEDS: "Agree support needs with the practitioner",
-            cls.ALLOCATE_REVIEWER: "Allocate an independent Head of Operations to lead the review",
-            cls.GATHER_INFORMATION: "Gather the information for the review",
-            cls.DRAFT_REPORT: "Draft the review report",
-            cls.CHECK_REPORT_ACCURACY: "Check the review report for accuracy",
-            cls.RESOLVE_CONCERN: "Respond to a concern about the report",
-            cls.DECIDE_DISPUTE: "Review and decide a dispute about the report",
-            cls.SHARE_WITH_EXTERNAL_REVIEW: "Record sharing the report with the external review",
-            cls.DISCUSS_AT_SLT: "Discuss the review themes at a Senior Leadership Team meeting",
-            cls.AGREE_ACTION_PLAN: "Agree the improvement action plan",
-            cls.COMPLETE_ACTION: "Complete an improvement action",
-            cls.REVIEW_ACTION_PLAN_PROGRESS: "Review the action plan's progress",
-            cls.CONFIRM_OUTSIDE_PROCEDURE: "Confirm no review, or initiate one, for an incident outside "
-            "the procedure",
-            cls.FOLLOW_UP_EAP_REFERRAL: "Follow up the Employee Assistance Programme offer",
-            cls.CONFIRM_SUPPORT_NEEDS: "Confirm the support needs your Practice Manager recorded",
-            cls.CONFIRM_CONCERN_RESOLVED: "Say whether the report author's answer resolves your concern",
-            cls.REVISE_REPORT: "Revise the report as the Deputy Chief Executive decided",
-            cls.FOLLOW_GRIEVANCE: "Record the outcome of the Welsh Government grievance",
+            cls.ACKNOWLEDGE_INCIDENT: _l("Acknowledge the incident notification"),
+            cls.CONSULT_AREA_HEAD: _l("Give your view on whether to initiate a review"),
+            cls.RAPID_REVIEW: _l("Complete the rapid review and timeline"),
+            cls.DECIDE: _l("Decide whether to initiate an internal case review"),
+            cls.INFORM_PRACTITIONER_AND_PM: _l("Inform the practitioner and Practice Manager"),
+            cls.OFFER_EAP_REFERRAL: _l("Offer the practitioner an Employee Assistance Programme referral"),
+            cls.ARRANGE_SUPPORT_MEETINGS: _l("Arrange regular support meetings"),
+            cls.AGREE_SUPPORT_NEEDS: _l("Agree support needs with the practitioner"),
+            cls.ALLOCATE_REVIEWER: _l("Allocate an independent Head of Operations to lead the review"),
+            cls.GATHER_INFORMATION: _l("Gather the information for the review"),
+            cls.DRAFT_REPORT: _l("Draft the review report"),
+            cls.CHECK_REPORT_ACCURACY: _l("Check the review report for accuracy"),
+            cls.RESOLVE_CONCERN: _l("Respond to a concern about the report"),
+            cls.DECIDE_DISPUTE: _l("Review and decide a dispute about the report"),
+            cls.SHARE_WITH_EXTERNAL_REVIEW: _l("Record sharing the report with the external review"),
+            cls.DISCUSS_AT_SLT: _l("Discuss the review themes at a Senior Leadership Team meeting"),
+            cls.AGREE_ACTION_PLAN: _l("Agree the improvement action plan"),
+            cls.COMPLETE_ACTION: _l("Complete an improvement action"),
+            cls.REVIEW_ACTION_PLAN_PROGRESS: _l("Review the action plan's progress"),
+            cls.CONFIRM_OUTSIDE_PROCEDURE: _l(
+                "Confirm no review, or initiate one, for an incident outside the procedure"
+            ),
+            cls.FOLLOW_UP_EAP_REFERRAL: _l("Follow up the Employee Assistance Programme offer"),
+            cls.CONFIRM_SUPPORT_NEEDS: _l("Confirm the support needs your Practice Manager recorded"),
+            cls.CONFIRM_CONCERN_RESOLVED: _l("Say whether the report author's answer resolves your concern"),
+            cls.REVISE_REPORT: _l("Revise the report as the Deputy Chief Executive decided"),
+            cls.FOLLOW_GRIEVANCE: _l("Record the outcome of the Welsh Government grievance"),
         }
 
 
@@ -133,7 +135,7 @@ class TaskStatus(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.OPEN: "Open", cls.DONE: "Done", cls.CANCELLED: "No longer needed"}
+        return {cls.OPEN: _l("Open"), cls.DONE: _l("Done"), cls.CANCELLED: _l("No longer needed")}
 
 
 class Review(Model):

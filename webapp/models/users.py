@@ -11,6 +11,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, u
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model, db
+from webapp.i18n import LazyString
+from webapp.i18n import lazy_gettext as _l
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -30,19 +32,23 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+    @property
+    def lazy_label(self) -> LazyString:
         return ROLE_LABELS[self]
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.CHIEF_EXECUTIVE: "Chief Executive",
-    Role.DEPUTY_CHIEF_EXECUTIVE: "Deputy Chief Executive",
-    Role.AREA_HEAD_OF_OPERATIONS: "Area Head of Operations",
-    Role.HEAD_OF_OPERATIONS: "Head of Operations",
-    Role.PRACTICE_MANAGER: "Practice Manager",
-    Role.PRACTITIONER: "Practitioner",
-    Role.PRACTICE_DEVELOPMENT_TEAM: "Practice Development Team",
-    Role.SENIOR_LEADERSHIP_TEAM: "Senior Leadership Team",
-    Role.ADMINISTRATOR: "Administrator",
+ROLE_LABELS: dict[Role, LazyString] = {
+    Role.CHIEF_EXECUTIVE: _l("Chief Executive"),
+    Role.DEPUTY_CHIEF_EXECUTIVE: _l("Deputy Chief Executive"),
+    Role.AREA_HEAD_OF_OPERATIONS: _l("Area Head of Operations"),
+    Role.HEAD_OF_OPERATIONS: _l("Head of Operations"),
+    Role.PRACTICE_MANAGER: _l("Practice Manager"),
+    Role.PRACTITIONER: _l("Practitioner"),
+    Role.PRACTICE_DEVELOPMENT_TEAM: _l("Practice Development Team"),
+    Role.SENIOR_LEADERSHIP_TEAM: _l("Senior Leadership Team"),
+    Role.ADMINISTRATOR: _l("Administrator"),
 }
 
 
