@@ -56,6 +56,9 @@ PEOPLE = [
     ("pdt", "Huw Example", [Role.PRACTICE_DEVELOPMENT_TEAM], None, "dce"),
     ("slt", "Megan Example", [Role.SENIOR_LEADERSHIP_TEAM], None, "ce"),
 ]
+# The South East Wales team work in Welsh: their pages, emails and invitations are in Welsh from the
+# start (anyone can switch with the "Cymraeg" / "English" link; signed in, it is saved on the account).
+WELSH_SPEAKERS = {"ahoo.southeast", "pm.southeast", "practitioner.southeast"}
 
 
 def demo_email(key: str) -> str:
@@ -83,7 +86,9 @@ def seed(*, today: date | None = None) -> bool:
         )
         if mfa.required(people[key]):
             people[key].totp_secret = DEMO_TOTP_SECRET
-            db.session.commit()
+        if key in WELSH_SPEAKERS:
+            people[key].language = "cy"
+        db.session.commit()
 
     teams = [
         (areas["North Wales"], people["practitioner.north"], people["pm.north"]),
@@ -231,5 +236,6 @@ def print_sign_ins(echo: Callable[[str], None]) -> None:
     echo(f"{DEMO_TOTP_SECRET} to an authenticator app.")
     for key, _name, roles, area, _manager in PEOPLE:
         role_text = ", ".join(role.label for role in roles)
-        echo(f"  {demo_email(key):34} {role_text}{' – ' + area if area else ''}")
+        language = " (Cymraeg)" if key in WELSH_SPEAKERS else ""
+        echo(f"  {demo_email(key):34} {role_text}{' – ' + area if area else ''}{language}")
     echo("")

@@ -121,6 +121,14 @@ def test_demo_seed_is_idempotent_and_prints_sign_ins(app):
     assert second.exit_code == 0 and "demo data not loaded" in second.output
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == users
     assert sign_in(app.test_client(), "ahoo.north@example.org", "demo-password-2026").status_code == 302
+    # The South East Wales team work in Welsh, and the sign-ins say so.
+    languages = dict(db.session.execute(select(User.email, User.language)).all())
+    assert (
+        languages["practitioner.southeast@example.org"] == "cy"
+        and languages["pm.southeast@example.org"] == "cy"
+    )
+    assert languages["practitioner.north@example.org"] == "en"
+    assert "practitioner.southeast@example.org" in first.output and "(Cymraeg)" in first.output
 
 
 def test_flask_rules_evaluate_answers_the_contract(app):
