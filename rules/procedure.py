@@ -41,6 +41,7 @@ WITHIN_ONGOING = {"t": "scope", "within": True, "circumstance": "ongoing_proceed
 WITHIN_CLOSED = {"t": "scope", "within": True, "circumstance": "closed_case"}
 OUTSIDE = {"t": "scope", "within": False}
 
+
 def _pattern(kind: str, tests: Mapping[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
     """A durable-rules pattern on one fact type; a tuple value means any one of those values;
     ``more`` adds raw durable-rules terms (comparisons between two fields of the fact)."""
