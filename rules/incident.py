@@ -46,7 +46,8 @@ def evaluate_incident(facts: dict[str, Any]) -> dict[str, Any]:
     # Catalogue order, whatever the firing order: scope first, then what follows from it.
     for rule_id in sorted(fired, key=_ORDER.__getitem__):
         rule = RULES_BY_ID[rule_id]
-        reasons.append({"rule": rule.id, "text": rule.text, "clause": rule.clause})
+        # Stored as written in English; pages show them in the reader's language by rule id.
+        reasons.append({"rule": rule.id, "text": rule.text, "clause": rule.clause.english})
         for key, value in rule.concludes.items():
             if decision.get(key, value) != value:
                 raise RulesEngineError(f"rules disagree on {key!r}: {fired}")

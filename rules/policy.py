@@ -12,54 +12,80 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 ENV_VAR = "CASE_REVIEW_POLICY"
 
-# Timescale key -> what it is the deadline for (shown to administrators). Order is display order.
-TIMESCALES: Mapping[str, str] = MappingProxyType(
+# Timescale key -> what it is the deadline for (shown to administrators, in their language). Order is
+# display order.
+TIMESCALES: Mapping[str, LazyString] = MappingProxyType(
     {
-        "acknowledge_incident": "Area Head of Operations acknowledges the notification (from notification)",
-        "consult_area_head": "CEO or DCE consults the Area Head of Operations, ongoing proceedings "
-        "(from notification)",
-        "rapid_review": "Rapid review and timeline when a SUSR is known (from notification)",
-        "decision": "CEO or DCE decides whether to initiate a review (from notification, or from the "
-        "end of the rapid review)",
-        "inform_practitioner_and_pm": "Area Head of Operations informs the practitioner and Practice "
-        "Manager (from notification)",
-        "offer_eap_referral": "Practice Manager offers an EAP referral (from notification)",
-        "eap_follow_up": "Practice Manager follows up an EAP offer whose answer is awaited (from the offer)",
-        "first_support_meeting": "First support meeting with the practitioner (from notification)",
-        "support_meeting_cadence": "Interval between regular support meetings",
-        "agree_support_needs": "Support needs agreed with the practitioner (from notification)",
-        "confirm_support_needs": "Practitioner confirms or disputes the recorded support needs "
-        "(from recording)",
-        "confirm_outside_procedure": "CEO or DCE confirms no review, or initiates one, for an incident "
-        "outside the procedure (from notification)",
-        "allocate_reviewer": "Independent Head of Operations allocated as reviewer (from initiation)",
-        "gather_information": "Reviewer gathers the information (from allocation)",
-        "draft_report": "Reviewer drafts the report (from allocation)",
-        "accuracy_response": "Accuracy agreed or concern raised by each reader (from sharing)",
-        "dispute_author_stage": "Dispute stage 1: report author resolves (from the concern)",
-        "dispute_dce_stage": "Dispute stage 2: Deputy Chief Executive decides (from escalation)",
-        "dispute_raiser_answer": "Dispute stage 1: the person who raised the concern says whether the "
-        "author's response or revision resolves it (from the response)",
-        "dispute_revision": "Dispute stage 2, upheld: the report author shares the revision the Deputy "
-        "Chief Executive decided (from the decision)",
-        "grievance_stage": "Dispute stage 3: outcome of the Welsh Government grievance recorded (from "
-        "the grievance being opened)",
-        "share_with_external_review": "Report shared with the SUSR or SCR (from agreement; optional)",
-        "slt_discussion": "Senior Leadership Team discusses the themes (from agreement)",
-        "agree_action_plan": "Action plan agreed (from the SLT discussion)",
-        "action_plan_progress_review": "Interval between Practice Development Team progress reviews",
-        "action_due_maximum": "Latest due date an improvement action may be given (from the day it is set)",
+        "acknowledge_incident": _l(
+            "Area Head of Operations acknowledges the notification (from notification)"
+        ),
+        "consult_area_head": _l(
+            "CEO or DCE consults the Area Head of Operations, ongoing proceedings (from notification)"
+        ),
+        "rapid_review": _l("Rapid review and timeline when a SUSR is known (from notification)"),
+        "decision": _l(
+            "CEO or DCE decides whether to initiate a review (from notification, or from the "
+            "end of the rapid review)"
+        ),
+        "inform_practitioner_and_pm": _l(
+            "Area Head of Operations informs the practitioner and Practice Manager (from notification)"
+        ),
+        "offer_eap_referral": _l("Practice Manager offers an EAP referral (from notification)"),
+        "eap_follow_up": _l(
+            "Practice Manager follows up an EAP offer whose answer is awaited (from the offer)"
+        ),
+        "first_support_meeting": _l("First support meeting with the practitioner (from notification)"),
+        "support_meeting_cadence": _l("Interval between regular support meetings"),
+        "agree_support_needs": _l("Support needs agreed with the practitioner (from notification)"),
+        "confirm_support_needs": _l(
+            "Practitioner confirms or disputes the recorded support needs (from recording)"
+        ),
+        "confirm_outside_procedure": _l(
+            "CEO or DCE confirms no review, or initiates one, for an incident "
+            "outside the procedure (from notification)"
+        ),
+        "allocate_reviewer": _l("Independent Head of Operations allocated as reviewer (from initiation)"),
+        "gather_information": _l("Reviewer gathers the information (from allocation)"),
+        "draft_report": _l("Reviewer drafts the report (from allocation)"),
+        "accuracy_response": _l("Accuracy agreed or concern raised by each reader (from sharing)"),
+        "dispute_author_stage": _l("Dispute stage 1: report author resolves (from the concern)"),
+        "dispute_dce_stage": _l("Dispute stage 2: Deputy Chief Executive decides (from escalation)"),
+        "dispute_raiser_answer": _l(
+            "Dispute stage 1: the person who raised the concern says whether the "
+            "author's response or revision resolves it (from the response)"
+        ),
+        "dispute_revision": _l(
+            "Dispute stage 2, upheld: the report author shares the revision the Deputy "
+            "Chief Executive decided (from the decision)"
+        ),
+        "grievance_stage": _l(
+            "Dispute stage 3: outcome of the Welsh Government grievance recorded (from "
+            "the grievance being opened)"
+        ),
+        "share_with_external_review": _l("Report shared with the SUSR or SCR (from agreement; optional)"),
+        "slt_discussion": _l("Senior Leadership Team discusses the themes (from agreement)"),
+        "agree_action_plan": _l("Action plan agreed (from the SLT discussion)"),
+        "action_plan_progress_review": _l("Interval between Practice Development Team progress reviews"),
+        "action_due_maximum": _l(
+            "Latest due date an improvement action may be given (from the day it is set)"
+        ),
     }
 )
 OPTIONAL = frozenset({"share_with_external_review"})
 
-ESCALATION: Mapping[str, str] = MappingProxyType(
+ESCALATION: Mapping[str, LazyString] = MappingProxyType(
     {
-        "reminder_at_due": "Reminder to the assignee (working days after the due date)",
-        "line_manager_after": "Escalation to the assignee's line manager (working days after due)",
-        "deputy_chief_executive_after": "Escalation to the Deputy Chief Executive (working days after due)",
+        "reminder_at_due": _l("Reminder to the assignee (working days after the due date)"),
+        "line_manager_after": _l("Escalation to the assignee's line manager (working days after due)"),
+        "deputy_chief_executive_after": _l(
+            "Escalation to the Deputy Chief Executive (working days after due)"
+        ),
     }
 )
 
@@ -156,8 +182,15 @@ def _parse(data: dict[str, Any], source: str) -> Policy:
     # Each step of the ladder must come after the one before it.
     for earlier, later in itertools.pairwise(ESCALATION):
         if getattr(escalation, later) <= getattr(escalation, earlier):
+            key = f"escalation.{later}"
             raise PolicyError(
-                f"escalation.{later}", f"{source}: escalation.{later} must be later than {earlier}"
+                key,
+                gettext(
+                    "%(source)s: %(key)s must be later than %(earlier)s",
+                    source=source,
+                    key=key,
+                    earlier=earlier,
+                ),
             )
     return Policy(MappingProxyType(timescales), escalation, source)
 
@@ -178,6 +211,13 @@ def _days(key: str, value: Any, minimum: int, source: str) -> int:
     if type(value) is not int or value < minimum:
         raise PolicyError(
             key,
-            f"{source}: {key} must be a whole number of working days, at least {minimum}; got {value!r}",
+            gettext(
+                "%(source)s: %(key)s must be a whole number of working days, at least %(minimum)s; "
+                "got %(value)s",
+                source=source,
+                key=key,
+                minimum=minimum,
+                value=repr(value),
+            ),
         )
     return value

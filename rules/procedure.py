@@ -1,6 +1,7 @@
 """The case review procedure as durable-rules rules, one entry per rule, with its reason.
 
-Source: Case Review Procedure (Cafcass Cymru, V1 August 2025). Every rule quotes the passage it encodes.
+Source: Case Review Procedure (Cafcass Cymru, V1 August 2025). Every rule quotes the passage it encodes
+(rules/clauses.py). The reasons are English here, as records keep them; the catalogue has their Welsh.
 
 How the rules chain: the incident is asserted as a fact (``t: "incident"``). ``incident_notified``
 fires for every incident fact (the catch-all). The scope rules decide whether one of the procedure's
@@ -23,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rules import clauses
+from rules.clauses import N_, Clause
 from rules.engine import Rulebook
 
 RULESET = "case_review"
@@ -37,26 +40,6 @@ DECISION_MAKERS = ("chief_executive", "deputy_chief_executive")
 WITHIN_ONGOING = {"t": "scope", "within": True, "circumstance": "ongoing_proceedings"}
 WITHIN_CLOSED = {"t": "scope", "within": True, "circumstance": "closed_case"}
 OUTSIDE = {"t": "scope", "within": False}
-
-_ONGOING_CLAUSE = (
-    'Case Review Explained, 1. Ongoing Proceedings: "Where we are actively involved in a case and a '
-    "death or significant incident has occurred, or appears to have occurred, as a result of violence, "
-    "abuse, neglect, or suicide. This applies to children who are the subject of an application or "
-    'adults who are parties to the proceedings."'
-)
-_CLOSED_CLAUSE = (
-    'Case Review Explained, 2. Closed Cases: "Where we become aware of a death or significant '
-    'incident linked to previous family court involvement."'
-)
-_SUSR_CLAUSE = (
-    'Case Review Explained: "If we are aware from the outset that a Single Unified Safeguarding Review '
-    "will be taking place, we will follow their process. However, we will also conduct a rapid review "
-    'and develop a timeline to determine whether a full internal case review is required."'
-)
-_DECISION_CLAUSE = (
-    'Purpose and Process: "The decision to initiate a review will be made by the Chief Executive '
-    "Officer or Deputy Chief Executive, either: "
-)
 
 
 def _pattern(kind: str, tests: Mapping[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +78,8 @@ class Rule:
 
     id: str
     when: Mapping[str, dict[str, Any]]  # fact alias -> pattern; all must match (a join)
-    text: str  # the reason, in words a manager understands
-    clause: str  # the passage of the procedure the rule encodes
+    text: str  # the reason, in words a manager understands (English, as records keep it; N_ marks it)
+    clause: Clause  # the passage of the procedure the rule encodes (rules/clauses.py)
     concludes: Mapping[str, Any] = field(default_factory=dict)
     asserts: Mapping[str, Any] | None = None  # a fact the rule adds for the rules that follow
 
@@ -106,82 +89,82 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="incident_notified",
         when={"m": incident()},
-        text=(
+        text=N_(
             "A death or significant incident has been notified. The procedure applies in two "
             "circumstances; the reasons below say whether either is met and what follows."
         ),
-        clause='Case Review Explained: "Internal case reviews may be conducted in two circumstances"',
+        clause=clauses.TWO_CIRCUMSTANCES,
     ),
     # --- Is the incident within the procedure, and in which circumstance? ---
     Rule(
         id="within_ongoing_proceedings",
         when={"m": incident(proceedings="ongoing", cause=COVERED_CAUSES, person=COVERED_PEOPLE)},
-        text=(
+        text=N_(
             "The incident happened while proceedings are ongoing, to a child who is the subject of an "
             "application or an adult party to the proceedings, as a result of violence, abuse, neglect "
             "or suicide. The procedure applies: ongoing proceedings."
         ),
-        clause=_ONGOING_CLAUSE,
+        clause=clauses.ONGOING_PROCEEDINGS,
         concludes={"within_procedure": True, "circumstance": "ongoing_proceedings"},
         asserts=WITHIN_ONGOING,
     ),
     Rule(
         id="within_ongoing_cause_unknown",
         when={"m": incident(proceedings="ongoing", cause="unknown", person=COVERED_PEOPLE)},
-        text=(
+        text=N_(
             "The incident happened while proceedings are ongoing, to a child who is the subject of an "
             "application or an adult party to the proceedings. Its cause is not yet known; the "
             "procedure also covers incidents that appear to have occurred through violence, abuse, "
             "neglect or suicide, so it applies (ongoing proceedings) unless the cause proves otherwise."
         ),
-        clause=_ONGOING_CLAUSE,
+        clause=clauses.ONGOING_PROCEEDINGS,
         concludes={"within_procedure": True, "circumstance": "ongoing_proceedings"},
         asserts=WITHIN_ONGOING,
     ),
     Rule(
         id="cause_not_covered",
         when={"m": incident(proceedings="ongoing", cause="other")},
-        text=(
+        text=N_(
             "Proceedings are ongoing, but the cause is recorded as other. During proceedings the "
             "procedure covers only deaths and significant incidents resulting from violence, abuse, "
             "neglect or suicide, so this condition is not met."
         ),
-        clause=_ONGOING_CLAUSE,
+        clause=clauses.ONGOING_PROCEEDINGS,
         concludes={"within_procedure": False, "circumstance": None},
         asserts=OUTSIDE,
     ),
     Rule(
         id="person_not_covered",
         when={"m": incident(proceedings="ongoing", person="other")},
-        text=(
+        text=N_(
             "Proceedings are ongoing, but the person is neither a child who is the subject of an "
             "application nor an adult party to the proceedings, so this condition is not met."
         ),
-        clause=_ONGOING_CLAUSE,
+        clause=clauses.ONGOING_PROCEEDINGS,
         concludes={"within_procedure": False, "circumstance": None},
         asserts=OUTSIDE,
     ),
     Rule(
         id="within_closed_case",
         when={"m": incident(proceedings="closed", linked_to_court_involvement=True)},
-        text=(
+        text=N_(
             "Proceedings have closed and the incident is linked to our previous family court "
             "involvement. The procedure applies: closed case, whatever the cause and whoever the person."
         ),
-        clause=_CLOSED_CLAUSE,
+        clause=clauses.CLOSED_CASES,
         concludes={"within_procedure": True, "circumstance": "closed_case"},
         asserts=WITHIN_CLOSED,
     ),
     Rule(
         id="closed_case_during_proceedings",
         when={"m": incident(OCCURRED_DURING_PROCEEDINGS, proceedings="closed")},
-        text=(
+        text=N_(
             "Proceedings have closed, but the incident occurred on or before the day they closed, "
             "while we were involved in the family court proceedings. It is therefore linked to that "
             "court involvement, whatever was answered to the linked question. The procedure applies: "
             "closed case."
         ),
-        clause=_CLOSED_CLAUSE,
+        clause=clauses.CLOSED_CASES,
         concludes={"within_procedure": True, "circumstance": "closed_case"},
         asserts=WITHIN_CLOSED,
     ),
@@ -192,12 +175,12 @@ RULES: tuple[Rule, ...] = (
                 NOT_KNOWN_DURING_PROCEEDINGS, proceedings="closed", linked_to_court_involvement=False
             )
         },
-        text=(
+        text=N_(
             "Proceedings have closed, the incident is not linked to our previous family court "
             "involvement, and it did not occur before the proceedings closed (or the dates are not "
             "known), so this condition is not met."
         ),
-        clause=_CLOSED_CLAUSE,
+        clause=clauses.CLOSED_CASES,
         concludes={"within_procedure": False, "circumstance": None},
         asserts=OUTSIDE,
     ),
@@ -205,62 +188,57 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="decision_in_consultation",
         when={"m": scope(within=True, circumstance="ongoing_proceedings")},
-        text=(
+        text=N_(
             "The Chief Executive Officer or the Deputy Chief Executive decides whether to initiate a "
             "review, in consultation with the Area Head of Operations, because the incident occurred "
             "during proceedings."
         ),
-        clause=_DECISION_CLAUSE + "[...] In consultation with the Area Head of Operations where a "
-        'death or significant incident has occurred during proceedings."',
+        clause=clauses.DECISION_IN_CONSULTATION,
         concludes={"decision_by": DECISION_MAKERS, "consult": ("area_head_of_operations",)},
     ),
     Rule(
         id="decision_following_notification",
         when={"m": scope(within=True, circumstance="closed_case")},
-        text=(
+        text=N_(
             "The Chief Executive Officer or the Deputy Chief Executive decides whether to initiate a "
             "review, following the notification, because proceedings have concluded. The procedure "
             "requires no consultation first."
         ),
-        clause=_DECISION_CLAUSE + "Following notification of a death or significant incident, after "
-        'proceedings have concluded [...]"',
+        clause=clauses.DECISION_FOLLOWING_NOTIFICATION,
         concludes={"decision_by": DECISION_MAKERS, "consult": ()},
     ),
     # --- Is a Single Unified Safeguarding Review known from the outset? ---
     Rule(
         id="susr_rapid_review",
         when={"s": scope(within=True), "i": incident(susr=True)},
-        text=(
+        text=N_(
             "A Single Unified Safeguarding Review is known from the outset. We follow its process, and "
             "we also carry out a rapid review and develop a timeline to determine whether a full "
             "internal case review is required."
         ),
-        clause=_SUSR_CLAUSE,
+        clause=clauses.SUSR_FROM_THE_OUTSET,
         concludes={"rapid_review": True, "follow_susr_process": True},
     ),
     Rule(
         id="no_susr_known",
         when={"s": scope(within=True), "i": incident(susr=False)},
-        text=(
+        text=N_(
             "No Single Unified Safeguarding Review is known from the outset, so no rapid review is "
             "called for: the decision-makers decide directly whether to initiate a full internal case "
             "review."
         ),
-        clause=_SUSR_CLAUSE,
+        clause=clauses.SUSR_FROM_THE_OUTSET,
         concludes={"rapid_review": False, "follow_susr_process": False},
     ),
     # --- Outside the procedure ---
     Rule(
         id="outside_procedure",
         when={"m": scope(within=False)},
-        text=(
+        text=N_(
             "The incident meets neither circumstance in which the procedure applies, so it is outside "
             "the procedure: no review decision, consultation or rapid review is required under it."
         ),
-        clause=(
-            'Case Review Explained: "Internal case reviews may be conducted in two circumstances": '
-            "1. Ongoing Proceedings, 2. Closed Cases."
-        ),
+        clause=clauses.BOTH_CIRCUMSTANCES,
         concludes={
             "decision_by": (),
             "consult": (),
@@ -271,25 +249,22 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="susr_outside_procedure",
         when={"s": scope(within=False), "i": incident(susr=True)},
-        text=(
+        text=N_(
             "A Single Unified Safeguarding Review is known, but the incident is outside this "
             "procedure, so no rapid review or timeline is required under it."
         ),
-        clause=_SUSR_CLAUSE,
+        clause=clauses.SUSR_FROM_THE_OUTSET,
     ),
     # --- Serious Case Review (England): recorded, changes nothing on its own ---
     Rule(
         id="scr_known",
         when={"m": incident(scr=True)},
-        text=(
+        text=N_(
             "A Serious Case Review (England) is known. The procedure allows the final investigation "
             "report to be shared with it, but on its own it changes neither whether the procedure "
             "applies nor whether a rapid review is needed."
         ),
-        clause=(
-            'Case Review Explained: "The final investigation report may be shared with formal '
-            'external review processes, such as: [...] Serious Case Reviews (England)"'
-        ),
+        clause=clauses.SHARED_WITH_SCR,
     ),
 )
 

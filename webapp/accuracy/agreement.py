@@ -35,6 +35,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from rules import clauses
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.models import (
@@ -65,30 +66,13 @@ SETTLED_STAGES = frozenset(
     {DisputeStage.RESOLVED, DisputeStage.DECIDED, DisputeStage.GRIEVANCE, DisputeStage.GRIEVANCE_CLOSED}
 )
 
-CLAUSE_SHARING = (
-    "Transparency and Disputes: the review report should be shared with the practitioner, Practice "
-    "Manager, and Head of Operations for review and agreement on accuracy and learning points."
-)
-CLAUSE_AUTHOR = "Transparency and Disputes, 1: raise concerns with the report author for resolution."
-CLAUSE_DCE = (
-    "Transparency and Disputes, 2: if unresolved, escalate to the Deputy Chief Executive for review and "
-    "decision."
-)
-CLAUSE_GRIEVANCE = (
-    "Transparency and Disputes, 3: if the dispute remains unresolved, the Welsh Government grievance "
-    "procedures may be followed."
-)
-CLAUSE_DISCLOSURE = (
-    "Case Review Explained: the final investigation report may be shared with formal external review "
-    "processes, such as Single Unified Safeguarding Reviews (Wales) and Serious Case Reviews (England)."
-)
-
+# The procedure's words these pages quote, from the one place the service keeps them (rules/clauses.py).
 CLAUSES = {
-    "sharing": CLAUSE_SHARING,
-    "author": CLAUSE_AUTHOR,
-    "dce": CLAUSE_DCE,
-    "grievance": CLAUSE_GRIEVANCE,
-    "disclosure": CLAUSE_DISCLOSURE,
+    "sharing": clauses.SHARING,
+    "author": clauses.DISPUTE_AUTHOR,
+    "dce": clauses.DISPUTE_DCE,
+    "grievance": clauses.DISPUTE_GRIEVANCE,
+    "disclosure": clauses.DISCLOSURE,
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db
+from webapp.i18n import gettext as _
 from webapp.models import Case, Incident, IncidentVersion, ReviewState, Role, User
 from webapp.models.cases import LabelledEnum
 from webapp.paging import paginate
@@ -104,15 +106,31 @@ def may_read_versions(incident: Incident, user: User) -> bool:
     return Role.AREA_HEAD_OF_OPERATIONS in user.roles and user.area_id == incident.case.area_id
 
 
+# The facts whose kept values are the service's words (choices, yes/no), which the page shows in the
+# reader's language; the others (the summary, who told us, dates) are shown as kept.
+WORDED_FACTS = frozenset(
+    {"kind", "cause", "person_affected", "linked_to_court_involvement", "susr_known", "scr_known"}
+)
+
+
 def shown(value: object) -> str:
-    """A value as the version history shows it (labels for choices, yes/no, ISO dates)."""
+    """A value as the version history keeps it, in English whoever made the change (labels for
+    choices, Yes/No, ISO dates); ``shown_change`` puts it in the reader's language."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, LabelledEnum):
-        return value.label
+        with force_locale("en"):
+            return value.label
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def shown_change(change: dict) -> dict:
+    """A kept change as the reader reads it: the service's words in their language, users' as kept."""
+    if change["field"] not in WORDED_FACTS:
+        return change
+    return {**change, "old": _(change["old"]), "new": _(change["new"])}
 
 
 def update_incident(
@@ -127,9 +145,9 @@ def update_incident(
     review = incident.review
     closed = review is not None and review.state == ReviewState.CLOSED
     if not may_change(incident, actor):
-        raise FactsLocked("Only the Chief Executive or Deputy Chief Executive can correct the facts now.")
+        raise FactsLocked(_("Only the Chief Executive or Deputy Chief Executive can correct the facts now."))
     if closed and not (reason or "").strip():
-        raise FactsLocked("Enter the reason for correcting the facts of a closed review")
+        raise FactsLocked(_("Enter the reason for correcting the facts of a closed review"))
     changes = [
         {"field": name, "old": shown(getattr(incident, name)), "new": shown(value)}
         for name, value in values.items()

@@ -7,7 +7,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rules.clauses import Clause, quoted
+from rules.procedure import RULES_BY_ID
+from webapp.i18n import gettext
 from webapp.models import Incident, Review, Task, TaskKind
+
+
+@dataclass(frozen=True)
+class ShownReason:
+    """A reason the rules gave, as a reader sees it."""
+
+    rule: str
+    text: str
+    clause: Clause
+    as_written: bool  # shown as the record keeps it, in English (its rule has gone or been reworded)
+
+
+def shown_reasons(stored: list[dict]) -> list[ShownReason]:
+    """The reasons a record keeps (in English, as the rules gave them) in the reader's language, each
+    found by its rule's id; a reason whose rule has gone or been reworded since is shown as stored."""
+    shown = []
+    for reason in stored:
+        rule = RULES_BY_ID.get(reason.get("rule", ""))
+        text = reason.get("text", "")
+        known = rule is not None and rule.text == text
+        shown.append(
+            ShownReason(
+                rule=reason.get("rule", ""),
+                text=gettext(text) if known else text,
+                clause=quoted(reason.get("clause", "")),
+                as_written=not known,
+            )
+        )
+    return shown
 
 
 @dataclass(frozen=True)
@@ -31,7 +63,7 @@ class DecisionFacts:
     incident: Incident
     case_number: str
     proceedings: str
-    reasons: list[dict]
+    reasons: list[ShownReason]
     consultation: Consultation
     rapid_review: RapidReview
 
@@ -51,7 +83,7 @@ def decision_facts(review: Review) -> DecisionFacts:
         incident=incident,
         case_number=review.case.case_number,
         proceedings=review.case.proceedings_status.label,
-        reasons=list(review.reasons or []),
+        reasons=shown_reasons(review.reasons or []),
         consultation=Consultation(
             asked=consult is not None,
             view=(consult_outcome or {}).get("view"),

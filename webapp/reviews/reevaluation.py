@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from rules.clauses import N_
 from webapp import audit, users
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review, ReviewState, Role, TaskKind, User
 from webapp.notifications.services import notify_all
 from webapp.reviews.lifecycle import TASKS_ON_NOTIFICATION_WITHIN
@@ -60,18 +62,19 @@ def reevaluate(review: Review, *, actor: User) -> tuple[dict[str, Any], dict[str
         ],
         "incident_facts_changed",
         link_path=f"/reviews/{review.id}",
-        detail="An incident's facts changed and the rules now give a different answer.",
+        detail=_l("An incident's facts changed and the rules now give a different answer."),
         key=f"review:{review.id}:reevaluated:{len(review.incident.versions)}",
     )
     return before, after
 
 
 def _reason(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Why a task was cancelled, kept on it in English (every reader's page translates it)."""
     if before["within_procedure"] and not after["within_procedure"]:
-        return "No longer needed: the incident's facts changed and it is now outside the procedure."
+        return N_("No longer needed: the incident's facts changed and it is now outside the procedure.")
     if after["within_procedure"] and not before["within_procedure"]:
-        return "No longer needed: the incident's facts changed and it is now within the procedure."
-    return "No longer needed: the incident's facts changed what the procedure requires."
+        return N_("No longer needed: the incident's facts changed and it is now within the procedure.")
+    return N_("No longer needed: the incident's facts changed what the procedure requires.")
 
 
 def _move(review: Review, result: dict[str, Any], *, actor: User) -> None:

@@ -13,16 +13,19 @@ from webapp.cases.routes.blueprint import bp
 from webapp.cases.services import CaseFilters, DuplicateCaseNumber, StaleEdit, get_case_or_404
 from webapp.formatting import format_date
 from webapp.forms import ConfirmRemovalForm, flash_saved
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.limits import page_arg, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.listing import open_stages
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _l(
     "Someone else changed this record while you were editing it. Your changes have not been "
     "saved. Check the record and make your changes again."
 )
+DUPLICATE_MESSAGE = _l("A case with this case number already exists")
 
 
 def page_number() -> int:
@@ -35,11 +38,11 @@ def choice_arg(name: str, allowed) -> str | None:
 
 
 def _case_form_choices(form: CaseForm) -> None:
-    form.area_id.choices = [("", "Select an area")] + [(a.id, a.name) for a in list_areas()]
-    form.practitioner_id.choices = [("", "Select a practitioner")] + [
+    form.area_id.choices = [("", _("Select an area"))] + [(a.id, a.name) for a in list_areas()]
+    form.practitioner_id.choices = [("", _("Select a practitioner"))] + [
         (u.id, u.name) for u in users.holding(Role.PRACTITIONER)
     ]
-    form.practice_manager_id.choices = [("", "Select a Practice Manager")] + [
+    form.practice_manager_id.choices = [("", _("Select a Practice Manager"))] + [
         (u.id, u.name) for u in users.holding(Role.PRACTICE_MANAGER)
     ]
 
@@ -58,7 +61,7 @@ def list_cases():
     )
     return render_template(
         "cases/list.html",
-        title="Cases",
+        title=_("Cases"),
         pagination=pagination,
         filters=filters,
         areas=list_areas(),
@@ -79,16 +82,16 @@ def new_case():
     if form.validate_on_submit():
         values = form.values()
         if services.case_number_taken(values["case_number"]):
-            form.case_number.errors.append("A case with this case number already exists")
+            form.case_number.errors.append(DUPLICATE_MESSAGE)
         else:
             try:
                 case = services.create_case(values)
             except DuplicateCaseNumber:
-                form.case_number.errors.append("A case with this case number already exists")
+                form.case_number.errors.append(DUPLICATE_MESSAGE)
             else:
-                flash(f"Case {case.case_number} recorded.", "success")
+                flash(_("Case %(number)s recorded.", number=case.case_number), "success")
                 return redirect(url_for("cases.view_case", case_id=case.id))
-    return render_template("cases/form.html", title="Record a case", form=form, case=None)
+    return render_template("cases/form.html", title=_("Record a case"), form=form, case=None)
 
 
 @bp.route("/cases/<int:case_id>")
@@ -96,7 +99,7 @@ def new_case():
 def view_case(case_id: int):
     case = get_case_or_404(case_id, options=services.case_page_options())
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
-    return render_template("cases/view.html", title=f"Case {case.case_number}", case=case)
+    return render_template("cases/view.html", title=_("Case %(number)s", number=case.case_number), case=case)
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -110,19 +113,19 @@ def edit_case(case_id: int):
     if form.validate_on_submit():
         values = form.values()
         if services.case_number_taken(values["case_number"], excluding=case.id):
-            form.case_number.errors.append("A case with this case number already exists")
+            form.case_number.errors.append(DUPLICATE_MESSAGE)
         else:
             try:
                 changed = services.update_case(case, values, expected_version=version_of(form) or -1)
             except StaleEdit:
                 form.form_errors.append(STALE_MESSAGE)
             except DuplicateCaseNumber:
-                form.case_number.errors.append("A case with this case number already exists")
+                form.case_number.errors.append(DUPLICATE_MESSAGE)
             else:
-                flash_saved("Case updated.", changed)
+                flash_saved(_("Case updated."), changed)
                 return redirect(url_for("cases.view_case", case_id=case.id))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
-    return render_template("cases/form.html", title="Change case details", form=form, case=case)
+    return render_template("cases/form.html", title=_("Change case details"), form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/children/new", methods=["GET", "POST"])
@@ -132,10 +135,10 @@ def add_child(case_id: int):
     form = ChildForm()
     if form.validate_on_submit():
         services.add_child(case, name=form.name.data.strip(), date_of_birth=form.date_of_birth.data)
-        flash("Child added.", "success")
+        flash(_("Child added."), "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
-    return render_template("cases/child_form.html", title="Add a child", form=form, case=case)
+    return render_template("cases/child_form.html", title=_("Add a child"), form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/children/<int:child_id>/remove", methods=["GET", "POST"])
@@ -149,15 +152,17 @@ def remove_child(case_id: int, child_id: int):
     form = ConfirmRemovalForm()
     if form.validate_on_submit():
         services.remove_child(case, child_id)
-        flash("Child removed.", "success")
+        flash(_("Child removed."), "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="children"))
     return _confirm_removal(
         case,
         form,
-        title=f"Remove {child.name} from case {case.case_number}?",
-        what=[("Name", child.name), ("Date of birth", format_date(child.date_of_birth))],
-        consequence="The child is taken off the case's record. The audit trail keeps that they were removed.",
-        keep_text="Keep the child",
+        title=_("Remove %(name)s from case %(number)s?", name=child.name, number=case.case_number),
+        what=[(_("Name"), child.name), (_("Date of birth"), format_date(child.date_of_birth))],
+        consequence=_(
+            "The child is taken off the case's record. The audit trail keeps that they were removed."
+        ),
+        keep_text=_("Keep the child"),
         anchor="children",
     )
 
@@ -187,10 +192,10 @@ def add_application(case_id: int):
             application_type=ApplicationType(form.application_type.data),
             made_on=form.made_on.data,
         )
-        flash("Application added.", "success")
+        flash(_("Application added."), "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
-    return render_template("cases/application_form.html", title="Add an application", form=form, case=case)
+    return render_template("cases/application_form.html", title=_("Add an application"), form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/applications/<int:application_id>/remove", methods=["GET", "POST"])
@@ -204,15 +209,20 @@ def remove_application(case_id: int, application_id: int):
     form = ConfirmRemovalForm()
     if form.validate_on_submit():
         services.remove_application(case, application_id)
-        flash("Application removed.", "success")
+        flash(_("Application removed."), "success")
         return redirect(url_for("cases.view_case", case_id=case.id, _anchor="applications"))
     label = application.application_type.label
     return _confirm_removal(
         case,
         form,
-        title=f"Remove the {label[:1].lower() + label[1:]} from case {case.case_number}?",
-        what=[("Application", label), ("Date made", format_date(application.made_on))],
-        consequence="The application is taken off the case's record. The audit trail keeps its removal.",
-        keep_text="Keep the application",
+        # The type's label in the middle of a sentence, with its first letter small.
+        title=_(
+            "Remove the %(application)s from case %(number)s?",
+            application=label[:1].lower() + label[1:],
+            number=case.case_number,
+        ),
+        what=[(_("Application"), label), (_("Date made"), format_date(application.made_on))],
+        consequence=_("The application is taken off the case's record. The audit trail keeps its removal."),
+        keep_text=_("Keep the application"),
         anchor="applications",
     )

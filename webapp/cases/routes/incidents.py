@@ -14,22 +14,24 @@ from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
 from webapp.formatting import format_date
 from webapp.forms import flash_saved
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.limits import query_int
 from webapp.models import IncidentCause, IncidentKind, ReviewState
 from webapp.permissions import Permission, permission_required
 
 # The version history's names for the fields, as the incident page labels them.
 FIELD_LABELS = {
-    "kind": "What happened",
-    "occurred_on": "Date of the incident",
-    "cause": "Cause",
-    "person_affected": "Who was affected",
-    "linked_to_court_involvement": "Linked to previous family court involvement",
-    "susr_known": "Single Unified Safeguarding Review known",
-    "scr_known": "Serious Case Review or CSPR known",
-    "summary": "Summary",
-    "notified_by": "Who told us",
-    "notified_on": "Date we were told",
+    "kind": _l("What happened"),
+    "occurred_on": _l("Date of the incident"),
+    "cause": _l("Cause"),
+    "person_affected": _l("Who was affected"),
+    "linked_to_court_involvement": _l("Linked to previous family court involvement"),
+    "susr_known": _l("Single Unified Safeguarding Review known"),
+    "scr_known": _l("Serious Case Review or CSPR known"),
+    "summary": _l("Summary"),
+    "notified_by": _l("Who told us"),
+    "notified_on": _l("Date we were told"),
 }
 
 
@@ -46,7 +48,7 @@ def list_incidents():
     )
     return render_template(
         "cases/incidents.html",
-        title="Incidents",
+        title=_("Incidents"),
         pagination=pagination,
         filters=filters,
         areas=list_areas(),
@@ -60,11 +62,11 @@ def new_incident(case_id: int):
     form = IncidentForm()
     if form.validate_on_submit():
         incident = incidents.record_incident(case, form.values(), recorded_by=current_user)
-        flash("Incident recorded.", "success")
+        flash(_("Incident recorded."), "success")
         return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
     return render_template(
-        "cases/incident_form.html", title="Record an incident", form=form, case=case, incident=None
+        "cases/incident_form.html", title=_("Record an incident"), form=form, case=case, incident=None
     )
 
 
@@ -76,9 +78,10 @@ def view_incident(incident_id: int):
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident.html",
-        title=f"{incident.kind.label} on {format_date(incident.occurred_on)}",
+        title=_("%(what)s on %(date)s", what=incident.kind.label, date=format_date(incident.occurred_on)),
         incident=incident,
         versions=versions,
+        changes={v.id: [incidents.shown_change(c) for c in v.changes] for v in versions or []},
         may_change=incidents.may_change(incident, current_user),
         field_labels=FIELD_LABELS,
     )
@@ -110,12 +113,12 @@ def edit_incident(incident_id: int):
         except incidents.FactsLocked as locked:
             form.correction_reason.errors = [str(locked)]
         else:
-            flash_saved("Incident updated.", changed)
+            flash_saved(_("Incident updated."), changed)
             return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident_form.html",
-        title="Change incident details",
+        title=_("Change incident details"),
         form=form,
         case=incident.case,
         incident=incident,
