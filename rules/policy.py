@@ -14,52 +14,79 @@ from typing import Any
 
 ENV_VAR = "CASE_REVIEW_POLICY"
 
+
+def N_(text: str) -> str:
+    """Marks a description for the Welsh catalogue; the administrators' page translates it."""
+    return text
+
+
 # Timescale key -> what it is the deadline for (shown to administrators). Order is display order.
 TIMESCALES: Mapping[str, str] = MappingProxyType(
     {
-        "acknowledge_incident": "Area Head of Operations acknowledges the notification (from notification)",
-        "consult_area_head": "CEO or DCE consults the Area Head of Operations, ongoing proceedings "
-        "(from notification)",
-        "rapid_review": "Rapid review and timeline when a SUSR is known (from notification)",
-        "decision": "CEO or DCE decides whether to initiate a review (from notification, or from the "
-        "end of the rapid review)",
-        "inform_practitioner_and_pm": "Area Head of Operations informs the practitioner and Practice "
-        "Manager (from notification)",
-        "offer_eap_referral": "Practice Manager offers an EAP referral (from notification)",
-        "eap_follow_up": "Practice Manager follows up an EAP offer whose answer is awaited (from the offer)",
-        "first_support_meeting": "First support meeting with the practitioner (from notification)",
-        "support_meeting_cadence": "Interval between regular support meetings",
-        "agree_support_needs": "Support needs agreed with the practitioner (from notification)",
-        "confirm_support_needs": "Practitioner confirms or disputes the recorded support needs "
-        "(from recording)",
-        "confirm_outside_procedure": "CEO or DCE confirms no review, or initiates one, for an incident "
-        "outside the procedure (from notification)",
-        "allocate_reviewer": "Independent Head of Operations allocated as reviewer (from initiation)",
-        "gather_information": "Reviewer gathers the information (from allocation)",
-        "draft_report": "Reviewer drafts the report (from allocation)",
-        "accuracy_response": "Accuracy agreed or concern raised by each reader (from sharing)",
-        "dispute_author_stage": "Dispute stage 1: report author resolves (from the concern)",
-        "dispute_dce_stage": "Dispute stage 2: Deputy Chief Executive decides (from escalation)",
-        "dispute_raiser_answer": "Dispute stage 1: the person who raised the concern says whether the "
-        "author's response or revision resolves it (from the response)",
-        "dispute_revision": "Dispute stage 2, upheld: the report author shares the revision the Deputy "
-        "Chief Executive decided (from the decision)",
-        "grievance_stage": "Dispute stage 3: outcome of the Welsh Government grievance recorded (from "
-        "the grievance being opened)",
-        "share_with_external_review": "Report shared with the SUSR or SCR (from agreement; optional)",
-        "slt_discussion": "Senior Leadership Team discusses the themes (from agreement)",
-        "agree_action_plan": "Action plan agreed (from the SLT discussion)",
-        "action_plan_progress_review": "Interval between Practice Development Team progress reviews",
-        "action_due_maximum": "Latest due date an improvement action may be given (from the day it is set)",
+        "acknowledge_incident": N_(
+            "Area Head of Operations acknowledges the notification (from notification)"
+        ),
+        "consult_area_head": N_(
+            "CEO or DCE consults the Area Head of Operations, ongoing proceedings (from notification)"
+        ),
+        "rapid_review": N_("Rapid review and timeline when a SUSR is known (from notification)"),
+        "decision": N_(
+            "CEO or DCE decides whether to initiate a review (from notification, or from the "
+            "end of the rapid review)"
+        ),
+        "inform_practitioner_and_pm": N_(
+            "Area Head of Operations informs the practitioner and Practice Manager (from notification)"
+        ),
+        "offer_eap_referral": N_("Practice Manager offers an EAP referral (from notification)"),
+        "eap_follow_up": N_(
+            "Practice Manager follows up an EAP offer whose answer is awaited (from the offer)"
+        ),
+        "first_support_meeting": N_("First support meeting with the practitioner (from notification)"),
+        "support_meeting_cadence": N_("Interval between regular support meetings"),
+        "agree_support_needs": N_("Support needs agreed with the practitioner (from notification)"),
+        "confirm_support_needs": N_(
+            "Practitioner confirms or disputes the recorded support needs (from recording)"
+        ),
+        "confirm_outside_procedure": N_(
+            "CEO or DCE confirms no review, or initiates one, for an incident "
+            "outside the procedure (from notification)"
+        ),
+        "allocate_reviewer": N_("Independent Head of Operations allocated as reviewer (from initiation)"),
+        "gather_information": N_("Reviewer gathers the information (from allocation)"),
+        "draft_report": N_("Reviewer drafts the report (from allocation)"),
+        "accuracy_response": N_("Accuracy agreed or concern raised by each reader (from sharing)"),
+        "dispute_author_stage": N_("Dispute stage 1: report author resolves (from the concern)"),
+        "dispute_dce_stage": N_("Dispute stage 2: Deputy Chief Executive decides (from escalation)"),
+        "dispute_raiser_answer": N_(
+            "Dispute stage 1: the person who raised the concern says whether the "
+            "author's response or revision resolves it (from the response)"
+        ),
+        "dispute_revision": N_(
+            "Dispute stage 2, upheld: the report author shares the revision the Deputy "
+            "Chief Executive decided (from the decision)"
+        ),
+        "grievance_stage": N_(
+            "Dispute stage 3: outcome of the Welsh Government grievance recorded (from "
+            "the grievance being opened)"
+        ),
+        "share_with_external_review": N_("Report shared with the SUSR or SCR (from agreement; optional)"),
+        "slt_discussion": N_("Senior Leadership Team discusses the themes (from agreement)"),
+        "agree_action_plan": N_("Action plan agreed (from the SLT discussion)"),
+        "action_plan_progress_review": N_("Interval between Practice Development Team progress reviews"),
+        "action_due_maximum": N_(
+            "Latest due date an improvement action may be given (from the day it is set)"
+        ),
     }
 )
 OPTIONAL = frozenset({"share_with_external_review"})
 
 ESCALATION: Mapping[str, str] = MappingProxyType(
     {
-        "reminder_at_due": "Reminder to the assignee (working days after the due date)",
-        "line_manager_after": "Escalation to the assignee's line manager (working days after due)",
-        "deputy_chief_executive_after": "Escalation to the Deputy Chief Executive (working days after due)",
+        "reminder_at_due": N_("Reminder to the assignee (working days after the due date)"),
+        "line_manager_after": N_("Escalation to the assignee's line manager (working days after due)"),
+        "deputy_chief_executive_after": N_(
+            "Escalation to the Deputy Chief Executive (working days after due)"
+        ),
     }
 )
 
