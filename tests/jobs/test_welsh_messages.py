@@ -275,3 +275,13 @@ def test_the_sweep_writes_each_reminder_in_its_readers_language(app, signed_in):
     # reader's language there; the words around it and the notification's name are this area's.
     page = signed_in(head).get("/notifications")
     assert "Mae gennych dasg adolygiad achos sy'n ddyledus" in page.text()
+
+
+def test_the_email_choices_on_your_account_read_in_welsh(app, signed_in):
+    page = signed_in(welsh(make_user())).get("/account/emails")
+    choices = [label.get_text(" ", strip=True) for label in page.html.select(".govuk-radios__label")]
+    assert choices == [
+        "E-bost ar gyfer pob tasg neu ddiweddariad newydd (bydd sawl un ar yr un pryd yn cyrraedd "
+        "gyda'i gilydd mewn un e-bost)",
+        "Un e-bost cryno bob bore yn ystod yr wythnos",
+    ]

@@ -207,7 +207,7 @@ def test_notifications_not_sent_and_caught_mail_in_welsh(app, signed_in, monkeyp
     assert "Mae gennych dasg adolygiad achos sy'n ddyledus" in page.text()  # the kind, in Welsh
     again = admin.post(f"/admin/notifications/{failed.id}/retry", {}, follow=True)
     all_welsh(again)
-    assert "Caiff yr hysbysiad ei anfon eto y tro nesaf y bydd y ras gyfnewid yn rhedeg." in again.text()
+    assert "Caiff yr hysbysiad ei anfon eto y tro nesaf y bydd y gwasanaeth yn anfon e-byst." in again.text()
     assert "Mae pob hysbysiad wedi'i anfon." in again.text()
     twice = admin.post(f"/admin/notifications/{failed.id}/retry", {}, follow=True)
     assert "Nid yw'r hysbysiad hwnnw'n aros i gael ei anfon eto mwyach." in twice.text()
@@ -229,7 +229,7 @@ def test_notifications_not_sent_and_caught_mail_in_welsh(app, signed_in, monkeyp
     monkeypatch.setitem(app.config, "MAIL_CATCHER", False)
     page = admin.get("/admin/mail")
     all_welsh(page)
-    assert page.h1 == "Negeseuon e-bost" and "Mae negeseuon e-bost yn mynd i'r gweinydd post" in page.text()
+    assert page.h1 == "E-byst" and "Mae negeseuon e-bost yn mynd i'r gweinydd post" in page.text()
 
 
 def test_access_changes_and_tasks_with_nobody_in_welsh(app, signed_in):
