@@ -280,3 +280,20 @@ def test_english_administrator_pages_are_unchanged(app, signed_in):
     assert trail.h1 == "Audit trail" and "Case viewed" in [
         option.get_text(strip=True) for option in trail.html.select("#filter-event option")
     ]
+
+
+def test_an_operator_creates_a_welsh_speaking_user_at_the_command_line(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email=elin@example.org",
+            "--name=Elin Example",
+            "--role=administrator",
+            "--language=cy",
+        ],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    elin = db.session.execute(select(User).where(User.email == "elin@example.org")).scalar_one()
+    assert elin.language == "cy"
