@@ -20,6 +20,7 @@ from webapp.models import (
     Role,
     Task,
     TaskStatus,
+    User,
     utcnow,
 )
 from webapp.notifications.services import notify
@@ -63,7 +64,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
     return {"digests": sent}
 
 
-def summary(head, reviews: int, overdue: int) -> str:
+def summary(head: User, reviews: int, overdue: int) -> str:
     """The in-app words of the summary, in the Area Head's language."""
     with in_language_of(head):
         return _(

@@ -161,6 +161,11 @@ def test_the_policy_page_in_welsh(app, signed_in):
     values = {field["name"]: field["value"] for field in page.html.select("input.govuk-input")}
     unchanged = admin.post("/admin/policy", values, follow=True)
     assert "Wnaethoch chi ddim newid unrhyw beth." in unchanged.text()
+    ladder = admin.post("/admin/policy", values | {"escalation.line_manager_after": "9"})
+    all_welsh(ladder)
+    assert ladder.error_summary() == [
+        "Rhaid i escalation.deputy_chief_executive_after fod yn hwyrach nag escalation.line_manager_after"
+    ]
     changed = admin.post("/admin/policy", values | {"acknowledge_incident": "4"}, follow=True)
     all_welsh(changed)
     assert "1 amserlen wedi newid. Mae'n berthnasol o hyn ymlaen." in changed.text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,6 +20,9 @@ from webapp.i18n import ngettext
 from webapp.limits import page_arg, query_int
 from webapp.paging import Cursor
 from webapp.permissions import Permission, can, permission_required
+
+if TYPE_CHECKING:
+    from rules import PolicyError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -289,7 +293,7 @@ def policy():
     )
 
 
-def _policy_problem(error) -> str:
+def _policy_problem(error: PolicyError) -> str:
     """What rules.PolicyError says about a value typed on the page, in the reader's language."""
     later = re.search(r"must be later than (\w+)", str(error))
     if later:
