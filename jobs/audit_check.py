@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.audit_chain import audit_key, verify
 from webapp.extensions import db
-from webapp.formatting import london
+from webapp.formatting import format_date, london
+from webapp.i18n import LazyString
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Role, User, UserRole, utcnow
 from webapp.notifications.services import notify_all
 
@@ -29,13 +31,20 @@ def run(now: datetime | None = None) -> dict[str, int]:
     administrators = db.session.execute(
         select(User).join(UserRole).where(UserRole.role == Role.ADMINISTRATOR, User.active.is_(True))
     ).scalars()
-    today = london(now or utcnow()).date().isoformat()
+    day = london(now or utcnow()).date()
+    today = day.isoformat()
     alerted = notify_all(
         administrators,
         "audit_trail_broken",
         link_path="/admin/audit",
-        detail=f"The audit trail check on {today} found event {result.broken_id} out of place: "
-        f"{result.problem}. Run 'flask audit verify' and investigate.",
+        # Each administrator's in their language; the problem is the check's own technical words.
+        detail=_l(
+            "The audit trail check on %(day)s found event %(event_id)s out of place: %(problem)s. "
+            "Run 'flask audit verify' and investigate.",
+            day=LazyString(format_date, day),
+            event_id=result.broken_id,
+            problem=result.problem,
+        ),
         key=f"audit_check:{today}",
     )
     try:

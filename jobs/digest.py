@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from webapp import users
 from webapp.extensions import db
 from webapp.formatting import london
+from webapp.i18n import gettext as _
+from webapp.i18n import in_language_of, ngettext
 from webapp.models import (
     Case,
     Review,
@@ -18,6 +20,7 @@ from webapp.models import (
     Role,
     Task,
     TaskStatus,
+    User,
     utcnow,
 )
 from webapp.notifications.services import notify
@@ -49,7 +52,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
             head,
             "daily_digest",
             link_path="/tasks/team",
-            detail=f"Your area has {reviews} open review(s) and {overdue} overdue task(s).",
+            detail=summary(head, reviews, overdue),
             dedupe_key=f"digest:{today.isoformat()}:user:{head.id}",
         )
         try:
@@ -59,3 +62,13 @@ def run(now: datetime | None = None) -> dict[str, int]:
             continue
         sent += 1
     return {"digests": sent}
+
+
+def summary(head: User, reviews: int, overdue: int) -> str:
+    """The in-app words of the summary, in the Area Head's language."""
+    with in_language_of(head):
+        return _(
+            "Your area has %(reviews)s and %(tasks)s.",
+            reviews=ngettext("%(num)d open review", "%(num)d open reviews", reviews),
+            tasks=ngettext("%(num)d overdue task", "%(num)d overdue tasks", overdue),
+        )

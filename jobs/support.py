@@ -9,6 +9,9 @@ from sqlalchemy import select, update
 
 from webapp.extensions import db, rows_matched
 from webapp.formatting import LONDON, format_datetime, london
+from webapp.i18n import LazyString, in_language_of
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Case, Review, SupportMeeting, SupportPlan, utcnow
 from webapp.notifications.services import notify, notify_all
 from webapp.reviews.services import area_heads
@@ -58,12 +61,21 @@ def prompt(now: datetime) -> int:
             continue
         pairs = ((plan.practitioner, plan.practice_manager), (plan.practice_manager, plan.practitioner))
         for person, other in pairs:
-            title = support_meeting_title(other.name, london(meeting.starts_at).date())
+            with in_language_of(person):
+                title = support_meeting_title(other.name, london(meeting.starts_at).date())
+                time = f"{london(meeting.starts_at):%H:%M}"
+                # Translators: "Support meeting with Sam Example on 12 December 2026 at 14:30 (case …)".
+                detail = _(
+                    "%(title)s at %(time)s (case %(case_number)s).",
+                    title=title,
+                    time=time,
+                    case_number=case.case_number,
+                )
             if notify(
                 person,
                 "support_meeting_prompt",
                 link_path=f"/reviews/{plan.review_id}/support",
-                detail=f"{title} at {london(meeting.starts_at):%H:%M} (case {case.case_number}).",
+                detail=detail,
                 dedupe_key=f"meeting:{meeting.id}:prompt:user:{person.id}",
                 meeting_starts_at=meeting.starts_at,
                 meeting_uid=f"support-meeting-{meeting.id}@case-review.invalid",
@@ -89,9 +101,11 @@ def escalate_missed(now: datetime) -> int:
             area_heads(case.area_id),
             "support_meeting_missed",
             link_path=f"/reviews/{plan.review_id}/support",
-            detail=(
-                f"The support meeting on {format_datetime(meeting.starts_at)} (case {case.case_number}) "
-                "has not been recorded as held."
+            # Rendered for each Area Head in their language (the date too, when it is rendered).
+            detail=_l(
+                "The support meeting on %(when)s (case %(case_number)s) has not been recorded as held.",
+                when=LazyString(format_datetime, meeting.starts_at),
+                case_number=case.case_number,
             ),
             key=f"meeting:{meeting.id}:missed",
         )

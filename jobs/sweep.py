@@ -28,6 +28,8 @@ from sqlalchemy.orm import selectinload
 from webapp.admin.policy import effective_policy
 from webapp.extensions import db
 from webapp.formatting import format_date, london
+from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language_of
+from webapp.i18n import gettext as _
 from webapp.models import (
     Case,
     Notification,
@@ -189,23 +191,19 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
         notifications: list[dict] = []
         escalations: list[dict] = []
         now = utcnow()
-        names = titles_of_ids(task.id for task in mine)
+        details = _Details(mine)
         for task in mine:
-            name = names.get(task.id, task.kind.label)
-            if task.case_number not in name:
-                name += f" (case {task.case_number})"
-            detail = f"{name} was due on {format_date(task.due_on)}."
             for step in plans[task.id][0]:
                 kind = STEP_KINDS[step]
                 if kind not in KINDS:
                     raise ValueError(f"unknown notification kind {kind!r}")
-                reached = {user.id for user in people.recipients(task, step) if user.active}
+                reached = {user.id: user for user in people.recipients(task, step) if user.active}
                 notifications += [
                     {
                         "user_id": user_id,
                         "kind": kind,
                         "dedupe_key": f"task:{task.id}:{step}:user:{user_id}",
-                        "detail": detail,
+                        "detail": details.of(task, reached[user_id]),
                         "link_path": f"/tasks/{task.id}",
                         "status": NotificationStatus.PENDING,
                         "attempts": 0,
@@ -228,6 +226,34 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
         db.session.rollback()
         return len(tasks), 0, 0
     return len(tasks), len(mine), len(escalations)
+
+
+class _Details:
+    """Each notification's in-app words in its recipient's language: the batch's titles and sentences
+    are worked out once per language used, not per recipient."""
+
+    def __init__(self, tasks: list[DueTask]) -> None:
+        self.tasks = tasks
+        self._by_language: dict[str, dict[int, str]] = {}
+
+    def of(self, task: DueTask, user: User) -> str:
+        language = user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
+        if language not in self._by_language:
+            with in_language_of(user):
+                self._by_language[language] = self._sentences()
+        return self._by_language[language][task.id]
+
+    def _sentences(self) -> dict[int, str]:
+        names = titles_of_ids(task.id for task in self.tasks)
+        sentences = {}
+        for task in self.tasks:
+            name = names.get(task.id, task.kind.label)
+            if task.case_number not in name:
+                name = _("%(title)s (case %(case_number)s)", title=name, case_number=task.case_number)
+            sentences[task.id] = _(
+                "%(title)s was due on %(date)s.", title=name, date=format_date(task.due_on)
+            )
+        return sentences
 
 
 def run(now: datetime | None = None, *, batch: int | None = None) -> dict[str, int]:

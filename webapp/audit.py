@@ -14,6 +14,8 @@ from flask_login import current_user
 
 from webapp.audit_chain import add_pending
 from webapp.extensions import db
+from webapp.i18n import LazyString
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -111,60 +113,113 @@ EVENT_TYPES: dict[str, EventType] = {
 }
 
 
-# Readable event names for the audit trail page: "chronology.updated" reads "Chronology entry changed".
-# Nouns and verbs compose most names; the few that do not are named whole.
-_NOUNS = {
-    "case": "Case",
-    "child": "Child",
-    "application": "Court application",
-    "incident": "Incident",
-    "audit": "Audit trail",
-    "review": "Review",
-    "task": "Task",
-    "notification": "Email",
-    "gathering": "Information gathering",
-    "chronology": "Chronology entry",
-    "report": "Review report",
-    "accuracy": "Accuracy check",
-    "dispute": "Dispute",
-    "disclosure": "External disclosure",
-    "learning": "Learning",
-    "slt": "Senior Leadership Team discussion",
-    "action": "Action",
-    "progress": "Action plan progress review",
-    "taxonomy": "Learning list",
-    "dashboard": "Learning dashboard",
-    "support": "Support",
-    "user": "User",
-    "account_change": "Access change",
-    "area": "Operational area",
-    "demo": "Demonstration data",
+# Readable event names for the audit trail page, in the reader's language: "chronology.updated"
+# reads "Chronology entry changed". Whole names, not nouns and verbs put together: Welsh word order
+# and mutations differ from the English.
+_LABELS: dict[str, LazyString] = {
+    "case.created": _l("Case created"),
+    "case.updated": _l("Case changed"),
+    "case.viewed": _l("Case viewed"),
+    "child.added": _l("Child added"),
+    "child.removed": _l("Child removed"),
+    "application.added": _l("Court application added"),
+    "application.removed": _l("Court application removed"),
+    "incident.recorded": _l("Incident recorded"),
+    "incident.updated": _l("Incident changed"),
+    "incident.viewed": _l("Incident viewed"),
+    "audit.viewed": _l("Audit trail viewed"),
+    "review.transition": _l("Review moved to a new stage"),
+    "review.viewed": _l("Review viewed"),
+    "review.reviewer_allocated": _l("Reviewer allocated"),
+    "task.completed": _l("Task completed"),
+    "task.cancelled": _l("Task cancelled"),
+    "task.reassigned": _l("Task reassigned"),
+    "incident.corrected": _l("Incident corrected"),
+    "review.reevaluated": _l("Review checked again"),
+    "policy.changed": _l("Policy changed"),
+    "support.needs_confirmed": _l("Support needs confirmed"),
+    "task.viewed": _l("Task viewed"),
+    "task.escalated": _l("Task escalated"),
+    "notification.retried": _l("Email sent again"),
+    "gathering.updated": _l("Information gathering changed"),
+    "chronology.added": _l("Chronology entry added"),
+    "chronology.updated": _l("Chronology entry changed"),
+    "chronology.removed": _l("Chronology entry removed"),
+    "report.drafted": _l("Review report drafted"),
+    "report.viewed": _l("Review report viewed"),
+    "report.shared": _l("Review report shared"),
+    "report.exported": _l("Review report exported"),
+    "accuracy.responded": _l("Report accuracy answered"),
+    "dispute.author_responded": _l("Report author responded to a concern"),
+    "dispute.escalated": _l("Dispute escalated"),
+    "dispute.decided": _l("Dispute decided"),
+    "dispute.grievance_recorded": _l("Grievance recorded"),
+    "dispute.revised": _l("Dispute revised"),
+    "dispute.resolved": _l("Dispute resolved"),
+    "dispute.grievance_closed": _l("Grievance closed"),
+    "dispute.closure_confirmed": _l("Dispute closure confirmed"),
+    "disclosure.recorded": _l("External disclosure recorded"),
+    "learning.updated": _l("Learning changed"),
+    "learning_points.recorded": _l("Learning points recorded"),
+    "learning_point.updated": _l("Learning point changed"),
+    "learning.exported": _l("Learning exported"),
+    "slt.recorded": _l("Senior Leadership Team discussion recorded"),
+    "action.added": _l("Action added"),
+    "action.updated": _l("Action changed"),
+    "action.withdrawn": _l("Action withdrawn"),
+    "action.progress_noted": _l("Action progress noted"),
+    "progress.reviewed": _l("Action plan progress reviewed"),
+    "review.closed": _l("Review closed"),
+    "taxonomy.changed": _l("Learning list changed"),
+    "dashboard.exported": _l("Learning dashboard exported"),
+    "support.arranged": _l("Support arranged"),
+    "support.meeting_held": _l("Support meeting held"),
+    "support.ended": _l("Support ended"),
+    "user.created": _l("User created"),
+    "user.updated": _l("User changed"),
+    "user.deactivated": _l("User deactivated"),
+    "user.reactivated": _l("User reactivated"),
+    "user.signed_in": _l("User signed in"),
+    "user.signed_out": _l("User signed out"),
+    "user.sign_in_failed": _l("Sign-in failed"),
+    "user.sign_in_refused": _l("Sign-in refused (too many attempts)"),
+    "user.second_factor_failed": _l("Sign-in code wrong"),
+    "user.second_factor_enrolled": _l("Second factor set up"),
+    "user.second_factor_reset": _l("Second factor reset"),
+    "user.recovery_code_used": _l("Recovery code used"),
+    "user.password_changed": _l("User password changed"),
+    "user.email_preference_changed": _l("User email preference changed"),
+    "user.language_changed": _l("User language changed"),
+    "user.reauthenticated": _l("Password checked again"),
+    "user.reauthentication_failed": _l("Password check failed"),
+    "account_change.requested": _l("Access change requested"),
+    "account_change.approved": _l("Access change approved"),
+    "account_change.refused": _l("Access change refused"),
+    "area.created": _l("Operational area created"),
+    "area.renamed": _l("Operational area renamed"),
+    "demo.seeded": _l("Demonstration data loaded"),
 }
-_VERBS = {"updated": "changed", "transition": "moved to a new stage", "retried": "sent again"}
-_WHOLE = {
-    "review.reviewer_allocated": "Reviewer allocated",
-    "accuracy.responded": "Report accuracy answered",
-    "dispute.author_responded": "Report author responded to a concern",
-    "dispute.grievance_recorded": "Grievance recorded",
-    "action.progress_noted": "Action progress noted",
-    "support.meeting_held": "Support meeting held",
-    "user.sign_in_failed": "Sign-in failed",
-    "user.sign_in_refused": "Sign-in refused (too many attempts)",
-    "user.second_factor_failed": "Sign-in code wrong",
-    "user.second_factor_enrolled": "Second factor set up",
-    "user.second_factor_reset": "Second factor reset",
-    "user.recovery_code_used": "Recovery code used",
-    "user.reauthentication_failed": "Password check failed",
+
+
+# Who did it, when no person did: the stored label, in words.
+_ACTORS: dict[str, LazyString] = {
+    "system": _l("The service"),
+    "cli": _l("Command line"),
+    "anonymous": _l("Someone not signed in"),
 }
+
+
+def actor_words(label: str | None) -> str:
+    """An event's stored actor label ("system", "cli", "anonymous") in the reader's words."""
+    words = _ACTORS.get(label or "")
+    return str(words) if words is not None else (label or "")
 
 
 def event_label(event_type: str) -> str:
-    """The event's name in plain words, for the audit trail page."""
-    if event_type in _WHOLE:
-        return _WHOLE[event_type]
-    noun, _, verb = event_type.partition(".")
-    words = _VERBS.get(verb, verb.replace("_", " "))
-    return f"{_NOUNS.get(noun, noun.replace('_', ' ').capitalize())} {words}"
+    """The event's name in plain words, for the audit trail page (an event type no longer declared,
+    found in an old trail, reads as its stored name)."""
+    label = _LABELS.get(event_type)
+    return str(label) if label is not None else event_type
 
 
 class AuditError(RuntimeError):

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from webapp.i18n import LANGUAGES
 from webapp.models import Role
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -37,7 +38,16 @@ def _read_password() -> str:
 )
 @click.option("--area", default=None, help="Operational area name (must exist).")
 @click.option("--manager", default=None, help="Line manager's email address (must exist).")
-def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str | None, manager: str | None):
+@click.option(
+    "--language",
+    type=click.Choice(list(LANGUAGES)),
+    default="en",
+    show_default=True,
+    help="The language the person reads the service, emails and notifications in (cy: Welsh).",
+)
+def create_user_command(
+    email: str, name: str, roles: tuple[str, ...], area: str | None, manager: str | None, language: str
+):
     """Create a user. The password is read from standard input."""
     from webapp.admin import services
     from webapp.auth.passwords import password_problem, personal_words
@@ -66,6 +76,7 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], area: str
             area_id=area_row.id if area_row else None,
             line_manager_id=manager_row.id if manager_row else None,
             password=password,
+            language=language,
             actor_label="cli",
         )
     except services.DuplicateEmail:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.admin import approvals
 from webapp.auth.reauth import recent_password_required
+from webapp.i18n import gettext as _
 from webapp.permissions import Permission, permission_required
 
 bp = Blueprint("approvals", __name__, url_prefix="/account-changes")
@@ -16,7 +17,7 @@ bp = Blueprint("approvals", __name__, url_prefix="/account-changes")
 @permission_required(Permission.APPROVE_ACCOUNT_CHANGES)
 def waiting():
     return render_template(
-        "admin/account_changes.html", title="Access changes to approve", requests=approvals.pending()
+        "admin/account_changes.html", title=_("Access changes to approve"), requests=approvals.pending()
     )
 
 
@@ -28,5 +29,5 @@ def decide(request_id: int, decision: str):
         approvals.decide(request_id, approve=decision == "approve", decider=current_user)
     except approvals.NotAllowed:
         abort(404)
-    flash("Change approved." if decision == "approve" else "Change refused.", "success")
+    flash(_("Change approved.") if decision == "approve" else _("Change refused."), "success")
     return redirect(url_for("approvals.waiting"))

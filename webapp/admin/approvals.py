@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from webapp import audit
 from webapp.auth import mfa, notices
 from webapp.extensions import db, rows_matched
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import (
     AccountChangeKind,
     AccountChangeRequest,
@@ -94,7 +95,7 @@ def _ask(user: User, kind: AccountChangeKind, *, actor: User, roles: list[str]) 
         [approver for approver in approvers() if approver.id != user.id],
         "account_change_to_approve",
         link_path="/account-changes",
-        detail="A change to someone's access is waiting for your approval.",
+        detail=_l("A change to someone's access is waiting for your approval."),
         key=f"account_change:{request.id}",
     )
     return request

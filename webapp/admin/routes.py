@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,9 +15,14 @@ from webapp.admin.forms import AreaForm, UserForm
 from webapp.auth.reauth import recent_password_required
 from webapp.extensions import db
 from webapp.forms import flash_saved
+from webapp.i18n import gettext as _
+from webapp.i18n import ngettext
 from webapp.limits import page_arg, query_int
 from webapp.paging import Cursor
 from webapp.permissions import Permission, can, permission_required
+
+if TYPE_CHECKING:
+    from rules import PolicyError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,8 +41,8 @@ def _user_or_404(user_id: int):
 
 
 def _user_form_choices(form: UserForm, user=None) -> None:
-    form.area_id.choices = [("", "No area")] + [(a.id, a.name) for a in services.list_areas()]
-    form.line_manager_id.choices = [("", "No line manager")] + [
+    form.area_id.choices = [("", _("No area"))] + [(a.id, a.name) for a in services.list_areas()]
+    form.line_manager_id.choices = [("", _("No line manager"))] + [
         (u.id, u.name) for u in services.possible_managers(excluding=user.id if user else None)
     ]
 
@@ -45,7 +52,7 @@ def _user_form_choices(form: UserForm, user=None) -> None:
 def list_users():
     search = (request.args.get("q") or "").strip()[:100]
     pagination = services.list_users(_page(), PER_PAGE, search)
-    return render_template("admin/users.html", title="Users", pagination=pagination, search=search)
+    return render_template("admin/users.html", title=_("Users"), pagination=pagination, search=search)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -66,23 +73,25 @@ def new_user():
                 line_manager_id=form.line_manager_id.data,
                 password=form.password.data,
                 must_change_password=True,
+                language=form.language.data,
             )
         except services.DuplicateEmail:
-            form.email.errors.append("A user with this email address already exists")
+            form.email.errors.append(_("A user with this email address already exists"))
         except services.ManagerLoop:
-            form.line_manager_id.errors.append("Line manager cannot report to this person")
+            form.line_manager_id.errors.append(_("Line manager cannot report to this person"))
         else:
             outcome = approvals.change_roles(user, roles, actor=current_user)
             db.session.commit()
-            flash("User added." + (AWAITING if outcome == "requested" else ""), "success")
+            flash(_("User added.") + (" " + awaiting() if outcome == "requested" else ""), "success")
             return redirect(url_for("admin.list_users"))
-    return render_template("admin/user_form.html", title="Add a user", form=form, user=None)
+    return render_template("admin/user_form.html", title=_("Add a user"), form=form, user=None)
 
 
-AWAITING = (
-    " The roles that give access to case data will apply once the Chief Executive or"
-    " Deputy Chief Executive approves them."
-)
+def awaiting() -> str:
+    return _(
+        "The roles that give access to case data will apply once the Chief Executive or"
+        " Deputy Chief Executive approves them."
+    )
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -102,6 +111,7 @@ def edit_user(user_id: int):
                 email=form.email.data,
                 area_id=form.area_id.data,
                 line_manager_id=form.line_manager_id.data,
+                language=form.language.data,
             )
             outcome = approvals.change_roles(user, form.selected_roles(), actor=current_user)
             if outcome == "applied":
@@ -111,18 +121,18 @@ def edit_user(user_id: int):
                 changed.append("password")
             db.session.commit()
         except services.DuplicateEmail:
-            form.email.errors.append("A user with this email address already exists")
+            form.email.errors.append(_("A user with this email address already exists"))
         except services.ManagerLoop:
-            form.line_manager_id.errors.append("Line manager cannot report to this person")
+            form.line_manager_id.errors.append(_("Line manager cannot report to this person"))
         else:
             if outcome == "requested":
-                flash(("User updated." if changed else "") + AWAITING, "success")
+                flash((_("User updated.") + " " if changed else "") + awaiting(), "success")
             else:
-                flash_saved("User updated.", changed)
+                flash_saved(_("User updated."), changed)
             return redirect(url_for("admin.list_users"))
     return render_template(
         "admin/user_form.html",
-        title=f"Change user: {user.name}",
+        title=_("Change user: %(name)s", name=user.name),
         form=form,
         user=user,
         awaiting=approvals.pending_for(user),
@@ -132,7 +142,7 @@ def edit_user(user_id: int):
 def _own_roles_unchanged(form: UserForm, user) -> bool:
     """An administrator cannot change their own roles (a second administrator must)."""
     if user.id == current_user.id and form.selected_roles() != user.roles:
-        form.roles.errors.append("You cannot change your own roles. Ask another administrator")
+        form.roles.errors.append(_("You cannot change your own roles. Ask another administrator"))
         return False
     return True
 
@@ -143,17 +153,26 @@ def _own_roles_unchanged(form: UserForm, user) -> bool:
 def reset_second_factor(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        flash("You cannot reset your own second factor. Ask another administrator.", "info")
+        flash(_("You cannot reset your own second factor. Ask another administrator."), "info")
     elif approvals.reset_second_factor(user, actor=current_user) == "requested":
         db.session.commit()
         flash(
-            f"Resetting the second factor of {user.name} will happen once the Chief Executive or "
-            "Deputy Chief Executive approves it.",
+            _(
+                "Resetting the second factor of %(name)s will happen once the Chief Executive or "
+                "Deputy Chief Executive approves it.",
+                name=user.name,
+            ),
             "success",
         )
     else:
         db.session.commit()
-        flash(f"The second factor of {user.name} has been reset. They set it up again at sign-in.", "success")
+        flash(
+            _(
+                "The second factor of %(name)s has been reset. They set it up again at sign-in.",
+                name=user.name,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -163,10 +182,10 @@ def reset_second_factor(user_id: int):
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "info")
+        flash(_("You cannot deactivate your own account."), "info")
     else:
         services.set_active(user, False)
-        flash(f"{user.name} has been deactivated and signed out.", "success")
+        flash(_("%(name)s has been deactivated and signed out.", name=user.name), "success")
     return redirect(url_for("admin.list_users"))
 
 
@@ -176,7 +195,7 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     services.set_active(user, True)
-    flash(f"{user.name} has been reactivated.", "success")
+    flash(_("%(name)s has been reactivated.", name=user.name), "success")
     return redirect(url_for("admin.list_users"))
 
 
@@ -188,12 +207,12 @@ def list_areas():
         try:
             services.create_area(form.name.data)
         except services.DuplicateArea:
-            form.name.errors.append("An area with this name already exists")
+            form.name.errors.append(_("An area with this name already exists"))
         else:
-            flash("Area added.", "success")
+            flash(_("Area added."), "success")
             return redirect(url_for("admin.list_areas"))
     return render_template(
-        "admin/areas.html", title="Operational areas", form=form, areas=services.list_areas()
+        "admin/areas.html", title=_("Operational areas"), form=form, areas=services.list_areas()
     )
 
 
@@ -208,11 +227,13 @@ def rename_area(area_id: int):
         try:
             services.rename_area(area, form.name.data)
         except services.DuplicateArea:
-            form.name.errors.append("An area with this name already exists")
+            form.name.errors.append(_("An area with this name already exists"))
         else:
-            flash("Area renamed.", "success")
+            flash(_("Area renamed."), "success")
             return redirect(url_for("admin.list_areas"))
-    return render_template("admin/area_form.html", title=f"Rename area: {area.name}", form=form, area=area)
+    return render_template(
+        "admin/area_form.html", title=_("Rename area: %(name)s", name=area.name), form=form, area=area
+    )
 
 
 @bp.route("/policy", methods=["GET", "POST"])
@@ -226,42 +247,67 @@ def policy():
     from webapp.models import Role
 
     may_change = Role.ADMINISTRATOR in current_user.roles
-    rows = timescales.effective_policy().describe()
+    # The descriptions are lazy texts (rules/policy.py): each reads in the language of this page.
+    rows = [
+        (key, days, str(description))
+        for key, days, description in timescales.effective_policy().describe()
+    ]
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not may_change:
             abort(403)
         values: dict[str, int] = {}
-        for key, days, _ in rows:
+        for key, days, _description in rows:
             if days is None:
                 continue  # an optional timescale left unset in the file stays unset
             text = (request.form.get(key) or "").strip()
             if not text.isdigit() or len(text) > 3:
-                errors[key] = f"Enter {key} as a whole number of working days, from 0 to 999"
+                errors[key] = _("Enter %(key)s as a whole number of working days, from 0 to 999", key=key)
             else:
                 values[key] = int(text)
         if not errors:
             try:
                 changed = timescales.change(values, actor=current_user)
             except PolicyError as error:
-                errors[error.key or ""] = str(error).split(": ", 1)[-1]
+                errors[error.key or ""] = _policy_problem(error)
             else:
                 flash(
-                    f"{len(changed)} timescale(s) changed. They apply from now on."
+                    ngettext(
+                        "%(num)d timescale changed. It applies from now on.",
+                        "%(num)d timescales changed. They apply from now on.",
+                        len(changed),
+                    )
                     if changed
-                    else "You did not change anything.",
+                    else _("You did not change anything."),
                     "success",
                 )
                 return redirect(url_for("admin.policy"))
     return render_template(
         "admin/policy.html",
-        title="Timescales policy",
+        title=_("Timescales policy"),
         rows=rows,
         changed=timescales.changed_keys(),
         may_change=may_change,
         errors=errors,
         entered=request.form if request.method == "POST" else {},
-        source=current_app.config["POLICY_FILE"] or "rules/policy.toml (the defaults)",
+        source=current_app.config["POLICY_FILE"] or _("rules/policy.toml (the defaults)"),
+    )
+
+
+def _policy_problem(error: PolicyError) -> str:
+    """What rules.PolicyError says about a value typed on the page, in the reader's language."""
+    later = re.search(r"must be later than (\w+)", str(error))
+    if later:
+        return _(
+            "%(key)s must be later than escalation.%(earlier)s",
+            key=error.key,
+            earlier=later.group(1),
+        )
+    least = re.search(r"at least (\d+)", str(error))
+    return _(
+        "Enter %(key)s as a whole number of working days, at least %(minimum)s",
+        key=error.key,
+        minimum=least.group(1) if least else 0,
     )
 
 
@@ -273,7 +319,7 @@ def tasks_with_nobody():
 
     return render_template(
         "admin/tasks_with_nobody.html",
-        title="Tasks with nobody to do them",
+        title=_("Tasks with nobody to do them"),
         tasks=unheld(),
         pool_labels=POOL_LABELS,
     )
@@ -291,7 +337,7 @@ def audit_trail():
     audit.record_page_view("audit.viewed", record_id=filters.case_id, case_id=None)
     return render_template(
         "admin/audit.html",
-        title="Audit trail",
+        title=_("Audit trail"),
         pagination=pagination,
         filters=filters,
         asked=asked,
@@ -300,6 +346,7 @@ def audit_trail():
         record_types=[(t, t) for t in sorted({spec.record_type for spec in audit.EVENT_TYPES.values()})],
         event_types=sorted(((t, audit.event_label(t)) for t in audit.EVENT_TYPES), key=lambda pair: pair[1]),
         event_label=audit.event_label,
+        actor_words=audit.actor_words,
     )
 
 
@@ -315,21 +362,24 @@ def _audit_filters() -> tuple[services.AuditFilters, dict[str, str], dict[str, s
     if asked["case_number"] and can(Permission.VIEW_CASES):
         case_id = services.case_id_of(asked["case_number"])
         if case_id is None:
-            errors["filter-case_number"] = "No case has that case number"
+            errors["filter-case_number"] = _("No case has that case number")
     actor_id = None
     if asked["person"]:
         actor_id = services.user_id_of(asked["person"])
         if actor_id is None:
-            errors["filter-person"] = "No one has that email address"
+            errors["filter-person"] = _("No one has that email address")
     days: dict[str, date | None] = {}
-    for name, label in (("from", "From"), ("to", "To")):
+    for name, problem in (
+        ("from", _("From must be a real date, for example 2026-12-01")),
+        ("to", _("To must be a real date, for example 2026-12-31")),
+    ):
         try:
             days[name] = date.fromisoformat(asked[name]) if asked[name] else None
         except ValueError:
             days[name] = None
-            errors[f"filter-{name}"] = f"{label} must be a real date, for example 2026-12-01"
+            errors[f"filter-{name}"] = problem
     if days["from"] and days["to"] and days["from"] > days["to"]:
-        errors["filter-to"] = "To must be the same as or after From"
+        errors["filter-to"] = _("To must be the same as or after From")
     event_type = (request.args.get("event") or "").strip()
     filters = services.AuditFilters(
         case_id=case_id,

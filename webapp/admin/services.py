@@ -118,6 +118,7 @@ def create_user(
     line_manager_id: int | None,
     password: str | None,
     must_change_password: bool = False,
+    language: str = "en",
     actor=None,
     actor_label: str | None = None,
 ) -> User:
@@ -132,6 +133,7 @@ def create_user(
         line_manager_id=line_manager_id,
         password_hash=hash_password(password) if password else None,
         must_change_password=must_change_password,
+        language=language,
     )
     user.set_roles(roles)
     db.session.add(user)
@@ -145,7 +147,9 @@ def create_user(
     return user
 
 
-def update_user(user: User, *, name: str, email: str, area_id, line_manager_id) -> list[str]:
+def update_user(
+    user: User, *, name: str, email: str, area_id, line_manager_id, language: str | None = None
+) -> list[str]:
     """Change the person's details. Roles change through ``webapp.admin.approvals``."""
     email = normalise_email(email)
     other = user_by_email(email)
@@ -159,6 +163,7 @@ def update_user(user: User, *, name: str, email: str, area_id, line_manager_id) 
             "email": email,
             "area_id": area_id,
             "line_manager_id": line_manager_id,
+            "language": language or user.language,
         },
     )
     if changed:

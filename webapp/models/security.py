@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
+from webapp.i18n import gettext as _
 from webapp.models.types import UTCDateTime, enum_column, utcnow
 from webapp.models.users import User
 
@@ -85,7 +86,11 @@ class AccountChangeRequest(Model):
 
     @property
     def kind_label(self) -> str:
-        return "A change of roles" if self.kind == AccountChangeKind.ROLES else "A reset of the second factor"
+        return (
+            _("A change of roles")
+            if self.kind == AccountChangeKind.ROLES
+            else _("A reset of the second factor")
+        )
 
     @property
     def role_labels(self) -> list[str]:

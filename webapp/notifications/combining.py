@@ -19,14 +19,17 @@ from sqlalchemy.orm import aliased
 
 from webapp.extensions import db, rows_matched
 from webapp.formatting import LONDON
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
+from webapp.i18n import ngettext
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.kinds import KINDS
 
 EACH = "each"
 DAILY = "daily"
 PREFERENCES = {
-    EACH: "An email for each new task or update (several at once arrive together in one email)",
-    DAILY: "One summary email each weekday morning",
+    EACH: _l("An email for each new task or update (several at once arrive together in one email)"),
+    DAILY: _l("One summary email each weekday morning"),
 }
 SUMMARY_AT = time(7, 0)  # London time, weekdays: waiting when people start work
 AT_ONCE_KINDS = tuple(name for name, kind in KINDS.items() if kind.at_once)
@@ -135,13 +138,20 @@ def carried_kinds(notification: Notification) -> Counter[str]:
 
 
 def summary_subject(counts: Counter[str]) -> str:
-    """'You have 3 new tasks' when all are of one kind, else 'You have 5 items waiting'."""
+    """'You have 3 new tasks' when all are of one kind, else 'You have 5 items waiting', in the
+    language of the moment (the recipient's, inside ``in_language_of``)."""
     total = sum(counts.values())
     if len(counts) == 1:
         [kind] = counts
-        return f"You have {KINDS[kind].count(total)}"
-    return f"You have {total} items waiting in the case review manager"
+        # Translators: what waits, as "3 new tasks" (Welsh: "Mae gennych 3 tasg newydd").
+        return _("You have %(items)s", items=KINDS[kind].count(total))
+    return ngettext(
+        "You have %(num)d item waiting in the case review manager",
+        "You have %(num)d items waiting in the case review manager",
+        total,
+    )
 
 
 def summary_lines(counts: Counter[str]) -> list[str]:
+    """Each kind's count ("2 new tasks"), most first."""
     return [KINDS[kind].count(number) for kind, number in sorted(counts.items(), key=lambda item: -item[1])]

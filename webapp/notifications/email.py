@@ -1,4 +1,7 @@
-"""Builds the email for a notification: generic words, a sign-in link, a stable Message-ID."""
+"""Builds the email for a notification: generic words, a sign-in link, a stable Message-ID.
+
+Every email (subject, text and HTML parts, calendar invitation) is written in its recipient's
+language, whoever caused it and whether a request or the relay job builds it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from urllib.parse import quote
 
 from flask import current_app, render_template
 
-from webapp.models import Notification
+from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, in_language_of
+from webapp.i18n import gettext as _
+from webapp.models import Notification, User
 from webapp.notifications.combining import carried_kinds, summary_lines, summary_subject
 from webapp.notifications.kinds import KINDS
 
@@ -33,15 +38,25 @@ def sign_in_link(notification: Notification, *, carries_others: bool = False) ->
     return f"{base}/sign-in?next={quote(target, safe='/')}"
 
 
+def language_of(user: User) -> str:
+    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def build_message(notification: Notification) -> MIMEMultipart:
     """The email as a MIME message (compat32 policy: several times faster to serialise than the
-    modern policy Flask-Mail's Message uses, which held the relay under 150 emails/s)."""
+    modern policy Flask-Mail's Message uses, which held the relay under 150 emails/s), in the
+    recipient's language."""
+    with in_language_of(notification.user):
+        return _build_message(notification)
+
+
+def _build_message(notification: Notification) -> MIMEMultipart:
     kind = KINDS[notification.kind]
     counts = carried_kinds(notification)
     several = sum(counts.values()) > 1
     link = sign_in_link(notification, carries_others=several)
     words = {
-        "line": summary_subject(counts) + "." if several else kind.line,
+        "line": summary_subject(counts) + "." if several else str(kind.line),
         "items": summary_lines(counts) if several else [],
         "link": link,
     }
@@ -57,7 +72,7 @@ def build_message(notification: Notification) -> MIMEMultipart:
         message.attach(invitation)
     else:
         message = body
-    message["Subject"] = summary_subject(counts) if several else kind.subject
+    message["Subject"] = summary_subject(counts) if several else str(kind.subject)
     message["From"] = sender()
     message["To"] = notification.user.email
     message["Date"] = formatdate(localtime=False)
@@ -71,9 +86,11 @@ def sender() -> str:
 
 
 def calendar_invitation(notification: Notification, link: str) -> str:
-    """An iCalendar invitation with the time and a link: no names, no case data."""
+    """An iCalendar invitation with the time and a link: no names, no case data; its words in the
+    language of the moment (the recipient's), tagged with it (RFC 5545's LANGUAGE parameter)."""
     from icalendar import Calendar, Event
 
+    language = {"LANGUAGE": current_language()}
     calendar = Calendar()
     calendar.add("prodid", "-//Case review manager//EN")
     calendar.add("version", "2.0")
@@ -86,8 +103,8 @@ def calendar_invitation(notification: Notification, link: str) -> str:
         raise ValueError("only a meeting notification carries an invitation")
     event.add("dtstart", starts_at)
     event.add("dtend", starts_at + MEETING_LENGTH)
-    event.add("summary", "Support meeting")
-    event.add("description", f"Sign in to see the details: {link}")
+    event.add("summary", _("Support meeting"), parameters=language)
+    event.add("description", _("Sign in to see the details: %(link)s", link=link), parameters=language)
     event.add("url", link)
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
@@ -114,13 +131,13 @@ class WireWriter:
         self.policy = policy
         self.sender = sender()
         self.sender_address = parseaddr(self.sender)[1]
-        self._kinds: dict[str, tuple[bytes, str, str]] = {}
+        self._kinds: dict[tuple[str, str], tuple[bytes, str, str]] = {}
 
     def message_bytes(self, notification: Notification, *, carries_others: bool = False) -> bytes:
         address = notification.user.email
         if carries_others or notification.meeting_starts_at is not None or not address.isascii():
             return build_message(notification).as_bytes(policy=self.policy)
-        head, text, html = self._kind(notification.kind)
+        head, text, html = self._kind(notification.kind, notification.user)
         link = sign_in_link(notification)
         boundary = f"=_notification_{notification.id}_="
         crlf = "\r\n"
@@ -149,16 +166,19 @@ class WireWriter:
         closing = ("".join(parts) + f"--{boundary}--{crlf}").encode("ascii")
         return envelope + head + varying + closing
 
-    def _kind(self, kind_name: str) -> tuple[bytes, str, str]:
+    def _kind(self, kind_name: str, recipient: User) -> tuple[bytes, str, str]:
         """A kind's Subject and From headers (folded and encoded by the email package) and its two
-        parts, each rendered once."""
-        if kind_name not in self._kinds:
+        parts, each rendered once per language, in the recipient's."""
+        key = (kind_name, language_of(recipient))
+        if key not in self._kinds:
             kind = KINDS[kind_name]
-            headers = Message()
-            headers["Subject"] = kind.subject
-            headers["From"] = self.sender
-            head = headers.as_bytes(policy=self.policy).split(b"\r\n\r\n", 1)[0] + b"\r\n"
-            text = render_template("email/notification.txt", line=kind.line, link=_LINK_MARK)
-            html = render_template("email/notification.html", line=kind.line, link=_LINK_MARK)
-            self._kinds[kind_name] = (head, text, html)
-        return self._kinds[kind_name]
+            with in_language_of(recipient):
+                headers = Message()
+                headers["Subject"] = str(kind.subject)
+                headers["From"] = self.sender
+                head = headers.as_bytes(policy=self.policy).split(b"\r\n\r\n", 1)[0] + b"\r\n"
+                line = str(kind.line)
+                text = render_template("email/notification.txt", line=line, link=_LINK_MARK)
+                html = render_template("email/notification.html", line=line, link=_LINK_MARK)
+            self._kinds[key] = (head, text, html)
+        return self._kinds[key]

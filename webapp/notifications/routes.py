@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp.i18n import gettext as _
 from webapp.limits import page_arg
 from webapp.notifications import services
 from webapp.notifications.kinds import KINDS
@@ -44,7 +45,7 @@ def _unread_this_request() -> int:
 @permission_required(Permission.SIGNED_IN)
 def list_notifications():
     return render_template(
-        "notifications/list.html", title="Notifications", notifications=services.for_user(current_user)
+        "notifications/list.html", title=_("Notifications"), notifications=services.for_user(current_user)
     )
 
 
@@ -61,7 +62,7 @@ def open_notification(notification_id: int):
 def failed_notifications():
     page = page_arg()
     return render_template(
-        "notifications/failed.html", title="Notifications not sent", pagination=services.failed(page, 50)
+        "notifications/failed.html", title=_("Notifications not sent"), pagination=services.failed(page, 50)
     )
 
 
@@ -69,7 +70,7 @@ def failed_notifications():
 @permission_required(Permission.MANAGE_NOTIFICATIONS)
 def retry_notification(notification_id: int):
     if services.retry(notification_id):
-        flash("The notification will be sent again at the next relay run.", "success")
+        flash(_("The notification will be sent again at the next relay run."), "success")
     else:
-        flash("That notification is no longer waiting for a retry.", "info")
+        flash(_("That notification is no longer waiting for a retry."), "info")
     return redirect(url_for("notifications.failed_notifications"))
