@@ -246,10 +246,10 @@ class Work(enum.StrEnum):
     CLOSE = "close"
 
 
-# What each step is called in a refusal: "You cannot <this> now: ...".
-# Translators: each of these follows "Ni allwch chi" in the refusal: give the verbnoun mutated
-# ("gofnodi", "newid", "rannu").
+# What each step is called in a refusal: "You cannot <this> now: ..." (in Welsh, after "Ni allwch",
+# the verbnoun mutated: the glossary says so).
 WORK_PHRASES = {
+    # Translators: this and the other work phrases follow "Ni allwch": give the verbnoun mutated.
     Work.DECIDE: _l("record a decision"),
     Work.GATHER: _l("change the information gathering"),
     Work.DRAFT_REPORT: _l("change the report"),

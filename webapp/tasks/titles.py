@@ -47,8 +47,9 @@ def party_of(task: Task) -> str | None:
     return task.party
 
 
-# Translators: who raised a concern, after "raised by" ("a godwyd gan").
+# Who raised a concern, after "raised by" (Welsh "a godwyd gan", which mutates what follows).
 PARTY_NAMES = {
+    # Translators: after "a godwyd gan" (raised by): mutated where needed ("Bennaeth").
     "practitioner": _l("the practitioner"),
     "practice_manager": _l("the Practice Manager"),
     "head_of_operations": _l("the Head of Operations of the case's area"),
