@@ -17,135 +17,136 @@ from webapp.forms import (
     text_area,
     yes_no_field,
 )
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import TaskKind
 
 
 class DecisionForm(FlaskForm):
     decision = radio_field(
-        "Do you want to initiate an internal case review?",
-        [("initiate", "Yes, initiate a review"), ("decline", "No, do not initiate a review")],
-        message="Select whether to initiate a review",
+        _l("Do you want to initiate an internal case review?"),
+        [("initiate", _l("Yes, initiate a review")), ("decline", _l("No, do not initiate a review"))],
+        message=_l("Select whether to initiate a review"),
     )
-    rationale = text_area("Rationale", "Enter the rationale for your decision")
-    submit = SubmitField("Record decision", widget=GovSubmitInput())
+    rationale = text_area(_l("Rationale"), _l("Enter the rationale for your decision"))
+    submit = SubmitField(_l("Record decision"), widget=GovSubmitInput())
 
 
 class OverrideForm(FlaskForm):
     """Confirm an incident the rules found outside the procedure, or initiate a review anyway."""
 
     decision = radio_field(
-        "The rules found this incident outside the procedure. What do you decide?",
+        _l("The rules found this incident outside the procedure. What do you decide?"),
         [
-            ("confirm", "Confirm: outside the procedure, no review"),
-            ("initiate", "Initiate a review anyway"),
+            ("confirm", _l("Confirm: outside the procedure, no review")),
+            ("initiate", _l("Initiate a review anyway")),
         ],
-        message="Select whether to confirm no review or initiate one",
+        message=_l("Select whether to confirm no review or initiate one"),
     )
-    rationale = text_area("Rationale", "Enter the rationale for your decision")
-    submit = SubmitField("Record decision", widget=GovSubmitInput())
+    rationale = text_area(_l("Rationale"), _l("Enter the rationale for your decision"))
+    submit = SubmitField(_l("Record decision"), widget=GovSubmitInput())
 
 
 class NoteForm(FlaskForm):
-    note = text_area("Note", description="Optional.")
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+    note = text_area(_l("Note"), description=_l("Optional."))
+    submit = SubmitField(_l("Mark as done"), widget=GovSubmitInput())
 
 
 class ConsultationForm(FlaskForm):
     view = text_area(
-        "Your view on whether a review should be initiated",
-        "Enter your view for the Chief Executive or Deputy Chief Executive",
+        _l("Your view on whether a review should be initiated"),
+        _l("Enter your view for the Chief Executive or Deputy Chief Executive"),
     )
-    submit = SubmitField("Record consultation", widget=GovSubmitInput())
+    submit = SubmitField(_l("Record consultation"), widget=GovSubmitInput())
 
 
 class RapidReviewForm(FlaskForm):
     findings = text_area(
-        "Findings of the rapid review and timeline", "Enter the findings of the rapid review"
+        _l("Findings of the rapid review and timeline"), _l("Enter the findings of the rapid review")
     )
     full_review_recommended = yes_no_field(
-        "Is a full internal case review recommended?",
-        message="Select yes if a full internal case review is recommended",
+        _l("Is a full internal case review recommended?"),
+        message=_l("Select yes if a full internal case review is recommended"),
     )
-    submit = SubmitField("Record rapid review", widget=GovSubmitInput())
+    submit = SubmitField(_l("Record rapid review"), widget=GovSubmitInput())
 
 
 class InformedForm(FlaskForm):
     informed_on = GovDateField(
-        "Date the practitioner and Practice Manager were informed",
-        missing_message="Enter the date they were informed",
+        _l("Date the practitioner and Practice Manager were informed"),
+        missing_message=_l("Enter the date they were informed"),
         validators=[
-            NotInFuture("Date they were informed must be today or in the past"),
-            NotBeforeIncident("Date they were informed must be on or after the date of the incident"),
+            NotInFuture(_l("Date they were informed must be today or in the past")),
+            NotBeforeIncident(_l("Date they were informed must be on or after the date of the incident")),
         ],
     )
-    note = text_area("Note", description="Optional.")
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+    note = text_area(_l("Note"), description=_l("Optional."))
+    submit = SubmitField(_l("Mark as done"), widget=GovSubmitInput())
 
 
 class EapForm(FlaskForm):
     eap = radio_field(
-        "Employee Assistance Programme referral",
+        _l("Employee Assistance Programme referral"),
         [
-            ("accepted", "Offered and accepted"),
-            ("declined", "Offered and declined"),
-            ("offered", "Offered, answer awaited"),
+            ("accepted", _l("Offered and accepted")),
+            ("declined", _l("Offered and declined")),
+            ("offered", _l("Offered, answer awaited")),
         ],
-        message="Select the outcome of the referral offer",
-        description="'Answer awaited' keeps a follow-up task open for you.",
+        message=_l("Select the outcome of the referral offer"),
+        description=_l("'Answer awaited' keeps a follow-up task open for you."),
     )
-    note = text_area("Note", description="Optional.")
-    submit = SubmitField("Record referral offer", widget=GovSubmitInput())
+    note = text_area(_l("Note"), description=_l("Optional."))
+    submit = SubmitField(_l("Record referral offer"), widget=GovSubmitInput())
 
 
 class ConfirmSupportNeedsForm(FlaskForm):
     confirmed = radio_field(
-        "Are these the support needs you agreed with your Practice Manager?",
-        [("confirmed", "Yes, I confirm them"), ("disputed", "No, I do not agree with them")],
-        message="Select whether you confirm the support needs",
+        _l("Are these the support needs you agreed with your Practice Manager?"),
+        [("confirmed", _l("Yes, I confirm them")), ("disputed", _l("No, I do not agree with them"))],
+        message=_l("Select whether you confirm the support needs"),
     )
-    comment = text_area("Comment", description="Optional. Say what is missing or wrong, if anything.")
-    submit = SubmitField("Send my answer", widget=GovSubmitInput())
+    comment = text_area(_l("Comment"), description=_l("Optional. Say what is missing or wrong, if anything."))
+    submit = SubmitField(_l("Send my answer"), widget=GovSubmitInput())
 
 
 class SupportMeetingsForm(FlaskForm):
     first_meeting_on = GovDateField(
-        "Date of the first support meeting",
-        missing_message="Enter the date of the first support meeting",
-        validators=[NotInPast("Date of the first support meeting must be today or in the future")],
+        _l("Date of the first support meeting"),
+        missing_message=_l("Enter the date of the first support meeting"),
+        validators=[NotInPast(_l("Date of the first support meeting must be today or in the future"))],
     )
     first_meeting_time = StringField(
-        "Time of the first support meeting",
+        _l("Time of the first support meeting"),
         widget=GovTextInput(),
-        description="Use the 24-hour clock, for example 14:30. Later meetings keep the same time.",
+        description=_l("Use the 24-hour clock, for example 14:30. Later meetings keep the same time."),
         default="10:00",
         validators=[
-            DataRequired(message="Enter the time of the first support meeting"),
-            Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message="Enter a time like 09:30 or 14:00"),
+            DataRequired(message=_l("Enter the time of the first support meeting")),
+            Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time like 09:30 or 14:00")),
         ],
     )
     cadence_working_days = IntegerField(
-        "Working days between meetings",
+        _l("Working days between meetings"),
         widget=GovTextInput(),
         validators=[
-            DataRequired(message="Enter the number of working days between meetings"),
-            NumberRange(min=1, max=60, message="Working days between meetings must be from 1 to 60"),
+            DataRequired(message=_l("Enter the number of working days between meetings")),
+            NumberRange(min=1, max=60, message=_l("Working days between meetings must be from 1 to 60")),
         ],
     )
-    submit = SubmitField("Record support meetings", widget=GovSubmitInput())
+    submit = SubmitField(_l("Record support meetings"), widget=GovSubmitInput())
 
 
 class SupportNeedsForm(FlaskForm):
-    needs = text_area("Support needs agreed with the practitioner", "Enter the support needs agreed")
-    submit = SubmitField("Record support needs", widget=GovSubmitInput())
+    needs = text_area(_l("Support needs agreed with the practitioner"), _l("Enter the support needs agreed"))
+    submit = SubmitField(_l("Record support needs"), widget=GovSubmitInput())
 
 
 class AllocateReviewerForm(FlaskForm):
     reviewer_id = GovSelectField(
-        "Head of Operations to lead the review",
-        message="Select a Head of Operations from another operational area",
-        description="Only Heads of Operations from outside the case-managing area are listed.",
+        _l("Head of Operations to lead the review"),
+        message=_l("Select a Head of Operations from another operational area"),
+        description=_l("Only Heads of Operations from outside the case-managing area are listed."),
     )
-    submit = SubmitField("Allocate reviewer", widget=GovSubmitInput())
+    submit = SubmitField(_l("Allocate reviewer"), widget=GovSubmitInput())
 
 
 TASK_FORMS: dict[TaskKind, type[FlaskForm]] = {

@@ -5,31 +5,49 @@ by the template."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from webapp.formatting import format_date, format_datetime
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review, TaskStatus
 from webapp.reviews.lifecycle import ACTION_LABELS
 
 # What each answer stored in a task's outcome is called on the page.
 OUTCOME_LABELS = {
-    "note": "Note",
-    "view": "View given",
-    "findings": "Findings",
-    "full_review_recommended": "Full review recommended",
-    "informed_on": "Informed on",
-    "eap": "Employee Assistance Programme",
-    "follow_up_on": "Follow up by",
-    "needs": "Support needs agreed",
-    "confirmed": "Practitioner's answer",
-    "comment": "Practitioner's comment",
-    "first_meeting_at": "First meeting",
-    "cadence_working_days": "Working days between meetings",
-    "initiate": "Initiate a review",
-    "rationale": "Rationale",
+    "note": _l("Note"),
+    "view": _l("View given"),
+    "findings": _l("Findings"),
+    "full_review_recommended": _l("Full review recommended"),
+    "informed_on": _l("Informed on"),
+    "eap": _l("Employee Assistance Programme"),
+    "follow_up_on": _l("Follow up by"),
+    "needs": _l("Support needs agreed"),
+    "confirmed": _l("Practitioner's answer"),
+    "comment": _l("Practitioner's comment"),
+    "first_meeting_at": _l("First meeting"),
+    "cadence_working_days": _l("Working days between meetings"),
+    "initiate": _l("Initiate a review"),
+    "rationale": _l("Rationale"),
     "reviewer_id": None,  # shown as the reviewer on the review page
     "party": None,
     "draft_id": None,
 }
+# The words of the answers chosen from a list (stored as the choice's value).
+CHOICE_LABELS = {
+    "eap": {
+        "accepted": _l("Offered and accepted"),
+        "declined": _l("Offered and declined"),
+        "offered": _l("Offered, answer awaited"),
+    },
+    "confirmed": {
+        "confirmed": _l("Confirmed"),
+        "disputed": _l("Not agreed"),
+    },
+    "full_review_recommended": {"yes": _l("Yes"), "no": _l("No")},
+}
+DATES = frozenset({"informed_on", "follow_up_on"})
+TIMES = frozenset({"first_meeting_at"})
 
 
 @dataclass(frozen=True)
@@ -40,9 +58,20 @@ class Step:
     details: list[tuple[str, str]] = field(default_factory=list)
 
 
-def shown(value: object) -> str:
+def shown(value: object, key: str = "") -> str:
+    """An answer as the page shows it: the words of a choice, yes or no, a date in the page's language."""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
+    choice = CHOICE_LABELS.get(key, {}).get(str(value))
+    if choice is not None:
+        return str(choice)
+    try:
+        if key in DATES:
+            return format_date(date.fromisoformat(str(value)))
+        if key in TIMES:
+            return format_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        pass  # an answer stored before it was a date: shown as it was entered
     return str(value)
 
 
@@ -53,7 +82,7 @@ def outcome_details(outcome: dict) -> list[tuple[str, str]]:
         label = OUTCOME_LABELS.get(key, key.replace("_", " ").capitalize())
         if label is None or value in (None, ""):
             continue
-        details.append((label, shown(value)))
+        details.append((str(label), shown(value, key)))
     return details
 
 
@@ -63,9 +92,9 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
     found = [
         Step(
             t.occurred_at,
-            ACTION_LABELS.get(t.action, t.action),
+            str(ACTION_LABELS.get(t.action, t.action)),
             t.actor.name if t.actor else None,
-            [("Note", t.note)] if t.note else [],
+            [(_("Note"), t.note)] if t.note else [],
         )
         for t in review.transitions
     ]
@@ -73,22 +102,27 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
         if task.status == TaskStatus.DONE and task.completed_at is not None:
             who = task.completed_by.name if task.completed_by else None
             details = [] if task.kind in hidden else outcome_details(task.outcome)
-            found.append(Step(task.completed_at, f"Done: {task.kind.label}", who, details))
+            found.append(Step(task.completed_at, _("Done: %(task)s", task=task.kind.label), who, details))
         elif task.status == TaskStatus.CANCELLED and task.completed_at is not None:
             found.append(
                 Step(
                     task.completed_at,
-                    f"No longer needed: {task.kind.label}",
+                    _("No longer needed: %(task)s", task=task.kind.label),
                     None,
-                    [("Why", task.cancel_reason or "")],
+                    [(_("Why"), task.cancel_reason or "")],
                 )
             )
+    from webapp.cases.routes.incidents import FIELD_LABELS  # the incident page's names of its facts
+
     for version in review.incident.versions:
         details = [
-            (change["field"].replace("_", " ").capitalize(), f"{change['old']} → {change['new']}")
+            (
+                str(FIELD_LABELS.get(change["field"], change["field"].replace("_", " ").capitalize())),
+                f"{change['old']} → {change['new']}",
+            )
             for change in version.changes
         ]
         if version.correction_reason:
-            details.append(("Reason for the correction", version.correction_reason))
-        found.append(Step(version.changed_at, "Incident facts changed", version.changed_by.name, details))
+            details.append((_("Reason for the correction"), version.correction_reason))
+        found.append(Step(version.changed_at, _("Incident facts changed"), version.changed_by.name, details))
     return sorted(found, key=lambda step: step.at)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from webapp.i18n import LazyString
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import DisputeStage, ReviewState, TaskKind
 
 
@@ -111,37 +114,42 @@ TRANSITIONS: dict[tuple[ReviewState | None, str], Transition] = {
 }
 
 ACTION_LABELS = {
-    "open_within_procedure": "Incident recorded: within the procedure",
-    "open_outside_procedure": "Incident recorded: outside the procedure",
-    "initiate": "Decided to initiate a review",
-    "decline": "Decided not to initiate a review",
-    "override_initiate": "Initiated a review although outside the procedure",
-    "confirm_outside": "Confirmed: outside the procedure, no review",
-    "facts_now_outside": "Facts changed: now outside the procedure",
-    "facts_now_within": "Facts changed: now within the procedure",
-    "facts_changed_revisit": "Facts changed: the decision not to initiate is open again",
-    "allocate_reviewer": "Reviewer allocated",
-    "share_report": "Report shared for accuracy",
-    "all_agreed": "Report agreed by everyone",
-    "raise_concern": "Concern raised about the report",
-    "resolved_by_author": "Concern resolved by the report author",
-    "escalate_to_dce": "Dispute escalated to the Deputy Chief Executive",
-    "dce_decided": "Dispute decided by the Deputy Chief Executive",
-    "share_revision": "Revised report shared in answer to a concern",
-    "share_decided_revision": "Report revised as the Deputy Chief Executive decided, shared for accuracy",
-    "slt_discussed": "Themes discussed at the Senior Leadership Team",
-    "close_without_learning": "Closed: no learning identified",
-    "action_plan_agreed": "Action plan agreed",
-    "close": "Closed: every action done, confirmed by the Practice Development Team",
+    "open_within_procedure": _l("Incident recorded: within the procedure"),
+    "open_outside_procedure": _l("Incident recorded: outside the procedure"),
+    "initiate": _l("Decided to initiate a review"),
+    "decline": _l("Decided not to initiate a review"),
+    "override_initiate": _l("Initiated a review although outside the procedure"),
+    "confirm_outside": _l("Confirmed: outside the procedure, no review"),
+    "facts_now_outside": _l("Facts changed: now outside the procedure"),
+    "facts_now_within": _l("Facts changed: now within the procedure"),
+    "facts_changed_revisit": _l("Facts changed: the decision not to initiate is open again"),
+    "allocate_reviewer": _l("Reviewer allocated"),
+    "share_report": _l("Report shared for accuracy"),
+    "all_agreed": _l("Report agreed by everyone"),
+    "raise_concern": _l("Concern raised about the report"),
+    "resolved_by_author": _l("Concern resolved by the report author"),
+    "escalate_to_dce": _l("Dispute escalated to the Deputy Chief Executive"),
+    "dce_decided": _l("Dispute decided by the Deputy Chief Executive"),
+    "share_revision": _l("Revised report shared in answer to a concern"),
+    "share_decided_revision": _l("Report revised as the Deputy Chief Executive decided, shared for accuracy"),
+    "slt_discussed": _l("Themes discussed at the Senior Leadership Team"),
+    "close_without_learning": _l("Closed: no learning identified"),
+    "action_plan_agreed": _l("Action plan agreed"),
+    "close": _l("Closed: every action done, confirmed by the Practice Development Team"),
 }
 
 
 def next_state(current: ReviewState | None, action: str) -> Transition:
     transition = TRANSITIONS.get((current, action))
     if transition is None:
-        state = current.label if current else "no review"
+        if current is None:
+            raise InvalidTransition(_("You cannot do that now: there is no review yet."))
         raise InvalidTransition(
-            f"You cannot do that now: the review is at '{state}'. Reload the page to see its current state."
+            _(
+                "You cannot do that now: the review is at '%(stage)s'. Reload the page to see its "
+                "current state.",
+                stage=current.label,
+            )
         )
     return transition
 
@@ -153,7 +161,7 @@ def next_state(current: ReviewState | None, action: str) -> Transition:
 class DisputeMove:
     to: DisputeStage
     clause: str
-    label: str  # what happened, in the dispute's history
+    label: str | LazyString  # what happened, in the dispute's history
 
 
 _STAGE_1 = "Transparency and Disputes, 1: raise concerns with the report author for resolution"
@@ -162,36 +170,40 @@ _STAGE_3 = "Transparency and Disputes, 3: if unresolved, the Welsh Government gr
 DISPUTE_MOVES: dict[tuple[DisputeStage, str], DisputeMove] = {
     # Stage 1: the author answers without changing the report, or revises it and shares the revision
     # as a new version (the person who raised the concern answers on it first).
-    (DisputeStage.AUTHOR, "respond"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author responded"),
-    (DisputeStage.AUTHOR, "revise"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author shared a revision"),
+    (DisputeStage.AUTHOR, "respond"): DisputeMove(DisputeStage.RAISER, _STAGE_1, _l("Author responded")),
+    (DisputeStage.AUTHOR, "revise"): DisputeMove(
+        DisputeStage.RAISER, _STAGE_1, _l("Author shared a revision")
+    ),
     # A revision shared while the raiser is still considering an earlier answer: they answer on it.
-    (DisputeStage.RAISER, "revise"): DisputeMove(DisputeStage.RAISER, _STAGE_1, "Author shared a revision"),
+    (DisputeStage.RAISER, "revise"): DisputeMove(
+        DisputeStage.RAISER, _STAGE_1, _l("Author shared a revision")
+    ),
     # The person who raised it says whether that resolves it; only they decide.
-    (DisputeStage.RAISER, "resolved"): DisputeMove(DisputeStage.RESOLVED, _STAGE_1, "Resolved"),
+    (DisputeStage.RAISER, "resolved"): DisputeMove(DisputeStage.RESOLVED, _STAGE_1, _l("Resolved")),
     (DisputeStage.RAISER, "escalate"): DisputeMove(
-        DisputeStage.DEPUTY_CHIEF_EXECUTIVE, _STAGE_2, "Escalated to the Deputy Chief Executive"
+        DisputeStage.DEPUTY_CHIEF_EXECUTIVE, _STAGE_2, _l("Escalated to the Deputy Chief Executive")
     ),
     # Stage 2: the DCE's review and decision. Upheld, in whole or part, sends the report back to its
     # author for a revision, shared as a new version to all three parties.
     (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "not_upheld"): DisputeMove(
-        DisputeStage.DECIDED, _STAGE_2, "Decided: not upheld"
+        DisputeStage.DECIDED, _STAGE_2, _l("Decided: not upheld")
     ),
     (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "upheld"): DisputeMove(
-        DisputeStage.REVISION, _STAGE_2, "Decided: upheld"
+        DisputeStage.REVISION, _STAGE_2, _l("Decided: upheld")
     ),
     (DisputeStage.DEPUTY_CHIEF_EXECUTIVE, "partly_upheld"): DisputeMove(
-        DisputeStage.REVISION, _STAGE_2, "Decided: partly upheld"
+        DisputeStage.REVISION, _STAGE_2, _l("Decided: partly upheld")
     ),
     (DisputeStage.REVISION, "revise"): DisputeMove(
-        DisputeStage.DECIDED, _STAGE_2, "Revision shared as the Deputy Chief Executive decided"
+        DisputeStage.DECIDED, _STAGE_2, _l("Revision shared as the Deputy Chief Executive decided")
     ),
     # Stage 3: still unresolved after the DCE's decision, the person who raised it may follow the
     # Welsh Government grievance procedure: tracked here from opening to outcome.
     (DisputeStage.DECIDED, "open_grievance"): DisputeMove(
-        DisputeStage.GRIEVANCE, _STAGE_3, "Welsh Government grievance opened"
+        DisputeStage.GRIEVANCE, _STAGE_3, _l("Welsh Government grievance opened")
     ),
     (DisputeStage.GRIEVANCE, "close_grievance"): DisputeMove(
-        DisputeStage.GRIEVANCE_CLOSED, _STAGE_3, "Welsh Government grievance closed"
+        DisputeStage.GRIEVANCE_CLOSED, _STAGE_3, _l("Welsh Government grievance closed")
     ),
 }
 # Open: someone must still act on the dispute before the report can be agreed.
@@ -204,8 +216,10 @@ def next_stage(current: DisputeStage, move: str) -> DisputeStage:
     found = DISPUTE_MOVES.get((current, move))
     if found is None:
         raise InvalidTransition(
-            f"You cannot do that now: the concern is at '{current.label}'. "
-            "Reload the page to see where it is."
+            _(
+                "You cannot do that now: the concern is at '%(stage)s'. Reload the page to see where it is.",
+                stage=current.label,
+            )
         )
     return found.to
 
@@ -232,21 +246,23 @@ class Work(enum.StrEnum):
     CLOSE = "close"
 
 
-# What each step is called in a refusal: "You cannot <this> now: ...".
+# What each step is called in a refusal: "You cannot <this> now: ..." (in Welsh, after "Ni allwch",
+# the verbnoun mutated: the glossary says so).
 WORK_PHRASES = {
-    Work.DECIDE: "record a decision",
-    Work.GATHER: "change the information gathering",
-    Work.DRAFT_REPORT: "change the report",
-    Work.SHARE_REPORT: "share the report",
-    Work.RESPOND: "respond on the report's accuracy",
-    Work.DISCLOSE: "record sharing the report with an external review",
-    Work.RECORD_LEARNING: "record the learning",
-    Work.RECORD_SLT: "record the Senior Leadership Team meeting",
-    Work.CLOSE_WITHOUT_LEARNING: "close the review without learning",
-    Work.CHANGE_ACTIONS: "change the action plan",
-    Work.AGREE_PLAN: "agree the action plan",
-    Work.REVIEW_PROGRESS: "record a progress review",
-    Work.CLOSE: "close the review",
+    # Translators: this and the other work phrases follow "Ni allwch": give the verbnoun mutated.
+    Work.DECIDE: _l("record a decision"),
+    Work.GATHER: _l("change the information gathering"),
+    Work.DRAFT_REPORT: _l("change the report"),
+    Work.SHARE_REPORT: _l("share the report"),
+    Work.RESPOND: _l("respond on the report's accuracy"),
+    Work.DISCLOSE: _l("record sharing the report with an external review"),
+    Work.RECORD_LEARNING: _l("record the learning"),
+    Work.RECORD_SLT: _l("record the Senior Leadership Team meeting"),
+    Work.CLOSE_WITHOUT_LEARNING: _l("close the review without learning"),
+    Work.CHANGE_ACTIONS: _l("change the action plan"),
+    Work.AGREE_PLAN: _l("agree the action plan"),
+    Work.REVIEW_PROGRESS: _l("record a progress review"),
+    Work.CLOSE: _l("close the review"),
 }
 
 _AGREED_ON = frozenset({Work.DISCLOSE, Work.RECORD_LEARNING})  # once the report is agreed, always
@@ -288,9 +304,10 @@ def refusal(state: ReviewState, work: Work) -> str | None:
     """Why ``work`` cannot be done in ``state`` (the one wording every refusal uses), or None."""
     if allows(state, work):
         return None
-    return (
-        f"You cannot {WORK_PHRASES[work]} now: the review is at '{state.label}'. "
-        "Reload the page to see its current state."
+    return _(
+        "You cannot %(work)s now: the review is at '%(stage)s'. Reload the page to see its current state.",
+        work=WORK_PHRASES[work],
+        stage=state.label,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from webapp.cases.services import case_scope
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Case, Incident, Review, ReviewState, Role, Task, TaskStatus, User
 from webapp.paging import CappedPagination, paginate
 from webapp.tasks.services import overdue
@@ -37,7 +38,7 @@ SORTS = {
     "incident": Incident.occurred_on,
     "case": Case.case_number,
 }
-SORT_LABELS = {"opened": "Days open", "incident": "Incident date", "case": "Case number"}
+SORT_LABELS = {"opened": _l("Days open"), "incident": _l("Incident date"), "case": _l("Case number")}
 
 
 @dataclass(frozen=True)

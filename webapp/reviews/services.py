@@ -14,6 +14,9 @@ import rules
 from webapp import audit, users
 from webapp.cases.services import case_scope
 from webapp.extensions import db
+from webapp.i18n import LazyString
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import (
     Case,
     Incident,
@@ -97,10 +100,20 @@ def _tell_taking_part(review: Review, moved: ReviewTransition, actor: User | Non
         [person for person in taking_part(review) if actor is None or person.id != actor.id],
         "review_stage_changed",
         link_path=f"/reviews/{review.id}",
-        detail=f"Case {review.case.case_number}: {ACTION_LABELS[moved.action].lower()}. "
-        f"The review is now at '{review.state.label}'.",
+        detail=_l(
+            "Case %(number)s: %(step)s. The review is now at '%(stage)s'.",
+            number=review.case.case_number,
+            step=LazyString(_first_lower, ACTION_LABELS[moved.action]),
+            stage=review.state.lazy_label,
+        ),
         key=f"review:{review.id}:transition:{moved.id}",
     )
+
+
+def _first_lower(text: object) -> str:
+    """A label inside a sentence, in the language of the moment: "decided to initiate a review"."""
+    words = str(text)
+    return words[:1].lower() + words[1:]
 
 
 def transition(review: Review, action: str, *, actor: User | None, note: str | None = None) -> None:
@@ -209,14 +222,19 @@ def decision_blockers(review: Review) -> list[str]:
     consult = review.task(TaskKind.CONSULT_AREA_HEAD)
     if consult is not None and consult.is_open:
         blockers.append(
-            "The Area Head of Operations must be consulted first: the proceedings are ongoing, so the "
-            "decision is made in consultation with them."
+            _(
+                "The Area Head of Operations must be consulted first: the proceedings are ongoing, so "
+                "the decision is made in consultation with them."
+            )
         )
     rapid = review.task(TaskKind.RAPID_REVIEW)
     if rapid is not None and rapid.is_open:
         blockers.append(
-            "The rapid review and timeline must be completed first: a Single Unified Safeguarding Review "
-            "is known, and the rapid review determines whether a full internal review is required."
+            _(
+                "The rapid review and timeline must be completed first: a Single Unified Safeguarding "
+                "Review is known, and the rapid review determines whether a full internal review is "
+                "required."
+            )
         )
     return blockers
 
@@ -262,11 +280,13 @@ def independent_reviewers(case: Case) -> list[User]:
 def allocate_reviewer(task: Task, reviewer: User, *, actor: User) -> None:
     case = task.review.case
     if not reviewer.has_role(Role.HEAD_OF_OPERATIONS) or not reviewer.active:
-        raise NotIndependent("The reviewer must be an active Head of Operations.")
+        raise NotIndependent(_("The reviewer must be an active Head of Operations."))
     if reviewer.area_id is None or reviewer.area_id == case.area_id:
         raise NotIndependent(
-            "The reviewer must be independent of the case-managing operational area: choose a Head of "
-            "Operations from another area."
+            _(
+                "The reviewer must be independent of the case-managing operational area: choose a "
+                "Head of Operations from another area."
+            )
         )
     close_task(task, actor, {"reviewer_id": reviewer.id})
     review = task.review

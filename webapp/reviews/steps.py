@@ -13,6 +13,8 @@ from flask import flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from webapp.i18n import LazyString
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review
 from webapp.records import StaleEdit
 from webapp.reviews.lifecycle import Work, refusal
@@ -32,7 +34,7 @@ def review_step(review_id: int, work: Work, *, back: str) -> tuple[Review, Respo
     return review, redirect(url_for(back, review_id=review.id))
 
 
-MOVED_ON = "Someone else changed this review at the same time. Nothing you entered has been saved."
+MOVED_ON = _l("Someone else changed this review at the same time. Nothing you entered has been saved.")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def attempt(
     *,
     refused: type[Exception],
     moved_on: str,
-    message: str = MOVED_ON,
+    message: str | LazyString = MOVED_ON,
 ) -> Attempt[T]:
     """Run a step's service once its form is valid. A refusal (``refused``) goes on the form for the
     page to show again; a race (the review changed, or the task was done, meanwhile) goes to
@@ -62,5 +64,5 @@ def attempt(
         form.form_errors.append(str(error))
         return Attempt()
     except (StaleEdit, TaskAlreadyDone):
-        flash(message, "info")
+        flash(str(message), "info")
         return Attempt(leave=redirect(moved_on))

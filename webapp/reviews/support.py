@@ -11,6 +11,7 @@ import rules
 from webapp import audit
 from webapp.extensions import db
 from webapp.formatting import LONDON, london
+from webapp.i18n import gettext as _
 from webapp.models import Review, SupportMeeting, SupportPlan, Task, TaskKind, User, utcnow
 from webapp.records import unit_of_work
 from webapp.scope import one_or_404
@@ -35,7 +36,7 @@ def arrange(task: Task, *, actor: User, first_meeting_at: datetime, cadence_work
     """Complete the 'arrange support meetings' task: the plan and its first meeting."""
     review = task.review
     if db.session.execute(select(SupportPlan).where(SupportPlan.review_id == review.id)).scalar_one_or_none():
-        raise SupportError("Support meetings are already arranged for this review.")
+        raise SupportError(_("Support meetings are already arranged for this review."))
     close_task(
         task,
         actor,
@@ -100,9 +101,9 @@ def record_held(meeting: SupportMeeting, *, actor: User, notes: str | None = Non
     """Mark a meeting held and, while support goes on, book the next one at the plan's cadence."""
     plan = meeting.plan
     if meeting.held_at is not None:
-        raise SupportError("This meeting is already recorded as held.")
+        raise SupportError(_("This meeting is already recorded as held."))
     if meeting.starts_at > utcnow():
-        raise SupportError("A meeting cannot be recorded as held before it starts.")
+        raise SupportError(_("A meeting cannot be recorded as held before it starts."))
     meeting.held_at = utcnow()
     meeting.recorded_by_id = actor.id
     meeting.notes = notes or None
@@ -118,7 +119,7 @@ def record_held(meeting: SupportMeeting, *, actor: User, notes: str | None = Non
 @unit_of_work()
 def end_support(plan: SupportPlan, *, actor: User) -> None:
     if not plan.active:
-        raise SupportError("Support has already ended.")
+        raise SupportError(_("Support has already ended."))
     plan.active = False
     plan.ended_at = utcnow()
     plan.ended_by_id = actor.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import rules
+from webapp.i18n import lazy_gettext as _l
 
 STEPS = ("reminder", "line_manager", "deputy_chief_executive")
 STEP_KINDS = {
@@ -13,9 +14,9 @@ STEP_KINDS = {
     "deputy_chief_executive": "task_overdue_deputy_chief_executive",
 }
 STEP_LABELS = {
-    "reminder": "Reminder sent to whoever holds the task",
-    "line_manager": "Escalated to their line manager",
-    "deputy_chief_executive": "Escalated to the Deputy Chief Executive",
+    "reminder": _l("Reminder sent to whoever holds the task"),
+    "line_manager": _l("Escalated to their line manager"),
+    "deputy_chief_executive": _l("Escalated to the Deputy Chief Executive"),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 
 from webapp import users
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Role, Task, User
 
 # Task pools: everyone holding one of the roles may action the task (within the task's area, if set).
@@ -23,11 +24,11 @@ POOLS: dict[str, frozenset[Role]] = {
 # Pools whose tasks belong to the case's operational area only.
 AREA_POOLS = frozenset({"area_heads", "heads_of_operations"})
 POOL_LABELS = {
-    "decision_makers": "Chief Executive or Deputy Chief Executive",
-    "deputy_chief_executives": "Deputy Chief Executive",
-    "area_heads": "Area Head of Operations",
-    "heads_of_operations": "Head of Operations of the case's area",
-    "practice_development": "Practice Development Team",
+    "decision_makers": _l("Chief Executive or Deputy Chief Executive"),
+    "deputy_chief_executives": _l("Deputy Chief Executive"),
+    "area_heads": _l("Area Head of Operations"),
+    "heads_of_operations": _l("Head of Operations of the case's area"),
+    "practice_development": _l("Practice Development Team"),
 }
 
 
@@ -50,10 +51,10 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
     "decision_makers": (),
 }
 FALLBACK_REASONS = {
-    "area_heads": "The case's area has no active Area Head of Operations",
-    "heads_of_operations": "The case's area has no separate Head of Operations",
-    "deputy_chief_executives": "There is no active Deputy Chief Executive",
-    "practice_development": "There is no active member of the Practice Development Team",
+    "area_heads": _l("The case's area has no active Area Head of Operations"),
+    "heads_of_operations": _l("The case's area has no separate Head of Operations"),
+    "deputy_chief_executives": _l("There is no active Deputy Chief Executive"),
+    "practice_development": _l("There is no active member of the Practice Development Team"),
 }
 
 

@@ -14,6 +14,7 @@ import rules
 from webapp import audit
 from webapp.cases.services import case_scope
 from webapp.extensions import db, rows_matched
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Case, Review, Task, TaskKind, TaskStatus, User, utcnow
 from webapp.notifications.services import notify_all
 from webapp.paging import CappedPagination, paginate, paginate_union
@@ -131,7 +132,9 @@ def tell_holders(task: Task, case: Case) -> int:
         holders(task),
         kind,
         link_path=f"/tasks/{task.id}",
-        detail=f"New task on case {case.case_number}: {task.kind.label}.",
+        detail=_l(
+            "New task on case %(number)s: %(task)s.", number=case.case_number, task=task.kind.lazy_label
+        ),
         key=f"task:{task.id}:new",
     )
 
@@ -180,7 +183,7 @@ def _alert_administrators(review: Review, kind: TaskKind) -> None:
         users.holding(Role.ADMINISTRATOR),
         "task_with_nobody",
         link_path="/admin/tasks-with-nobody",
-        detail=f"'{kind.label}' was created for a group that has nobody in it.",
+        detail=_l("'%(task)s' was created for a group that has nobody in it.", task=kind.lazy_label),
         key=f"review:{review.id}:nobody:{kind.value}:{utcnow().isoformat()}",
     )
 
@@ -351,19 +354,44 @@ def get_task_or_404(task_id: int) -> Task:
     return task
 
 
+def standing(task: Task, today: date) -> str:
+    """How a task stands against its deadline, as a key: "done", "cancelled", "waiting", "overdue",
+    "due_today", "due_soon" or "open" (the words are ``timeliness``'s, the colour ``TIMELINESS_TAGS``')."""
+    if task.status != TaskStatus.OPEN:
+        return task.status.value
+    if task.is_waiting:
+        return "waiting"
+    if today > task.due_on:
+        return "overdue"
+    if today == task.due_on:
+        return "due_today"
+    if rules.working_days_between(today, task.due_on) <= 2:
+        return "due_soon"
+    return "open"
+
+
+TIMELINESS_WORDS = {
+    "waiting": _l("Waiting for another task"),
+    "overdue": _l("Overdue"),
+    "due_today": _l("Due today"),
+    "due_soon": _l("Due soon"),
+    "open": _l("Open"),
+}
+# The tag colour of each standing on the task lists (blue for any other).
+TIMELINESS_TAGS = {
+    "overdue": "govuk-tag--red",
+    "due_today": "govuk-tag--orange",
+    "due_soon": "govuk-tag--yellow",
+    "done": "govuk-tag--green",
+}
+
+
 def timeliness(task: Task, today: date) -> str:
     """How a task stands against its deadline, in the words the task lists use."""
-    if task.status != TaskStatus.OPEN:
-        return task.status.label
-    if task.is_waiting:
-        return "Waiting for another task"
-    if today > task.due_on:
-        return "Overdue"
-    if today == task.due_on:
-        return "Due today"
-    if rules.working_days_between(today, task.due_on) <= 2:
-        return "Due soon"
-    return "Open"
+    key = standing(task, today)
+    if key in TIMELINESS_WORDS:
+        return str(TIMELINESS_WORDS[key])
+    return task.status.label
 
 
 def tasks_with_nobody(limit: int = 200) -> list[Task]:

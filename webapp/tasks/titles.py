@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.formatting import format_date
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import (
     AccuracyResponse,
     ActionPlanItem,
@@ -45,10 +47,12 @@ def party_of(task: Task) -> str | None:
     return task.party
 
 
+# Who raised a concern, after "raised by" (Welsh "a godwyd gan", which mutates what follows).
 PARTY_NAMES = {
-    "practitioner": "the practitioner",
-    "practice_manager": "the Practice Manager",
-    "head_of_operations": "the Head of Operations of the case's area",
+    # Translators: after "a godwyd gan" (raised by): mutated where needed ("Bennaeth").
+    "practitioner": _l("the practitioner"),
+    "practice_manager": _l("the Practice Manager"),
+    "head_of_operations": _l("the Head of Operations of the case's area"),
 }
 
 
@@ -140,55 +144,96 @@ def _first_lower(text: str) -> str:
 
 
 def task_title(task: Task, subjects: Subjects | None = None) -> str:
-    """The task's title, naming its subject; the kind's label when the subject cannot be found."""
+    """The task's title, naming its subject, in the language of the moment (the reader's page, or a
+    message put in its recipient's language); the kind's label when the subject cannot be found."""
     subjects = subjects if subjects is not None else load_subjects([task])
     case = subjects.cases.get(task.review_id)
     if case is None:
         return task.kind.label
     number = case.case_number
-    practitioner = subjects.people.get(case.practitioner_id, "the practitioner")
-    manager = subjects.people.get(case.practice_manager_id, "the Practice Manager")
+    practitioner = subjects.people.get(case.practitioner_id) or _("the practitioner")
+    manager = subjects.people.get(case.practice_manager_id) or _("the Practice Manager")
     version = subjects.versions.get(draft_id_of(task) or 0)
-    of_version = f" (version {version})" if version else ""
     dispute = subjects.disputes.get(dispute_id_of(task) or 0)
     kind = TaskKind
-    of = f"case {number}"
     if task.kind == kind.ACKNOWLEDGE_INCIDENT:
-        what = f"{case.incident_kind.label.lower()} on {format_date(case.occurred_on)}"
-        return f"Acknowledge the incident notification: {what} ({of})"
+        return _(
+            "Acknowledge the incident notification: %(what)s on %(date)s (case %(number)s)",
+            what=case.incident_kind.label.lower(),
+            date=format_date(case.occurred_on),
+            number=number,
+        )
     if task.kind == kind.CONFIRM_CONCERN_RESOLVED and dispute:
-        return f"Say whether the report author's answer resolves your concern (version {dispute[1]}, {of})"
+        return _(
+            "Say whether the report author's answer resolves your concern (version %(version)s, "
+            "case %(number)s)",
+            version=dispute[1],
+            number=number,
+        )
     if (
         task.kind in (kind.RESOLVE_CONCERN, kind.DECIDE_DISPUTE, kind.REVISE_REPORT, kind.FOLLOW_GRIEVANCE)
         and dispute
     ):
         party, disputed = dispute
-        whose = PARTY_NAMES.get(party, "a person")
-        return f"{task.kind.label} (version {disputed}, {of}), raised by {whose}"
+        return _(
+            "%(task)s (version %(version)s, case %(number)s), raised by %(whom)s",
+            task=task.kind.label,
+            version=disputed,
+            number=number,
+            whom=PARTY_NAMES.get(party) or _("a person"),
+        )
     if task.kind == kind.COMPLETE_ACTION and task.id in subjects.actions:
         position, action = subjects.actions[task.id]
-        return f"Complete action {position}: {_first_lower(shortened(action))}"
+        return _(
+            "Complete action %(position)s: %(action)s",
+            position=position,
+            action=_first_lower(shortened(action)),
+        )
+    if task.kind == kind.CHECK_REPORT_ACCURACY:
+        if version:
+            return _("Check the review report (version %(version)s) for accuracy", version=version)
+        return _("Check the review report for accuracy")
     titles = {
-        kind.CONSULT_AREA_HEAD: f"Give your view on whether to initiate a review of {of}",
-        kind.RAPID_REVIEW: f"Complete the rapid review and timeline for {of}",
-        kind.DECIDE: f"Decide whether to initiate an internal case review of {of}",
-        kind.INFORM_PRACTITIONER_AND_PM: f"Inform {practitioner} and {manager} of the review of {of}",
-        kind.OFFER_EAP_REFERRAL: f"Offer {practitioner} an Employee Assistance Programme referral",
-        kind.ARRANGE_SUPPORT_MEETINGS: f"Arrange regular support meetings with {practitioner}",
-        kind.AGREE_SUPPORT_NEEDS: f"Agree support needs with {practitioner}",
-        kind.ALLOCATE_REVIEWER: f"Allocate an independent Head of Operations to lead the review of {of}",
-        kind.GATHER_INFORMATION: f"Gather the information for the review of {of}",
-        kind.DRAFT_REPORT: f"Draft the review report for {of}",
-        kind.CHECK_REPORT_ACCURACY: f"Check the review report{of_version} for accuracy",
-        kind.SHARE_WITH_EXTERNAL_REVIEW: f"Record sharing the report of {of} with the external review",
-        kind.DISCUSS_AT_SLT: f"Discuss the review themes at a Senior Leadership Team meeting ({of})",
-        kind.AGREE_ACTION_PLAN: f"Agree the improvement action plan for {of}",
-        kind.REVIEW_ACTION_PLAN_PROGRESS: f"Review the action plan's progress for {of}",
-        kind.CONFIRM_OUTSIDE_PROCEDURE: f"{kind.CONFIRM_OUTSIDE_PROCEDURE.label} ({of})",
-        kind.FOLLOW_UP_EAP_REFERRAL: f"Follow up the Employee Assistance Programme offer to {practitioner}",
-        kind.CONFIRM_SUPPORT_NEEDS: f"Confirm the support needs your Practice Manager recorded ({of})",
+        kind.CONSULT_AREA_HEAD: _l("Give your view on whether to initiate a review of case %(number)s"),
+        kind.RAPID_REVIEW: _l("Complete the rapid review and timeline for case %(number)s"),
+        kind.DECIDE: _l("Decide whether to initiate an internal case review of case %(number)s"),
+        kind.INFORM_PRACTITIONER_AND_PM: _l(
+            "Inform %(practitioner)s and %(manager)s of the review of case %(number)s"
+        ),
+        kind.OFFER_EAP_REFERRAL: _l("Offer %(practitioner)s an Employee Assistance Programme referral"),
+        kind.ARRANGE_SUPPORT_MEETINGS: _l("Arrange regular support meetings with %(practitioner)s"),
+        kind.AGREE_SUPPORT_NEEDS: _l("Agree support needs with %(practitioner)s"),
+        kind.ALLOCATE_REVIEWER: _l(
+            "Allocate an independent Head of Operations to lead the review of case %(number)s"
+        ),
+        kind.GATHER_INFORMATION: _l("Gather the information for the review of case %(number)s"),
+        kind.DRAFT_REPORT: _l("Draft the review report for case %(number)s"),
+        kind.SHARE_WITH_EXTERNAL_REVIEW: _l(
+            "Record sharing the report of case %(number)s with the external review"
+        ),
+        kind.DISCUSS_AT_SLT: _l(
+            "Discuss the review themes at a Senior Leadership Team meeting (case %(number)s)"
+        ),
+        kind.AGREE_ACTION_PLAN: _l("Agree the improvement action plan for case %(number)s"),
+        kind.REVIEW_ACTION_PLAN_PROGRESS: _l("Review the action plan's progress for case %(number)s"),
+        kind.CONFIRM_OUTSIDE_PROCEDURE: _l("%(task)s (case %(number)s)"),
+        kind.FOLLOW_UP_EAP_REFERRAL: _l(
+            "Follow up the Employee Assistance Programme offer to %(practitioner)s"
+        ),
+        kind.CONFIRM_SUPPORT_NEEDS: _l(
+            "Confirm the support needs your Practice Manager recorded (case %(number)s)"
+        ),
     }
-    return titles.get(task.kind, task.kind.label)
+    title = titles.get(task.kind)
+    if title is None:
+        return task.kind.label
+    # Each title takes the values it names (a lazy text formats only when read).
+    return str(title) % {
+        "number": number,
+        "practitioner": practitioner,
+        "manager": manager,
+        "task": task.kind.label,
+    }
 
 
 def titles(tasks: Iterable[Task]) -> dict[int, str]:
@@ -201,7 +246,7 @@ def titles(tasks: Iterable[Task]) -> dict[int, str]:
 def support_meeting_title(with_person: str, starts_on: date) -> str:
     """A support meeting named by who it is with and its day: "Support meeting with Sam Example on
     12 December 2026"."""
-    return f"Support meeting with {with_person} on {format_date(starts_on)}"
+    return _("Support meeting with %(person)s on %(date)s", person=with_person, date=format_date(starts_on))
 
 
 def titles_of_ids(task_ids: Iterable[int]) -> dict[int, str]:

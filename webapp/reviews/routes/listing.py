@@ -8,6 +8,7 @@ from flask_login import current_user
 from webapp import users
 from webapp.admin.services import list_areas
 from webapp.formatting import today_in_london
+from webapp.i18n import gettext as _
 from webapp.limits import page_arg, query_int
 from webapp.models import ReviewState, Role
 from webapp.permissions import Permission, permission_required
@@ -40,7 +41,7 @@ def list_reviews():
     pagination = listing.list_reviews(current_user, filters, today, page=page_arg(), per_page=per_page)
     return render_template(
         "reviews/list.html",
-        title="Reviews",
+        title=_("Reviews"),
         pagination=pagination,
         filters=filters,
         next_tasks=listing.next_tasks(pagination.items),

@@ -11,6 +11,8 @@ from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.forms import on_incident
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.learning import services as learning
 from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
@@ -46,7 +48,7 @@ FACT_TASKS = frozenset(
         TaskKind.INFORM_PRACTITIONER_AND_PM,
     }
 )
-ALREADY_DONE = "Someone else has already done this task. Nothing you entered has been saved."
+ALREADY_DONE = _l("Someone else has already done this task. Nothing you entered has been saved.")
 
 # Tasks done on their own page rather than the generic task page (webapp/tasks/pages.py).
 TASK_PAGES: TaskPages = {
@@ -59,6 +61,9 @@ TASK_PAGES: TaskPages = {
 def _task_helpers():
     return {
         "timeliness": lambda task: tasks.timeliness(task, today_in_london()),
+        "timeliness_tag": lambda task: tasks.TIMELINESS_TAGS.get(
+            tasks.standing(task, today_in_london()), "govuk-tag--blue"
+        ),
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
         "escalation_label": STEP_LABELS.get,
@@ -73,7 +78,7 @@ def view_review(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/view.html",
-        title=f"Review: {review.state.label}",
+        title=_("Review: %(stage)s", stage=review.state.label),
         review=review,
         task_titles=titles.titles(review.tasks),
         blockers=services.decision_blockers(review),
@@ -112,15 +117,17 @@ def decide(review_id: int):
         except services.DecisionBlocked as blocked:
             form.form_errors.extend(blocked.args[0])
         except (InvalidTransition, StaleEdit) as error:
-            flash(str(error) or "Someone else recorded a decision first. Nothing was saved.", "info")
+            flash(str(error) or _("Someone else recorded a decision first. Nothing was saved."), "info")
             return redirect(url_for("reviews.view_review", review_id=review_id))
         else:
-            flash("Decision recorded.", "success")
+            flash(_("Decision recorded."), "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/decide.html",
-        title="Confirm no review, or initiate one" if override else "Decide whether to initiate a review",
+        title=_("Confirm no review, or initiate one")
+        if override
+        else _("Decide whether to initiate a review"),
         form=form,
         review=review,
         blockers=blockers,
@@ -135,7 +142,7 @@ def my_tasks():
     pagination = tasks.my_tasks(current_user, page=page_arg())
     return render_template(
         "reviews/my_tasks.html",
-        title="My tasks",
+        title=_("My tasks"),
         pagination=pagination,
         task_titles=titles.titles(pagination.items),
     )
@@ -147,7 +154,7 @@ def team_tasks():
     pagination = tasks.team_tasks(current_user, page_arg(), 50)
     return render_template(
         "reviews/team_tasks.html",
-        title="Team tasks",
+        title=_("Team tasks"),
         pagination=pagination,
         task_titles=titles.titles(pagination.items),
         openable={task.id for task in pagination.items if may_open(task, current_user)},
@@ -167,7 +174,7 @@ def action_task(task_id: int):
     form_class = TASK_FORMS[task.kind]
     form = on_incident(form_class(), task.review.incident.occurred_on)
     if isinstance(form, AllocateReviewerForm):
-        choices: list[tuple[int | str, str]] = [("", "Select a Head of Operations")]
+        choices: list[tuple[int | str, str]] = [("", _("Select a Head of Operations"))]
         choices += [
             (u.id, f"{u.name} ({u.area.name})" if u.area else u.name)
             for u in services.independent_reviewers(task.review.case)
@@ -179,7 +186,7 @@ def action_task(task_id: int):
         if not tasks.may_action(task, current_user):
             abort(403)
         if not task.is_open:
-            flash(ALREADY_DONE, "info")
+            flash(str(ALREADY_DONE), "info")
             return redirect(url_for("reviews.action_task", task_id=task.id))
     if may_action and form.validate_on_submit():
         try:
@@ -196,14 +203,14 @@ def action_task(task_id: int):
             else:
                 support.complete(task, actor=current_user, outcome=outcome_of(form))
         except tasks.TaskAlreadyDone:
-            flash(ALREADY_DONE, "info")
+            flash(str(ALREADY_DONE), "info")
             return redirect(url_for("reviews.action_task", task_id=task_id))
         except services.NotIndependent as refused:
             form.reviewer_id.errors.append(str(refused))
         except support.SupportError as refused:
             form.form_errors.append(str(refused))
         else:
-            flash("Task done.", "success")
+            flash(_("Task done."), "success")
             return redirect(url_for("reviews.view_review", review_id=task.review_id))
     audit.record_page_view("task.viewed", record_id=task.id, case_id=task.review.case_id)
     return render_template(

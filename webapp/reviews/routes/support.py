@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.forms import TEXT_MAX, clean_text
+from webapp.i18n import gettext as _
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import services, support
 from webapp.reviews.routes.blueprint import bp
@@ -22,7 +23,7 @@ def view_support(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "reviews/support.html",
-        title="Support meetings",
+        title=_("Support meetings"),
         review=review,
         plan=plan,
         may_manage=plan is not None and support.may_manage(plan, current_user),
@@ -50,7 +51,10 @@ def meeting_held(review_id: int, meeting_id: int):
     except support.SupportError as refused:
         flash(str(refused), "info")
     else:
-        flash("Meeting recorded as held." + (" The next one is booked." if following else ""), "success")
+        if following:
+            flash(_("Meeting recorded as held. The next one is booked."), "success")
+        else:
+            flash(_("Meeting recorded as held."), "success")
     return redirect(url_for("reviews.view_support", review_id=review.id))
 
 
@@ -63,5 +67,5 @@ def end_support(review_id: int):
     except support.SupportError as refused:
         flash(str(refused), "info")
     else:
-        flash("Support has ended. No more meetings will be booked or prompted.", "success")
+        flash(_("Support has ended. No more meetings will be booked or prompted."), "success")
     return redirect(url_for("reviews.view_support", review_id=review.id))
