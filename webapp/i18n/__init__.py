@@ -80,6 +80,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     babel.init_app(app, locale_selector=select_language)
+    # {% trans %} blocks are extracted trimmed (babel.cfg), so they must be looked up trimmed too.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor
     def languages() -> dict:
