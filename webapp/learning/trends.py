@@ -242,6 +242,8 @@ def actions_by_theme(start: date, end: date, area_id: int | None = None) -> Figu
         ),
         counts=[1, 2],
     )
+    # Equal counts in the order of the names shown (the query orders by the English name).
+    rows = sorted(rows, key=lambda row: (-int(row[2]), tag_name(row[0], row[1]).casefold()))
     for name, name_cy, count, finished in rows:
         share = percent(int(finished), int(count)) or 0
         shown = tag_name(name, name_cy)
@@ -308,6 +310,14 @@ def points_by_theme(start: date, end: date, area_id: int | None = None) -> Figur
             "action and every action linked to it is done. Reviews whose incident happened in the period."
         ),
         counts=[1, 2, 3],
+    )
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            TagKind(row[0]) != TagKind.RISK_FACTOR,
+            -int(row[3]),
+            tag_name(row[1], row[2]).casefold(),
+        ),
     )
     for kind, name, name_cy, count, answered, reason in rows:
         share = percent(int(answered), int(count)) or 0
