@@ -178,6 +178,12 @@ def test_from_the_agreed_report_to_closure_in_welsh(app, signed_in):
     closed = team.post(url, {}, follow=True)
     assert "Mae'r adolygiad wedi'i gau." in success(closed)
     assert "Caewyd ar" in all_welsh(team.get(f"/reviews/{review.id}/learning"))
+    # The review page's learning panel (the review page itself belongs to the reviews pages).
+    panel = team.get(f"/reviews/{review.id}").text()
+    assert "Gweld y dysgu a'r cynllun gweithredu" in panel
+    assert (
+        "Wedi'i gofnodi, 1 ffactor risg neu thema" in panel and "1 o 1 cam gweithredu wedi'u gwneud" in panel
+    )
 
 
 def review_points(review):
@@ -360,3 +366,18 @@ def test_the_status_of_an_action_is_welsh_in_the_plan(world, signed_in):
     plan.update_progress(review, item, status=ActionStatus.IN_PROGRESS, note=None, actor=world["pdt"])
     page = signed_in(welsh(world["pdt"])).get(f"/reviews/{review.id}/action-plan/progress")
     assert "Ar y gweill" in all_welsh(page)
+
+
+def test_the_job_works_the_figures_out_in_both_languages(world, signed_in):
+    from jobs.dashboard import run as refresh
+    from tests.learning.test_dashboard import statements_for
+
+    seed_closed_reviews(4, rng=random.Random(4))
+    db.session.commit()
+    refresh()
+    senior = signed_in(welsh(world["slt"]))
+    assert statements_for(senior.client, "/learning/dashboard") <= 6, "read from the job's snapshot"
+    text = all_welsh(senior.get("/learning/dashboard"))
+    assert "Cyfrifwyd y ffigurau ar" in text and "Marwolaethau a niwed difrifol" in text
+    english = signed_in(world["pdt"]).get("/learning/dashboard").text()
+    assert "Figures worked out on" in english and "Deaths and serious harm" in english
