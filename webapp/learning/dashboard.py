@@ -13,9 +13,11 @@ from datetime import date
 from sqlalchemy import and_, case, extract, func, or_, select, true
 
 from webapp.extensions import db
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.learning import research, trends
 from webapp.learning.area import incident_in_area
-from webapp.learning.figure import Figure, percent, share_figure
+from webapp.learning.figure import Figure, percent, share_figure, tag_name
 from webapp.models import (
     ActionPlanItem,
     ActionStatus,
@@ -125,20 +127,22 @@ def coded_relation():
 
 
 LABEL_HEADERS = {
-    "risk_factors": "Risk factor",
-    "practice_themes": "Practice theme",
-    "outcomes": "Outcome",
-    "circumstances": "Circumstance",
-    "during_proceedings": "When the incident happened",
-    "perpetrator_main_risk": "Suspected perpetrator",
-    "perpetrator_relation": "Relation",
+    "risk_factors": _l("Risk factor"),
+    "practice_themes": _l("Practice theme"),
+    "outcomes": _l("Outcome"),
+    "circumstances": _l("Circumstance"),
+    "during_proceedings": _l("When the incident happened"),
+    "perpetrator_main_risk": _l("Suspected perpetrator"),
+    "perpetrator_relation": _l("Relation"),
 }
 
 
 def _share_figure(
     key, title, caption, rows: list[tuple[str, int]], whole: int, *, note=None, row_keys=None
 ) -> Figure:
-    return share_figure(key, title, caption, LABEL_HEADERS[key], rows, whole, note=note, row_keys=row_keys)
+    return share_figure(
+        key, title, caption, str(LABEL_HEADERS[key]), rows, whole, note=note, row_keys=row_keys
+    )
 
 
 def totals(start: date, end: date, area_id: int | None = None) -> dict[str, int]:
@@ -183,8 +187,9 @@ def totals(start: date, end: date, area_id: int | None = None) -> dict[str, int]
 
 def tag_counts(
     start: date, end: date, area_id: int | None = None
-) -> list[tuple[TagKind, str, bool, int, int]]:
-    """(kind, name, active, reviews tagged in the period, tag id) for every tag, zero counts included."""
+) -> list[tuple[TagKind, str, bool, int, int, str | None]]:
+    """(kind, name, active, reviews tagged in the period, tag id, Welsh name) for every tag, zero counts
+    included."""
     tagged = (
         select(review_learning_tags.c.tag_id, review_learning_tags.c.review_id)
         .join(ReviewLearning, ReviewLearning.review_id == review_learning_tags.c.review_id)
@@ -197,9 +202,18 @@ def tag_counts(
     return [
         tuple(row)
         for row in db.session.execute(
-            select(LearningTag.kind, LearningTag.name, LearningTag.active, reviews, LearningTag.id)
+            select(
+                LearningTag.kind,
+                LearningTag.name,
+                LearningTag.active,
+                reviews,
+                LearningTag.id,
+                LearningTag.name_cy,
+            )
             .outerjoin(tagged, tagged.c.tag_id == LearningTag.id)
-            .group_by(LearningTag.id, LearningTag.kind, LearningTag.name, LearningTag.active)
+            .group_by(
+                LearningTag.id, LearningTag.kind, LearningTag.name, LearningTag.active, LearningTag.name_cy
+            )
             .order_by(reviews.desc(), LearningTag.name)
         ).all()
     ]
@@ -281,7 +295,7 @@ def overdue_by_area(
 
 def _count_figure(key, title, caption, rows: list[tuple[str, int]], unit: str) -> Figure:
     whole = sum(count for _label, count in rows)
-    figure = Figure(key, title, caption, ["Operational area", unit, "Percentage of all"])
+    figure = Figure(key, title, caption, [_("Operational area"), unit, _("Percentage of all")])
     top = max((count for _label, count in rows), default=0)
     for label, count in rows:
         figure.rows.append([label, count, f"{percent(count, whole) or 0}%"])
@@ -296,35 +310,51 @@ STAGES = [state for state in ReviewState if state != ReviewState.CLOSED]
 def figures(start: date, end: date, today: date, area_id: int | None = None) -> list[Figure]:
     counts = totals(start, end, area_id)
     whole = counts["reviews"]
-    of_reviews = f"Reviews with learning recorded whose incident happened in the period: {whole}."
+    of_reviews = _(
+        "Reviews with learning recorded whose incident happened in the period: %(count)s.", count=whole
+    )
     result = [trends.trend(start, end, area_id), trends.funnel(start, end, area_id)]
     tag_rows = tag_counts(start, end, area_id)
-    for kind, key, title in (
-        (TagKind.RISK_FACTOR, "risk_factors", "Risk factors"),
-        (TagKind.PRACTICE_THEME, "practice_themes", "Practice themes"),
+    for kind, key, title, caption in (
+        (TagKind.RISK_FACTOR, "risk_factors", _("Risk factors"), _("Risk factors identified by reviews")),
+        (
+            TagKind.PRACTICE_THEME,
+            "practice_themes",
+            _("Practice themes"),
+            _("Practice themes identified by reviews"),
+        ),
     ):
-        shown = [row for row in tag_rows if row[0] == kind and (row[2] or row[3])]
+        # In the order of the names shown among equal counts (the query orders by the English name).
+        shown = sorted(
+            (row for row in tag_rows if row[0] == kind and (row[2] or row[3])),
+            key=lambda row: (-row[3], tag_name(row[1], row[5]).casefold()),
+        )
         rows = [
-            (name + ("" if active else " (no longer offered)"), count)
-            for _k, name, active, count, _id in shown
+            (
+                tag_name(name, name_cy)
+                if active
+                else _("%(name)s (no longer offered)", name=tag_name(name, name_cy)),
+                count,
+            )
+            for _k, name, active, count, _id, name_cy in shown
         ]
         result.append(
             _share_figure(
                 key,
                 title,
-                f"{title} identified by reviews",
+                caption,
                 rows,
                 whole,
                 note=of_reviews,
-                row_keys=[f"tag={tag_id}" for *_rest, tag_id in shown],
+                row_keys=[f"tag={row[4]}" for row in shown],
             )
         )
     result.append(
         _share_figure(
             "outcomes",
-            "Deaths and serious harm",
-            "Outcome of the incident",
-            [("Death", counts["deaths"]), ("Serious harm", counts["serious_harm"])],
+            _("Deaths and serious harm"),
+            _("Outcome of the incident"),
+            [(_("Death"), counts["deaths"]), (_("Serious harm"), counts["serious_harm"])],
             whole,
             note=of_reviews,
             row_keys=["outcome=death", "outcome=serious_harm"],
@@ -333,12 +363,12 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
     result.append(
         _share_figure(
             "circumstances",
-            "Ongoing and closed cases",
-            "Cases with ongoing proceedings and closed cases, as the procedure's circumstances",
+            _("Ongoing and closed cases"),
+            _("Cases with ongoing proceedings and closed cases, as the procedure's circumstances"),
             [
-                ("Ongoing proceedings", counts["ongoing_proceedings"]),
-                ("Closed case", counts["closed_case"]),
-                ("Outside the procedure", whole - counts["ongoing_proceedings"] - counts["closed_case"]),
+                (_("Ongoing proceedings"), counts["ongoing_proceedings"]),
+                (_("Closed case"), counts["closed_case"]),
+                (_("Outside the procedure"), whole - counts["ongoing_proceedings"] - counts["closed_case"]),
             ],
             whole,
             note=of_reviews,
@@ -348,11 +378,11 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
     result.append(
         _share_figure(
             "during_proceedings",
-            "Incidents during proceedings",
-            "Whether the incident happened while family court proceedings were ongoing",
+            _("Incidents during proceedings"),
+            _("Whether the incident happened while family court proceedings were ongoing"),
             [
-                ("During proceedings", counts["during_proceedings"]),
-                ("Not during proceedings", counts["not_during_proceedings"]),
+                (_("During proceedings"), counts["during_proceedings"]),
+                (_("Not during proceedings"), counts["not_during_proceedings"]),
             ],
             whole,
             note=of_reviews,
@@ -363,32 +393,39 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
     result.append(
         _share_figure(
             "perpetrator_main_risk",
-            "Perpetrator and the person assessed as the main risk",
-            "Whether the suspected perpetrator was the person assessed as posing the greatest risk",
+            _("Perpetrator and the person assessed as the main risk"),
+            _("Whether the suspected perpetrator was the person assessed as posing the greatest risk"),
             [
-                ("Not the person assessed as the main risk", counts["assessed_no"]),
-                ("The person assessed as the main risk", counts["assessed_yes"]),
+                (_("Not the person assessed as the main risk"), counts["assessed_no"]),
+                (_("The person assessed as the main risk"), counts["assessed_yes"]),
             ],
             known,
-            note=f"Percentages are of the {known} reviews where this is known; not known in "
-            f"{counts['assessed_unknown']}.",
+            note=_(
+                "Percentages are of the %(known)s reviews where this is known; not known in %(unknown)s.",
+                known=known,
+                unknown=counts["assessed_unknown"],
+            ),
             row_keys=["assessed=no", "assessed=yes"],
         )
     )
     result.append(
         _share_figure(
             "perpetrator_relation",
-            "Suspected perpetrator",
-            "The suspected perpetrator's relation to the child",
+            _("Suspected perpetrator"),
+            _("The suspected perpetrator's relation to the child"),
             [
-                ("A family member", counts["family_member"]),
-                ("Someone else", counts["other_person"]),
-                ("Not known", counts["relation_unknown"]),
-                ("Not applicable (an adult, or a suicide)", counts["relation_not_applicable"]),
+                (_("A family member"), counts["family_member"]),
+                (_("Someone else"), counts["other_person"]),
+                (_("Not known"), counts["relation_unknown"]),
+                (_("Not applicable (an adult, or a suicide)"), counts["relation_not_applicable"]),
             ],
             whole,
-            note=of_reviews + " Not applicable, in this service's reading: the person harmed was an adult "
-            "party to the proceedings, or the incident was a suicide.",
+            note=of_reviews
+            + " "
+            + _(
+                "Not applicable, in this service's reading: the person harmed was an adult party to the "
+                "proceedings, or the incident was a suicide."
+            ),
             row_keys=[
                 "relation=family_member",
                 "relation=other",
@@ -397,7 +434,7 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
             ],
         )
     )
-    risk_counts = {name: count for kind, name, _active, count, _id in tag_rows if kind == TagKind.RISK_FACTOR}
+    risk_counts = {row[1]: row[3] for row in tag_rows if row[0] == TagKind.RISK_FACTOR}
     result += research.figures(counts, risk_counts, start, end, area_id)
     result += [trends.points_by_theme(start, end, area_id), trends.actions_by_theme(start, end, area_id)]
     result.append(_stage_figure(stage_medians(start, end, area_id)))
@@ -405,19 +442,19 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
     result.append(
         _count_figure(
             "overdue_tasks",
-            "Overdue tasks by area",
-            "Open tasks past their due date today, by the case's operational area",
+            _("Overdue tasks by area"),
+            _("Open tasks past their due date today, by the case's operational area"),
             tasks,
-            "Overdue tasks",
+            _("Overdue tasks"),
         )
     )
     result.append(
         _count_figure(
             "overdue_actions",
-            "Overdue actions by area",
-            "Actions not done and past their due date today, by the case's operational area",
+            _("Overdue actions by area"),
+            _("Actions not done and past their due date today, by the case's operational area"),
             actions,
-            "Overdue actions",
+            _("Overdue actions"),
         )
     )
     return result
@@ -426,16 +463,21 @@ def figures(start: date, end: date, today: date, area_id: int | None = None) -> 
 def _stage_figure(medians: dict[str, tuple[float, int]]) -> Figure:
     figure = Figure(
         "stage_medians",
-        "Median time in each stage",
-        "Median days from a review entering each stage to leaving it",
-        ["Stage", "Median days", "Times left"],
-        note="All reviews whose incident happened in the period, with or without learning recorded. A review "
-        "that comes back to a stage (after a concern about the report, say) counts each time it leaves it.",
+        _("Median time in each stage"),
+        _("Median days from a review entering each stage to leaving it"),
+        [_("Stage"), _("Median days"), _("Times left")],
+        note=_(
+            "All reviews whose incident happened in the period, with or without learning recorded. A "
+            "review that comes back to a stage (after a concern about the report, say) counts each time it "
+            "leaves it."
+        ),
     )
     present = [(state, medians[state.value]) for state in STAGES if state.value in medians]
     top = max((median for _state, (median, _n) in present), default=0.0)
     for state, (median, count) in present:
         shown = f"{median:.1f}"
         figure.rows.append([state.label, shown, count])
-        figure.bars.append((state.label, 100.0 * median / top if top else 0.0, f"{shown} days"))
+        figure.bars.append(
+            (state.label, 100.0 * median / top if top else 0.0, _("%(days)s days", days=shown))
+        )
     return figure

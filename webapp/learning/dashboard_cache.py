@@ -8,6 +8,10 @@ change to what the learning figures are made of (learning records, tags, action 
 their state changes) clears every snapshot in the same transaction, so the next view is current.
 Overdue tasks change with every task closed, so they are as fresh as the snapshot: the page says
 when its figures were worked out.
+
+A figure's words are written when it is worked out, so a snapshot keeps the figures once in each
+language (each stored figure names its ``language``), worked out together: a Welsh and an English
+reader see the same numbers, as of the same moment.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
+from webapp.i18n import LANGUAGES, current_language
 from webapp.learning import dashboard
 from webapp.models import (
     ActionPlanItem,
@@ -42,25 +48,44 @@ REFRESH_MINUTES = 5  # the scheduled job's rhythm (jobs/schedule.py)
 WATCHED = (ReviewLearning, LearningTag, ActionPlanItem, Review, ReviewTransition, Incident, LearningPoint)
 
 
-def _stored(figures: list[dashboard.Figure]) -> list[dict]:
-    return [asdict(figure) for figure in figures]
+def _stored(start: date, end: date, today: date) -> list[dict]:
+    """The figures in each language, each marked with its language."""
+    stored = []
+    for language in LANGUAGES:
+        with force_locale(language):
+            stored += [
+                asdict(figure) | {"language": language} for figure in dashboard.figures(start, end, today)
+            ]
+    return stored
 
 
-def _restored(rows: list[dict]) -> list[dashboard.Figure]:
-    return [dashboard.Figure(**row) for row in rows]
+def _restored(stored: list[dict]) -> list[dashboard.Figure]:
+    language = current_language()
+    return [
+        dashboard.Figure(**{name: value for name, value in row.items() if name != "language"})
+        for row in stored
+        if row["language"] == language
+    ]
+
+
+def _current(snapshot: DashboardSnapshot) -> bool:
+    """Whether the snapshot holds the figures in every language (older ones held English figures only,
+    unmarked)."""
+    return {row.get("language") for row in snapshot.figures} >= set(LANGUAGES)
 
 
 def store(start: date, end: date, today: date, *, now: datetime | None = None) -> DashboardSnapshot:
-    """Work the period's figures out now and keep them (replacing older snapshots of the period)."""
+    """Work the period's figures out now, in each language, and keep them (replacing older snapshots
+    of the period)."""
     now = now or utcnow()
-    figures = dashboard.figures(start, end, today)
+    figures = _stored(start, end, today)
     db.session.execute(
         delete(DashboardSnapshot).where(
             DashboardSnapshot.period_start == start, DashboardSnapshot.period_end == end
         )
     )
     snapshot = DashboardSnapshot(
-        period_start=start, period_end=end, as_of=today, computed_at=now, figures=_stored(figures)
+        period_start=start, period_end=end, as_of=today, computed_at=now, figures=figures
     )
     db.session.add(snapshot)
     db.session.commit()
@@ -86,7 +111,7 @@ def figures(
         .order_by(DashboardSnapshot.computed_at.desc())
         .limit(1)
     ).scalar_one_or_none()
-    if snapshot is None:
+    if snapshot is None or not _current(snapshot):
         snapshot = store(start, end, today, now=now)
     return _restored(snapshot.figures), snapshot.computed_at
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from webapp.i18n import current_language
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
+
 SMALL = 5
-FEWER_THAN_5 = "fewer than 5"
-NOT_SHOWN = "not shown"
+# Lazy: a figure is protected for each view, in the viewer's language (str() when placed in a figure).
+FEWER_THAN_5 = _l("fewer than 5")
+NOT_SHOWN = _l("not shown")
 
 
 @dataclass
 class Figure:
     """One chart and its table: headers and rows are the real data (also the CSV); bars draw it.
+    Its words are in the language it was worked out in (dashboard_cache keeps one set per language).
 
     ``counts`` names the columns holding counts of reviews (for small-number protection); ``lines``
     are the series of a trend chart (label and values, one per row), drawn as an SVG line chart."""
@@ -40,6 +46,11 @@ class Figure:
         return not self.rows
 
 
+def tag_name(name: str, name_cy: str | None) -> str:
+    """A tag's name as LearningTag.display_name gives it, from the two columns a query selected."""
+    return name_cy if name_cy and current_language() == "cy" else name
+
+
 def percent(part: int, whole: int) -> int | None:
     """A whole-number percentage, halves rounded up (as people round), or None of nothing."""
     if not whole:
@@ -59,12 +70,12 @@ def share_figure(
     row_keys: list[str | None] | None = None,
 ) -> Figure:
     """Counts and their share of ``whole``, one row and one bar each."""
-    figure = Figure(key, title, caption, [header, "Reviews", "Percentage"], note=note)
+    figure = Figure(key, title, caption, [header, _("Reviews"), _("Percentage")], note=note)
     figure.row_keys = list(row_keys or [None] * len(rows))
     for label, count in rows:
         share = percent(count, whole) or 0  # of nothing: 0%, and the note says there were none
         figure.rows.append([label, count, f"{share}%"])
-        figure.bars.append((label, float(share), f"{count} ({share}%)"))
+        figure.bars.append((label, float(share), _("%(count)s (%(share)s%%)", count=count, share=share)))
     return figure
 
 
@@ -76,6 +87,7 @@ def protected(figure: Figure) -> Figure:
     """The figure with each count from 1 to 4 shown as "fewer than 5", and that row's percentages and
     bar hidden. A trend chart with any hidden number is not drawn (its lines would show it)."""
     rows, bars, hidden = [], list(figure.bars), False
+    fewer, not_shown = str(FEWER_THAN_5), str(NOT_SHOWN)
     for index, row in enumerate(figure.rows):
         small = [column for column in figure.counts if column < len(row) and _is_small(row[column])]
         if not small:
@@ -85,17 +97,17 @@ def protected(figure: Figure) -> Figure:
         cells = []
         for column, cell in enumerate(row):
             if column in small:
-                cells.append(FEWER_THAN_5)
+                cells.append(fewer)
             elif isinstance(cell, str) and cell.endswith("%"):
-                cells.append(NOT_SHOWN)
+                cells.append(not_shown)
             else:
                 cells.append(cell)
         rows.append(cells)
         if index < len(bars):
-            bars[index] = (bars[index][0], 0.0, FEWER_THAN_5)
+            bars[index] = (bars[index][0], 0.0, fewer)
     if not hidden:
         return figure
-    note = (figure.note + " " if figure.note else "") + (
+    note = (figure.note + " " if figure.note else "") + _(
         "Numbers from 1 to 4 are shown as “fewer than 5”: they could point to a particular review "
         "(this service's reading: zero is shown, and the row's percentage is hidden too)."
     )

@@ -15,6 +15,8 @@ from webapp import audit
 from webapp.accuracy.disputes import closure_refusal
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.learning import points
 from webapp.learning.services import (
     LearningRefused,
@@ -51,8 +53,10 @@ class ClosureRefused(LearningRefused):
     def __init__(self, open_items: list[ActionPlanItem]):
         self.open_items = open_items
         super().__init__(
-            "The review cannot close until every action is done. Still open: "
-            + "; ".join(item.action for item in open_items)
+            _(
+                "The review cannot close until every action is done. Still open: %(actions)s",
+                actions="; ".join(item.action for item in open_items),
+            )
         )
 
 
@@ -121,7 +125,7 @@ def get_item_or_404(review_id: int, item_id: int) -> tuple[Review, ActionPlanIte
 
 def _check_owner(owner_id: int) -> None:
     if owner_id not in {user.id for user in owner_choices()}:
-        raise LearningRefused("Choose an active person to own the action.")
+        raise LearningRefused(_("Choose an active person to own the action."))
 
 
 def _give_task(review: Review, item: ActionPlanItem) -> None:
@@ -146,7 +150,7 @@ def _cancel_task(item: ActionPlanItem) -> None:
 def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if due_on < today_in_london():
-        raise LearningRefused("Due date must be today or in the future")
+        raise LearningRefused(_("Due date must be today or in the future"))
     _check_owner(owner_id)
     item = ActionPlanItem(
         review_id=review.id, action=action, owner_id=owner_id, due_on=due_on, status=ActionStatus.NOT_STARTED
@@ -158,7 +162,7 @@ def add_action(review: Review, *, action: str, owner_id: int, due_on: date, acto
     return item
 
 
-WITHDRAWN = "This action was withdrawn. It stays in the plan's history and cannot be changed."
+WITHDRAWN = _l("This action was withdrawn. It stays in the plan's history and cannot be changed.")
 
 
 @unit_of_work()
@@ -167,11 +171,13 @@ def withdraw_action(review: Review, item: ActionPlanItem, *, reason: str, actor:
     chased or holding up closure."""
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if not may_manage(actor):
-        raise LearningRefused("Only the Practice Development Team, the CE or the DCE can withdraw an action.")
+        raise LearningRefused(
+            _("Only the Practice Development Team, the CE or the DCE can withdraw an action.")
+        )
     if item.withdrawn_at is not None:
-        raise LearningRefused(WITHDRAWN)
+        raise LearningRefused(str(WITHDRAWN))
     if item.status == ActionStatus.DONE:
-        raise LearningRefused("This action is done. Mark it as in progress first to withdraw it.")
+        raise LearningRefused(_("This action is done. Mark it as in progress first to withdraw it."))
     item.withdrawn_at = utcnow()
     item.withdrawn_by_id = actor.id
     item.withdrawn_reason = reason
@@ -191,11 +197,11 @@ def edit_action(
 ) -> list[str]:
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if item.withdrawn_at is not None:
-        raise LearningRefused(WITHDRAWN)
+        raise LearningRefused(str(WITHDRAWN))
     if item.status == ActionStatus.DONE:
-        raise LearningRefused("This action is done. Mark it as in progress first to change it.")
+        raise LearningRefused(_("This action is done. Mark it as in progress first to change it."))
     if due_on != item.due_on and due_on < today_in_london():
-        raise LearningRefused("Due date must be today or in the future")
+        raise LearningRefused(_("Due date must be today or in the future"))
     if owner_id != item.owner_id:
         _check_owner(owner_id)
     changed = audit.apply_changes(item, {"action": action, "owner_id": owner_id, "due_on": due_on})
@@ -218,9 +224,9 @@ def update_progress(
     """The owner (or the PDT) moves the action on and notes its progress. Done closes its task."""
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if item.withdrawn_at is not None:
-        raise LearningRefused(WITHDRAWN)
+        raise LearningRefused(str(WITHDRAWN))
     if not may_update(item, actor):
-        raise LearningRefused("Only the action's owner or the Practice Development Team can update it.")
+        raise LearningRefused(_("Only the action's owner or the Practice Development Team can update it."))
     changed = []
     if status != item.status:
         was_done = item.status == ActionStatus.DONE
@@ -258,10 +264,10 @@ def agree_plan(review: Review, *, actor: User) -> None:
     """The Practice Development Team agrees the plan and starts monitoring it."""
     require(review.state, Work.AGREE_PLAN, LearningRefused)
     if not is_practice_development(actor):
-        raise LearningRefused("The Practice Development Team agrees the action plan.")
+        raise LearningRefused(_("The Practice Development Team agrees the action plan."))
     count = len(items(review))
     if count == 0:
-        raise LearningRefused("Add at least one action before agreeing the plan.")
+        raise LearningRefused(_("Add at least one action before agreeing the plan."))
     task = open_task(review, TaskKind.AGREE_ACTION_PLAN)
     if task is not None:
         close_task(task, actor, {"actions": count})
@@ -275,7 +281,7 @@ def record_progress_review(review: Review, *, reviewed_on: date, notes: str, act
     open. Returns the next task, if any."""
     require(review.state, Work.REVIEW_PROGRESS, LearningRefused)
     if not is_practice_development(actor):
-        raise LearningRefused("The Practice Development Team records progress reviews.")
+        raise LearningRefused(_("The Practice Development Team records progress reviews."))
     entry = ProgressReview(review_id=review.id, reviewed_on=reviewed_on, notes=notes, reviewed_by_id=actor.id)
     db.session.add(entry)
     db.session.flush()
@@ -292,7 +298,7 @@ def close_review(review: Review, *, actor: User) -> None:
     """Every action done, and a member of the Practice Development Team confirms: the review closes."""
     require(review.state, Work.CLOSE, LearningRefused)
     if not is_practice_development(actor):
-        raise LearningRefused("A member of the Practice Development Team confirms the closure.")
+        raise LearningRefused(_("A member of the Practice Development Team confirms the closure."))
     still_open = open_items(review)
     if still_open:
         raise ClosureRefused(still_open)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.conduct import report
 from webapp.extensions import db
+from webapp.i18n import gettext as _
 from webapp.models import (
     ActionPlanItem,
     LearningPoint,
@@ -86,9 +87,10 @@ def closure_refusal(review: Review) -> str | None:
     if not open_points:
         return None
     listing = "; ".join(f"{point.position}. {point.text}" for point in open_points)
-    return (
+    return _(
         "The review cannot close while a learning point has no action answering it and no reason "
-        f"recorded. Link an action or give a reason for: {listing}"
+        "recorded. Link an action or give a reason for: %(points)s",
+        points=listing,
     )
 
 
@@ -114,10 +116,10 @@ def save_point(
     wanted_tags, wanted_actions = set(tag_ids), set(action_ids)
     reason = (no_action_reason or "").strip() or None
     if wanted_actions and reason:
-        raise PointRefused("Leave the reason empty when an action answers this learning point.")
+        raise PointRefused(_("Leave the reason empty when an action answers this learning point."))
     if review.state == ReviewState.CLOSED and not wanted_actions and not reason:
         raise PointRefused(
-            "The review is closed: link an action, or give the reason no action answers this point."
+            _("The review is closed: link an action, or give the reason no action answers this point.")
         )
     kept = {tag.id for tag in point.tags if not tag.active}  # deactivated since: kept, not offered
     tags = list(
@@ -126,7 +128,7 @@ def save_point(
         ).scalars()
     )
     if len(tags) != len(wanted_tags - kept):
-        raise PointRefused("Choose risk factors and practice themes from the lists offered.")
+        raise PointRefused(_("Choose risk factors and practice themes from the lists offered."))
     actions = list(
         db.session.execute(
             select(ActionPlanItem).where(
@@ -135,7 +137,7 @@ def save_point(
         ).scalars()
     )
     if len(actions) != len(wanted_actions):
-        raise PointRefused("Choose actions from this review's action plan.")
+        raise PointRefused(_("Choose actions from this review's action plan."))
     changed = []
     new_tags = tags + [tag for tag in point.tags if not tag.active]
     if {tag.id for tag in point.tags} != {tag.id for tag in new_tags}:

@@ -15,6 +15,9 @@ from webapp import audit
 from webapp.accuracy.disputes import closure_refusal
 from webapp.conduct import report
 from webapp.extensions import db
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
+from webapp.i18n import ngettext
 from webapp.models import (
     ActionPlanItem,
     ActionStatus,
@@ -37,13 +40,13 @@ from webapp.reviews.services import transition
 from webapp.tasks.pools import POOLS
 from webapp.tasks.services import add_task, close_task
 
-OUTCOMES = [("death", "Death"), ("serious_harm", "Serious harm")]
+OUTCOMES = [("death", _l("Death")), ("serious_harm", _l("Serious harm"))]
 PERPETRATOR_RELATIONS = [
-    ("family_member", "A family member"),
-    ("other", "Someone else"),
-    ("unknown", "Not known"),
+    ("family_member", _l("A family member")),
+    ("other", _l("Someone else")),
+    ("unknown", _l("Not known")),
 ]
-ASSESSED_MAIN_RISK = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
+ASSESSED_MAIN_RISK = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not known"))]
 LABELS = {
     "outcome": dict(OUTCOMES),
     "perpetrator_relation": dict(PERPETRATOR_RELATIONS),
@@ -95,31 +98,51 @@ def mark_closed(review: Review, actor: User) -> None:
 # --- The lists -------------------------------------------------------------------------------
 
 
+def by_name(tags: Iterable[LearningTag]) -> list[LearningTag]:
+    """Tags in the order of the names the reader sees (the Welsh names on a Welsh page)."""
+    return sorted(tags, key=lambda tag: (tag.display_name.casefold(), tag.id))
+
+
 def tags(kind: TagKind | None = None, *, active_only: bool = False) -> list[LearningTag]:
-    query = select(LearningTag).order_by(LearningTag.kind, func.lower(LearningTag.name))
+    """The lists, each kind in the order of its displayed names."""
+    query = select(LearningTag).order_by(LearningTag.kind)
     if kind is not None:
         query = query.where(LearningTag.kind == kind)
     if active_only:
         query = query.where(LearningTag.active.is_(True))
-    return list(db.session.execute(query).scalars())
+    found = list(db.session.execute(query).scalars())
+    return [tag for each in TagKind for tag in by_name(t for t in found if t.kind == each)]
 
 
 @unit_of_work()
-def add_tag(kind: TagKind, name: str, *, actor: User) -> LearningTag:
+def add_tag(kind: TagKind, name: str, *, actor: User, name_cy: str | None = None) -> LearningTag:
     name = " ".join(name.split())
+    name_cy = " ".join((name_cy or "").split()) or None
     clash = db.session.execute(
         select(LearningTag.id).where(LearningTag.kind == kind, func.lower(LearningTag.name) == name.lower())
     ).first()
     if clash is not None:
         raise DuplicateTag
-    tag = LearningTag(kind=kind, name=name, active=True)
+    tag = LearningTag(kind=kind, name=name, name_cy=name_cy, active=True)
     db.session.add(tag)
     try:
         db.session.flush()
     except IntegrityError as error:
         raise DuplicateTag from error
-    audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["kind", "name", "active"], actor=actor)
+    fields = ["kind", "name", "active"] + (["name_cy"] if name_cy else [])
+    audit.record("taxonomy.changed", record_id=tag.id, changed_fields=fields, actor=actor)
     return tag
+
+
+@unit_of_work()
+def set_tag_welsh_name(tag: LearningTag, name_cy: str | None, *, actor: User) -> bool:
+    """Give an entry its Welsh name (or take it away: Welsh pages then show the English name)."""
+    name_cy = " ".join((name_cy or "").split()) or None
+    if tag.name_cy == name_cy:
+        return False
+    tag.name_cy = name_cy
+    audit.record("taxonomy.changed", record_id=tag.id, changed_fields=["name_cy"], actor=actor)
+    return True
 
 
 @unit_of_work()
@@ -160,7 +183,7 @@ def save_learning(review: Review, values: dict, tag_ids: Iterable[int], *, actor
         ).scalars()
     )
     if len(chosen) != len(wanted):
-        raise LearningRefused("Choose risk factors and practice themes from the lists offered.")
+        raise LearningRefused(_("Choose risk factors and practice themes from the lists offered."))
     learning = learning_for(review)
     # Tags an administrator has since deactivated are not offered, but the review keeps them.
     kept = [tag for tag in learning.tags if not tag.active] if learning else []
@@ -202,11 +225,15 @@ def record_slt(review: Review, *, met_on: date, notes: str, actor: User) -> SltM
     """The SLT discussed the themes: the CE's or DCE's task closes and the action plan is due."""
     require(review.state, Work.RECORD_SLT, LearningRefused)
     if not is_decision_maker(actor):
-        raise LearningRefused("Only the Chief Executive or Deputy Chief Executive records the SLT meeting.")
+        raise LearningRefused(
+            _("Only the Chief Executive or Deputy Chief Executive records the SLT meeting.")
+        )
     if learning_for(review) is None:
         raise LearningRefused(
-            "Record the learning first: the risk factors and practice themes the Senior Leadership Team "
-            "discussed."
+            _(
+                "Record the learning first: the risk factors and practice themes the Senior Leadership "
+                "Team discussed."
+            )
         )
     meeting = SltMeeting(review_id=review.id, met_on=met_on, notes=notes, recorded_by_id=actor.id)
     db.session.add(meeting)
@@ -227,13 +254,30 @@ def learning_in_report(review: Review) -> str | None:
     found = report.identified_learning(draft)
     if draft is None or not found:
         return None
-    listed = [f"{count} {what}{'' if count == 1 else 's'}" for what, count in found.items()]
-    listing = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
-    return (
-        f"The review cannot close without learning: the agreed report (version {draft.version}) lists "
-        f"{listing}. Where learning is identified the procedure (Outcome) asks for a Senior Leadership "
-        "Team discussion and an action plan: record the SLT meeting instead."
+    listed = [_counted(what, count) for what, count in found.items()]
+    listing = (
+        listed[0]
+        if len(listed) == 1
+        else _("%(first)s and %(last)s", first=", ".join(listed[:-1]), last=listed[-1])
     )
+    return _(
+        "The review cannot close without learning: the agreed report (version %(version)s) lists "
+        "%(listing)s. Where learning is identified the procedure (Outcome) asks for a Senior Leadership "
+        "Team discussion and an action plan: record the SLT meeting instead.",
+        version=draft.version,
+        listing=listing,
+    )
+
+
+def _counted(what: str, count: int) -> str:
+    """ "2 learning points": what report.identified_learning counts, in the reader's language."""
+    if what == "learning point":
+        return ngettext("%(num)d learning point", "%(num)d learning points", count)
+    if what == "procedural issue":
+        return ngettext("%(num)d procedural issue", "%(num)d procedural issues", count)
+    if what == "practice issue":
+        return ngettext("%(num)d practice issue", "%(num)d practice issues", count)
+    return ngettext("%(num)d conclusion", "%(num)d conclusions", count)
 
 
 @unit_of_work()
@@ -243,7 +287,7 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
     require(review.state, Work.CLOSE_WITHOUT_LEARNING, LearningRefused)
     if not is_decision_maker(actor):
         raise LearningRefused(
-            "Only the Chief Executive or Deputy Chief Executive can close a review this way."
+            _("Only the Chief Executive or Deputy Chief Executive can close a review this way.")
         )
     refusal = learning_in_report(review)
     if refusal:

@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Integer, and_, case, cast, exists, extract, func, literal_column, select, union_all
 
 from webapp.extensions import db
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.learning.area import incident_in_area, review_in_area
-from webapp.learning.figure import Figure, percent
+from webapp.learning.figure import Figure, percent, tag_name
 from webapp.learning.research import kind_order
 from webapp.models import (
     ActionPlanItem,
@@ -32,11 +34,11 @@ from webapp.models import (
 from webapp.reviews.lifecycle import Work, states_allowing
 
 TREND = (
-    ("notified", "Incidents notified"),
-    ("initiated", "Reviews initiated"),
-    ("closed", "Reviews closed"),
-    ("deaths", "Deaths"),
-    ("serious_harm", "Serious harm (significant incidents)"),
+    ("notified", _l("Incidents notified")),
+    ("initiated", _l("Reviews initiated")),
+    ("closed", _l("Reviews closed")),
+    ("deaths", _l("Deaths")),
+    ("serious_harm", _l("Serious harm (significant incidents)")),
 )
 
 
@@ -111,18 +113,23 @@ def trend(start: date, end: date, area_id: int | None = None) -> Figure:
     counts = trend_counts(start, end, area_id)
     figure = Figure(
         "trend",
-        "Quarter by quarter",
-        "Incidents notified, reviews initiated and closed, deaths and serious harm, by quarter",
-        ["Quarter"] + [label for _name, label in TREND],
-        note="Incidents by the date they were notified; reviews by the day they were initiated or closed. "
-        "A quarter only partly inside the period counts only its part.",
+        _("Quarter by quarter"),
+        _("Incidents notified, reviews initiated and closed, deaths and serious harm, by quarter"),
+        [_("Quarter")] + [str(label) for _name, label in TREND],
+        note=_(
+            "Incidents by the date they were notified; reviews by the day they were initiated or closed. "
+            "A quarter only partly inside the period counts only its part."
+        ),
         counts=list(range(1, len(TREND) + 1)),
     )
     periods = quarters(start, end)
     empty = dict.fromkeys((name for name, _label in TREND), 0)
     for year, quarter in periods:
         values = counts.get((year, quarter), empty)
-        figure.rows.append([f"{year} Q{quarter}"] + [values[name] for name, _label in TREND])
+        figure.rows.append(
+            [_("%(year)s Q%(quarter)s", year=year, quarter=quarter)]
+            + [values[name] for name, _label in TREND]
+        )
     if not any(any(row[1:]) for row in figure.rows):
         figure.rows = []
         return figure
@@ -135,7 +142,7 @@ def trend(start: date, end: date, area_id: int | None = None) -> Figure:
         ]
         figure.lines.append(
             {
-                "label": label,
+                "label": str(label),
                 "points": " ".join(f"{x},{y}" for x, y in points),
                 "dots": points,
                 "top": top,
@@ -166,12 +173,12 @@ def funnel(start: date, end: date, area_id: int | None = None) -> Figure:
         return func.count(case((condition, 1)))
 
     stages = (
-        ("Incidents notified", func.count(Incident.id)),
-        ("Within the procedure", count_where(Review.within_procedure.is_(True))),
-        ("Review initiated", count_where(Review.decision_initiate.is_(True))),
-        ("Report agreed", count_where(Review.state.in_(states_allowing(Work.DISCLOSE)))),
-        ("Learning recorded", count_where(learning | (points.c.points > 0))),
-        ("Actions all done", count_where(and_(actions.c.total > 0, actions.c.done == actions.c.total))),
+        (_("Incidents notified"), func.count(Incident.id)),
+        (_("Within the procedure"), count_where(Review.within_procedure.is_(True))),
+        (_("Review initiated"), count_where(Review.decision_initiate.is_(True))),
+        (_("Report agreed"), count_where(Review.state.in_(states_allowing(Work.DISCLOSE)))),
+        (_("Learning recorded"), count_where(learning | (points.c.points > 0))),
+        (_("Actions all done"), count_where(and_(actions.c.total > 0, actions.c.done == actions.c.total))),
     )
     row = db.session.execute(
         select(*(value for _label, value in stages))
@@ -184,18 +191,20 @@ def funnel(start: date, end: date, area_id: int | None = None) -> Figure:
     notified = int(row[0])
     figure = Figure(
         "funnel",
-        "From incident to actions done",
-        "How many incidents reached each step of the procedure",
-        ["Step", "Incidents", "Percentage of those notified"],
-        note="Incidents that happened in the period. Learning recorded: the review's learning record or "
-        "its traced learning points. Actions all done: every action of the plan done.",
+        _("From incident to actions done"),
+        _("How many incidents reached each step of the procedure"),
+        [_("Step"), _("Incidents"), _("Percentage of those notified")],
+        note=_(
+            "Incidents that happened in the period. Learning recorded: the review's learning record or "
+            "its traced learning points. Actions all done: every action of the plan done."
+        ),
     )
     if not notified:
         return figure
     for (label, _value), count in zip(stages, row, strict=True):
         share = percent(int(count), notified) or 0
         figure.rows.append([label, int(count), f"{share}%"])
-        figure.bars.append((label, float(share), f"{int(count)} ({share}%)"))
+        figure.bars.append((label, float(share), _("%(count)s (%(share)s%%)", count=int(count), share=share)))
     return figure
 
 
@@ -215,26 +224,42 @@ def actions_by_theme(start: date, end: date, area_id: int | None = None) -> Figu
     total = func.count(ActionPlanItem.id)
     done = func.count(case((ActionPlanItem.status == ActionStatus.DONE, 1)))
     rows = db.session.execute(
-        select(LearningTag.name, total, done)
+        select(LearningTag.name, LearningTag.name_cy, total, done)
         .join(tagged, tagged.c.tag_id == LearningTag.id)
         .join(ActionPlanItem, ActionPlanItem.review_id == tagged.c.review_id)
         .where(LearningTag.kind == TagKind.PRACTICE_THEME)
-        .group_by(LearningTag.id, LearningTag.name)
+        .group_by(LearningTag.id, LearningTag.name, LearningTag.name_cy)
         .order_by(total.desc(), LearningTag.name)
     ).all()
     figure = Figure(
         "actions_by_theme",
-        "Action completion by practice theme",
-        "Actions of the reviews that identified each practice theme, and how many are done",
-        ["Practice theme", "Actions", "Done", "Percentage done"],
-        note="An action counts under every theme its review identified. Reviews whose incident happened in "
-        "the period.",
+        _("Action completion by practice theme"),
+        _("Actions of the reviews that identified each practice theme, and how many are done"),
+        [_("Practice theme"), _("Actions"), _("Done"), _("Percentage done")],
+        note=_(
+            "An action counts under every theme its review identified. Reviews whose incident happened in "
+            "the period."
+        ),
         counts=[1, 2],
     )
-    for name, count, finished in rows:
+    # Equal counts in the order of the names shown (the query orders by the English name).
+    rows = sorted(rows, key=lambda row: (-int(row[2]), tag_name(row[0], row[1]).casefold()))
+    for name, name_cy, count, finished in rows:
         share = percent(int(finished), int(count)) or 0
-        figure.rows.append([name, int(count), int(finished), f"{share}%"])
-        figure.bars.append((name, float(share), f"{int(finished)} of {int(count)} done ({share}%)"))
+        shown = tag_name(name, name_cy)
+        figure.rows.append([shown, int(count), int(finished), f"{share}%"])
+        figure.bars.append(
+            (
+                shown,
+                float(share),
+                _(
+                    "%(done)s of %(total)s done (%(share)s%%)",
+                    done=int(finished),
+                    total=int(count),
+                    share=share,
+                ),
+            )
+        )
     return figure
 
 
@@ -262,31 +287,47 @@ def points_by_theme(start: date, end: date, area_id: int | None = None) -> Figur
     no_action = and_(answers.c.actions == 0, LearningPoint.no_action_reason.is_not(None))
     reasoned = func.count(case((no_action, 1)))
     rows = db.session.execute(
-        select(LearningTag.kind, LearningTag.name, points, completed, reasoned)
+        select(LearningTag.kind, LearningTag.name, LearningTag.name_cy, points, completed, reasoned)
         .join(learning_point_tags, learning_point_tags.c.tag_id == LearningTag.id)
         .join(answers, answers.c.point_id == learning_point_tags.c.learning_point_id)
         .join(LearningPoint, LearningPoint.id == answers.c.point_id)
-        .group_by(LearningTag.id, LearningTag.kind, LearningTag.name)
+        .group_by(LearningTag.id, LearningTag.kind, LearningTag.name, LearningTag.name_cy)
         .order_by(kind_order(LearningTag.kind), points.desc(), LearningTag.name)
     ).all()
     figure = Figure(
         "points_by_theme",
-        "Learning points by theme",
-        "Learning points of agreed reports by risk factor and practice theme, and how they were answered",
+        _("Learning points by theme"),
+        _("Learning points of agreed reports by risk factor and practice theme, and how they were answered"),
         [
-            "Risk factor or practice theme",
-            "Learning points",
-            "Answered by completed actions",
-            "No action, reason recorded",
-            "Percentage answered by completed actions",
+            _("Risk factor or practice theme"),
+            _("Learning points"),
+            _("Answered by completed actions"),
+            _("No action, reason recorded"),
+            _("Percentage answered by completed actions"),
         ],
-        note="A learning point counts as answered by completed actions when it is linked to at least one "
-        "action and every action linked to it is done. Reviews whose incident happened in the period.",
+        note=_(
+            "A learning point counts as answered by completed actions when it is linked to at least one "
+            "action and every action linked to it is done. Reviews whose incident happened in the period."
+        ),
         counts=[1, 2, 3],
     )
-    for kind, name, count, answered, reason in rows:
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            TagKind(row[0]) != TagKind.RISK_FACTOR,
+            -int(row[3]),
+            tag_name(row[1], row[2]).casefold(),
+        ),
+    )
+    for kind, name, name_cy, count, answered, reason in rows:
         share = percent(int(answered), int(count)) or 0
-        label = f"{name} ({TagKind(kind).label.lower()})"
+        label = _("%(name)s (%(kind)s)", name=tag_name(name, name_cy), kind=TagKind(kind).label.lower())
         figure.rows.append([label, int(count), int(answered), int(reason), f"{share}%"])
-        figure.bars.append((label, float(share), f"{int(answered)} of {int(count)} ({share}%)"))
+        figure.bars.append(
+            (
+                label,
+                float(share),
+                _("%(done)s of %(total)s (%(share)s%%)", done=int(answered), total=int(count), share=share),
+            )
+        )
     return figure

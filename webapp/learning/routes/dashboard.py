@@ -17,6 +17,7 @@ from webapp.cases.services import ALL_CASES_ROLES, case_scope
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.forms import validated
+from webapp.i18n import gettext as _
 from webapp.learning import dashboard, dashboard_cache
 from webapp.learning.figure import Figure, for_viewer
 from webapp.learning.forms import PeriodForm
@@ -86,7 +87,7 @@ def learning_dashboard():
     figures, computed_at = _figures(period, area_id) if period else ([], None)
     return render_template(
         "learning/dashboard.html",
-        title="Learning dashboard",
+        title=_("Learning dashboard"),
         form=form if form.errors else None,
         period_form=form,
         period=period,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from webapp import audit
 from webapp.extensions import db
 from webapp.forms import flash_saved, on_incident, validated
+from webapp.i18n import gettext as _
 from webapp.learning import plan, points, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
@@ -54,7 +55,7 @@ def overview(review_id: int):
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/overview.html",
-        title="Learning and action plan",
+        title=_("Learning and action plan"),
         review=review,
         learning=services.learning_for(review),
         learning_points=points.points_of(review),
@@ -80,9 +81,11 @@ def _closure(review):
 def _tag_choices(form: LearningForm, learning) -> list:
     """Active tags are offered; tags the review keeps after deactivation are listed apart."""
     offered = services.tags(active_only=True)
-    form.risk_factors.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.RISK_FACTOR]
-    form.practice_themes.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.PRACTICE_THEME]
-    return [tag for tag in learning.tags if not tag.active] if learning else []
+    form.risk_factors.choices = [(t.id, t.display_name) for t in offered if t.kind == TagKind.RISK_FACTOR]
+    form.practice_themes.choices = [
+        (t.id, t.display_name) for t in offered if t.kind == TagKind.PRACTICE_THEME
+    ]
+    return services.by_name([tag for tag in learning.tags if not tag.active]) if learning else []
 
 
 @bp.route("/reviews/<int:review_id>/learning/edit", methods=["GET", "POST"])
@@ -119,11 +122,11 @@ def edit_learning(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash_saved("Learning saved.", result.value)
+            flash_saved(_("Learning saved."), result.value)
             return redirect(url_for("learning.overview", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
-        "learning/learning_form.html", title="Record the learning", form=form, review=review, kept=kept
+        "learning/learning_form.html", title=_("Record the learning"), form=form, review=review, kept=kept
     )
 
 
@@ -150,12 +153,12 @@ def record_slt(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Meeting recorded. The Practice Development Team now agrees the action plan.", "success")
+            flash(_("Meeting recorded. The Practice Development Team now agrees the action plan."), "success")
             return redirect(url_for("learning.overview", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/slt.html",
-        title="Record the Senior Leadership Team meeting",
+        title=_("Record the Senior Leadership Team meeting"),
         form=form,
         review=review,
         learning=learning,
@@ -183,12 +186,12 @@ def close_without_learning(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("The review is closed: no learning was identified.", "success")
+            flash(_("The review is closed: no learning was identified."), "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/no_learning.html",
-        title="Close the review without learning",
+        title=_("Close the review without learning"),
         form=form,
         review=review,
         blocked=services.learning_in_report(review),

@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.forms import flash_saved, on_incident, validated
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.learning import plan, points, services
 from webapp.learning.forms import (
     ActionForm,
@@ -25,11 +27,11 @@ from webapp.reviews.lifecycle import Work
 from webapp.reviews.steps import MOVED_ON, attempt, review_step
 from webapp.tasks.services import TaskAlreadyDone
 
-_MOVED = "Someone else updated this action at the same time. Nothing you entered has been saved."
+_MOVED = _l("Someone else updated this action at the same time. Nothing you entered has been saved.")
 
 
 def _owner_choices(form: ActionForm) -> None:
-    form.owner_id.choices = [("", "Select a person")] + [
+    form.owner_id.choices = [("", _("Select a person"))] + [
         (user.id, f"{user.name} ({', '.join(sorted(role.label for role in user.roles))})")
         for user in plan.owner_choices()
     ]
@@ -64,11 +66,11 @@ def add_action(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Action added. Its owner has a task due on that date.", "success")
+            flash(_("Action added. Its owner has a task due on that date."), "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
-        "learning/action_form.html", title="Add an action", form=form, review=review, item=None
+        "learning/action_form.html", title=_("Add an action"), form=form, review=review, item=None
     )
 
 
@@ -80,7 +82,7 @@ def edit_action(review_id: int, item_id: int):
         return leave
     review, item = plan.get_item_or_404(review_id, item_id)
     form = ActionForm(obj=item)
-    form.submit.label.text = "Save the action"
+    form.submit.label.text = _("Save the action")
     _owner_choices(form)
     if form.validate_on_submit():
         result = attempt(
@@ -99,11 +101,11 @@ def edit_action(review_id: int, item_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash_saved("Action changed.", result.value)
+            flash_saved(_("Action changed."), result.value)
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
-        "learning/action_form.html", title="Change an action", form=form, review=review, item=item
+        "learning/action_form.html", title=_("Change an action"), form=form, review=review, item=item
     )
 
 
@@ -130,16 +132,16 @@ def action_item(review_id: int, item_id: int):
             ),
             refused=services.LearningRefused,
             moved_on=url_for("learning.action_item", review_id=review_id, item_id=item_id),
-            message=_MOVED,
+            message=str(_MOVED),
         )
         if result.leave:
             return result.leave
         if result.done:
-            flash_saved("Progress saved.", result.value)
+            flash_saved(_("Progress saved."), result.value)
             return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     return render_template(
         "learning/action_item.html",
-        title="Action",
+        title=_("Action"),
         form=form,
         review=review,
         item=item,
@@ -157,7 +159,7 @@ def withdraw_action(review_id: int, item_id: int):
         return leave
     review, item = plan.get_item_or_404(review_id, item_id)
     if item.withdrawn_at is not None:
-        flash(plan.WITHDRAWN, "info")
+        flash(str(plan.WITHDRAWN), "info")
         return redirect(url_for("learning.action_item", review_id=review.id, item_id=item.id))
     form = WithdrawActionForm()
     if form.validate_on_submit():
@@ -166,16 +168,16 @@ def withdraw_action(review_id: int, item_id: int):
             lambda: plan.withdraw_action(review, item, reason=form.reason.data.strip(), actor=current_user),
             refused=services.LearningRefused,
             moved_on=url_for("learning.action_item", review_id=review_id, item_id=item_id),
-            message=_MOVED,
+            message=str(_MOVED),
         )
         if result.leave:
             return result.leave
         if result.done:
-            flash("Action withdrawn. It stays in the plan's history with your reason.", "success")
+            flash(_("Action withdrawn. It stays in the plan's history with your reason."), "success")
             return redirect(url_for("learning.overview", review_id=review.id, _anchor="action-plan"))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
-        "learning/withdraw_action.html", title="Withdraw this action", form=form, review=review, item=item
+        "learning/withdraw_action.html", title=_("Withdraw this action"), form=form, review=review, item=item
     )
 
 
@@ -189,7 +191,7 @@ def agree_plan(review_id: int):
     if request.method == "POST" and not may_act:
         abort(403)
     form = ConfirmForm()
-    form.submit.label.text = "Agree the action plan"
+    form.submit.label.text = _("Agree the action plan")
     items = plan.items(review)
     if may_act and form.validate_on_submit():
         result = attempt(
@@ -201,12 +203,14 @@ def agree_plan(review_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Action plan agreed. The Practice Development Team now monitors its progress.", "success")
+            flash(
+                _("Action plan agreed. The Practice Development Team now monitors its progress."), "success"
+            )
             return redirect(url_for("learning.overview", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/agree_plan.html",
-        title="Agree the action plan",
+        title=_("Agree the action plan"),
         form=form,
         review=review,
         items=items,
@@ -240,19 +244,16 @@ def progress(review_id: int):
             return result.leave
         if result.done:
             flash(
-                "Progress review recorded."
-                + (
-                    " The next one is due."
-                    if result.value
-                    else " Every action is done: you can close the review."
-                ),
+                _("Progress review recorded. The next one is due.")
+                if result.value
+                else _("Progress review recorded. Every action is done: you can close the review."),
                 "success",
             )
             return redirect(url_for("learning.overview", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/progress.html",
-        title="Record a progress review",
+        title=_("Record a progress review"),
         form=form,
         review=review,
         items=plan.items(review),
@@ -271,13 +272,13 @@ def close_review(review_id: int):
     if request.method == "POST" and not may_act:
         abort(403)
     form = ConfirmForm()
-    form.submit.label.text = "Confirm and close the review"
+    form.submit.label.text = _("Confirm and close the review")
     still_open = plan.open_items(review)
     if may_act and form.validate_on_submit():
         try:
             plan.close_review(review, actor=current_user)
         except plan.ClosureRefused as refused:
-            form.form_errors.append("The review cannot close until every action is done.")
+            form.form_errors.append(_("The review cannot close until every action is done."))
             still_open = refused.open_items
         except services.LearningRefused as refused:
             form.form_errors.append(str(refused))
@@ -285,12 +286,12 @@ def close_review(review_id: int):
             flash(MOVED_ON, "info")
             return redirect(url_for("learning.overview", review_id=review_id))
         else:
-            flash("The review is closed.", "success")
+            flash(_("The review is closed."), "success")
             return redirect(url_for("reviews.view_review", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/close.html",
-        title="Close the review",
+        title=_("Close the review"),
         form=form,
         review=review,
         still_open=still_open,

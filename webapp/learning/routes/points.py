@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
+from webapp.i18n import gettext as _
 from webapp.learning import plan, points, services
 from webapp.learning.forms import LearningPointForm
 from webapp.learning.routes.blueprint import bp
@@ -18,12 +19,15 @@ from webapp.reviews.steps import attempt
 def _choices(form: LearningPointForm, point: LearningPoint, review) -> list:
     """Active tags and the review's actions are offered; tags deactivated since are kept, listed apart."""
     offered = services.tags(active_only=True)
-    form.risk_factors.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.RISK_FACTOR]
-    form.practice_themes.choices = [(t.id, t.name) for t in offered if t.kind == TagKind.PRACTICE_THEME]
-    form.actions.choices = [
-        (item.id, f"{item.action} ({item.status.label.lower()})") for item in plan.items(review)
+    form.risk_factors.choices = [(t.id, t.display_name) for t in offered if t.kind == TagKind.RISK_FACTOR]
+    form.practice_themes.choices = [
+        (t.id, t.display_name) for t in offered if t.kind == TagKind.PRACTICE_THEME
     ]
-    return [tag for tag in point.tags if not tag.active]
+    form.actions.choices = [
+        (item.id, _("%(action)s (%(status)s)", action=item.action, status=item.status.label.lower()))
+        for item in plan.items(review)
+    ]
+    return services.by_name([tag for tag in point.tags if not tag.active])
 
 
 @bp.route("/reviews/<int:review_id>/learning/points/<int:point_id>", methods=["GET", "POST"])
@@ -32,7 +36,7 @@ def learning_point(review_id: int, point_id: int):
     review, point = points.get_point_or_404(review_id, point_id)
     back = url_for("learning.overview", review_id=review.id, _anchor="learning-points")
     if not allows(review.state, Work.RECORD_LEARNING):
-        flash("Learning points are traced once the report is agreed.", "info")
+        flash(_("Learning points are traced once the report is agreed."), "info")
         return redirect(back)
     form = LearningPointForm()
     kept = _choices(form, point, review)
@@ -59,12 +63,14 @@ def learning_point(review_id: int, point_id: int):
         if result.leave:
             return result.leave
         if result.done:
-            flash("Learning point saved." if result.value else "You did not change anything.", "success")
+            flash(
+                _("Learning point saved.") if result.value else _("You did not change anything."), "success"
+            )
             return redirect(back)
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/point_form.html",
-        title=f"Learning point {point.position}",
+        title=_("Learning point %(number)s", number=point.position),
         form=form,
         review=review,
         point=point,
