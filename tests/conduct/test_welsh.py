@@ -49,6 +49,17 @@ def reviewer(world, in_review, signed_in):
     return signed_in(world["reviewer"])
 
 
+def test_the_review_page_panel_in_welsh(reviewer, in_review):
+    """The conduct panel on the review page (the page itself is the reviews area's)."""
+    page = reviewer.get(f"/reviews/{in_review.id}")
+    heading = page.html.find("h2", string="Cynnal yr adolygiad")
+    panel = flat(heading.find_next("dl").get_text(" "))
+    assert "Casglu gwybodaeth 0 o 4 ffynhonnell wedi'u gwneud. Casglu gwybodaeth" in panel
+    assert "Cronoleg 0 cofnod. Cronoleg" in panel
+    assert "Adroddiad Heb ddechrau. Adroddiad yr adolygiad" in panel
+    assert english_left(str(heading.find_next("dl"))) == []
+
+
 def test_a_welsh_reviewer_gathers_information(reviewer, in_review):
     base = f"/reviews/{in_review.id}/gathering"
     page = welsh(reviewer.get(base))
