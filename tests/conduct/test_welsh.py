@@ -66,6 +66,8 @@ def test_a_welsh_reviewer_gathers_information(reviewer, in_review):
     assert page.h1 == "Casglu gwybodaeth"
     assert "0 o 4 ffynhonnell wedi'u gwneud." in page.text()
     assert "Adolygu'r ffeil achos electronig" in page.text() and "Heb ddechrau" in page.text()
+    # "Record" the verb, kept apart in the catalogue from "Record" the noun.
+    assert "Cofnodi adolygu'r ffeil achos electronig" in flat(page.text())
 
     form = welsh(reviewer.get(f"{base}/case_file"))
     assert form.html.select_one("label[for=notes]").get_text(strip=True) == "Nodiadau"
