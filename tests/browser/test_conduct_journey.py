@@ -1,49 +1,104 @@
-"""The conduct of a review in the browser: the Area Head builds the rapid review's timeline, then
-the independent reviewer gathers information, continues the chronology, writes the report (refused
-while incomplete), shares it for accuracy and downloads it. axe-core checks every conduct page."""
+"""The conduct of a review in the browser, in English and in Welsh: the Area Head builds the rapid
+review's timeline, then the independent reviewer gathers information, continues the chronology, writes
+the report (refused while incomplete), shares it for accuracy and downloads it. axe-core checks every
+conduct page. The Welsh run finds each button, label and message through the catalogue
+(tests.language.words), as a Welsh reader sees them."""
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pypdf
 import pytest
+from babel.support import Translations
+from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     banner,
-    error_summary,
     expect_page,
-    fill_date,
+    fill_sign_in,
     group,
-    sign_in,
-    sign_out,
     squash,
     table_rows,
 )
 from tests.clock import london_today
 from tests.factories import make_application, make_area, make_case, make_incident, make_user
+from tests.language import words
 from webapp.extensions import db
+from webapp.formatting import format_date
+from webapp.i18n import TRANSLATIONS
 from webapp.models import GatheringSource, ProceedingsStatus, Role, TaskKind
 from webapp.reviews import services as review_services
 from webapp.tasks import services as task_services
 
 pytestmark = pytest.mark.browser
 
+Words = Callable[..., str]
 
-def add_entry(page, when: date, what: str, source: str, categories: list[str]) -> None:
-    page.get_by_role("link", name="Add an entry").click()
-    expect_page(page, "Add a chronology entry")
-    fill_date(page, "Date", when)
-    page.get_by_label("What happened").fill(what)
-    page.get_by_label("Source", exact=True).fill(source)
+
+def either(w: Words, english: str) -> re.Pattern:
+    """The text in the page's language, or in English where another area's work has not been merged
+    yet (each use says which)."""
+    return re.compile(f"^({re.escape(w(english))}|{re.escape(english)})$")
+
+
+def sign_in(page, email: str, w: Words) -> None:
+    page.goto("/sign-in")
+    fill_sign_in(page, email)  # the sign-in page is in the browser's language: English
+    expect(page.get_by_role("button", name=w("Sign out"), exact=True)).to_be_visible()
+
+
+def sign_out(page, w: Words) -> None:
+    page.get_by_role("button", name=w("Sign out"), exact=True).click()
+    expect_page(page, either(w, "Sign in"))  # needs chrome merge: the signed-out page's language
+
+
+def fill_date(page, legend: str, value: date, w: Words) -> None:
+    fields = group(page, legend)
+    fields.get_by_label(w("Day")).fill(str(value.day))
+    fields.get_by_label(w("Month")).fill(str(value.month))
+    fields.get_by_label(w("Year")).fill(str(value.year))
+
+
+def error_summary(page, w: Words) -> list[str]:
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    # needs chrome merge: the summary's title is English on this branch (govuk_frontend_wtf)
+    expect(summary.get_by_role("heading", name=either(w, "There is a problem"))).to_be_visible()
+    return [text.strip() for text in summary.locator(".govuk-error-summary__list a").all_inner_texts()]
+
+
+def verb(language: str, text: str) -> str:
+    """A text the catalogue keeps apart as a verb (msgctxt "verb": "Record" is also a noun)."""
+    if language == "en":
+        return text
+    return Translations.load(str(TRANSLATIONS), ["cy"]).pgettext("verb", text)
+
+
+def on_date(language: str, value: date) -> str:
+    with force_locale(language):
+        return format_date(value)
+
+
+def add_entry(page, when: date, what: str, source: str, categories: list[str], w: Words) -> None:
+    page.get_by_role("link", name=w("Add an entry")).click()
+    expect_page(page, w("Add a chronology entry"))
+    fill_date(page, w("Date"), when, w)
+    page.get_by_label(w("What happened")).fill(what)
+    page.get_by_label(w("Source"), exact=True).fill(source)
     for category in categories:
-        group(page, "Categories").get_by_label(category).check()
-    page.get_by_role("button", name="Add entry").click()
+        group(page, w("Categories")).get_by_label(w(category)).check()
+    page.get_by_role("button", name=w("Add entry")).click()
 
 
-def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check, language):
+    w = words(language)
     north, south = make_area(name="North"), make_area(name="South")
     head = make_user(
         roles=Role.AREA_HEAD_OF_OPERATIONS, area=north, name="Nia Head", email="ahoo@example.org"
@@ -53,6 +108,7 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     reviewer = make_user(
         roles=Role.HEAD_OF_OPERATIONS, area=south, name="Rhian Reviewer", email="reviewer@example.org"
     )
+    head.language = reviewer.language = language
     case = make_case(
         area=north, proceedings_status=ProceedingsStatus.CLOSED, children=[("Gwen Ŵyn", date(2018, 5, 1))]
     )
@@ -61,47 +117,48 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     db.session.commit()
 
     # The Area Head builds the rapid review's timeline from the review page.
-    sign_in(page, head.email)
+    sign_in(page, head.email, w)
     page.goto(f"/reviews/{review.id}")
-    expect_page(page, "Review: Awaiting decision")
+    expect_page(page, w("Review: %(stage)s", stage=w("Awaiting decision")))
     axe_check(page)
-    page.get_by_role("link", name="Build the rapid review timeline").click()
-    expect_page(page, "Rapid review timeline")
+    page.get_by_role("link", name=w("Build the rapid review timeline")).click()
+    expect_page(page, w("Rapid review timeline"))
     axe_check(page)
-    page.get_by_role("link", name="Add an entry").click()
-    expect_page(page, "Add a chronology entry")
+    page.get_by_role("link", name=w("Add an entry")).click()
+    expect_page(page, w("Add a chronology entry"))
     axe_check(page)
-    page.get_by_role("button", name="Add entry").click()
-    expect_page(page, "Add a chronology entry", error=True)
-    assert error_summary(page) == [
-        "Enter the date it happened",
-        "Enter what happened",
-        "Enter the source",
-        "Select at least one category",
+    page.get_by_role("button", name=w("Add entry")).click()
+    expect_page(page, w("Add a chronology entry"), error=True)
+    assert error_summary(page, w) == [
+        w("Enter the date it happened"),
+        w("Enter what happened"),
+        w("Enter the source"),
+        w("Select at least one category"),
     ]
     axe_check(page)
     page.goto(f"/reviews/{review.id}/chronology")
-    add_entry(page, date(2025, 6, 1), "School referral about bruising.", "School", ["Identified risk"])
-    expect_page(page, "Rapid review timeline")
-    assert banner(page) == "Entry added."
+    add_entry(page, date(2025, 6, 1), "School referral about bruising.", "School", ["Identified risk"], w)
+    expect_page(page, w("Rapid review timeline"))
+    assert banner(page) == w("Entry added.")
     add_entry(
         page,
         date(2025, 3, 3),
         "Health visitor contact.",
         "Health visitor",
         ["Liaison with another agency or professional"],
+        w,
     )
-    expect_page(page, "Rapid review timeline")
+    expect_page(page, w("Rapid review timeline"))
     timeline = page.locator("#timeline ol > li").all_inner_texts()
-    assert squash(timeline[0]).startswith("3 March 2025 Health visitor contact.")
+    assert squash(timeline[0]).startswith(f"{on_date(language, date(2025, 3, 3))} Health visitor contact.")
     axe_check(page)
-    page.get_by_role("tab", name="Table").click()
-    assert [row[:3] for row in table_rows(page, "Chronology entries")] == [
-        ["3 March 2025", "Health visitor contact.", "Health visitor"],
-        ["1 June 2025", "School referral about bruising.", "School"],
+    page.get_by_role("tab", name=w("Table")).click()
+    assert [row[:3] for row in table_rows(page, w("Chronology entries"))] == [
+        [on_date(language, date(2025, 3, 3)), "Health visitor contact.", "Health visitor"],
+        [on_date(language, date(2025, 6, 1)), "School referral about bruising.", "School"],
     ]
     axe_check(page)
-    sign_out(page)
+    sign_out(page, w)
 
     # The rapid review is recorded; the CE initiates a review and allocates the reviewer.
     db.session.refresh(review)
@@ -112,102 +169,122 @@ def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check):
     review_services.allocate_reviewer(review.task(TaskKind.ALLOCATE_REVIEWER), reviewer, actor=ce)
 
     # The reviewer's gathering task leads to the checklist.
-    sign_in(page, reviewer.email)
-    page.get_by_role("link", name="My tasks").click()
-    page.get_by_role("link", name="Gather the information for the review").click()
-    expect_page(page, "Information gathering")
+    sign_in(page, reviewer.email, w)
+    page.get_by_role("link", name=w("My tasks")).click()
+    # needs reviews merge: the task's title is English on this branch (webapp/tasks/titles.py)
+    gather = w("Gather the information for the review")
+    page.get_by_role(
+        "link", name=re.compile(f"{re.escape(gather)}|Gather the information for the review")
+    ).click()
+    expect_page(page, w("Information gathering"))
     axe_check(page)
-    first = GatheringSource.CASE_FILE.label
-    page.get_by_role("link", name=f"Record {first.lower()}").click()
+    first = w(GatheringSource.CASE_FILE.label)  # the label in English here, outside a request
+    page.get_by_role("link", name=f"{verb(language, 'Record')} {first.lower()}").click()
     expect_page(page, first)
     axe_check(page)
-    fill_date(page, "Date done", london_today() + timedelta(days=2))
-    page.get_by_role("button", name="Save").click()
+    fill_date(page, w("Date done"), london_today() + timedelta(days=2), w)
+    page.get_by_role("button", name=w("Save")).click()
     expect_page(page, first, error=True)
-    assert error_summary(page) == [
-        "Enter your notes on what you found",
-        "Date done must be today or in the past",
+    assert error_summary(page, w) == [
+        w("Enter your notes on what you found"),
+        w("Date done must be today or in the past"),
     ]
     axe_check(page)
     for source in GatheringSource:
         page.goto(f"/reviews/{review.id}/gathering/{source.value}")
-        page.get_by_label("Notes").fill(f"Notes on: {source.label}.")
-        fill_date(page, "Date done", london_today())
-        page.get_by_role("button", name="Save").click()
-        expect_page(page, "Information gathering")
-    assert "4 of 4 sources done" in squash(page.locator("main").inner_text())
-    assert "The gathering task was completed" in squash(page.locator("main").inner_text())
+        page.get_by_label(w("Notes")).fill(f"Notes on: {source.label}.")
+        fill_date(page, w("Date done"), london_today(), w)
+        page.get_by_role("button", name=w("Save")).click()
+        expect_page(page, w("Information gathering"))
+    main = squash(page.locator("main").inner_text())
+    assert w("%(done)s of %(sources)s sources done.", done=4, sources=4) in main
+    assert w("The gathering task was completed on %(when)s.").split("%(when)s")[0] in main
     axe_check(page)
 
     # The chronology carries on from the rapid review.
-    page.get_by_role("link", name="Review", exact=True).click()
-    expect_page(page, "Review: Review in progress")
-    page.get_by_role("link", name="Chronology", exact=True).click()
-    expect_page(page, "Chronology")
+    page.get_by_role("link", name=w("Review"), exact=True).click()
+    expect_page(page, w("Review: %(stage)s", stage=w("Review in progress")))
+    page.get_by_role("link", name=w("Chronology"), exact=True).click()
+    expect_page(page, w("Chronology"))
     add_entry(
         page,
         date(2025, 7, 2),
         "Police attended the home.",
         "Police",
         ["Identified risk", "Cafcass Cymru involvement"],
+        w,
     )
-    expect_page(page, "Chronology")
+    expect_page(page, w("Chronology"))
 
     # The report: what is missing is listed, and sharing is refused until it is written.
     page.goto(f"/reviews/{review.id}")
-    page.get_by_role("link", name="Review report", exact=True).click()
-    expect_page(page, "Review report")
-    assert "Background history is empty" in page.locator(".govuk-inset-text").inner_text()
+    page.get_by_role("link", name=w("Review report"), exact=True).click()
+    expect_page(page, w("Review report"))
+    empty = w("%(section)s is empty", section=w("Background history"))
+    assert empty in page.locator(".govuk-inset-text").inner_text()
     axe_check(page)
-    page.get_by_role("link", name="Write the report").click()
-    expect_page(page, "Write the review report")
+    page.get_by_role("link", name=w("Write the report")).click()
+    expect_page(page, w("Write the review report"))
     axe_check(page)
-    page.get_by_label("Background history", exact=True).fill("Known to the service since 2023; Tŷ Ŵyn.")
-    page.get_by_label("Inquiries undertaken").fill("Read the file; spoke to the practitioner.")
-    page.get_by_label("Decision-making and line management support").fill("Supervised monthly.")
-    page.get_by_role("button", name="Save a new version").click()
-    expect_page(page, "Review report, version 1")
-    assert banner(page) == "Version 1 saved."
-    page.get_by_role("button", name="Share version 1 for accuracy").click()
-    expect_page(page, "Review report, version 1", error=True)
+    page.get_by_label(w("Background history"), exact=True).fill("Known to the service since 2023; Tŷ Ŵyn.")
+    page.get_by_label(w("Inquiries undertaken")).fill("Read the file; spoke to the practitioner.")
+    page.get_by_label(w("Decision-making and line management support")).fill("Supervised monthly.")
+    page.get_by_role("button", name=w("Save a new version")).click()
+    expect_page(page, w("Review report, version %(version)s", version=1))
+    assert banner(page) == w("Version %(version)s saved.", version=1)
+    page.get_by_role("button", name=w("Share version %(version)s for accuracy", version=1)).click()
+    expect_page(page, w("Review report, version %(version)s", version=1), error=True)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
+    vulnerabilities = w("Family and individual vulnerabilities").lower()
     assert summary.locator("a").all_inner_texts() == [
-        "Chronology: add an entry for family and individual vulnerabilities, or tick "
-        "“No family or individual vulnerabilities”",
-        "Conclusions: list the procedural issues, or tick “No procedural issues”",
-        "Conclusions: list the practice issues, or tick “No practice issues”",
-        "The impact of our involvement is empty",
+        w(
+            "Chronology: add an entry for %(theme)s, or tick “%(none)s”",
+            theme=vulnerabilities,
+            none=w("No family or individual vulnerabilities"),
+        ),
+        w(
+            "Conclusions: list the %(part)s, or tick “%(none)s”",
+            part=w("Procedural issues").lower(),
+            none=w("No procedural issues"),
+        ),
+        w(
+            "Conclusions: list the %(part)s, or tick “%(none)s”",
+            part=w("Practice issues").lower(),
+            none=w("No practice issues"),
+        ),
+        w("%(section)s is empty", section=w("The impact of our involvement")),
     ]
     axe_check(page)
-    page.get_by_role("link", name="Edit the report").click()
-    expect_page(page, "Edit the review report")
-    page.get_by_label("No family or individual vulnerabilities").check()
-    page.get_by_label("Procedural issues", exact=True).fill("Risk not reassessed")
-    page.get_by_label("Practice issues", exact=True).fill("Visits not recorded")
-    page.get_by_label("The impact of our involvement").fill("The children's wishes reached the court.")
+    page.get_by_role("link", name=w("Edit the report")).click()
+    expect_page(page, w("Edit the review report"))
+    page.get_by_label(w("No family or individual vulnerabilities")).check()
+    page.get_by_label(w("Procedural issues"), exact=True).fill("Risk not reassessed")
+    page.get_by_label(w("Practice issues"), exact=True).fill("Visits not recorded")
+    page.get_by_label(w("The impact of our involvement")).fill("The children's wishes reached the court.")
     axe_check(page)
-    page.get_by_role("button", name="Save a new version").click()
-    expect_page(page, "Review report, version 2")
-    assert "Every required section is complete." in page.locator("main").inner_text()
+    page.get_by_role("button", name=w("Save a new version")).click()
+    expect_page(page, w("Review report, version %(version)s", version=2))
+    assert w("Every required section is complete.") in page.locator("main").inner_text()
     axe_check(page)
-    page.get_by_role("link", name="Version 1").click()
-    expect_page(page, "Review report, version 1 (an earlier version)")
+    page.get_by_role("link", name=w("Version %(version)s", version=1), exact=True).click()
+    expect_page(page, w("Review report, version %(version)s (an earlier version)", version=1))
     axe_check(page)
-    page.get_by_role("link", name="See the latest version").click()
+    page.get_by_role("link", name=w("See the latest version")).click()
 
     # WeasyPrint takes more than the default 5 s on a loaded two-core machine (it timed out here).
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("link", name="Download version 2 as PDF").click()
+        page.get_by_role("link", name=w("Download version %(version)s as PDF", version=2)).click()
     path = download.value.path()
     text = " ".join(
         " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages).split()
     )
     assert "Police attended the home." in text and "Tŷ Ŵyn" in text
+    assert w("OFFICIAL-SENSITIVE") in text and w("Internal case review report") in text
 
-    page.get_by_role("button", name="Share version 2 for accuracy").click()
-    expect_page(page, "Review: Report shared for accuracy")
-    assert "Version 2 shared for accuracy" in banner(page)
-    panel = squash(page.locator("main").inner_text())
-    assert "Version 2 shared for accuracy" in panel
+    page.get_by_role("button", name=w("Share version %(version)s for accuracy", version=2)).click()
+    expect_page(page, w("Review: %(stage)s", stage=w("Report shared for accuracy")))
+    shared = w("Version %(version)s shared for accuracy", version=2)
+    assert shared in banner(page)
+    assert shared in squash(page.locator("main").inner_text())
     axe_check(page)

@@ -10,16 +10,17 @@ from sqlalchemy import select
 
 from webapp.conduct.report import EMPTY, FIELDS, NONE_LABELS, SECTION_HEADINGS
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import ReportDraft
 
 FIELD_LABELS = {
     **SECTION_HEADINGS,
-    "no_children_reason": "Background history: why no children are named",
-    "no_applications_reason": "Background history: why no applications are named",
-    "chronology_none": "Chronology: themes with none identified",
-    "procedural_issues": "Conclusions: procedural issues",
-    "practice_issues": "Conclusions: practice issues",
-    "conclusions_none": "Conclusions: parts with none identified",
+    "no_children_reason": _l("Background history: why no children are named"),
+    "no_applications_reason": _l("Background history: why no applications are named"),
+    "chronology_none": _l("Chronology: themes with none identified"),
+    "procedural_issues": _l("Conclusions: procedural issues"),
+    "practice_issues": _l("Conclusions: practice issues"),
+    "conclusions_none": _l("Conclusions: parts with none identified"),
 }
 
 
@@ -41,7 +42,7 @@ def _lines(kind: str, value) -> list[str]:
     if kind == "text":
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
     if kind == "choices":
-        return [NONE_LABELS.get(v, v) for v in value or []]
+        return [str(NONE_LABELS.get(v, v)) for v in value or []]
     return [str(item) for item in value or []]
 
 
@@ -66,7 +67,7 @@ def compare(before: dict, after: dict) -> list[SectionChange]:
                 removed.append(line[2:])
             elif line.startswith("+ "):
                 added.append(line[2:])
-        changes.append(SectionChange(FIELD_LABELS.get(field.key, field.key), removed, added))
+        changes.append(SectionChange(str(FIELD_LABELS.get(field.key, field.key)), removed, added))
     return changes
 
 

@@ -13,6 +13,7 @@ import re
 from flask import render_template
 
 from webapp.conduct.document import Block, ReportDocument
+from webapp.i18n import gettext as _
 
 # Not allowed in XML 1.0, so not in a DOCX either.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -24,7 +25,9 @@ def xml_safe(text: str) -> str:
 
 def filename(document: ReportDocument, extension: str) -> str:
     case = re.sub(r"[^A-Za-z0-9]+", "-", document.case_number).strip("-")
-    return f"case-review-report-{case}-v{document.version}.{extension}"
+    # Translators: the start of a downloaded report's file name: lower case, hyphens, no spaces.
+    name = _("case-review-report")
+    return f"{name}-{case}-v{document.version}.{extension}"
 
 
 # PDF ---------------------------------------------------------------------------------------------
@@ -46,7 +49,12 @@ def build_docx(document: ReportDocument) -> bytes:
 
     docx = Document()
     properties = docx.core_properties
-    properties.title = f"{document.title}: case {document.case_number}, version {document.version}"
+    properties.title = _(
+        "%(title)s: case %(case)s, version %(version)s",
+        title=document.title,
+        case=document.case_number,
+        version=document.version,
+    )
     properties.author = document.reviewer
     properties.last_modified_by = document.reviewer
     properties.subject = document.status
@@ -58,7 +66,7 @@ def build_docx(document: ReportDocument) -> bytes:
 
     docx.add_paragraph(xml_safe(document.title), style="Title")
     _pairs(docx, document.facts)
-    docx.add_heading("The incident", level=1)
+    docx.add_heading(_("The incident"), level=1)
     _pairs(docx, document.incident)
     docx.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     for block in document.blocks:
@@ -119,7 +127,7 @@ def _table(docx, block: Block) -> None:
 
 def _set_language(docx, language: str) -> None:
     """The document's language, in the default run properties, as Word records it (python-docx's
-    template says en-US there)."""
+    template says en-US there), and in each style that names its own."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -130,6 +138,9 @@ def _set_language(docx, language: str) -> None:
         lang = OxmlElement("w:lang")
         run_properties.append(lang)
     lang.set(qn("w:val"), language)
+    for style_lang in docx.styles.element.iter(qn("w:lang")):
+        if style_lang.get(qn("w:val")) is not None:
+            style_lang.set(qn("w:val"), language)
 
 
 def _mark_every_page(docx, marking: str) -> None:
@@ -140,7 +151,8 @@ def _mark_every_page(docx, marking: str) -> None:
     section = docx.sections[0]
     section.header.paragraphs[0].text = marking
     footer = section.footer.paragraphs[0]
-    footer.text = f"{marking}    Page "
+    page = _("Page")
+    footer.text = f"{marking}    {page} "
     run = footer.add_run()
     for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
         if kind:

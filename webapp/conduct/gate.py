@@ -13,6 +13,7 @@ from webapp.conduct.report import (
     SECTION_HEADINGS,
     ReportContent,
 )
+from webapp.i18n import gettext as _
 
 WRITTEN_TEXT = ("incident_summary", "inquiries", "decision_making", "impact")
 
@@ -32,25 +33,28 @@ def problems(content: ReportContent) -> list[tuple[str, str]]:
 
 
 def _written(content: ReportContent, key: str) -> list[tuple[str, str]]:
-    return [] if content.text(key) else [(key, f"{SECTION_HEADINGS[key]} is empty")]
+    return [] if content.text(key) else [(key, _("%(section)s is empty", section=SECTION_HEADINGS[key]))]
 
 
 def _background(content: ReportContent) -> list[tuple[str, str]]:
     found = []
     if not content.text("background"):
-        found.append(("background", "Background history is empty"))
+        found.append(("background", _("%(section)s is empty", section=SECTION_HEADINGS["background"])))
     if not content.children and not content.text("no_children_reason"):
         found.append(
             (
                 "background",
-                "No children are recorded on the case: add them to the case, or say why there are none",
+                _("No children are recorded on the case: add them to the case, or say why there are none"),
             )
         )
     if not content.applications and not content.text("no_applications_reason"):
         found.append(
             (
                 "background",
-                "No applications are recorded on the case: add them to the case, or say why there are none",
+                _(
+                    "No applications are recorded on the case: add them to the case, "
+                    "or say why there are none"
+                ),
             )
         )
     return found
@@ -61,7 +65,10 @@ def _gathering(content: ReportContent) -> list[tuple[str, str]]:
     return [
         (
             "inquiries",
-            f"Information gathering is not finished: record “{source}” as done, or say why it is not",
+            _(
+                "Information gathering is not finished: record “%(source)s” as done, or say why it is not",
+                source=source,
+            ),
         )
         for source in open_sources
     ]
@@ -74,12 +81,25 @@ def _chronology(content: ReportContent) -> list[tuple[str, str]]:
         none = NONE_LABELS[category.value]
         ticked = content.none_identified("chronology_none", category.value)
         if not by_theme[category] and not ticked:
-            found.append(("chronology", f"Chronology: add an entry for {heading.lower()}, or tick “{none}”"))
+            found.append(
+                (
+                    "chronology",
+                    _(
+                        "Chronology: add an entry for %(theme)s, or tick “%(none)s”",
+                        theme=heading.lower(),
+                        none=none,
+                    ),
+                )
+            )
         elif by_theme[category] and ticked:
             found.append(
                 (
                     "chronology",
-                    f"Chronology: “{none}” is ticked, but the chronology has entries for {heading.lower()}",
+                    _(
+                        "Chronology: “%(none)s” is ticked, but the chronology has entries for %(theme)s",
+                        none=none,
+                        theme=heading.lower(),
+                    ),
                 )
             )
     return found
@@ -91,9 +111,21 @@ def _conclusions(content: ReportContent) -> list[tuple[str, str]]:
         none = NONE_LABELS[key]
         ticked = content.none_identified("conclusions_none", key)
         if not content.items(key) and not ticked:
-            found.append(("conclusions", f"Conclusions: list the {heading.lower()}, or tick “{none}”"))
+            found.append(
+                (
+                    "conclusions",
+                    _("Conclusions: list the %(part)s, or tick “%(none)s”", part=heading.lower(), none=none),
+                )
+            )
         elif content.items(key) and ticked:
             found.append(
-                ("conclusions", f"Conclusions: “{none}” is ticked, but {heading.lower()} are listed")
+                (
+                    "conclusions",
+                    _(
+                        "Conclusions: “%(none)s” is ticked, but %(part)s are listed",
+                        none=none,
+                        part=heading.lower(),
+                    ),
+                )
             )
     return found

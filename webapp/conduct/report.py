@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +20,21 @@ from webapp import audit
 from webapp.conduct import services
 from webapp.extensions import db
 from webapp.formatting import london
-from webapp.models import ChronologyCategory, ReportDraft, Review, ReviewState, TaskKind, User, utcnow
+from webapp.i18n import LazyString
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
+from webapp.models import (
+    ApplicationType,
+    ChronologyCategory,
+    GatheringSource,
+    ReportDraft,
+    Review,
+    ReviewState,
+    TaskKind,
+    User,
+    utcnow,
+)
+from webapp.models.cases import LabelledEnum
 from webapp.records import StaleEdit, unit_of_work
 from webapp.reviews.lifecycle import Work, allows, next_state
 from webapp.reviews.services import transition
@@ -30,21 +45,26 @@ from webapp.tasks.services import close_task
 @dataclass(frozen=True)
 class Section:
     key: str
-    heading: str
+    lazy_heading: LazyString
     mandatory: bool = True
+
+    @property
+    def heading(self) -> str:
+        """The heading in the language of the moment."""
+        return str(self.lazy_heading)
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("background", "Background history"),
-    Section("incident_summary", "Incident summary"),
-    Section("inquiries", "Inquiries undertaken"),
-    Section("chronology", "Chronology of key information and Cafcass Cymru involvement"),
-    Section("decision_making", "Decision-making and line management support"),
-    Section("conclusions", "Conclusions: procedural and practice issues"),
-    Section("impact", "The impact of our involvement"),
-    Section("learning_points", "Learning points", mandatory=False),
+    Section("background", _l("Background history")),
+    Section("incident_summary", _l("Incident summary")),
+    Section("inquiries", _l("Inquiries undertaken")),
+    Section("chronology", _l("Chronology of key information and Cafcass Cymru involvement")),
+    Section("decision_making", _l("Decision-making and line management support")),
+    Section("conclusions", _l("Conclusions: procedural and practice issues")),
+    Section("impact", _l("The impact of our involvement")),
+    Section("learning_points", _l("Learning points"), mandatory=False),
 )
-SECTION_HEADINGS = {section.key: section.heading for section in SECTIONS}
+SECTION_HEADINGS = {section.key: section.lazy_heading for section in SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -71,27 +91,27 @@ FIELDS: tuple[Field, ...] = (
 )
 EMPTY = {"text": "", "list": [], "choices": []}
 # What the chronology section shows by category, as the procedure lists them.
-CHRONOLOGY_THEMES: tuple[tuple[ChronologyCategory, str], ...] = (
-    (ChronologyCategory.IDENTIFIED_RISK, "Identified risks"),
-    (ChronologyCategory.VULNERABILITY, "Family and individual vulnerabilities"),
-    (ChronologyCategory.LIAISON, "Liaison with other agencies and professionals"),
-    (ChronologyCategory.INVOLVEMENT, "Cafcass Cymru involvement"),
+CHRONOLOGY_THEMES: tuple[tuple[ChronologyCategory, LazyString], ...] = (
+    (ChronologyCategory.IDENTIFIED_RISK, _l("Identified risks")),
+    (ChronologyCategory.VULNERABILITY, _l("Family and individual vulnerabilities")),
+    (ChronologyCategory.LIAISON, _l("Liaison with other agencies and professionals")),
+    (ChronologyCategory.INVOLVEMENT, _l("Cafcass Cymru involvement")),
 )
 # The themes the procedure names: each needs an entry, or "none identified" ticked.
 REQUIRED_THEMES = CHRONOLOGY_THEMES[:3]
-CONCLUSION_PARTS: tuple[tuple[str, str], ...] = (
-    ("procedural_issues", "Procedural issues"),
-    ("practice_issues", "Practice issues"),
+CONCLUSION_PARTS: tuple[tuple[str, LazyString], ...] = (
+    ("procedural_issues", _l("Procedural issues")),
+    ("practice_issues", _l("Practice issues")),
 )
 # What the reviewer ticks when the review found nothing of a kind.
 NONE_LABELS = {
-    ChronologyCategory.IDENTIFIED_RISK.value: "No identified risks",
-    ChronologyCategory.VULNERABILITY.value: "No family or individual vulnerabilities",
-    ChronologyCategory.LIAISON.value: "No liaison with other agencies or professionals",
-    "procedural_issues": "No procedural issues",
-    "practice_issues": "No practice issues",
+    ChronologyCategory.IDENTIFIED_RISK.value: _l("No identified risks"),
+    ChronologyCategory.VULNERABILITY.value: _l("No family or individual vulnerabilities"),
+    ChronologyCategory.LIAISON.value: _l("No liaison with other agencies or professionals"),
+    "procedural_issues": _l("No procedural issues"),
+    "practice_issues": _l("No practice issues"),
 }
-NONE_IDENTIFIED = "None identified."
+NONE_IDENTIFIED = _l("None identified.")
 
 
 class IncompleteReport(Exception):
@@ -253,12 +273,27 @@ class ReportContent:
         ]
 
 
+def _stored_label(member: LabelledEnum) -> str:
+    """A label as a shared version keeps it: in English, whoever shared it (shown in the reader's
+    language by ``_shown_label``)."""
+    with force_locale("en"):
+        return str(member.label)
+
+
+def _shown_label(kind: type[LabelledEnum], stored: str) -> str:
+    """A kept English label in the language of the moment; a label no longer known, as kept."""
+    with force_locale("en"):
+        by_english = {str(member.label): member for member in kind}
+    member = by_english.get(stored)
+    return member.label if member is not None else stored
+
+
 def _background(review: Review) -> dict:
     case = review.case
     return {
         "children": [{"name": c.name, "date_of_birth": c.date_of_birth.isoformat()} for c in case.children],
         "applications": [
-            {"application": a.application_type.label, "made_on": a.made_on.isoformat()}
+            {"application": _stored_label(a.application_type), "made_on": a.made_on.isoformat()}
             for a in case.applications
         ],
     }
@@ -279,7 +314,7 @@ def _chronology(review: Review) -> list[dict]:
 def _gathering(review: Review) -> list[dict]:
     return [
         {
-            "source": source.label,
+            "source": _stored_label(source),
             "done_on": item.done_on.isoformat() if item and item.done_on else None,
             "open_reason": (item.open_reason or "") if item else "",
         }
@@ -304,7 +339,8 @@ def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
         frozen=frozen,
         children=[(c["name"], date.fromisoformat(c["date_of_birth"])) for c in background["children"]],
         applications=[
-            (a["application"], date.fromisoformat(a["made_on"])) for a in background["applications"]
+            (_shown_label(ApplicationType, a["application"]), date.fromisoformat(a["made_on"]))
+            for a in background["applications"]
         ],
         chronology=[
             ChronologyRow(
@@ -319,7 +355,7 @@ def compose(review: Review, draft: ReportDraft | None) -> ReportContent:
         if gathering is None
         else [
             GatheringRow(
-                source=g["source"],
+                source=_shown_label(GatheringSource, g["source"]),
                 done_on=date.fromisoformat(g["done_on"]) if g["done_on"] else None,
                 open_reason=g["open_reason"],
             )
@@ -375,14 +411,16 @@ def freeze(review: Review, draft: ReportDraft) -> None:
 
 def status_label(review: Review, draft: ReportDraft | None) -> str:
     if draft is None:
-        return "Not started"
+        return _("Not started")
     if draft.shared_at is not None:
-        return f"Version {draft.version} {'agreed' if draft.agreed_at else 'shared for accuracy'}"
+        if draft.agreed_at:
+            return _("Version %(version)s agreed", version=draft.version)
+        return _("Version %(version)s shared for accuracy", version=draft.version)
     if allows(review.state, Work.DRAFT_REPORT) and review.state != ReviewState.IN_REVIEW:
-        return f"Version {draft.version}, a revision not yet shared"
+        return _("Version %(version)s, a revision not yet shared", version=draft.version)
     if review.state == ReviewState.IN_REVIEW:
-        return f"Draft, version {draft.version}"
-    return f"Version {draft.version}"
+        return _("Draft, version %(version)s", version=draft.version)
+    return _("Version %(version)s", version=draft.version)
 
 
 def is_agreed(review: Review) -> bool:
@@ -393,13 +431,13 @@ def is_agreed(review: Review) -> bool:
 def version_status(review: Review, draft: ReportDraft) -> str:
     """The version's real status, as its title page and the page show it."""
     if draft.agreed_at is not None:
-        return "Agreed"
+        return _("Agreed")
     if draft.shared_at is None:
-        return "Draft"
+        return _("Draft")
     latest = shared_draft(review)
     if latest is not None and latest.id != draft.id:
-        return f"Shared for accuracy, replaced by version {latest.version}"
-    return "Shared for accuracy"
+        return _("Shared for accuracy, replaced by version %(version)s", version=latest.version)
+    return _("Shared for accuracy")
 
 
 def agreed_draft(review: Review) -> ReportDraft | None:

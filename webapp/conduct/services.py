@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.i18n import gettext as _
 from webapp.models import (
     ChronologyCategory,
     ChronologyEntry,
@@ -174,7 +175,7 @@ def add_entry(
     actor: User,
 ) -> ChronologyEntry:
     if not may_build_chronology(review, actor):
-        raise ConductRefused("You cannot add to this chronology.")
+        raise ConductRefused(_("You cannot add to this chronology."))
     entry = ChronologyEntry(
         review_id=review.id,
         occurred_on=occurred_on,
@@ -197,7 +198,7 @@ def _categories(categories: list[str]) -> list[str]:
     """The chosen categories in the procedure's order; at least one, each a known one."""
     allowed = {category.value for category in ChronologyCategory}
     if not categories or not set(categories) <= allowed:
-        raise ConductRefused("Select at least one category")
+        raise ConductRefused(_("Select at least one category"))
     return [c.value for c in ChronologyCategory if c.value in categories]
 
 
@@ -223,7 +224,7 @@ def edit_entry(
 ) -> list[str]:
     """Correct an entry; its earlier wording is kept with the new one. Returns the changed fields."""
     if not may_build_chronology(review, actor):
-        raise ConductRefused("You cannot change this chronology.")
+        raise ConductRefused(_("You cannot change this chronology."))
     before = _as_written(entry)
     changed = audit.apply_changes(
         entry,
@@ -257,7 +258,7 @@ def remove_entry(review: Review, entry: ChronologyEntry, *, actor: User) -> None
     """Remove an entry; what it said is kept in the chronology's changes. A report already shared
     keeps its own copy of the chronology."""
     if not may_build_chronology(review, actor):
-        raise ConductRefused("You cannot change this chronology.")
+        raise ConductRefused(_("You cannot change this chronology."))
     db.session.add(
         ChronologyEntryChange(
             review_id=review.id,

@@ -17,6 +17,7 @@ from webapp.conduct.forms import ChronologyEntryForm, GatheringForm
 from webapp.conduct.routes.blueprint import bp
 from webapp.formatting import format_date
 from webapp.forms import ConfirmRemovalForm, flash_saved, on_incident, validated
+from webapp.i18n import gettext as _
 from webapp.models import ChronologyEntry, GatheringSource, Review, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.services import get_review_or_404
@@ -49,7 +50,7 @@ def gathering(review_id: int):
     _viewed(review)
     return render_template(
         "conduct/gathering.html",
-        title="Information gathering",
+        title=_("Information gathering"),
         review=review,
         checklist=checklist,
         done=sum(1 for _source, item in checklist if item and item.done_on),
@@ -70,7 +71,11 @@ def edit_gathering(review_id: int, source: str):
         abort(403)
     if not services.may_gather(review, current_user):
         flash(
-            f"Information gathering cannot be changed now: the review is at '{review.state.label}'.", "info"
+            _(
+                "Information gathering cannot be changed now: the review is at '%(state)s'.",
+                state=review.state.label,
+            ),
+            "info",
         )
         return redirect(url_for("conduct.gathering", review_id=review.id))
     item = dict(services.gathering_checklist(review))[source_enum]
@@ -89,9 +94,11 @@ def edit_gathering(review_id: int, source: str):
                 actor=current_user,
             )
         except IntegrityError:
-            flash("This item was saved from another page at the same moment. Nothing was saved here.", "info")
+            flash(
+                _("This item was saved from another page at the same moment. Nothing was saved here."), "info"
+            )
             return redirect(url_for("conduct.gathering", review_id=review.id))
-        flash("Saved." if changed else "Nothing had changed, so nothing was saved.", "success")
+        flash(_("Saved.") if changed else _("Nothing had changed, so nothing was saved."), "success")
         return redirect(url_for("conduct.gathering", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
@@ -115,7 +122,7 @@ def chronology(review_id: int):
     _viewed(review)
     return render_template(
         "conduct/chronology.html",
-        title="Rapid review timeline" if _is_rapid_review_timeline(review) else "Chronology",
+        title=_("Rapid review timeline") if _is_rapid_review_timeline(review) else _("Chronology"),
         rapid=_is_rapid_review_timeline(review),
         review=review,
         entries=entries,
@@ -149,7 +156,7 @@ def _entry_page(review: Review, entry: ChronologyEntry | None):
     """Add an entry (``entry`` None) or correct one; a correction keeps the earlier wording."""
     form = ChronologyEntryForm(obj=entry)
     if entry is not None:
-        form.submit.label.text = "Save the entry"
+        form.submit.label.text = _("Save the entry")
     if form.validate_on_submit():
         values = {
             "occurred_on": validated(form.occurred_on.data),
@@ -161,17 +168,19 @@ def _entry_page(review: Review, entry: ChronologyEntry | None):
         try:
             if entry is None:
                 services.add_entry(review, **values)
-                flash("Entry added.", "success")
+                flash(_("Entry added."), "success")
             else:
                 changed = services.edit_entry(review, entry, **values)
-                flash_saved("Entry changed. Its earlier wording is kept under Changes.", changed)
+                flash_saved(_("Entry changed. Its earlier wording is kept under Changes."), changed)
         except services.ConductRefused as refused:
             form.form_errors.append(str(refused))
         else:
             return redirect(url_for("conduct.chronology", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     title = (
-        "Add a chronology entry" if entry is None else f"Change the entry of {format_date(entry.occurred_on)}"
+        _("Add a chronology entry")
+        if entry is None
+        else _("Change the entry of %(date)s", date=format_date(entry.occurred_on))
     )
     return render_template("conduct/chronology_form.html", title=title, review=review, form=form)
 
@@ -185,20 +194,20 @@ def remove_chronology_entry(review_id: int, entry_id: int):
     form = ConfirmRemovalForm()
     if form.validate_on_submit():
         services.remove_entry(review, entry, actor=current_user)
-        flash("Entry removed. What it said is kept under Changes.", "success")
+        flash(_("Entry removed. What it said is kept under Changes."), "success")
         return redirect(url_for("conduct.chronology", review_id=review.id))
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "confirm_removal.html",
-        title=f"Remove the entry of {format_date(entry.occurred_on)}?",
+        title=_("Remove the entry of %(date)s?", date=format_date(entry.occurred_on)),
         review=review,
         form=form,
         what=[
-            ("Date", format_date(entry.occurred_on)),
-            ("What happened", entry.what_happened),
-            ("Source", entry.source),
+            (_("Date"), format_date(entry.occurred_on)),
+            (_("What happened"), entry.what_happened),
+            (_("Source"), entry.source),
         ],
-        consequence="The entry leaves the chronology. What it said is kept in the chronology's changes.",
+        consequence=_("The entry leaves the chronology. What it said is kept in the chronology's changes."),
         keep_url=url_for("conduct.chronology", review_id=review.id),
-        keep_text="Keep the entry",
+        keep_text=_("Keep the entry"),
     )
