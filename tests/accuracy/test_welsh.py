@@ -54,15 +54,10 @@ def this_areas_html(page: Page) -> str:
 
 
 def review_panel(page: Page) -> str:
-    """The review page's accuracy panel alone (the rest of that page is another area's): from its
-    heading to the next heading not its own."""
-    heading = page.html.find("h2", id="accuracy")
-    parts = [heading]
-    for sibling in heading.find_next_siblings():
-        if sibling.name == "h2" and sibling.get("id") not in ("accuracy", "disclosure-log"):
-            break
-        parts.append(sibling)
-    return "".join(str(part) for part in parts)
+    """The review page's accuracy panel alone (the rest of that page is other areas')."""
+    panel = page.html.find(id="accuracy-panel")
+    assert panel is not None
+    return str(panel)
 
 
 def welsh(page: Page, *expected: str, panel: bool = False) -> str:
@@ -347,3 +342,38 @@ def test_the_same_pages_stay_in_english_for_an_english_speaker(shared, signed_in
     page = practitioner.post(path, {"answer": "agree"}, follow=True)
     assert "Thank you: your agreement is recorded." in page.text()
     assert "1 of 3 agreed" in practitioner.get(f"/reviews/{shared.review.id}").text()
+
+
+def test_a_party_with_nobody_to_ask_and_a_concern_resolved_at_stage_1_in_welsh(app, signed_in):
+    shared = shared_review(with_hoo=False)
+    for person in (shared.practitioner, shared.manager, shared.reviewer, shared.ce):
+        person.language = "cy"
+    db.session.commit()
+    base = f"/reviews/{shared.review.id}"
+    ce = signed_in(shared.ce)
+    welsh(
+        ce.get(f"{base}/accuracy"),
+        "Nid oedd neb i ofyn iddynt ar gyfer: Pennaeth Gweithrediadau ardal yr achos.",
+        "Neb i'w holi",
+        "Gofyn i'r bobl sydd ar goll wirio'r adroddiad",
+        "Nid oes unrhyw bryderon wedi'u codi.",
+    )
+    page = ce.post(f"{base}/accuracy/ask-missing", {}, follow=True)
+    welsh(page, "Nid oes neb i ofyn iddynt o hyd ar gyfer: Pennaeth Gweithrediadau ardal yr achos.")
+    welsh(ce.get(base), "0 o 3 wedi cytuno;", "0 pryder wedi'u codi.", panel=True)
+
+    # The practitioner's concern, answered by the author, is resolved in the practitioner's word.
+    practitioner = signed_in(shared.practitioner)
+    respond = f"{base}/accuracy/practitioner"
+    practitioner.post(respond, {"answer": "concern", "concern": "Mae dyddiad yn anghywir."}, status=302)
+    page = practitioner.post(respond, {"answer": "agree"}, follow=True)
+    welsh(page, "Rydych chi eisoes wedi ymateb i'r adroddiad hwn, ar")
+    welsh(practitioner.get(respond), "Codoch chi bryder ar", "Mae dyddiad yn anghywir.")
+    dispute = the_dispute()
+    stage = f"{base}/disputes/{dispute.id}"
+    welsh(practitioner.get(f"{stage}/answer"), "Nid yw awdur yr adroddiad wedi ymateb i'ch pryder eto.")
+    signed_in(shared.reviewer).post(f"{stage}/author", {"response": "Wedi'i gywiro."}, status=302)
+    welsh(ce.get(base), "1 pryder wedi'i godi, 1 ar agor o hyd.", "Pryder (Ymarferydd):", panel=True)
+    page = practitioner.post(f"{stage}/answer", {"resolved": "yes"}, follow=True)
+    welsh(page, "Mae eich ateb wedi'i gofnodi a'ch pryder wedi'i ddatrys.", "wedi'i ddatrys yng ngham 1")
+    welsh(practitioner.get(f"{stage}/answer"), "Mae eich pryder yn y cam hwn:")
