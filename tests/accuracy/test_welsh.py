@@ -353,13 +353,13 @@ def test_a_party_with_nobody_to_ask_and_a_concern_resolved_at_stage_1_in_welsh(a
     ce = signed_in(shared.ce)
     welsh(
         ce.get(f"{base}/accuracy"),
-        "Nid oedd neb i ofyn iddynt ar gyfer: Pennaeth Gweithrediadau ardal yr achos.",
+        "Nid oedd neb i'w holi ar ran: Pennaeth Gweithrediadau ardal yr achos.",
         "Neb i'w holi",
         "Gofyn i'r bobl sydd ar goll wirio'r adroddiad",
         "Nid oes unrhyw bryderon wedi'u codi.",
     )
     page = ce.post(f"{base}/accuracy/ask-missing", {}, follow=True)
-    welsh(page, "Nid oes neb i ofyn iddynt o hyd ar gyfer: Pennaeth Gweithrediadau ardal yr achos.")
+    welsh(page, "Nid oes neb i'w holi o hyd ar ran: Pennaeth Gweithrediadau ardal yr achos.")
     welsh(ce.get(base), "0 o 3 wedi cytuno;", "0 pryder wedi'u codi.", panel=True)
 
     # The practitioner's concern, answered by the author, is resolved in the practitioner's word.

@@ -146,7 +146,8 @@ def awaiting_raiser(dispute: Dispute) -> bool:
     return dispute.stage == DisputeStage.RAISER
 
 
-def stage_phrase(dispute: Dispute) -> str:
+def stage_phrase(dispute: Dispute) -> LazyString:
+    """Where the concern has got to, in the page's language when rendered."""
     return STAGE_PHRASES[dispute.stage]
 
 
