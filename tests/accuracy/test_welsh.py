@@ -251,6 +251,20 @@ def test_a_concern_taken_to_the_dce_a_grievance_closure_confirmation_and_disclos
         "Rhowch y dyddiad y rhannwyd yr adroddiad",
     ]
     welsh(page)
+    tomorrow = london_today() + timedelta(days=1)
+    page = ce.post(
+        disclose,
+        {
+            "external_review": "susr",
+            "draft_id": str(shared.draft.id),
+            "recipient": "Cadeirydd panel ADUS Cwm Taf",
+            "shared_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+        },
+    )
+    assert page.error_summary() == [
+        "Rhaid i'r dyddiad y rhannwyd yr adroddiad fod heddiw neu yn y gorffennol"
+    ]
+    welsh(page)
     yesterday = london_today() - timedelta(days=1)
     page = ce.post(
         disclose,
