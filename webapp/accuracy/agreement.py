@@ -38,6 +38,7 @@ from sqlalchemy.orm import selectinload
 from rules import clauses
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import (
     AccuracyResponse,
     Dispute,
@@ -54,10 +55,11 @@ from webapp.reviews.lifecycle import OPEN_DISPUTE_STAGES
 from webapp.reviews.services import on_report_agreed, transition
 
 PARTIES = ("practitioner", "practice_manager", "head_of_operations")
+# Each party's name on its own (a label, or named after a colon or in brackets in a sentence).
 PARTY_LABELS = {
-    "practitioner": "Practitioner",
-    "practice_manager": "Practice Manager",
-    "head_of_operations": "Head of Operations of the case's area",
+    "practitioner": _l("Practitioner"),
+    "practice_manager": _l("Practice Manager"),
+    "head_of_operations": _l("Head of Operations of the case's area"),
 }
 OPEN_STAGES = OPEN_DISPUTE_STAGES
 # A settled dispute settles its raiser's answer on the version it is about (a revision the DCE

@@ -13,14 +13,16 @@ from webapp.accuracy.agreement import AccuracyRefused
 from webapp.conduct.report import agreed_draft
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Disclosure, ReportDraft, Review, TaskKind, User
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import Work, require
 from webapp.tasks.services import close_task
 
 EXTERNAL_REVIEWS = {
-    "susr": "Single Unified Safeguarding Review (Wales)",
-    "scr_cspr": "Serious Case Review or Child Safeguarding Practice Review (England)",
+    "susr": _l("Single Unified Safeguarding Review (Wales)"),
+    "scr_cspr": _l("Serious Case Review or Child Safeguarding Practice Review (England)"),
 }
 
 
@@ -48,11 +50,11 @@ def record_disclosure(
     """The final report shared with a SUSR or an SCR/CSPR: which version, to whom, when, by whom."""
     require(review.state, Work.DISCLOSE, AccuracyRefused)
     if external_review not in EXTERNAL_REVIEWS:
-        raise AccuracyRefused("Select the external review the report was shared with")
+        raise AccuracyRefused(_("Select the external review the report was shared with"))
     if draft_id not in {d.id for d in disclosable_drafts(review)}:
-        raise AccuracyRefused("Only the agreed version of the report can be recorded as shared")
+        raise AccuracyRefused(_("Only the agreed version of the report can be recorded as shared"))
     if shared_on > today_in_london():
-        raise AccuracyRefused("The date the report was shared must be today or in the past")
+        raise AccuracyRefused(_("The date the report was shared must be today or in the past"))
     with unit_of_work():
         task = review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW)  # one per review, on agreement
         disclosure = Disclosure(

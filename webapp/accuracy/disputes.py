@@ -19,6 +19,9 @@ from webapp.accuracy.agreement import (
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
+from webapp.i18n import LazyString
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import (
     AccuracyResponse,
     Dispute,
@@ -41,16 +44,20 @@ from webapp.tasks.services import add_task, close_task, linked_task
 
 # Where a concern has got to, to follow "Concern raised: ..." in a sentence.
 STAGE_PHRASES = {
-    DisputeStage.AUTHOR: "with the report author",
-    DisputeStage.RAISER: "waiting for the person who raised it to say whether the author's answer "
-    "resolves it",
-    DisputeStage.DEPUTY_CHIEF_EXECUTIVE: "with the Deputy Chief Executive",
-    DisputeStage.REVISION: "upheld by the Deputy Chief Executive: the report author is revising the report",
-    DisputeStage.RESOLVED: "resolved at stage 1",
-    DisputeStage.DECIDED: "decided by the Deputy Chief Executive",
-    DisputeStage.GRIEVANCE: "decided by the Deputy Chief Executive; a Welsh Government grievance is open",
-    DisputeStage.GRIEVANCE_CLOSED: "decided by the Deputy Chief Executive; the Welsh Government grievance "
-    "is closed",
+    DisputeStage.AUTHOR: _l("with the report author"),
+    DisputeStage.RAISER: _l(
+        "waiting for the person who raised it to say whether the author's answer resolves it"
+    ),
+    DisputeStage.DEPUTY_CHIEF_EXECUTIVE: _l("with the Deputy Chief Executive"),
+    DisputeStage.REVISION: _l(
+        "upheld by the Deputy Chief Executive: the report author is revising the report"
+    ),
+    DisputeStage.RESOLVED: _l("resolved at stage 1"),
+    DisputeStage.DECIDED: _l("decided by the Deputy Chief Executive"),
+    DisputeStage.GRIEVANCE: _l("decided by the Deputy Chief Executive; a Welsh Government grievance is open"),
+    DisputeStage.GRIEVANCE_CLOSED: _l(
+        "decided by the Deputy Chief Executive; the Welsh Government grievance is closed"
+    ),
 }
 # The audit event each move writes.
 MOVE_EVENTS = {
@@ -80,27 +87,53 @@ def move(dispute: Dispute, review: Review, name: str, *, actor: User) -> None:
     against the review's case, and the person who raised the concern hears of it."""
     dispute.stage = next_stage(dispute.stage, name)
     audit.record(MOVE_EVENTS[name], record_id=dispute.id, case_id=review.case_id, actor=actor)
-    what = _told(name)
-    if what:
+    what = _told(name, review.case.case_number)
+    if what is not None:
         notify(
             dispute.response.user,
             "concern_updated",
             link_path=f"/reviews/{review.id}/accuracy",
-            detail=f"Your concern about the report (case {review.case.case_number}): {what}.",
+            detail=what,
             dedupe_key=f"dispute:{dispute.id}:{name}:{dispute.stage.value}:user:{dispute.response.user_id}",
         )
 
 
-def _told(name: str) -> str | None:
-    """What the person who raised the concern is told (nothing for their own moves)."""
-    return {
-        "respond": "the report author has answered. Say whether that resolves your concern",
-        "revise": "the report author has shared a revised version. Say whether it resolves your concern",
-        "upheld": "the Deputy Chief Executive upheld it; the report will be revised",
-        "partly_upheld": "the Deputy Chief Executive partly upheld it; the report will be revised",
-        "not_upheld": "the Deputy Chief Executive did not uphold it",
-        "close_grievance": "the outcome of the Welsh Government grievance has been recorded",
-    }.get(name)
+def _told(name: str, case: str) -> LazyString | None:
+    """What the person who raised the concern is told (nothing for their own moves), lazy: notify
+    writes it in their language."""
+    told = {
+        "respond": lambda: _l(
+            "Your concern about the report (case %(case)s): the report author has answered. Say "
+            "whether that resolves your concern.",
+            case=case,
+        ),
+        "revise": lambda: _l(
+            "Your concern about the report (case %(case)s): the report author has shared a revised "
+            "version. Say whether it resolves your concern.",
+            case=case,
+        ),
+        "upheld": lambda: _l(
+            "Your concern about the report (case %(case)s): the Deputy Chief Executive upheld it; the "
+            "report will be revised.",
+            case=case,
+        ),
+        "partly_upheld": lambda: _l(
+            "Your concern about the report (case %(case)s): the Deputy Chief Executive partly upheld "
+            "it; the report will be revised.",
+            case=case,
+        ),
+        "not_upheld": lambda: _l(
+            "Your concern about the report (case %(case)s): the Deputy Chief Executive did not uphold it.",
+            case=case,
+        ),
+        "close_grievance": lambda: _l(
+            "Your concern about the report (case %(case)s): the outcome of the Welsh Government "
+            "grievance has been recorded.",
+            case=case,
+        ),
+    }
+    message = told.get(name)
+    return None if message is None else message()
 
 
 def stage_task(review: Review, dispute: Dispute) -> Task | None:
@@ -113,7 +146,8 @@ def awaiting_raiser(dispute: Dispute) -> bool:
     return dispute.stage == DisputeStage.RAISER
 
 
-def stage_phrase(dispute: Dispute) -> str:
+def stage_phrase(dispute: Dispute) -> LazyString:
+    """Where the concern has got to, in the page's language when rendered."""
     return STAGE_PHRASES[dispute.stage]
 
 
@@ -144,7 +178,7 @@ def closure_refusal(review: Review) -> str | None:
     waiting = [d for d in open_grievances(review) if d.closure_confirmed_at is None]
     if not waiting:
         return None
-    return (
+    return _(
         "A Welsh Government grievance is open on this review's report. The Chief Executive or Deputy "
         "Chief Executive must first confirm, with a reason, that the review may close while it is open."
     )
@@ -155,15 +189,17 @@ def confirm_closure(dispute: Dispute, *, actor: User, reason: str) -> None:
     if Permission.DECIDE_REVIEWS not in permissions_of(actor):
         raise NotYours
     if dispute.stage != DisputeStage.GRIEVANCE:
-        raise AccuracyRefused("There is no open grievance on this dispute.")
+        raise AccuracyRefused(_("There is no open grievance on this dispute."))
     if dispute.closure_confirmed_at is not None:
         raise AccuracyRefused(
-            "Closure was already confirmed for this grievance on "
-            f"{format_date(dispute.closure_confirmed_at)}."
+            _(
+                "Closure was already confirmed for this grievance on %(date)s.",
+                date=format_date(dispute.closure_confirmed_at),
+            )
         )
     text = reason.strip()
     if not text:
-        raise AccuracyRefused("Enter why the review may close while the grievance is open")
+        raise AccuracyRefused(_("Enter why the review may close while the grievance is open"))
     review = db.session.get_one(Review, dispute.review_id)
     with unit_of_work():
         dispute.closure_confirmed_at = utcnow()
@@ -220,10 +256,10 @@ def author_responds(dispute: Dispute, *, actor: User, response: str) -> None:
     review = db.session.get_one(Review, dispute.review_id)
     if review.reviewer_id != actor.id:
         raise NotYours
-    _refuse_unless(dispute, "respond", "The report author has already responded to this concern.")
+    _refuse_unless(dispute, "respond", _("The report author has already responded to this concern."))
     text = response.strip()
     if not text:
-        raise AccuracyRefused("Enter your response to the concern")
+        raise AccuracyRefused(_("Enter your response to the concern"))
     with unit_of_work():
         _close_stage_task(review, dispute, actor, {"responded": True})
         dispute.author_response = text
@@ -242,10 +278,10 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool, reason: str
     if dispute.response.user_id != actor.id:
         raise NotYours
     if dispute.stage == DisputeStage.AUTHOR:
-        raise AccuracyRefused("The report author has not responded to your concern yet.")
+        raise AccuracyRefused(_("The report author has not responded to your concern yet."))
     if not dispute_allows(dispute.stage, "resolved"):
         raise AlreadyResponded(
-            "You have already said whether the report author's answer resolves your concern."
+            _("You have already said whether the report author's answer resolves your concern.")
         )
     reason = (reason or "").strip() or None
     with unit_of_work():
@@ -259,7 +295,10 @@ def raiser_decides(dispute: Dispute, *, actor: User, resolved: bool, reason: str
                     party=dispute.response.party,
                     user_id=actor.id,
                     agrees=resolved,
-                    concern=None if resolved else (reason or "My concern is not resolved by this version."),
+                    # In the language of the person answering, as their own answer is.
+                    concern=None
+                    if resolved
+                    else (reason or _("My concern is not resolved by this version.")),
                 )
             )
         if resolved:
@@ -286,16 +325,16 @@ def dce_decides(dispute: Dispute, *, actor: User, outcome: DisputeOutcome | str 
 
     review = db.session.get_one(Review, dispute.review_id)
     if dispute.stage in (DisputeStage.DECIDED, DisputeStage.REVISION):
-        raise AccuracyRefused("This dispute has already been decided.")
+        raise AccuracyRefused(_("This dispute has already been decided."))
     _refuse_unless(
-        dispute, "not_upheld", "This concern has not been escalated to the Deputy Chief Executive."
+        dispute, "not_upheld", _("This concern has not been escalated to the Deputy Chief Executive.")
     )
     if outcome is None or outcome not in {o.value for o in DisputeOutcome}:
-        raise AccuracyRefused("Select whether the concern is upheld, partly upheld or not upheld")
+        raise AccuracyRefused(_("Select whether the concern is upheld, partly upheld or not upheld"))
     decided = DisputeOutcome(outcome)
     text = reasons.strip()
     if not text:
-        raise AccuracyRefused("Enter the reasons for your decision")
+        raise AccuracyRefused(_("Enter the reasons for your decision"))
     agreed = False
     with unit_of_work():
         _close_stage_task(review, dispute, actor, {"outcome": decided.value})
@@ -322,17 +361,19 @@ def open_grievance(dispute: Dispute, *, actor: User, note: str) -> None:
         raise NotYours
     if dispute.stage == DisputeStage.GRIEVANCE:
         raise AccuracyRefused(
-            "A grievance was already recorded for this dispute on "
-            f"{format_date(dispute.grievance_recorded_at)}."
+            _(
+                "A grievance was already recorded for this dispute on %(date)s.",
+                date=format_date(dispute.grievance_recorded_at),
+            )
         )
     _refuse_unless(
         dispute,
         "open_grievance",
-        "A grievance can be recorded only after the Deputy Chief Executive has decided the dispute.",
+        _("A grievance can be recorded only after the Deputy Chief Executive has decided the dispute."),
     )
     text = note.strip()
     if not text:
-        raise AccuracyRefused("Enter why the dispute remains unresolved")
+        raise AccuracyRefused(_("Enter why the dispute remains unresolved"))
     review = db.session.get_one(Review, dispute.review_id)
     with unit_of_work():
         dispute.grievance_recorded_at = utcnow()
@@ -345,10 +386,10 @@ def close_grievance(dispute: Dispute, *, actor: User, outcome: str) -> None:
     """Stage 3 ends: the Deputy Chief Executive records the grievance's outcome."""
     if Permission.DECIDE_DISPUTES not in permissions_of(actor):
         raise NotYours
-    _refuse_unless(dispute, "close_grievance", "There is no open grievance on this dispute.")
+    _refuse_unless(dispute, "close_grievance", _("There is no open grievance on this dispute."))
     text = outcome.strip()
     if not text:
-        raise AccuracyRefused("Enter the outcome of the grievance")
+        raise AccuracyRefused(_("Enter the outcome of the grievance"))
     review = db.session.get_one(Review, dispute.review_id)
     with unit_of_work():
         _close_stage_task(review, dispute, actor, {"closed": True})

@@ -10,6 +10,7 @@ from webapp.accuracy import disputes as dispute_stages
 from webapp.accuracy.agreement import AccuracyRefused, NotYours, any_open, disputes_of
 from webapp.accuracy.services import request_responses
 from webapp.conduct.report import IncompleteReport, freeze, latest_draft, missing, shared_draft
+from webapp.i18n import gettext as _
 from webapp.models import Dispute, DisputeStage, ReportDraft, Review, Task, TaskKind, User, utcnow
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import dispute_allows
@@ -28,14 +29,14 @@ def revision_refusal(review: Review) -> str | None:
     """Why the latest version cannot be shared as a revision now, or None."""
     latest, shared = latest_draft(review), shared_draft(review)
     if shared is None or latest is None or latest.id == shared.id:
-        return "Save a new version of the report first: the revision is a new version."
+        return _("Save a new version of the report first: the revision is a new version.")
     if any(d.stage == DisputeStage.DEPUTY_CHIEF_EXECUTIVE for d in disputes_of(review)):
-        return (
+        return _(
             "A concern is with the Deputy Chief Executive, who decides on the version as shared: wait for "
             "the decision before sharing a revision."
         )
     if not answered_by_revision(review):
-        return "No concern is waiting for the report author, so there is no revision to share."
+        return _("No concern is waiting for the report author, so there is no revision to share.")
     return None
 
 
@@ -58,10 +59,10 @@ def share_revision(review: Review, draft: ReportDraft, *, actor: User, note: str
         raise AccuracyRefused(refusal)
     latest = latest_draft(review)
     if latest is None or latest.id != draft.id:
-        raise AccuracyRefused("A newer version of the report was saved. Reload the page and try again.")
+        raise AccuracyRefused(_("A newer version of the report was saved. Reload the page and try again."))
     text = note.strip()
     if not text:
-        raise AccuracyRefused("Say what you changed in this version, and why")
+        raise AccuracyRefused(_("Say what you changed in this version, and why"))
     problems = missing(review, draft)
     if problems:
         raise IncompleteReport(problems)

@@ -26,6 +26,7 @@ from webapp.accuracy.agreement import (
 from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
+from webapp.i18n import gettext as _
 from webapp.models import (
     AccuracyResponse,
     Disclosure,
@@ -52,7 +53,7 @@ def missing_parties(review: Review, draft: ReportDraft) -> list[str]:
 @dataclass
 class PartyStatus:
     party: str
-    label: str
+    label: str  # in the language of the page
     task: Task | None
     response: AccuracyResponse | None
     dispute: Dispute | None
@@ -80,14 +81,14 @@ class AccuracyPicture:
     def missing(self) -> list[str]:
         """Parties nobody could be asked (not those waiting for the raiser to answer first)."""
         return [
-            p.label
+            str(p.label)
             for p in self.parties
             if p.task is None and p.response is None and not (self.first and p.party not in self.first)
         ]
 
     @property
     def first_labels(self) -> list[str]:
-        return [PARTY_LABELS[party] for party in PARTIES if party in self.first]
+        return [str(PARTY_LABELS[party]) for party in PARTIES if party in self.first]
 
     @property
     def open_grievances(self) -> list[Dispute]:
@@ -123,7 +124,9 @@ def picture(review: Review) -> AccuracyPicture:
         if dispute.draft_id == draft.id or dispute.revision_id == draft.id:
             by_party[dispute.response.party] = dispute
     parties = [
-        PartyStatus(party, PARTY_LABELS[party], tasks.get(party), responses.get(party), by_party.get(party))
+        PartyStatus(
+            party, str(PARTY_LABELS[party]), tasks.get(party), responses.get(party), by_party.get(party)
+        )
         for party in PARTIES
     ]
     return AccuracyPicture(
@@ -188,12 +191,12 @@ def request_missing(review: Review, *, actor: User) -> list[str]:
     """Ask the parties nobody was asked yet; returns the labels of those still without anyone."""
     draft = shared_draft(review)
     if draft is None:
-        raise AccuracyRefused("The report is not out for accuracy responses, so nobody can be asked now.")
+        raise AccuracyRefused(_("The report is not out for accuracy responses, so nobody can be asked now."))
     require(review.state, Work.RESPOND, AccuracyRefused)
     with unit_of_work():
         request_responses(review, draft)
         db.session.flush()
-    return [PARTY_LABELS[p] for p in missing_parties(review, draft)]
+    return [str(PARTY_LABELS[p]) for p in missing_parties(review, draft)]
 
 
 def respond(
@@ -202,20 +205,23 @@ def respond(
     """A party's answer on the shared report: agree, or raise a concern in writing."""
     draft = shared_draft(review)
     if draft is None:
-        raise AccuracyRefused("The report has not been shared for accuracy yet.")
+        raise AccuracyRefused(_("The report has not been shared for accuracy yet."))
     task = accuracy_tasks(review, draft).get(party)
     if task is None or task.assignee_id != actor.id:
         raise NotYours
     existing = responses_to(draft).get(party)
     if existing is not None:
         raise AlreadyResponded(
-            f"You have already responded to this report, on {format_date(existing.responded_at)}. "
-            "A response cannot be changed once recorded."
+            _(
+                "You have already responded to this report, on %(date)s. A response cannot be changed "
+                "once recorded.",
+                date=format_date(existing.responded_at),
+            )
         )
     require(review.state, Work.RESPOND, AccuracyRefused)
     concern = (concern or "").strip() or None
     if not agrees and concern is None:
-        raise AccuracyRefused("Enter your concern about the report")
+        raise AccuracyRefused(_("Enter your concern about the report"))
     with unit_of_work():
         # First, so that a second submission (or a second tab) finds the task done and saves nothing.
         close_task(task, actor, {"agrees": agrees})
@@ -231,7 +237,7 @@ def respond(
         try:
             db.session.flush()
         except IntegrityError as error:
-            raise AlreadyResponded("A response for this party has already been recorded.") from error
+            raise AlreadyResponded(_("A response for this party has already been recorded.")) from error
         audit.record("accuracy.responded", record_id=response.id, case_id=review.case_id, actor=actor)
         if agrees:
             request_responses(review, draft)  # a raiser answering first lets the others answer

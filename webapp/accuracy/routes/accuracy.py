@@ -18,6 +18,8 @@ from webapp.conduct.report import shared_draft
 from webapp.extensions import db
 from webapp.formatting import format_date
 from webapp.forms import on_incident, validated
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -29,7 +31,9 @@ from webapp.tasks.pages import TaskPages
 from webapp.tasks.services import TaskAlreadyDone
 
 PARTY = "any(practitioner, practice_manager, head_of_operations):party"
-STALE = "Someone else changed this review at the same time. Nothing you entered has been saved: try again."
+STALE = _l(
+    "Someone else changed this review at the same time. Nothing you entered has been saved: try again."
+)
 
 
 def _accuracy_page(task) -> str:
@@ -82,7 +86,7 @@ def overview(review_id: int):
         audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/overview.html",
-        title="Accuracy of the review report",
+        title=_("Accuracy of the review report"),
         review=review,
         picture=picture,
         document=for_version(review, picture.draft) if picture.draft else None,
@@ -104,8 +108,11 @@ def respond(review_id: int, party: str):
     form = AccuracyResponseForm()
     if request.method == "POST" and response is not None:
         flash(
-            f"You have already responded to this report, on {format_date(response.responded_at)}. "
-            "A response cannot be changed once recorded.",
+            _(
+                "You have already responded to this report, on %(date)s. A response cannot be changed "
+                "once recorded.",
+                date=format_date(response.responded_at),
+            ),
             "info",
         )
         return _back_to_overview(review)
@@ -114,29 +121,30 @@ def respond(review_id: int, party: str):
         try:
             services.respond(review, party, actor=current_user, agrees=agrees, concern=form.concern.data)
         except TaskAlreadyDone:
-            flash("You have already responded to this report. Nothing new has been saved.", "info")
+            flash(_("You have already responded to this report. Nothing new has been saved."), "info")
             return _back_to_overview(review)
         except agreement.NotYours:
             abort(403)
         except StaleEdit:
-            flash(STALE, "info")
+            flash(str(STALE), "info")
             return redirect(request.path)
         except agreement.AccuracyRefused as refused:
             flash(str(refused), "info")
             return _back_to_overview(review)
         db.session.refresh(review)
-        if agrees:
-            message = "Thank you: your agreement is recorded."
+        agreed = review.state == ReviewState.AGREED
+        if agrees and agreed:
+            message = _("Thank you: your agreement is recorded. Everyone has now agreed the report.")
+        elif agrees:
+            message = _("Thank you: your agreement is recorded.")
         else:
-            message = "Your concern is recorded and has gone to the report author to resolve."
-        if review.state == ReviewState.AGREED:
-            message += " Everyone has now agreed the report."
+            message = _("Your concern is recorded and has gone to the report author to resolve.")
         flash(message, "success")
         return _back_to_overview(review)
     _viewed_report(review, draft)
     return render_template(
         "accuracy/respond.html",
-        title=f"Check the review report (version {draft.version}) for accuracy",
+        title=_("Check the review report (version %(version)s) for accuracy", version=draft.version),
         review=review,
         facts=decision_facts(review),
         draft=draft,
@@ -160,12 +168,13 @@ def request_missing(review_id: int):
     except agreement.AccuracyRefused as refused:
         flash(str(refused), "info")
     except StaleEdit:
-        flash(STALE, "info")
+        flash(str(STALE), "info")
     else:
         if still_missing:
-            flash(f"There is still nobody to ask for: {', '.join(still_missing)}.", "info")
+            parties = ", ".join(still_missing)
+            flash(_("There is still nobody to ask for: %(parties)s.", parties=parties), "info")
         else:
-            flash("Everyone has now been asked to check the report.", "success")
+            flash(_("Everyone has now been asked to check the report."), "success")
     return _back_to_overview(review)
 
 
@@ -177,8 +186,15 @@ def record_disclosure(review_id: int):
         return leave
     drafts = disclosure.disclosable_drafts(review)
     form = on_incident(DisclosureForm(), review.incident.occurred_on)
-    form.draft_id.choices = [("", "Select a version")] + [
-        (d.id, f"Version {d.version}, the agreed report (agreed on {format_date(d.agreed_at)})")
+    form.draft_id.choices = [("", _("Select a version"))] + [
+        (
+            d.id,
+            _(
+                "Version %(version)s, the agreed report (agreed on %(date)s)",
+                version=d.version,
+                date=format_date(d.agreed_at),
+            ),
+        )
         for d in drafts
     ]
     if request.method == "GET" and drafts:
@@ -196,15 +212,15 @@ def record_disclosure(review_id: int):
         except agreement.AccuracyRefused as refused:
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone):
-            flash(STALE, "info")
+            flash(str(STALE), "info")
             return redirect(request.path)
         else:
-            flash("Recorded in the disclosure log.", "success")
+            flash(_("Recorded in the disclosure log."), "success")
             return redirect(url_for("reviews.view_review", review_id=review.id) + "#disclosure-log")
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "accuracy/disclosure_form.html",
-        title="Record sharing the report with an external review",
+        title=_("Record sharing the report with an external review"),
         review=review,
         form=form,
         task=review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW),

@@ -23,6 +23,8 @@ from webapp.accuracy.routes.blueprint import bp
 from webapp.conduct import report
 from webapp.conduct.diff import version_changes
 from webapp.extensions import db
+from webapp.i18n import gettext as _
+from webapp.i18n import lazy_gettext as _l
 from webapp.models import Dispute, DisputeOutcome, Review, ReviewState, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -32,7 +34,9 @@ from webapp.reviews.services import get_review_or_404
 from webapp.tasks.pages import TaskPages
 from webapp.tasks.services import TaskAlreadyDone
 
-STALE = "Someone else changed this review at the same time. Nothing you entered has been saved: try again."
+STALE = _l(
+    "Someone else changed this review at the same time. Nothing you entered has been saved: try again."
+)
 
 
 def _dispute_page(endpoint: str):
@@ -63,12 +67,12 @@ def _attempt(review: Review, step: Callable[[], object], *, refused: str | None 
     try:
         step()
     except (TaskAlreadyDone, agreement.AccuracyRefused) as error:
-        flash(refused or str(error) or STALE, "info")
+        flash(refused or str(error) or str(STALE), "info")
         return _back(review)
     except agreement.NotYours:
         abort(403)
     except StaleEdit:
-        flash(STALE, "info")
+        flash(str(STALE), "info")
         return redirect(request.path)
     return None
 
@@ -111,26 +115,28 @@ def author_stage(review_id: int, dispute_id: int):
     form = AuthorResponseForm()
     may_answer = dispute_allows(dispute.stage, "respond")
     if request.method == "POST" and not may_answer:
-        flash("The report author has already responded to this concern.", "info")
+        flash(_("The report author has already responded to this concern."), "info")
         return _back(review)
     if may_answer and form.validate_on_submit():
         leave = _attempt(
             review,
             lambda: disputes.author_responds(dispute, actor=current_user, response=form.response.data),
-            refused="The report author has already responded to this concern.",
+            refused=_("The report author has already responded to this concern."),
         )
         if leave:
             return leave
         flash(
-            "Your response is recorded and has gone to the "
-            f"{agreement.PARTY_LABELS[dispute.response.party]}, who raised the concern, to say whether it "
-            "resolves it.",
+            _(
+                "Your response is recorded and has gone to the %(party)s, who raised the concern, to say "
+                "whether it resolves it.",
+                party=agreement.PARTY_LABELS[dispute.response.party],
+            ),
             "success",
         )
         return _back(review)
     return _page(
         "accuracy/author.html",
-        "Respond to a concern about the report",
+        _("Respond to a concern about the report"),
         review,
         dispute,
         form=form,
@@ -150,9 +156,9 @@ def raiser_answer(review_id: int, dispute_id: int):
     may_answer = dispute_allows(dispute.stage, "resolved")
     if request.method == "POST" and not may_answer:
         flash(
-            "The report author has not responded to your concern yet."
+            _("The report author has not responded to your concern yet.")
             if dispute_allows(dispute.stage, "respond")
-            else "You have already said whether the report author's answer resolves your concern.",
+            else _("You have already said whether the report author's answer resolves your concern."),
             "info",
         )
         return _back(review)
@@ -163,25 +169,29 @@ def raiser_answer(review_id: int, dispute_id: int):
             lambda: disputes.raiser_decides(
                 dispute, actor=current_user, resolved=resolved, reason=form.reason.data
             ),
-            refused="You have already said whether the report author's answer resolves your concern.",
+            refused=_("You have already said whether the report author's answer resolves your concern."),
         )
         if leave:
             return leave
         db.session.refresh(review)
         if not resolved:
             flash(
-                "Your answer is recorded. Your concern has gone to the Deputy Chief Executive for review "
-                "and decision.",
+                _(
+                    "Your answer is recorded. Your concern has gone to the Deputy Chief Executive for "
+                    "review and decision."
+                ),
                 "success",
             )
         elif review.state == ReviewState.AGREED:
-            flash("Your answer is recorded and your concern resolved. The report is now agreed.", "success")
+            flash(
+                _("Your answer is recorded and your concern resolved. The report is now agreed."), "success"
+            )
         else:
-            flash("Your answer is recorded and your concern resolved.", "success")
+            flash(_("Your answer is recorded and your concern resolved."), "success")
         return _back(review)
     return _page(
         "accuracy/answer.html",
-        "The report author's answer to your concern",
+        _("The report author's answer to your concern"),
         review,
         dispute,
         form=form,
@@ -198,9 +208,9 @@ def decide_dispute(review_id: int, dispute_id: int):
     may_decide = dispute_allows(dispute.stage, "not_upheld")
     if request.method == "POST" and not may_decide:
         flash(
-            "This dispute has already been decided."
+            _("This dispute has already been decided.")
             if dispute.dce_decided_at is not None
-            else "This concern has not been escalated to the Deputy Chief Executive.",
+            else _("This concern has not been escalated to the Deputy Chief Executive."),
             "info",
         )
         return _back(review)
@@ -210,7 +220,7 @@ def decide_dispute(review_id: int, dispute_id: int):
             lambda: disputes.dce_decides(
                 dispute, actor=current_user, outcome=form.outcome.data, reasons=form.decision.data
             ),
-            refused="This dispute has already been decided.",
+            refused=_("This dispute has already been decided."),
         )
         if leave:
             return leave
@@ -218,22 +228,26 @@ def decide_dispute(review_id: int, dispute_id: int):
         agreed = review.state == ReviewState.AGREED
         if dispute.dce_outcome != DisputeOutcome.NOT_UPHELD:
             flash(
-                "Your decision is recorded. The report has gone back to its author to revise; the revision "
-                "is then shared with all three parties.",
+                _(
+                    "Your decision is recorded. The report has gone back to its author to revise; the "
+                    "revision is then shared with all three parties."
+                ),
                 "success",
             )
         elif agreed:
-            flash("Your decision is recorded. The report is now agreed.", "success")
+            flash(_("Your decision is recorded. The report is now agreed."), "success")
         else:
             flash(
-                "Your decision is recorded. The report will be agreed once every party has answered "
-                "and no other concern is open.",
+                _(
+                    "Your decision is recorded. The report will be agreed once every party has answered "
+                    "and no other concern is open."
+                ),
                 "success",
             )
         return _back(review)
     return _page(
         "accuracy/decide.html",
-        "Decide a dispute about the report",
+        _("Decide a dispute about the report"),
         review,
         dispute,
         form=form,
@@ -252,9 +266,11 @@ def grievance(review_id: int, dispute_id: int):
     form = GrievanceForm()
     refusal = None
     if dispute.grievance_recorded_at is not None:
-        refusal = "A grievance has already been recorded for this dispute."
+        refusal = _("A grievance has already been recorded for this dispute.")
     elif not dispute_allows(dispute.stage, "open_grievance"):
-        refusal = "A grievance can be recorded only after the Deputy Chief Executive has decided the dispute."
+        refusal = _(
+            "A grievance can be recorded only after the Deputy Chief Executive has decided the dispute."
+        )
     if request.method == "POST" and refusal:
         flash(refusal, "info")
         return _back(review)
@@ -265,12 +281,15 @@ def grievance(review_id: int, dispute_id: int):
         if leave:
             return leave
         flash(
-            "Recorded: the dispute was taken to the Welsh Government grievance procedure. The Deputy Chief "
-            "Executive records its outcome.",
+            _(
+                "Recorded: the dispute was taken to the Welsh Government grievance procedure. The Deputy "
+                "Chief Executive records its outcome."
+            ),
             "success",
         )
         return _back(review)
-    return _page("accuracy/grievance.html", "Record a grievance", review, dispute, form=form, refusal=refusal)
+    title = _("Record a grievance")
+    return _page("accuracy/grievance.html", title, review, dispute, form=form, refusal=refusal)
 
 
 @bp.route("/reviews/<int:review_id>/disputes/<int:dispute_id>/grievance/outcome", methods=["GET", "POST"])
@@ -282,21 +301,21 @@ def grievance_outcome(review_id: int, dispute_id: int):
     form = GrievanceOutcomeForm()
     may_close = dispute_allows(dispute.stage, "close_grievance")
     if request.method == "POST" and not may_close:
-        flash("There is no open grievance on this dispute.", "info")
+        flash(_("There is no open grievance on this dispute."), "info")
         return _back(review)
     if may_close and form.validate_on_submit():
         leave = _attempt(
             review,
             lambda: disputes.close_grievance(dispute, actor=current_user, outcome=form.outcome.data),
-            refused="There is no open grievance on this dispute.",
+            refused=_("There is no open grievance on this dispute."),
         )
         if leave:
             return leave
-        flash("The grievance's outcome is recorded and its stage closed.", "success")
+        flash(_("The grievance's outcome is recorded and its stage closed."), "success")
         return _back(review)
     return _page(
         "accuracy/grievance_outcome.html",
-        "Record the outcome of the grievance",
+        _("Record the outcome of the grievance"),
         review,
         dispute,
         form=form,
@@ -317,11 +336,11 @@ def confirm_closure(review_id: int, dispute_id: int):
         )
         if leave:
             return leave
-        flash("Confirmed: the review may close while the grievance is open.", "success")
+        flash(_("Confirmed: the review may close while the grievance is open."), "success")
         return redirect(url_for("reviews.view_review", review_id=review.id))
     return _page(
         "accuracy/confirm_closure.html",
-        "Confirm the review may close while a grievance is open",
+        _("Confirm the review may close while a grievance is open"),
         review,
         dispute,
         form=form,
@@ -345,7 +364,8 @@ def share_revision(review_id: int):
     if refusal is None and latest is not None and form.validate_on_submit():
         if form.version.data != str(latest.version):
             flash(
-                "A newer version of the report was saved. Nothing was shared: check it and try again.", "info"
+                _("A newer version of the report was saved. Nothing was shared: check it and try again."),
+                "info",
             )
             return redirect(request.path)
         try:
@@ -355,12 +375,15 @@ def share_revision(review_id: int):
         except agreement.AccuracyRefused as refused:
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone):
-            flash(STALE, "info")
+            flash(str(STALE), "info")
             return redirect(request.path)
         else:
             flash(
-                f"Version {latest.version} shared. Whoever raised the concerns it answers is asked first; "
-                "then the practitioner, their Practice Manager and the Head of Operations confirm again.",
+                _(
+                    "Version %(version)s shared. Whoever raised the concerns it answers is asked first; "
+                    "then the practitioner, their Practice Manager and the Head of Operations confirm again.",
+                    version=latest.version,
+                ),
                 "success",
             )
             return _back(review)
@@ -369,7 +392,7 @@ def share_revision(review_id: int):
     _viewed(review)
     return render_template(
         "accuracy/revision.html",
-        title="Share a revision of the report",
+        title=_("Share a revision of the report"),
         review=review,
         latest=latest,
         refusal=refusal,
