@@ -59,19 +59,22 @@ def app():
 
 
 def _seed_rows():
-    """Reference rows the migrations insert (learning tags), restored after each test's cleanup.
-
-    Taken from the migration itself, so there is one list."""
+    """Reference rows the migrations insert (learning tags, with the Welsh names 0018 gives them),
+    restored after each test's cleanup. Taken from the migrations themselves, so there is one list."""
     import importlib.util
     from pathlib import Path
 
-    [path] = Path(__file__).parent.parent.glob("migrations/versions/0004_*.py")
-    spec = importlib.util.spec_from_file_location("migration_0004", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return [{"kind": "risk_factor", "name": n, "active": True} for n in module.RISK_FACTORS] + [
-        {"kind": "practice_theme", "name": n, "active": True} for n in module.PRACTICE_THEMES
-    ]
+    def migration(prefix: str):
+        [path] = Path(__file__).parent.parent.glob(f"migrations/versions/{prefix}_*.py")
+        spec = importlib.util.spec_from_file_location(f"migration_{prefix}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    defaults, welsh = migration("0004"), migration("0018").WELSH
+    tags = [("risk_factor", n) for n in defaults.RISK_FACTORS]
+    tags += [("practice_theme", n) for n in defaults.PRACTICE_THEMES]
+    return [{"kind": k, "name": n, "name_cy": welsh.get((k, n)), "active": True} for k, n in tags]
 
 
 SEED_ROWS = None
@@ -113,7 +116,10 @@ def _truncate_all(app) -> None:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our metadata
             connection.execute(
-                text("INSERT INTO learning_tags (kind, name, active) VALUES (:kind, :name, :active)"),
+                text(
+                    "INSERT INTO learning_tags (kind, name, name_cy, active)"
+                    " VALUES (:kind, :name, :name_cy, :active)"
+                ),
                 SEED_ROWS,
             )
 

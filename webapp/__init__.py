@@ -166,11 +166,12 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.globals["allows"] = _allows
     app.jinja_env.globals["enums"] = models
     app.jinja_env.globals["area_options"] = lambda areas: [(a.id, a.name) for a in areas]
+    from rules import clauses
     from webapp.reviews.facts import shown_reasons
 
-    app.jinja_env.globals["shown_reasons"] = (
-        shown_reasons  # the rules' stored reasons, in the reader's language
-    )
+    # The rules' stored reasons in the reader's language; the procedure's passages, quoted by name.
+    app.jinja_env.globals["shown_reasons"] = shown_reasons
+    app.jinja_env.globals["clauses"] = clauses
     formatting.register(app)
 
 

@@ -7,14 +7,11 @@ shows on Welsh pages only."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import random
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tests.clock import london_today
 from tests.factories import make_user
@@ -28,23 +25,6 @@ from webapp.models import ActionStatus, AuditEvent, LearningTag, Role, TagKind
 from webapp.permissions import ROLE_PERMISSIONS, Permission
 
 cy = words("cy")
-
-
-@pytest.fixture(autouse=True)
-def welsh_tag_names(app):
-    """The lists' Welsh names as migration 0018 gives them (the test database's reset re-adds the
-    default tags by their English names only)."""
-    path = next((Path(__file__).parents[2] / "migrations" / "versions").glob("0018*.py"))
-    spec = importlib.util.spec_from_file_location("migration_0018", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    for (kind, name), welsh_name in migration.WELSH.items():
-        db.session.execute(
-            update(LearningTag)
-            .where(LearningTag.kind == TagKind(kind), LearningTag.name == name)
-            .values(name_cy=welsh_name)
-        )
-    db.session.commit()
 
 
 # The whole organisation, every review ever: the period no one is shown small numbers in by default.

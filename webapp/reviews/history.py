@@ -109,7 +109,7 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
                     task.completed_at,
                     _("No longer needed: %(task)s", task=task.kind.label),
                     None,
-                    [(_("Why"), task.cancel_reason or "")],
+                    [(_("Why"), _(task.cancel_reason) if task.cancel_reason else "")],
                 )
             )
     from webapp.cases.routes.incidents import FIELD_LABELS  # the incident page's names of its facts
