@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import secrets
 
+from webapp.i18n import lazy_gettext
 from webapp.models import User
 from webapp.notifications.services import notify
 
+# Lazy: notify writes each in the recipient's language.
 _DETAIL = {
-    "account_roles_changed": "Your roles have changed. They apply from your next sign-in.",
-    "account_password_changed": (
+    "account_roles_changed": lazy_gettext("Your roles have changed. They apply from your next sign-in."),
+    "account_password_changed": lazy_gettext(
         "Your password has changed. If you did not expect this, tell your administrator."
     ),
-    "account_second_factor_changed": (
+    "account_second_factor_changed": lazy_gettext(
         "Your second factor has changed or a recovery code was used. "
         "If you did not expect this, tell your administrator."
     ),
