@@ -217,6 +217,20 @@ def test_the_account_pages_in_welsh(app, signed_in):
         "Rhowch gyfrinair newydd",
         "Teipiwch y cyfrinair newydd eto",
     ]
+    for url, data, message in (
+        (
+            "/account/emails",
+            {"email_preference": "weekly"},
+            "Dewiswch sut hoffech chi glywed am dasgau newydd a diweddariadau",
+        ),
+        ("/account/confirm-password", {}, "Rhowch eich cyfrinair"),
+        ("/account/second-factor", {}, "Rhowch y cod"),
+    ):
+        errors = Page(client.client.post(url, data=data))
+        assert errors.status == 200, (url, errors.status)
+        assert_welsh(errors)
+        assert errors.title.startswith("Gwall: ")
+        assert errors.error_summary() == [message], url
     saved = Page(
         client.client.post("/account/emails", data={"email_preference": "each"}, follow_redirects=True)
     )

@@ -68,9 +68,10 @@ def problems(endpoint: str, url: str, html: str) -> list[str]:
         found.append(f"title {title!r}")
     only_frame = endpoint.startswith(tuple(STILL_TO_DO)) or endpoint in SHOWS_OTHER_AREAS
     checked = frame(html) if only_frame else html
-    # The frame holds interface texts only (and the person's name): any whole interface text in
-    # it is English left, however short. A whole page is checked for runs of three words or more.
-    left = english_left(checked, checked) if only_frame else english_left(checked)
+    # Any piece of the page that is, word for word, one of the interface's texts with a different
+    # Welsh is English left, however short ("Home", "Back"): the walk's data has no user entry that
+    # is one. Runs of three words or more are found anywhere.
+    left = english_left(checked, checked)
     found += [f"English: {text!r}" for text in left]
     return found
 
