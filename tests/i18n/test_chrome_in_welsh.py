@@ -111,6 +111,18 @@ def test_sign_in_errors_in_welsh(app):
     assert page.error_summary() == ["Rhowch gyfeiriad e-bost a chyfrinair cywir"]
 
 
+def test_too_many_sign_in_attempts_in_welsh(app):
+    client = welsh_client(app)
+    user = make_user()
+    for _ in range(app.config["SIGN_IN_ACCOUNT_ATTEMPTS"] + 1):
+        page = Page(client.post("/sign-in", data={"email": user.email, "password": "not the password"}))
+    assert_welsh(page)
+    minutes = app.config["SIGN_IN_WINDOW_MINUTES"]
+    assert page.error_summary() == [
+        f"Bu gormod o ymdrechion i fewngofnodi. Arhoswch {minutes} munud, yna rhowch gynnig arall arni."
+    ]
+
+
 def test_a_page_that_needs_signing_in_says_so_in_welsh(app):
     client = welsh_client(app)
     response = client.get("/home", follow_redirects=True)
@@ -241,6 +253,31 @@ def test_the_account_pages_in_welsh(app, signed_in):
     banner = signed_out.html.select_one(".govuk-notification-banner")
     assert banner.select_one(".govuk-notification-banner__title").get_text(strip=True) == "Llwyddiant"
     assert "Rydych wedi cael eich allgofnodi." in banner.get_text(" ", strip=True)
+
+
+def test_a_security_notice_is_written_in_the_recipients_language(app, signed_in):
+    from webapp.models import Notification
+
+    welsh, english = welsh_user(), make_user()
+    for person in (welsh, english):
+        client = signed_in(person)
+        response = client.client.post(
+            "/account/password",
+            data={
+                "current": DEFAULT_PASSWORD,
+                "password": "plum violin harbour ladder",
+                "confirm": "plum violin harbour ladder",
+            },
+        )
+        assert response.status_code == 302
+    details = dict(db.session.execute(select(Notification.user_id, Notification.detail)).all())
+    assert details[welsh.id] == (
+        "Mae eich cyfrinair wedi newid. Os nad oeddech yn disgwyl hyn, rhowch wybod i'ch gweinyddwr."
+    )
+    assert (
+        details[english.id]
+        == "Your password has changed. If you did not expect this, tell your administrator."
+    )
 
 
 def test_the_timeout_warning_has_its_words_in_welsh(app, signed_in):
