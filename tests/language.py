@@ -64,7 +64,54 @@ def visible_text(html: str) -> str:
     return " ".join(soup.get_text(" ").split())
 
 
-def english_left(html: str) -> list[str]:
-    """The English interface texts still on a page that should be all Welsh (empty when it is)."""
+@cache
+def _english_messages() -> frozenset[str]:
+    """Every interface text, whole, whose Welsh differs from its English ("Home", "Back", "Sign out")."""
+    with PO.open("rb") as handle:
+        catalogue = read_po(handle, locale="cy")
+    found: set[str] = set()
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        english = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        welsh = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        for text in english:
+            if not PLACEHOLDER.search(text) and text not in welsh:
+                found.add(" ".join(text.split()))
+    return frozenset(found)
+
+
+def _text_pieces(html: str) -> list[str]:
+    """Each element's own words, whole (what one interface text would fill), as a reader sees them."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.select('[lang="en"], script, style, template'):
+        if element.name != "html":
+            element.decompose()
+    pieces = [" ".join(string.split()) for string in soup.find_all(string=True)]
+    pieces += [" ".join(str(value).split()) for tag in soup.find_all(True) for value in _spoken(tag)]
+    return [piece.strip(" .:") for piece in pieces if piece.strip(" .:")]
+
+
+def _spoken(tag) -> list[str]:
+    """Attributes a screen reader says or a person sees: labels, titles, placeholders, button values."""
+    values = [tag.get(name) for name in ("aria-label", "title", "placeholder", "alt")]
+    if tag.name == "input" and tag.get("type") in ("submit", "button"):
+        values.append(tag.get("value"))
+    return [value for value in values if value]
+
+
+def english_left(html: str, english_html: str | None = None) -> list[str]:
+    """The English interface texts still on a page that should be all Welsh (empty when it is).
+
+    Runs of three or more words of any interface text are found anywhere on the page. Given the
+    same page rendered in English, ``english_html``, short texts are found too ("Home", "Sign out",
+    an aria-label "Pages"): a piece of the page that is a whole interface text, the same in both
+    renderings, is English left untranslated (a user's entry is the same in both too, but is not,
+    word for word, one of the interface's texts)."""
     text = visible_text(html)
-    return [run for run in _english_interface_texts() if run in text]
+    left = [run for run in _english_interface_texts() if run in text]
+    if english_html is not None:
+        messages = _english_messages()
+        in_english = set(_text_pieces(english_html))
+        left += sorted({piece for piece in _text_pieces(html) if piece in messages and piece in in_english})
+    return left

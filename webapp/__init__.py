@@ -11,6 +11,7 @@ from flask import Flask, render_template
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, CONFIGS, Production
+from webapp.i18n import gettext, lazy_gettext
 
 GOVUK_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
@@ -150,6 +151,10 @@ def _configure_templates(app: Flask) -> None:
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
                     "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                    # The package's own components, for the app's thin wrappers of the same path
+                    # (templates/govuk_frontend_jinja/components/*), which give their built-in
+                    # texts in the page's language.
+                    "govuk_frontend_jinja_package": PackageLoader("govuk_frontend_jinja"),
                 }
             ),
         ]
@@ -158,6 +163,10 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     app.add_template_global(_error_summary, "error_summary")
+    from webapp.i18n import current_language
+
+    # For imported macros, which do not see the context's ``current_language``.
+    app.add_template_global(current_language, "page_language")
 
     from webapp import formatting, models
     from webapp.permissions import can
@@ -189,6 +198,7 @@ def _error_summary(form) -> dict:
     from webapp.forms import GovDateField
 
     params = wtforms_errors(form)
+    params["titleText"] = gettext("There is a problem")
     date_links = {f"#{field.id}" for field in form if isinstance(field, GovDateField)}
     for item in params["errorList"]:
         if item.get("href", "").startswith("#None"):
@@ -219,24 +229,28 @@ def _configure_logging(app: Flask) -> None:
 
 
 ERROR_DETAILS = {
-    413: "The form or file you sent is larger than this service accepts. Nothing was saved. "
-    "Go back, shorten the text and try again.",
+    413: lazy_gettext(
+        "The form or file you sent is larger than this service accepts. Nothing was saved. "
+        "Go back, shorten the text and try again."
+    ),
 }
 
 
 def _register_error_pages(app: Flask) -> None:
     for code, title in (
-        (400, "Sorry, there is a problem with the request"),
-        (403, "You do not have permission to see this page"),
-        (404, "Page not found"),
-        (405, "Sorry, there is a problem with the request"),
-        (413, "What you sent is too large"),
-        (500, "Sorry, there is a problem with the service"),
+        (400, lazy_gettext("Sorry, there is a problem with the request")),
+        (403, lazy_gettext("You do not have permission to see this page")),
+        (404, lazy_gettext("Page not found")),
+        (405, lazy_gettext("Sorry, there is a problem with the request")),
+        (413, lazy_gettext("What you sent is too large")),
+        (500, lazy_gettext("Sorry, there is a problem with the service")),
     ):
 
         def handler(error, code=code, title=title):
             detail = ERROR_DETAILS.get(code)
-            return render_template("errors/error.html", code=code, title=title, detail=detail), code
+            return render_template(
+                "errors/error.html", code=code, title=str(title), detail=str(detail or "")
+            ), code
 
         app.register_error_handler(code, handler)
 
@@ -248,9 +262,11 @@ def _register_error_pages(app: Flask) -> None:
             render_template(
                 "errors/error.html",
                 code=400,
-                title="Your form could not be sent",
-                detail="The page had been open too long or came from somewhere else. "
-                "Go back, reload the page and try again. Nothing was saved.",
+                title=gettext("Your form could not be sent"),
+                detail=gettext(
+                    "The page had been open too long or came from somewhere else. "
+                    "Go back, reload the page and try again. Nothing was saved."
+                ),
             ),
             400,
         )

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
-from babel import dates
+from babel import dates, numbers
 from flask import Flask
 
-from webapp.i18n import current_language, gettext, pgettext
+from webapp.i18n import current_language, gettext, ngettext, pgettext
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -54,6 +54,30 @@ def format_datetime(value: datetime | None) -> str:
     return gettext("%(day)s at %(time)s", day=day, time=time)
 
 
+def format_number(value: int) -> str:
+    """ "5,000" (the same in Welsh)."""
+    return numbers.format_decimal(value, locale=current_language())
+
+
+def due_in(due_on: date, today: date | None = None) -> str:
+    """How a deadline stands, in words: "Due today", "Due in 3 working days",
+    "Overdue by 2 days". Working days (weekends and bank holidays skipped) until it; calendar days
+    since it, as a person counts how late something is. Welsh has a form for 0, 1, 2, 3, 6 and
+    other numbers, and keeps the noun singular after a figure ("Mewn 3 diwrnod gwaith")."""
+    import rules
+
+    today = today or today_in_london()
+    if due_on == today:
+        return gettext("Due today")
+    if due_on < today:
+        late = (today - due_on).days
+        return ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", late)
+    left = rules.working_days_between(today, due_on)
+    if left <= 0:  # due on a weekend or bank holiday: the next working day is the last chance
+        return gettext("Due on the next working day")
+    return ngettext("Due in %(num)d working day", "Due in %(num)d working days", left)
+
+
 def yes_no(value: bool | None) -> str:
     return gettext("Yes") if value else gettext("No")
 
@@ -68,3 +92,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(yes_no, "yes_no")
     app.add_template_filter(format_iso_date, "iso_date")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(due_in, "due_in")

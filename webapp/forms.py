@@ -18,7 +18,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from webapp.formatting import today_in_london
+from webapp.formatting import format_date, format_number, today_in_london
+from webapp.i18n import gettext, lazy_gettext
 
 T = TypeVar("T")
 
@@ -54,19 +55,35 @@ def clean_text(value: str | None) -> str | None:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+class MaxLength(Length):
+    """At most ``max`` characters, its message written when the check fails: in the reader's
+    language, with the field's label and the limit as the reader writes numbers."""
+
+    def __init__(self, max: int):
+        super().__init__(max=max)
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.max:
+            raise ValidationError(
+                gettext(
+                    "%(label)s must be %(limit)s characters or fewer",
+                    label=str(field.label.text),
+                    limit=format_number(self.max),
+                )
+            )
+
+
 def text_area(
     label: str, message: str | None = None, *, limit: int = TEXT_MAX, description: str | None = None
 ) -> TextAreaField:
     """A GOV.UK character-count textarea: required when ``message`` (what to enter) is given, at most
-    ``limit`` characters, its text cleaned of what cannot be stored."""
+    ``limit`` characters, its text cleaned of what cannot be stored. ``label``, ``message`` and
+    ``description`` are lazy texts (``lazy_gettext``): the form is built at import time."""
     return TextAreaField(
         label,
         widget=GovCharacterCount(),
         description=description,
-        validators=[
-            DataRequired(message=message) if message else Optional(),
-            Length(max=limit, message=f"{label} must be {limit:,} characters or fewer"),
-        ],
+        validators=[DataRequired(message=message) if message else Optional(), MaxLength(limit)],
         filters=[clean_text],
     )
 
@@ -77,7 +94,12 @@ class _DateInput(GovDateInput):
     def map_gov_params(self, field, **kwargs):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = ([*list(field.raw_data), "", "", ""])[:3]
-        return super().map_gov_params(field, **kwargs)
+        params = super().map_gov_params(field, **kwargs)
+        # The library writes the boxes' labels in English.
+        words = {"Day": gettext("Day"), "Month": gettext("Month"), "Year": gettext("Year")}
+        for item in params.get("items", []):
+            item["label"] = words.get(item.get("label"), item.get("label"))
+        return params
 
 
 class GovDateField(DateField):
@@ -98,7 +120,9 @@ class GovDateField(DateField):
             return
         if len(valuelist) != 3 or not all(part.strip() for part in valuelist):
             self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
+            raise ValueError(
+                gettext("%(label)s must include a day, month and year", label=str(self.label.text))
+            )
         try:
             day, month, year = (int(part.strip()) for part in valuelist)
             if year < 1900:
@@ -106,7 +130,7 @@ class GovDateField(DateField):
             self.data = date(year, month, day)
         except ValueError:
             self.data = None
-            raise ValueError(f"{self.label.text} must be a real date") from None
+            raise ValueError(gettext("%(label)s must be a real date", label=str(self.label.text))) from None
 
     def pre_validate(self, form):
         if self.data is None and not self.errors and not self.optional:
@@ -148,7 +172,8 @@ def on_incident(form: F, incident_date) -> F:
 
 class NotLaterThanWorkingDays:
     """A due date no later than the policy's maximum (working days from today), read when checked,
-    so an administrator's change applies at once."""
+    so an administrator's change applies at once. ``message`` (a lazy text) names the date as
+    ``{latest}``, written when checked in the reader's language."""
 
     def __init__(self, policy_key: str, message: str):
         self.policy_key = policy_key
@@ -162,7 +187,7 @@ class NotLaterThanWorkingDays:
             return
         latest = rules.add_working_days(today_in_london(), policy().timescale(self.policy_key))
         if field.data > latest:
-            raise ValidationError(self.message.format(latest=latest.strftime("%-d %B %Y")))
+            raise ValidationError(str(self.message).format(latest=format_date(latest)))
 
 
 class _RadioInput(GovRadioInput):
@@ -202,7 +227,7 @@ def radio_field(label: str, choices: list[tuple[str, str]], *, message: str, **k
     return GovRadioField(label, choices=choices, message=message, **kwargs)
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))]
 
 
 def yes_no_field(label: str, *, message: str, **kwargs) -> RadioField:
@@ -243,16 +268,17 @@ class GovSelectField(SelectField):
 class ConfirmRemovalForm(FlaskForm):
     """The button on a page that asks before removing something (WCAG 3.3.4); confirm_removal.html."""
 
-    submit = SubmitField("Yes, remove it", widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Yes, remove it"), widget=GovSubmitInput())
 
 
-NOTHING_CHANGED = "You did not change anything."
+NOTHING_CHANGED = lazy_gettext("You did not change anything.")
 
 
 def flash_saved(message: str, changed: object) -> None:
     """After a save: ``message`` as a success when something changed; otherwise that nothing did, as
-    information, never under a "Success" heading."""
+    information, never under a "Success" heading. A flash is kept in the session as plain text, so
+    ``message`` is put in the reader's language now (``gettext`` or a lazy text)."""
     if changed:
-        flash(message, "success")
+        flash(str(message), "success")
     else:
-        flash(NOTHING_CHANGED, "info")
+        flash(str(NOTHING_CHANGED), "info")

@@ -11,6 +11,8 @@ from tests.conftest import db_user
 from tests.factories import DEFAULT_PASSWORD, current_code
 
 SERVICE = "Case review manager"
+# The service's name at the end of a Welsh page's title.
+SERVICE_IN_WELSH = "Rheolwr adolygiadau achos"
 
 
 def squash(text: str) -> str:
@@ -19,11 +21,12 @@ def squash(text: str) -> str:
 
 
 def expect_page(page: Page, heading: str | re.Pattern, *, error: bool = False) -> None:
-    """The browser is on the page with this h1 (and, for a form with errors, an 'Error:' title)."""
+    """The browser is on the page with this h1 (and, for a form with errors, an 'Error:' title), in
+    English or in Welsh ("Gwall: ... – Rheolwr adolygiadau achos")."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     title = page.title()
-    assert title.endswith(f" – {SERVICE}"), title
-    assert title.startswith("Error: ") == error, title
+    assert title.endswith((f" – {SERVICE}", f" – {SERVICE_IN_WELSH}")), title
+    assert title.startswith(("Error: ", "Gwall: ")) == error, title
 
 
 def fill_sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask_login import LoginManager
 
+from webapp.i18n import lazy_gettext
+
 
 def init_login(login_manager: LoginManager) -> None:
     from webapp.auth import sessions
     from webapp.models import User
 
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message = lazy_gettext("Sign in to continue.")
+    # Flask-Login flashes the message: kept in the session as text, in the reader's language.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     # Sessions are bound to the browser that signed in.
     login_manager.session_protection = "strong"

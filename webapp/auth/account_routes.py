@@ -12,6 +12,7 @@ from webapp.auth.passwords import verify_password
 from webapp.auth.reauth import recent_password_required
 from webapp.auth.services import change_own_password, personal_details, safe_next
 from webapp.extensions import db
+from webapp.i18n import gettext
 from webapp.notifications.combining import PREFERENCES, reschedule
 from webapp.permissions import Permission, permission_required
 
@@ -23,10 +24,10 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def overview():
     return render_template(
         "auth/account.html",
-        title="Your account",
+        title=gettext("Your account"),
         has_second_factor=bool(current_user.totp_secret),
         second_factor_required=mfa.required(current_user),
-        email_preference=PREFERENCES.get(current_user.email_preference, PREFERENCES["each"]),
+        email_preference=str(PREFERENCES.get(current_user.email_preference, PREFERENCES["each"])),
     )
 
 
@@ -38,7 +39,7 @@ def email_preference():
     if form.validate_on_submit():
         choice = form.email_preference.data
         if choice == current_user.email_preference:
-            flash("Nothing changed: that was already your choice.", "info")
+            flash(gettext("Nothing changed: that was already your choice."), "info")
         else:
             current_user.email_preference = choice
             reschedule(current_user)  # emails not yet sent follow the new choice
@@ -48,9 +49,9 @@ def email_preference():
                 changed_fields=["email_preference"],
             )
             db.session.commit()
-            flash("Your email choice has been saved.", "success")
+            flash(gettext("Your email choice has been saved."), "success")
         return redirect(url_for("account.overview"))
-    return render_template("auth/email_preference.html", title="How you get emails", form=form)
+    return render_template("auth/email_preference.html", title=gettext("How you get emails"), form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -65,19 +66,24 @@ def change_password():
         elif not verify_password(current_user.password_hash, form.current.data):
             audit.record("user.reauthentication_failed", record_id=current_user.id)
             db.session.commit()
-            form.current.errors.append("Your current password is not correct")
+            form.current.errors.append(gettext("Your current password is not correct"))
         elif form.current.data == form.password.data:
-            form.password.errors.append("Choose a password different from your current one")
+            form.password.errors.append(gettext("Choose a password different from your current one"))
         else:
             change_own_password(
                 current_user, form.password.data, keep_session=current_user.current_session.token
             )
             sessions.confirm(current_user.current_session)
             db.session.commit()
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            flash(
+                gettext("Your password has been changed. You have been signed out everywhere else."),
+                "success",
+            )
             return redirect(url_for("account.overview"))
     return (
-        render_template("auth/new_password.html", title="Change your password", form=form, forced=False),
+        render_template(
+            "auth/new_password.html", title=gettext("Change your password"), form=form, forced=False
+        ),
         status,
     )
 
@@ -99,14 +105,14 @@ def set_up_second_factor():
             session.pop("account_totp_secret", None)
             return render_template(
                 "auth/recovery_codes.html",
-                title="Your recovery codes",
+                title=gettext("Your recovery codes"),
                 codes=codes,
                 continue_url=url_for("account.overview"),
             )
-        form.code.errors.append("Enter a correct code")
+        form.code.errors.append(gettext("Enter a correct code"))
     return render_template(
         "auth/set_up_second_factor.html",
-        title="Set up your authenticator app",
+        title=gettext("Set up your authenticator app"),
         form=form,
         user=current_user,
         secret=mfa.grouped(secret),
@@ -132,5 +138,7 @@ def confirm_password():
         else:
             audit.record("user.reauthentication_failed", record_id=current_user.id)
             db.session.commit()
-            form.password.errors.append("Your password is not correct")
-    return render_template("auth/confirm_password.html", title="Confirm your password", form=form), status
+            form.password.errors.append(gettext("Your password is not correct"))
+    return render_template(
+        "auth/confirm_password.html", title=gettext("Confirm your password"), form=form
+    ), status

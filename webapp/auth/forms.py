@@ -5,58 +5,72 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.auth.passwords import password_problem
 from webapp.forms import radio_field
+from webapp.i18n import gettext
+from webapp.i18n import lazy_gettext as _l
 from webapp.notifications.combining import PREFERENCES
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         widget=GovTextInput(),
-        validators=[DataRequired(message="Enter your email address"), Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter your password"), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your password")),
+            Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
     )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code",
+        _l("Code"),
         widget=GovTextInput(),
-        description="The 6-digit code from your authenticator app, or one of your recovery codes",
-        validators=[DataRequired(message="Enter the code"), Length(max=40, message="Enter a correct code")],
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes"),
+        validators=[
+            DataRequired(message=_l("Enter the code")),
+            Length(max=40, message=_l("Enter a correct code")),
+        ],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
 class SetUpCodeForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app",
+        _l("Code from your authenticator app"),
         widget=GovTextInput(),
-        description="Enter the 6-digit code the app shows after you add this account",
-        validators=[DataRequired(message="Enter the code"), Length(max=40, message="Enter a correct code")],
+        description=_l("Enter the 6-digit code the app shows after you add this account"),
+        validators=[
+            DataRequired(message=_l("Enter the code")),
+            Length(max=40, message=_l("Enter a correct code")),
+        ],
     )
-    submit = SubmitField("Turn on the second factor", widget=GovSubmitInput())
+    submit = SubmitField(_l("Turn on the second factor"), widget=GovSubmitInput())
 
 
 class NewPasswordForm(FlaskForm):
     """A password the person chooses. ``personal`` are their own details, refused as passwords."""
 
     password = PasswordField(
-        "New password",
+        _l("New password"),
         widget=GovPasswordInput(),
-        description="At least 12 characters. Three or more unrelated words work well.",
-        validators=[DataRequired(message="Enter a new password")],
+        description=_l("At least 12 characters. Three or more unrelated words work well."),
+        validators=[DataRequired(message=_l("Enter a new password"))],
     )
     confirm = PasswordField(
-        "Type the new password again",
+        _l("Type the new password again"),
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Type the new password again")],
+        validators=[DataRequired(message=_l("Type the new password again"))],
     )
-    submit = SubmitField("Save password", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save password"), widget=GovSubmitInput())
 
     def __init__(self, *args, personal: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,32 +83,40 @@ class NewPasswordForm(FlaskForm):
 
     def validate_confirm(self, field):
         if field.data != self.password.data:
-            raise ValidationError("The passwords do not match")
+            raise ValidationError(gettext("The passwords do not match"))
 
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
-        "Current password",
+        _l("Current password"),
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter your current password"), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your current password")),
+            Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
     )
 
 
 class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(
-        "Password",
+        _l("Password"),
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter your password"), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your password")),
+            Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
 class EmailPreferenceForm(FlaskForm):
     email_preference = radio_field(
-        "How do you want to hear of new tasks and updates by email?",
+        _l("How do you want to hear of new tasks and updates by email?"),
         list(PREFERENCES.items()),
-        message="Select how you want to hear of new tasks and updates",
-        description="Notifications in the service arrive at once either way. Security notices and "
-        "support-meeting invitations are always emailed at once.",
+        message=_l("Select how you want to hear of new tasks and updates"),
+        description=_l(
+            "Notifications in the service arrive at once either way. Security notices and "
+            "support-meeting invitations are always emailed at once."
+        ),
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())

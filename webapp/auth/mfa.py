@@ -10,10 +10,11 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import delete, or_, update
 
 from webapp.extensions import db, rows_matched
+from webapp.i18n import gettext
 from webapp.models import RecoveryCode, Role, User, utcnow
 
 ISSUER = "Case review manager"
@@ -38,12 +39,11 @@ def grouped(secret: str) -> str:
 def qr_svg(user: User, secret: str) -> Markup:
     """The set-up QR code as inline SVG, labelled for screen readers (the secret is also shown as text)."""
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    svg = segno.make(uri, error="m").svg_inline(
-        scale=4, title="QR code to set up your authenticator app", svgclass="app-qr-code"
-    )
+    label = gettext("QR code to set up your authenticator app")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, title=label, svgclass="app-qr-code")
     # segno writes the SVG from the URI's bits alone (no text from the URI appears in it).
     return Markup(  # noqa: S704
-        svg.replace("<svg ", '<svg role="img" aria-label="QR code to set up your authenticator app" ', 1)
+        svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     )
 
 

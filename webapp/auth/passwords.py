@@ -9,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn import zxcvbn
 
+from webapp.i18n import gettext
+
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
 MIN_STRENGTH = 3
@@ -64,9 +66,9 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> str | None:
     Strength comes from zxcvbn, which knows common passwords, words, names, keyboard patterns,
     dates and repeats, and is told the person's own details so it can spot those too."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+        return gettext("Password must be %(num)d characters or more", num=MIN_PASSWORD_LENGTH)
     if len(password) > 200:
-        return "Password must be 200 characters or fewer"
+        return gettext("Password must be 200 characters or fewer")
     personal = [word for word in personal if word]
     # What is left once the person's own details are taken out must be strong on its own:
     # zxcvbn alone rates "jones2026gwen!" as strong enough.
@@ -74,7 +76,7 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> str | None:
     for word in sorted(personal, key=len, reverse=True):
         rest = rest.replace(word, " ")
     if min(_score(password[:100], personal), _score(rest, personal)) < MIN_STRENGTH:
-        return (
+        return gettext(
             "Password is too easy to guess. Use three or more unrelated words, and do not use "
             "your name or email address"
         )

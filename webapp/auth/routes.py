@@ -19,6 +19,7 @@ from webapp.auth.forms import CodeForm, NewPasswordForm, SetUpCodeForm, SignInFo
 from webapp.auth.passwords import verify_password
 from webapp.auth.services import authenticate, change_own_password, personal_details, safe_next
 from webapp.extensions import db
+from webapp.i18n import gettext
 from webapp.models import User
 from webapp.permissions import Permission, permission_required, public
 
@@ -47,7 +48,7 @@ def sign_in():
                 pending: dict[str, Any] = {"user_id": user.id, "started": time.time(), "factor": False}
                 pending["next"] = safe_next(request.args.get("next"))
                 return _advance(user, pending)
-            form.password.errors.append("Enter a correct email address and password")
+            form.password.errors.append(gettext("Enter a correct email address and password"))
     return render_template("auth/sign_in.html", form=form), status
 
 
@@ -63,7 +64,7 @@ def _pending() -> tuple[User, dict] | None:
 
 def _start_again():
     session.pop("sign_in", None)
-    flash("Your sign-in took too long or was not finished. Sign in again.", "info")
+    flash(gettext("Your sign-in took too long or was not finished. Sign in again."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -113,8 +114,8 @@ def second_factor():
         else:
             audit.record("user.second_factor_failed", record_id=user.id, actor_label="anonymous")
             db.session.commit()
-            form.code.errors.append("Enter a correct code")
-    return render_template("auth/second_factor.html", title="Enter your code", form=form), status
+            form.code.errors.append(gettext("Enter a correct code"))
+    return render_template("auth/second_factor.html", title=gettext("Enter your code"), form=form), status
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
@@ -141,15 +142,15 @@ def set_up_second_factor():
             session.pop("sign_in_secret", None)
             return render_template(
                 "auth/recovery_codes.html",
-                title="Your recovery codes",
+                title=gettext("Your recovery codes"),
                 codes=codes,
                 continue_url=url_for("auth.continue_sign_in"),
             )
         else:
-            form.code.errors.append("Enter a correct code")
+            form.code.errors.append(gettext("Enter a correct code"))
     return render_template(
         "auth/set_up_second_factor.html",
-        title="Set up your authenticator app",
+        title=gettext("Set up your authenticator app"),
         form=form,
         user=user,
         secret=mfa.grouped(secret),
@@ -178,12 +179,14 @@ def new_password():
     form = NewPasswordForm(personal=personal_details(user))
     if form.validate_on_submit():
         if verify_password(user.password_hash, form.password.data):
-            form.password.errors.append("Choose a password different from the one you were given")
+            form.password.errors.append(gettext("Choose a password different from the one you were given"))
         else:
             change_own_password(user, form.password.data, keep_session=None)
             db.session.commit()
             return _advance(user, pending)
-    return render_template("auth/new_password.html", title="Choose a new password", form=form, forced=True)
+    return render_template(
+        "auth/new_password.html", title=gettext("Choose a new password"), form=form, forced=True
+    )
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -193,7 +196,7 @@ def sign_out():
     sessions.end(current_user.current_session)
     db.session.commit()
     logout_user()
-    flash("You have been signed out.", "success")
+    flash(gettext("You have been signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 
 

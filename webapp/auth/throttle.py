@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.extensions import db
+from webapp.i18n import ngettext
 from webapp.models import SignInThrottle, utcnow
 
 
@@ -69,8 +70,9 @@ def clear_account(email: str) -> None:
     db.session.execute(delete(SignInThrottle).where(SignInThrottle.key == account_key(email)))
 
 
-TOO_MANY = "There have been too many attempts to sign in. Wait {minutes} minutes, then try again."
-
-
 def too_many_message() -> str:
-    return TOO_MANY.format(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
+    return ngettext(
+        "There have been too many attempts to sign in. Wait %(num)d minute, then try again.",
+        "There have been too many attempts to sign in. Wait %(num)d minutes, then try again.",
+        current_app.config["SIGN_IN_WINDOW_MINUTES"],
+    )

@@ -1,6 +1,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp.i18n import gettext
 from webapp.permissions import Permission, can, permission_required, public
 
 bp = Blueprint("main", __name__)
@@ -37,7 +38,7 @@ def home():
     attention = listing.needing_attention(current_user, today)
     return render_template(
         "main/home.html",
-        title="Your work",
+        title=gettext("Your work"),
         tasks=tasks,
         task_titles=titles.titles(tasks.items),
         new=unread_for(current_user, limit=HOME_NOTIFICATIONS),
@@ -59,7 +60,9 @@ def no_access():
 def accessibility():
     """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require:
     open to everyone, linked from every page's footer."""
-    return render_template("main/accessibility.html", title="Accessibility statement for Case review manager")
+    return render_template(
+        "main/accessibility.html", title=gettext("Accessibility statement for Case review manager")
+    )
 
 
 @bp.route("/health")

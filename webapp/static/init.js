@@ -10,8 +10,10 @@ function markScrollingTables() {
     if (box.scrollWidth > box.clientWidth + 1) {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
-      const name = caption ? caption.textContent.trim() : "Table";
-      box.setAttribute("aria-label", `${name} (scrolls sideways)`);
+      // The words come from the page, in its language (base.html's data-* attributes on <body>).
+      const words = document.body.dataset;
+      const name = caption ? caption.textContent.trim() : words.tableName;
+      box.setAttribute("aria-label", words.tableScrolls.replace("%{name}", name));
     } else {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");

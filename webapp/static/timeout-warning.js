@@ -23,13 +23,23 @@ function lastActivity() {
   return Number(window.localStorage.getItem(LAST_ACTIVITY)) || now();
 }
 
+// The words come from the dialog's data-* attributes, in the page's language (_timeout_warning.html):
+// a count in the plural form the language's rules choose (Welsh has six), "other" if one is missing.
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
+
+function counted(unit, count) {
+  const form = pluralRules.select(count);
+  const name = `${unit}${form.charAt(0).toUpperCase()}${form.slice(1)}`;
+  const text = dialog.dataset[name] || dialog.dataset[`${unit}Other`];
+  return text.replace("%{count}", String(count));
+}
+
 function inWords(milliseconds) {
   const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
   if (seconds >= 60) {
-    const minutes = Math.ceil(seconds / 60);
-    return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+    return counted("minutes", Math.ceil(seconds / 60));
   }
-  return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+  return counted("seconds", seconds);
 }
 
 function draftFields() {
@@ -75,8 +85,7 @@ function restoreDraft() {
   if (restored && main) {
     const notice = document.createElement("div");
     notice.className = "govuk-inset-text app-draft-restored";
-    notice.textContent =
-      "We have put back what you typed before you were signed out. Check it, then save.";
+    notice.textContent = dialog.dataset.draftRestored;
     main.prepend(notice);
   }
 }
@@ -134,7 +143,7 @@ if (dialog && typeof dialog.showModal === "function") {
       const due = dialog.open && (seconds >= 60 || seconds === 30 || seconds === 10);
       if (due && words !== announced) {
         announced = words;
-        announcement.textContent = `We will sign you out in ${words}.`;
+        announcement.textContent = dialog.dataset.announcement.replace("%{time}", words);
       }
       if (!dialog.open) {
         announced = words; // read out with the dialog's description as it opens
