@@ -28,8 +28,8 @@ from sqlalchemy.orm import selectinload
 from webapp.admin.policy import effective_policy
 from webapp.extensions import db
 from webapp.formatting import format_date, london
-from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language_of
 from webapp.i18n import gettext as _
+from webapp.i18n import in_language_of, language_of
 from webapp.models import (
     Case,
     Notification,
@@ -204,6 +204,7 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
                         "kind": kind,
                         "dedupe_key": f"task:{task.id}:{step}:user:{user_id}",
                         "detail": details.of(task, reached[user_id]),
+                        "language": language_of(reached[user_id]),
                         "link_path": f"/tasks/{task.id}",
                         "status": NotificationStatus.PENDING,
                         "attempts": 0,
@@ -237,7 +238,7 @@ class _Details:
         self._by_language: dict[str, dict[int, str]] = {}
 
     def of(self, task: DueTask, user: User) -> str:
-        language = user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
+        language = language_of(user)
         if language not in self._by_language:
             with in_language_of(user):
                 self._by_language[language] = self._sentences()

@@ -12,7 +12,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -182,15 +181,10 @@ def _parse(data: dict[str, Any], source: str) -> Policy:
     # Each step of the ladder must come after the one before it.
     for earlier, later in itertools.pairwise(ESCALATION):
         if getattr(escalation, later) <= getattr(escalation, earlier):
-            key = f"escalation.{later}"
+            # In English, as the logs and the command line read it; the administrators' page puts
+            # it in the reader's language (webapp/admin/routes._policy_problem).
             raise PolicyError(
-                key,
-                gettext(
-                    "%(source)s: %(key)s must be later than %(earlier)s",
-                    source=source,
-                    key=key,
-                    earlier=earlier,
-                ),
+                f"escalation.{later}", f"{source}: escalation.{later} must be later than {earlier}"
             )
     return Policy(MappingProxyType(timescales), escalation, source)
 
@@ -211,13 +205,6 @@ def _days(key: str, value: Any, minimum: int, source: str) -> int:
     if type(value) is not int or value < minimum:
         raise PolicyError(
             key,
-            gettext(
-                "%(source)s: %(key)s must be a whole number of working days, at least %(minimum)s; "
-                "got %(value)s",
-                source=source,
-                key=key,
-                minimum=minimum,
-                value=repr(value),
-            ),
+            f"{source}: {key} must be a whole number of working days, at least {minimum}; got {value!r}",
         )
     return value

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from markupsafe import escape
 from sqlalchemy import select
 
 from tests.accuracy.helpers import shared_review
@@ -19,7 +17,6 @@ from tests.accuracy.test_revisions import COMPLETE
 from tests.clock import london_today
 from tests.conftest import Page
 from tests.language import english_left
-from webapp.accuracy.agreement import CLAUSES
 from webapp.conduct import report
 from webapp.extensions import db
 from webapp.models import Dispute, GatheringItem, GatheringSource, Notification, ReviewState
@@ -37,34 +34,18 @@ def shared(app):
     return shared
 
 
-# Parts of these pages that other areas write (the shared report's body, the facts to weigh) and the
-# procedure's quotations (CLAUSES, moving to rules/clauses.py with their Welsh) are translated in
-# their own changes: left out here until those are merged, so this test checks this area's texts.
-OTHER_AREAS = (".app-report-body", ".app-facts")
-
-
-def this_areas_html(page: Page) -> str:
-    html = page.response.get_data(as_text=True)
-    for quotation in CLAUSES.values():
-        html = html.replace(str(escape(quotation)), "")
-    soup = BeautifulSoup(html, "html.parser")
-    for element in soup.select(", ".join(OTHER_AREAS)):
-        element.decompose()
-    return str(soup)
-
-
 def review_panel(page: Page) -> str:
-    """The review page's accuracy panel alone (the rest of that page is other areas')."""
+    """The review page's accuracy panel."""
     panel = page.html.find(id="accuracy-panel")
     assert panel is not None
-    return str(panel)
+    return page.response.get_data(as_text=True)
 
 
 def welsh(page: Page, *expected: str, panel: bool = False) -> str:
-    """The page is all Welsh and says each ``expected`` text; returns its text. ``panel``: only the
-    review page's accuracy panel is this area's."""
+    """The page is all Welsh and says each ``expected`` text; returns its text. ``panel``: the
+    review page, which has the accuracy panel."""
     assert page.html.find("html")["lang"] == "cy"
-    assert english_left(review_panel(page) if panel else this_areas_html(page)) == []
+    assert english_left(review_panel(page) if panel else page.response.get_data(as_text=True)) == []
     text = page.text()
     for words in expected:
         assert words in text, words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from playwright.sync_api import Page, expect
@@ -13,6 +14,14 @@ from tests.factories import DEFAULT_PASSWORD, current_code
 SERVICE = "Case review manager"
 # The service's name at the end of a Welsh page's title.
 SERVICE_IN_WELSH = "Rheolwr adolygiadau achos"
+
+# A journey in either language finds each text through the catalogue: ``w = tests.language.words(
+# language)`` puts an English interface text in the page's language; English is the default.
+Words = Callable[..., str]
+
+
+def english(text: str, **values) -> str:
+    return text % values if values else text
 
 
 def squash(text: str) -> str:
@@ -29,32 +38,45 @@ def expect_page(page: Page, heading: str | re.Pattern, *, error: bool = False) -
     assert title.startswith(("Error: ", "Gwall: ")) == error, title
 
 
+def page_words(page: Page) -> Words:
+    """The words of the language the page is in: before sign-in, the browser's or the one the last
+    person chose (signing out keeps it)."""
+    from tests.language import words
+
+    return words(page.locator("html").get_attribute("lang") or "en")
+
+
 def fill_sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
     """Sign in through the forms; with the right password, a person who has a second factor
     (administrators, CE and DCE always do) then types the code their app would show."""
-    page.get_by_label("Email address").fill(email)
+    w = page_words(page)
+    page.get_by_label(w("Email address")).fill(email)
     # exact: the password input's "Show password" button is labelled too
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(w("Password"), exact=True).fill(password)
+    page.get_by_role("button", name=w("Sign in")).click()
     if password == DEFAULT_PASSWORD and db_user(email).totp_secret:
-        expect_page(page, "Enter your code")
+        expect_page(page, w("Enter your code"))
         fill_code(page, current_code(db_user(email)))
 
 
 def fill_code(page: Page, code: str) -> None:
-    page.get_by_label("Code", exact=True).fill(code)
-    page.get_by_role("button", name="Continue").click()
+    w = page_words(page)
+    page.get_by_label(w("Code"), exact=True).fill(code)
+    page.get_by_role("button", name=w("Continue")).click()
 
 
-def sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
+def sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD, w: Words = english) -> None:
+    """Sign in (the sign-in page is in the browser's language, English here); the pages after it are
+    in the person's own language, in which ``w`` finds the words."""
     page.goto("/sign-in")
     fill_sign_in(page, email, password)
-    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=w("Sign out"), exact=True)).to_be_visible()
 
 
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out", exact=True).click()
-    expect_page(page, "Sign in")
+def sign_out(page: Page, w: Words = english) -> None:
+    page.get_by_role("button", name=w("Sign out"), exact=True).click()
+    # The page after signing out is in the language the person was using.
+    expect_page(page, w("Sign in"))
 
 
 def group(page: Page, legend: str):
@@ -66,21 +88,21 @@ def choose(page: Page, legend: str, answer: str) -> None:
     group(page, legend).get_by_label(answer, exact=True).check()
 
 
-def fill_date(page: Page, legend: str, value: date | tuple[int, int, int]) -> None:
+def fill_date(page: Page, legend: str, value: date | tuple[int, int, int], w: Words = english) -> None:
     """Type a date into its day, month and year boxes; a (day, month, year) tuple may be no date."""
     day, month, year = (value.day, value.month, value.year) if isinstance(value, date) else value
     fields = group(page, legend)
-    fields.get_by_label("Day").fill(str(day))
-    fields.get_by_label("Month").fill(str(month))
-    fields.get_by_label("Year").fill(str(year))
+    fields.get_by_label(w("Day")).fill(str(day))
+    fields.get_by_label(w("Month")).fill(str(month))
+    fields.get_by_label(w("Year")).fill(str(year))
 
 
-def error_summary(page: Page) -> list[str]:
+def error_summary(page: Page, w: Words = english) -> list[str]:
     """The messages in the GOV.UK error summary, which has taken focus as the pattern asks."""
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(summary.get_by_role("heading", name=w("There is a problem"))).to_be_visible()
     return [text.strip() for text in summary.locator(".govuk-error-summary__list a").all_inner_texts()]
 
 

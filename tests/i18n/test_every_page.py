@@ -1,11 +1,7 @@
 """Every page of the service in Welsh: the walk opens every GET route (as the page-title walk does:
 each review state, each person on the review, and an administrator), as people who chose Cymraeg,
 and fails on any page that is not ``<html lang="cy">``, that has English interface texts left, or
-whose language switch does not lead back to the same page.
-
-Other areas are being translated at the same time: the endpoints under ``STILL_TO_DO`` have only
-their frame checked for now (the header, the navigation, the footer and the title; not <main>).
-Empty the set once every area is merged."""
+whose language switch does not lead back to the same page."""
 
 from __future__ import annotations
 
@@ -22,33 +18,8 @@ from tests.security.test_view_audit import conditions, review_with_every_record,
 from webapp.extensions import db
 from webapp.models import Role, User
 
-STILL_TO_DO = {
-    "cases.",
-    "reviews.",
-    "tasks.",
-    "conduct.",
-    "accuracy.",
-    "learning.",
-    "notifications.",
-    "admin.",
-    "admin_mail.",
-    "approvals.",
-}
-# Pages of this area that show another area's parts (the home page's task table is the reviews
-# area's): checked as a frame until that area is merged.
-SHOWS_OTHER_AREAS = {"main.home"}
 # Not pages: files, and the switch itself (which would put everyone back in English).
 SKIPPED = {"static", "language.switch"}
-
-
-FRAME = "header.govuk-template__header, footer, .govuk-skip-link, #timeout-warning"
-
-
-def frame(html: str) -> str:
-    """What every page shares: the skip link, the header (navigation, account bar, the switch), the
-    footer and the timeout warning; not the page's own title, back link or <main>."""
-    soup = BeautifulSoup(html, "html.parser")
-    return "".join(str(part) for part in soup.select(FRAME))
 
 
 def problems(endpoint: str, url: str, html: str) -> list[str]:
@@ -66,12 +37,10 @@ def problems(endpoint: str, url: str, html: str) -> list[str]:
     title = soup.title.get_text(strip=True) if soup.title else ""
     if not title.endswith(" – Rheolwr adolygiadau achos"):
         found.append(f"title {title!r}")
-    only_frame = endpoint.startswith(tuple(STILL_TO_DO)) or endpoint in SHOWS_OTHER_AREAS
-    checked = frame(html) if only_frame else html
     # Any piece of the page that is, word for word, one of the interface's texts with a different
     # Welsh is English left, however short ("Home", "Back"): the walk's data has no user entry that
     # is one. Runs of three words or more are found anywhere.
-    left = english_left(checked, checked)
+    left = english_left(html, html)
     found += [f"English: {text!r}" for text in left]
     return found
 

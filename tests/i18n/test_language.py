@@ -72,3 +72,18 @@ def test_dates_and_times_in_welsh(app):
             assert format_date(date(2026, 12, 1)) == "1 Rhagfyr 2026"
             assert format_date(date(2027, 6, 30)) == "30 Mehefin 2027"
             assert format_datetime(moment) == "1 Rhagfyr 2026 am 3:05yh"
+
+
+def test_signing_out_keeps_the_sign_in_page_in_the_persons_language(signed_in):
+    client = signed_in()
+    client.user.language = "cy"
+    db.session.commit()
+    page = client.get("/account")
+    form = page.html.select_one("form.app-account-bar__form")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    response = client.client.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302
+    # Signed out, with an English-speaking browser: the sign-in page stays in Welsh.
+    after = Page(client.client.get("/sign-in", headers={"Accept-Language": "en"}))
+    assert after.html.find("html")["lang"] == "cy"
+    assert "Rydych wedi cael eich allgofnodi." in after.text()

@@ -31,6 +31,7 @@ from webapp.models import (
     Dispute,
     DisputeStage,
     LearningPoint,
+    LearningTag,
     Review,
     ReviewState,
     Role,
@@ -70,6 +71,7 @@ NO_CASE_DATA = {
     "admin.audit_trail": "audited itself, as audit.viewed (ids and field names only)",
     "admin_mail.caught_mail": "development mail catcher: emails carry no case data",
     "learning.tags": "the learning lists (tag names)",
+    "learning.tag_welsh_name": "one learning list entry's Welsh name",
     "notifications.list_notifications": "the person's notifications: a line and a link each",
     "notifications.failed_notifications": "failed emails: kinds and addresses, no case data",
     "notifications.open_notification": "marks one read and redirects to its page, which is audited",
@@ -167,6 +169,7 @@ def review_with_every_record():
         "application_id": application.id,
         "version": shared.draft.version,
         "notification_id": notification.id,
+        "tag_id": db.session.execute(select(LearningTag.id).order_by(LearningTag.id)).scalars().first(),
     }
     return review, ids, people
 

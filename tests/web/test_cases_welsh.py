@@ -117,7 +117,7 @@ def test_a_welsh_team_records_a_case_child_and_application(team, signed_in):
     assert "Achos wedi'i ddiweddaru." in text and "Cyfraith gyhoeddus" in text
 
     text = all_welsh(client.get("/cases?q=CF25&status=ongoing&law=public"))
-    assert "Achosion" in text and "Defnyddio hidlyddion" in text and "Rhif achos neu enw plentyn" in text
+    assert "Achosion" in text and "Defnyddio'r hidlyddion" in text and "Rhif achos neu enw plentyn" in text
     assert "CF25P01234" in text
     assert "Nid oes achosion yn cyfateb." in all_welsh(client.get("/cases?q=nothing-like-it"))
 

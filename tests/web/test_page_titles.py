@@ -12,7 +12,8 @@ from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.security.routes import id_arguments, methods, rules, url_for_rule
 from tests.security.test_view_audit import conditions, review_with_every_record, set_state
-from webapp.models import Role
+from webapp.extensions import db
+from webapp.models import LearningTag, Role
 
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
@@ -58,7 +59,11 @@ def test_every_page_title_starts_with_its_h1_and_names_the_record(app):
                 checked += 1
                 if not h1 or not title.startswith(h1):
                     wrong.append(f"{rule.endpoint}: title {title!r}, h1 {h1!r}")
-                names = {"user_id": admin.name, "area_id": review.case.area.name}
+                names = {
+                    "user_id": admin.name,
+                    "area_id": review.case.area.name,
+                    "tag_id": db.session.get(LearningTag, ids["tag_id"]).name,
+                }
                 for argument in id_arguments(rule):
                     if names.get(argument, case_number) not in title and argument != "notification_id":
                         unnamed.append(f"{rule.endpoint}: {title!r}")

@@ -249,8 +249,7 @@ def policy():
     may_change = Role.ADMINISTRATOR in current_user.roles
     # The descriptions are lazy texts (rules/policy.py): each reads in the language of this page.
     rows = [
-        (key, days, str(description))
-        for key, days, description in timescales.effective_policy().describe()
+        (key, days, str(description)) for key, days, description in timescales.effective_policy().describe()
     ]
     errors: dict[str, str] = {}
     if request.method == "POST":

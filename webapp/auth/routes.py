@@ -19,7 +19,7 @@ from webapp.auth.forms import CodeForm, NewPasswordForm, SetUpCodeForm, SignInFo
 from webapp.auth.passwords import verify_password
 from webapp.auth.services import authenticate, change_own_password, personal_details, safe_next
 from webapp.extensions import db
-from webapp.i18n import gettext
+from webapp.i18n import gettext, language_of, remember_language
 from webapp.models import User
 from webapp.permissions import Permission, permission_required, public
 
@@ -195,9 +195,11 @@ def sign_out():
     audit.record("user.signed_out", record_id=current_user.id)
     sessions.end(current_user.current_session)
     db.session.commit()
+    language = language_of(current_user)
+    flash(gettext("You have been signed out."), "success")  # in their language, while signed in
     logout_user()
-    flash(gettext("You have been signed out."), "success")
-    return redirect(url_for("auth.sign_in"))
+    # The sign-in page stays in the language the person was using.
+    return remember_language(redirect(url_for("auth.sign_in")), language)
 
 
 @bp.route("/session/keep-alive", methods=["POST"])

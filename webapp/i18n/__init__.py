@@ -25,6 +25,7 @@ from flask_babel import (
 )
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from config import BASE_DIR
 
@@ -34,17 +35,20 @@ __all__ = [
     "current_language",
     "gettext",
     "in_language_of",
+    "language_of",
     "lazy_gettext",
     "lazy_ngettext",
     "lazy_pgettext",
     "ngettext",
     "pgettext",
+    "remember_language",
 ]
 
 # Each language in its own words: the switch shows the other one.
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 DEFAULT_LANGUAGE = "en"
 COOKIE = "language"
+ONE_YEAR = 365 * 24 * 3600
 TRANSLATIONS = BASE_DIR / "translations"
 
 babel = Babel()
@@ -54,11 +58,20 @@ def select_language() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE  # a job: messages to people are put in their language by in_language_of
     if current_user and current_user.is_authenticated:
-        return current_user.language if current_user.language in LANGUAGES else DEFAULT_LANGUAGE
+        return language_of(current_user)
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def remember_language(response: Response, code: str) -> Response:
+    """Keep ``code`` in the browser, for the pages before sign-in (the switch, and signing out: the
+    sign-in page then stays in the language the person was using)."""
+    response.set_cookie(
+        COOKIE, code, max_age=ONE_YEAR, secure=request.is_secure, httponly=True, samesite="Lax"
+    )
+    return response
 
 
 def current_language() -> str:
@@ -67,11 +80,16 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def language_of(user) -> str:
+    """ "en" or "cy": the language ``user`` chose for what is written for them."""
+    language = getattr(user, "language", None)
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 @contextmanager
 def in_language_of(user) -> Iterator[None]:
     """Write a message for ``user`` in the language they chose, whoever's request this is."""
-    language = getattr(user, "language", None)
-    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+    with force_locale(language_of(user)):
         yield
 
 

@@ -8,11 +8,10 @@ from flask_login import current_user
 from webapp import audit
 from webapp.auth.services import safe_next
 from webapp.extensions import db
-from webapp.i18n import COOKIE, LANGUAGES
+from webapp.i18n import LANGUAGES, remember_language
 from webapp.permissions import public
 
 bp = Blueprint("language", __name__)
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.route("/language/<code>")
@@ -26,13 +25,4 @@ def switch(code: str):
         current_user.language = code
         audit.record("user.language_changed", record_id=current_user.id, changed_fields=["language"])
         db.session.commit()
-    response = redirect(safe_next(request.args.get("next")) or url_for("main.index"))
-    response.set_cookie(
-        COOKIE,
-        code,
-        max_age=ONE_YEAR,
-        secure=request.is_secure,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return remember_language(redirect(safe_next(request.args.get("next")) or url_for("main.index")), code)

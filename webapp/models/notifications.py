@@ -54,6 +54,9 @@ class Notification(Model):
     # One message per cause: a second write with the same key is a bug or a race, refused here.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     detail: Mapped[str] = mapped_column(Text)
+    # The language the detail was written in (the recipient's then): a page in the other language
+    # marks it with lang, as a passage in the other language.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     link_path: Mapped[str] = mapped_column(String(200))
     meeting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     meeting_uid: Mapped[str | None] = mapped_column(String(120))

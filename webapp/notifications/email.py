@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from flask import current_app, render_template
 
-from webapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, in_language_of
+from webapp.i18n import current_language, in_language_of, language_of
 from webapp.i18n import gettext as _
 from webapp.models import Notification, User
 from webapp.notifications.combining import carried_kinds, summary_lines, summary_subject
@@ -36,10 +36,6 @@ def sign_in_link(notification: Notification, *, carries_others: bool = False) ->
     base = current_app.config["BASE_URL"].rstrip("/")
     target = "/home" if carries_others else f"/notifications/{notification.id}"
     return f"{base}/sign-in?next={quote(target, safe='/')}"
-
-
-def language_of(user: User) -> str:
-    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def build_message(notification: Notification) -> MIMEMultipart:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from webapp import audit
 from webapp.extensions import db, rows_matched
-from webapp.i18n import in_language_of
+from webapp.i18n import in_language_of, language_of
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.combining import first_attempt
 from webapp.notifications.kinds import KINDS
@@ -51,6 +51,7 @@ def notify(
         kind=kind,
         dedupe_key=dedupe_key,
         detail=in_their_language(user, detail),
+        language=language_of(user),
         link_path=link_path,
         meeting_starts_at=meeting_starts_at,
         meeting_uid=meeting_uid,

@@ -65,7 +65,7 @@ def tag_welsh_name(tag_id: int):
         flash_saved(_("Welsh name of %(name)s saved.", name=tag.name), changed)
         return redirect(url_for("learning.tags"))
     return render_template(
-        "learning/tag_welsh_name.html", title=_("Welsh name of a list entry"), form=form, tag=tag
+        "learning/tag_welsh_name.html", title=_("Welsh name for %(name)s", name=tag.name), form=form, tag=tag
     )
 
 
