@@ -372,3 +372,26 @@ def test_a_party_with_nobody_to_ask_and_a_concern_resolved_at_stage_1_in_welsh(a
     page = practitioner.post(f"{stage}/answer", {"resolved": "yes"}, follow=True)
     welsh(page, "Mae eich ateb wedi'i gofnodi a'ch pryder wedi'i ddatrys.", "wedi'i ddatrys yng ngham 1")
     welsh(practitioner.get(f"{stage}/answer"), "Mae eich pryder yn y cam hwn:")
+
+
+def test_the_notes_the_service_writes_on_agreeing_are_shown_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from webapp.reviews.history import AGREED_NOTE, DECIDED_NOTE, shown_note
+
+    # Kept in English, as records keep them; shown in the reader's language.
+    assert AGREED_NOTE % {"version": 3} == "Version 3 agreed."
+    with app.test_request_context(), force_locale("cy"):
+        assert shown_note("Version 3 agreed.") == "Cytunwyd ar fersiwn 3."
+        assert shown_note(DECIDED_NOTE % {"version": 12}).startswith("Fersiwn 12: pob ateb wedi'i setlo")
+        # A person's own words stay as written, even where they start the same way.
+        assert shown_note("Version 3 agreed. Thanks all.") == "Version 3 agreed. Thanks all."
+    with app.test_request_context(), force_locale("en"):
+        assert shown_note("Version 3 agreed.") == "Version 3 agreed."
+    from webapp.reviews.history import EARLIER_DECISION_NOTE
+
+    earlier = EARLIER_DECISION_NOTE % {"rationale": "Dim dysgu newydd.\nDim byd arall."}
+    with app.test_request_context(), force_locale("cy"):
+        assert shown_note(earlier) == (
+            "Penderfyniad cynharach: peidio â chychwyn adolygiad. Rhesymeg: Dim dysgu newydd.\nDim byd arall."
+        )

@@ -51,6 +51,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.reviews.history import AGREED_NOTE, DECIDED_NOTE
 from webapp.reviews.lifecycle import OPEN_DISPUTE_STAGES
 from webapp.reviews.services import on_report_agreed, transition
 
@@ -180,13 +181,13 @@ def agree_if_settled(review: Review, draft: ReportDraft, actor: User) -> bool:
     if latest is None or latest.id != draft.id or any_open(review) or not is_settled(draft):
         return False
     if review.state == ReviewState.ACCURACY_CHECK:
-        transition(review, "all_agreed", actor=actor, note=f"Version {draft.version} agreed.")
+        transition(review, "all_agreed", actor=actor, note=AGREED_NOTE % {"version": draft.version})
     elif review.state == ReviewState.DISPUTE_DCE:
         transition(
             review,
             "dce_decided",
             actor=actor,
-            note=f"Version {draft.version}: every answer settled, agreed or decided by the DCE.",
+            note=DECIDED_NOTE % {"version": draft.version},
         )
     else:
         return False

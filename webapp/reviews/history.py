@@ -4,9 +4,11 @@ by the template."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rules.clauses import N_
 from webapp.formatting import format_date, format_datetime
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
@@ -48,6 +50,33 @@ CHOICE_LABELS = {
 }
 DATES = frozenset({"informed_on", "follow_up_on"})
 TIMES = frozenset({"first_meeting_at"})
+
+# The notes the service itself writes on a transition: kept in English, as records keep them, and
+# shown in the reader's language (shown_note). A person's own notes are shown as written.
+AGREED_NOTE = N_("Version %(version)s agreed.")
+DECIDED_NOTE = N_("Version %(version)s: every answer settled, agreed or decided by the DCE.")
+EARLIER_DECISION_NOTE = N_("Earlier decision: do not initiate a review. Rationale: %(rationale)s")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _pattern(note: str) -> re.Pattern:
+    """The note as written, with each placeholder matching what was put in it."""
+    parts = _PLACEHOLDER.split(note)  # text, name, text, name, ..., text
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*)" for i, part in enumerate(parts))
+    return re.compile(f"^{regex}$", re.DOTALL)
+
+
+_SERVICE_NOTES = [(_pattern(note), note) for note in (AGREED_NOTE, DECIDED_NOTE, EARLIER_DECISION_NOTE)]
+
+
+def shown_note(note: str) -> str:
+    """A transition's note in the reader's language where the service wrote it; a person's own
+    words as written."""
+    for pattern, english in _SERVICE_NOTES:
+        found = pattern.match(note)
+        if found:
+            return _(english, **found.groupdict())
+    return note
 
 
 @dataclass(frozen=True)
@@ -94,7 +123,7 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
             t.occurred_at,
             str(ACTION_LABELS.get(t.action, t.action)),
             t.actor.name if t.actor else None,
-            [(_("Note"), t.note)] if t.note else [],
+            [(_("Note"), shown_note(t.note))] if t.note else [],
         )
         for t in review.transitions
     ]

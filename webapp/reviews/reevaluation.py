@@ -16,6 +16,7 @@ from webapp import audit, users
 from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review, ReviewState, Role, TaskKind, User
 from webapp.notifications.services import notify_all
+from webapp.reviews.history import EARLIER_DECISION_NOTE
 from webapp.reviews.lifecycle import TASKS_ON_NOTIFICATION_WITHIN
 from webapp.reviews.services import add_tasks_for, area_heads, incident_facts, tasks_for, transition
 from webapp.tasks.services import cancel_task
@@ -88,7 +89,7 @@ def _move(review: Review, result: dict[str, Any], *, actor: User) -> None:
         transition(review, "facts_now_within", actor=actor)
     elif review.state == ReviewState.NOT_INITIATED:
         # The earlier decision stays in the History, in this transition's note.
-        earlier = f"Earlier decision: do not initiate a review. Rationale: {review.decision_rationale or '-'}"
+        earlier = EARLIER_DECISION_NOTE % {"rationale": review.decision_rationale or "-"}
         transition(review, "facts_changed_revisit", actor=actor, note=earlier)
         review.decision_initiate = None
         review.decided_by_id = None

@@ -283,7 +283,7 @@ def close_review(review_id: int):
         except services.LearningRefused as refused:
             form.form_errors.append(str(refused))
         except (StaleEdit, TaskAlreadyDone):
-            flash(MOVED_ON, "info")
+            flash(str(MOVED_ON), "info")
             return redirect(url_for("learning.overview", review_id=review_id))
         else:
             flash(_("The review is closed."), "success")
