@@ -63,6 +63,7 @@ def make_user(
     totp_secret: str | None = None,
     enrolled: bool = True,
     must_change_password: bool = False,
+    language: str = "en",
 ) -> User:
     """Administrators, CEs and DCEs get a second factor (as they must) with a fresh secret, unless
     ``enrolled=False`` (they will be asked to set one up at sign-in)."""
@@ -75,6 +76,7 @@ def make_user(
         password_hash=hash_password(password),
         active=active,
         must_change_password=must_change_password,
+        language=language,
     )
     user.set_roles({roles} if isinstance(roles, Role) else set(roles))
     if totp_secret is None and enrolled and mfa.required(user):
@@ -153,3 +155,10 @@ def make_incident(
     db.session.add(incident)
     db.session.commit()
     return incident
+
+
+def welsh(user: User) -> User:
+    """The person chose Cymraeg: their pages, emails and notifications are in Welsh."""
+    user.language = "cy"
+    db.session.commit()
+    return user

@@ -115,3 +115,12 @@ def english_left(html: str, english_html: str | None = None) -> list[str]:
         in_english = set(_text_pieces(english_html))
         left += sorted({piece for piece in _text_pieces(html) if piece in messages and piece in in_english})
     return left
+
+
+def all_welsh(page) -> str:
+    """A fetched page (tests.conftest.Page) is in Welsh: declared ``lang="cy"``, with no English
+    interface text left on it; returns its text."""
+    assert page.html.find("html")["lang"] == "cy"
+    left = english_left(page.response.get_data(as_text=True))
+    assert left == [], left
+    return page.text()

@@ -11,26 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from jobs import digest, relay, support, sweep
-from tests.factories import make_area, make_case, make_incident, make_user
-from tests.language import english_left, words
+from tests.factories import make_area, make_case, make_incident, make_user, welsh
+from tests.language import all_welsh, english_left, words
 from webapp.extensions import db
 from webapp.models import Notification, ProceedingsStatus, Role, TaskKind, User, utcnow
 from webapp.notifications.combining import next_summary
 from webapp.notifications.services import notify
 from webapp.reviews import services
 from webapp.reviews import support as support_service
-
-
-def welsh(user: User) -> User:
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def all_welsh(page) -> None:
-    """A page of this area in Welsh, the whole page."""
-    assert page.html.find("html")["lang"] == "cy"
-    assert english_left(page.response.get_data(as_text=True)) == []
 
 
 def subject(message: Message) -> str:

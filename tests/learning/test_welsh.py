@@ -14,8 +14,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.clock import london_today
-from tests.factories import make_user
-from tests.language import english_left, words
+from tests.factories import make_user, welsh
+from tests.language import all_welsh, words
 from tests.learning.helpers import agreed_review, d
 from tests.learning.test_learning_points import agreed, tag
 from webapp.demo_learning import seed_closed_reviews
@@ -29,19 +29,6 @@ cy = words("cy")
 
 # The whole organisation, every review ever: the period no one is shown small numbers in by default.
 EVERYTHING = "from_date=1&from_date=1&from_date=2000&to_date=1&to_date=1&to_date=2100"
-
-
-def welsh(user):
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def all_welsh(page) -> str:
-    """The page is in Welsh, with no English interface text left; its visible text."""
-    assert page.html.find("html")["lang"] == "cy"
-    assert english_left(str(page.html)) == [], page.title
-    return page.text()
 
 
 def success(page) -> str:

@@ -7,26 +7,13 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
-from tests.factories import make_area, make_case, make_user
-from tests.language import english_left
+from tests.factories import make_area, make_case, make_user, welsh
+from tests.language import all_welsh
 from webapp import audit, mailcatcher
 from webapp.extensions import db
 from webapp.i18n import force_locale, in_language_of
 from webapp.models import AuditEvent, Notification, NotificationStatus, Role, User
 from webapp.notifications.services import notify
-
-
-def welsh(user: User) -> User:
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def all_welsh(page) -> None:
-    """A page of this area in Welsh, the whole page (flash messages and error summaries included)."""
-    assert page.html.find("html")["lang"] == "cy"
-    html = page.response.get_data(as_text=True)
-    assert english_left(html) == [], page.h1
 
 
 def test_a_welsh_administrator_manages_users_in_welsh(app, signed_in):

@@ -10,29 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.clock import london_today
-from tests.factories import make_area, make_user
-from tests.language import english_left
+from tests.factories import make_area, make_user, welsh
+from tests.language import all_welsh, english_left
 from webapp.extensions import db
-from webapp.models import Case, Incident, Role, User
+from webapp.models import Case, Incident, Role
 from webapp.reviews import services as reviews
 
 
 def d(value) -> list[str]:
     return [str(value.day), str(value.month), str(value.year)]
-
-
-def welsh(user: User) -> User:
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
-def all_welsh(page) -> str:
-    """The page is in Welsh, with no English interface text left; returns its text."""
-    assert page.html.find("html")["lang"] == "cy"
-    html = str(page.html)
-    assert english_left(html) == [], english_left(html)
-    return page.text()
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.clock import london_today
-from tests.factories import make_area, make_case, make_incident, make_user
-from tests.language import english_left, words
+from tests.factories import make_area, make_case, make_incident, make_user, welsh
+from tests.language import all_welsh, words
 from webapp.extensions import db
 from webapp.models import (
     Notification,
@@ -30,22 +30,8 @@ from webapp.reviews import services as reviews
 cy = words("cy")
 
 
-def welsh(user):
-    user.language = "cy"
-    db.session.commit()
-    return user
-
-
 def dated(name: str, value) -> dict:
     return {name: [str(value.day), str(value.month), str(value.year)]}
-
-
-def all_welsh(page) -> str:
-    """The page is in Welsh, with no English interface text left; its text."""
-    assert page.html.find("html")["lang"] == "cy"
-    html = page.response.get_data(as_text=True)
-    assert english_left(html) == [], english_left(html)
-    return page.text()
 
 
 @pytest.fixture
