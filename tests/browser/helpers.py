@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import db_user
+from tests.database import TEST_DATABASE_URL
 from tests.factories import DEFAULT_PASSWORD, current_code
 
 SERVICE = "Case review manager"
@@ -22,6 +24,19 @@ Words = Callable[..., str]
 
 def english(text: str, **values) -> str:
     return text % values if values else text
+
+
+# A journey run in both languages: English on each database, Welsh once (on SQLite), as the words a
+# page shows do not depend on the database and CI runs every browser test on both.
+LANGUAGES = [
+    "en",
+    pytest.param(
+        "cy",
+        marks=pytest.mark.skipif(
+            TEST_DATABASE_URL.startswith("postgresql"), reason="the Welsh journey runs once, on SQLite"
+        ),
+    ),
+]
 
 
 def squash(text: str) -> str:

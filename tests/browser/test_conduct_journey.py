@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    LANGUAGES,
     Words,
     banner,
     error_summary,
@@ -63,7 +64,7 @@ def add_entry(page, when: date, what: str, source: str, categories: list[str], w
     page.get_by_role("button", name=w("Add entry")).click()
 
 
-@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_rapid_review_timeline_gathering_report_and_sharing(page, axe_check, language):
     w = words(language)
     north, south = make_area(name="North"), make_area(name="South")

@@ -12,7 +12,17 @@ import pytest
 from playwright.sync_api import expect
 
 from rules.procedure import RULES_BY_ID
-from tests.browser.helpers import Words, choose, english, expect_page, fill_date, sign_in, sign_out, squash
+from tests.browser.helpers import (
+    LANGUAGES,
+    Words,
+    choose,
+    english,
+    expect_page,
+    fill_date,
+    sign_in,
+    sign_out,
+    squash,
+)
 from tests.clock import london_today
 from tests.factories import make_area, make_case, make_user
 from tests.language import words
@@ -29,7 +39,7 @@ def open_task(page, name: str, heading: str | None = None, w: Words = english) -
     expect_page(page, heading or re.compile("^" + re.escape(name)))
 
 
-@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_incident_to_decision_to_support(page, axe_check, language):
     w = words(language)
     north, south = make_area(name="North"), make_area(name="South")
