@@ -54,14 +54,19 @@ def _english_interface_texts() -> tuple[str, ...]:
     return tuple(sorted(runs, key=len, reverse=True))
 
 
-def visible_text(html: str) -> str:
-    """A page's words as a reader sees them, leaving out passages marked as English (``lang="en"``,
-    such as the switch's "English") and scripts."""
+def _as_read(html: str) -> BeautifulSoup:
+    """A page as a reader meets it, leaving out passages marked as English (``lang="en"``, such as
+    the switch's "English") and scripts."""
     soup = BeautifulSoup(html, "html.parser")
     for element in soup.select('[lang="en"], script, style, template'):
         if element.name != "html":
             element.decompose()
-    return " ".join(soup.get_text(" ").split())
+    return soup
+
+
+def visible_text(html: str) -> str:
+    """A page's words as a reader sees them (see ``_as_read``)."""
+    return " ".join(_as_read(html).get_text(" ").split())
 
 
 @cache
@@ -81,12 +86,8 @@ def _english_messages() -> frozenset[str]:
     return frozenset(found)
 
 
-def _text_pieces(html: str) -> list[str]:
+def _text_pieces(soup: BeautifulSoup) -> list[str]:
     """Each element's own words, whole (what one interface text would fill), as a reader sees them."""
-    soup = BeautifulSoup(html, "html.parser")
-    for element in soup.select('[lang="en"], script, style, template'):
-        if element.name != "html":
-            element.decompose()
     pieces = [" ".join(string.split()) for string in soup.find_all(string=True)]
     pieces += [" ".join(str(value).split()) for tag in soup.find_all(True) for value in _spoken(tag)]
     return [piece.strip(" .:") for piece in pieces if piece.strip(" .:")]
@@ -108,12 +109,14 @@ def english_left(html: str, english_html: str | None = None) -> list[str]:
     an aria-label "Pages"): a piece of the page that is a whole interface text, the same in both
     renderings, is English left untranslated (a user's entry is the same in both too, but is not,
     word for word, one of the interface's texts)."""
-    text = visible_text(html)
+    soup = _as_read(html)  # parsed once: a page walk checks many pages
+    text = " ".join(soup.get_text(" ").split())
     left = [run for run in _english_interface_texts() if run in text]
     if english_html is not None:
         messages = _english_messages()
-        in_english = set(_text_pieces(english_html))
-        left += sorted({piece for piece in _text_pieces(html) if piece in messages and piece in in_english})
+        pieces = _text_pieces(soup)
+        in_english = set(pieces) if english_html is html else set(_text_pieces(_as_read(english_html)))
+        left += sorted({piece for piece in pieces if piece in messages and piece in in_english})
     return left
 
 

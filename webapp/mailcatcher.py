@@ -103,6 +103,7 @@ class CaughtMessage:
     subject: str
     message_id: str
     text: str
+    language: str  # its Content-Language ("en" or "cy"); "en" for one without
 
 
 def list_messages(directory: Path = DEFAULT_DIRECTORY, *, limit: int | None = None) -> list[CaughtMessage]:
@@ -128,6 +129,7 @@ def read_message(path: Path) -> CaughtMessage:
         subject=str(message.get("Subject") or ""),
         message_id=str(message.get("Message-ID") or ""),
         text=_plain_text(message),
+        language="cy" if str(message.get("Content-Language") or "").strip() == "cy" else "en",
     )
 
 

@@ -65,6 +65,7 @@ def test_one_event_reaches_a_welsh_and_an_english_reader_each_in_their_language(
     cy, en = mail["ce@example.org"], mail["dce@example.org"]
     assert subject(cy) == "Mae newid i fynediad rhywun yn aros i chi ei gymeradwyo"
     assert subject(en) == "A change to someone's access is waiting for your approval"
+    assert cy["Content-Language"] == "cy" and en["Content-Language"] == "en"
     cy_text, cy_html = part(cy, "text/plain"), part(cy, "text/html")
     assert "Mae gweinyddwr wedi gofyn am newid i fynediad rhywun" in cy_text
     assert "Mewngofnodwch i'w weld:" in cy_text and "Anfonwyd y neges hon gan y rheolwr" in cy_text
@@ -99,7 +100,7 @@ def test_a_combined_email_counts_in_welsh(app, smtp_server, count, expected):
     assert subject(message) == expected
     text = part(message, "text/plain")
     assert f"{expected}." in text and "Mewngofnodwch i'w gweld:" in text
-    assert '<html lang="cy">' in part(message, "text/html")
+    assert '<html lang="cy">' in part(message, "text/html") and message["Content-Language"] == "cy"
 
 
 def test_a_combined_email_of_several_kinds_lists_each_in_welsh_and_english(app, smtp_server):

@@ -69,6 +69,7 @@ def _build_message(notification: Notification) -> MIMEMultipart:
     else:
         message = body
     message["Subject"] = summary_subject(counts) if several else str(kind.subject)
+    message["Content-Language"] = current_language()  # RFC 3282: the recipient's, as written
     message["From"] = sender()
     message["To"] = notification.user.email
     message["Date"] = formatdate(localtime=False)
@@ -171,6 +172,7 @@ class WireWriter:
             with in_language_of(recipient):
                 headers = Message()
                 headers["Subject"] = str(kind.subject)
+                headers["Content-Language"] = language_of(recipient)
                 headers["From"] = self.sender
                 head = headers.as_bytes(policy=self.policy).split(b"\r\n\r\n", 1)[0] + b"\r\n"
                 line = str(kind.line)
