@@ -167,6 +167,7 @@ def _configure_templates(app: Flask) -> None:
 
     # For imported macros, which do not see the context's ``current_language``.
     app.add_template_global(current_language, "page_language")
+    app.add_template_global(_with_defaults, "with_defaults")
 
     from webapp import formatting, models
     from webapp.permissions import can
@@ -182,6 +183,13 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.globals["shown_reasons"] = shown_reasons
     app.jinja_env.globals["clauses"] = clauses
     formatting.register(app)
+
+
+def _with_defaults(params: dict | None, defaults: dict) -> dict:
+    """A component's parameters with each default the caller left empty filled in (the GOV.UK
+    component wrappers give their built-in texts in the page's language this way)."""
+    params = dict(params or {})
+    return params | {key: value for key, value in defaults.items() if not params.get(key)}
 
 
 def _allows(review, work: str) -> bool:
