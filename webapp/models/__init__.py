@@ -27,6 +27,7 @@ from webapp.models.conduct import (
     GatheringSource,
     ReportDraft,
 )
+from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.learning import (
     ActionPlanItem,
     ActionProgressNote,
@@ -71,6 +72,10 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
+    "Briefing",
+    "BriefingStatus",
+    "briefing_reviews",
+    "briefing_tags",
     "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
