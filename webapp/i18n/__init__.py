@@ -11,18 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, has_request_context, request
-from flask_babel import (
-    Babel,
-    force_locale,
-    get_locale,
-    gettext,
-    lazy_gettext,
-    lazy_ngettext,
-    lazy_pgettext,
-    ngettext,
-    pgettext,
-)
+from babel.support import NullTranslations
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -93,6 +84,54 @@ def in_language_of(user) -> Iterator[None]:
         yield
 
 
+def translations() -> NullTranslations:
+    """The catalogue of the language of the moment, found once per request and language.
+
+    Flask-Babel finds it again on every lookup (several context-local reads each time: about 12 µs,
+    against 0.6 µs for the lookup itself), and a page looks up hundreds of texts. The catalogue is
+    kept on Flask-Babel's own per-request state with the locale it belongs to, so a ``force_locale``
+    block (which sets another locale object there) finds its own and the request's comes back after.
+    """
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # not looked up yet in this context, or no context
+        return get_translations()
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "case_review_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    found = get_translations()
+    state.case_review_translations = (getattr(state, "babel_locale", None), found)
+    return found
+
+
+def gettext(string: str, **variables) -> str:
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    text = translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    return LazyString(pgettext, context, string, **variables)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
@@ -100,6 +139,15 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     # {% trans %} blocks are extracted trimmed (babel.cfg), so they must be looked up trimmed too.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, num: translations().ungettext(singular, plural, num),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: translations().unpgettext(
+            context, singular, plural, num
+        ),
+        newstyle=True,
+    )
 
     @app.context_processor
     def languages() -> dict:
