@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from webapp.models.reviews import Review
 
 
+_LABELS: dict[type, dict] = {}  # each LabelledEnum's _labels(), made on first use
+
+
 class LabelledEnum(enum.StrEnum):
     """A stored value with the words a person reads; labels live beside the values.
 
@@ -31,11 +34,15 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self._labels()[self])
+        return str(self.lazy_label)
 
     @property
     def lazy_label(self) -> LazyString:
-        return self._labels()[self]
+        # Made once per enum: the lazy strings choose their language each time they are read.
+        labels = _LABELS.get(type(self))
+        if labels is None:
+            labels = _LABELS[type(self)] = self._labels()
+        return labels[self]
 
     @classmethod
     def _labels(cls) -> dict:
