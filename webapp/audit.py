@@ -109,6 +109,12 @@ EVENT_TYPES: dict[str, EventType] = {
     "account_change.refused": EventType("account_change_request", needs_case=False),
     "area.created": EventType("operational_area", needs_case=False),
     "area.renamed": EventType("operational_area", needs_case=False, needs_fields=True),
+    "briefing.drafted": EventType("learning_briefing", needs_case=False),
+    "briefing.updated": EventType("learning_briefing", needs_case=False, needs_fields=True),
+    "briefing.sent": EventType("learning_briefing", needs_case=False),
+    "briefing.read": EventType("learning_briefing", needs_case=False),
+    "briefing.acknowledged": EventType("learning_briefing", needs_case=False),
+    "briefing.delivered": EventType("learning_briefing_session", needs_case=False),
     "demo.seeded": EventType("system", needs_case=False),
 }
 
@@ -197,6 +203,12 @@ _LABELS: dict[str, LazyString] = {
     "account_change.refused": _l("Access change refused"),
     "area.created": _l("Operational area created"),
     "area.renamed": _l("Operational area renamed"),
+    "briefing.drafted": _l("Learning briefing drafted"),
+    "briefing.updated": _l("Learning briefing changed"),
+    "briefing.sent": _l("Learning briefing sent"),
+    "briefing.read": _l("Learning briefing read"),
+    "briefing.acknowledged": _l("Learning briefing acknowledged"),
+    "briefing.delivered": _l("Learning briefing session recorded"),
     "demo.seeded": _l("Demonstration data loaded"),
 }
 
