@@ -114,6 +114,8 @@ EVENT_TYPES: dict[str, EventType] = {
     "briefing.sent": EventType("learning_briefing", needs_case=False),
     "briefing.read": EventType("learning_briefing", needs_case=False),
     "briefing.acknowledged": EventType("learning_briefing", needs_case=False),
+    # The briefing's page showed a source review's learning points and actions (one per review).
+    "briefing.sources_viewed": EventType("review", needs_case=True),
     "briefing.delivered": EventType("learning_briefing_session", needs_case=False),
     "demo.seeded": EventType("system", needs_case=False),
 }
@@ -208,6 +210,7 @@ _LABELS: dict[str, LazyString] = {
     "briefing.sent": _l("Learning briefing sent"),
     "briefing.read": _l("Learning briefing read"),
     "briefing.acknowledged": _l("Learning briefing acknowledged"),
+    "briefing.sources_viewed": _l("Review's learning seen on a learning briefing"),
     "briefing.delivered": _l("Learning briefing session recorded"),
     "demo.seeded": _l("Demonstration data loaded"),
 }

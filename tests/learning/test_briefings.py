@@ -313,7 +313,7 @@ def test_list_pages_send_the_same_statements_however_many_briefings_and_recipien
         make_user(roles=Role.PRACTITIONER, area=world["south"], name=f"More {number}")
     for _ in range(3):
         sent_briefing(world, source)
-    briefings.record_reading(first, world["outsider"])
+    briefings.record_view(first, world["outsider"], sources_shown=False)
     many = {name: count_statements(client, path) for name, (client, path) in pages.items()}
     assert many == few
 

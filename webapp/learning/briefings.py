@@ -220,20 +220,28 @@ def recipient_of(briefing: Briefing, user: User) -> BriefingRecipient | None:
     ).scalar_one_or_none()
 
 
-def record_reading(briefing: Briefing, user: User) -> BriefingRecipient | None:
-    """A recipient opening the briefing: the first time is recorded (when, and in the audit trail).
-    Committed at once, like any page view's audit event, keeping what the page has loaded."""
-    recipient = recipient_of(briefing, user)
-    if recipient is None or recipient.read_at is not None:
-        return recipient
-    recipient.read_at = utcnow()
-    audit.record("briefing.read", record_id=briefing.id, actor=user)
-    session = db.session()
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+def record_view(briefing: Briefing, user: User, *, sources_shown: bool) -> BriefingRecipient | None:
+    """A briefing's page opened. A recipient's first reading is recorded (when, and in the audit
+    trail); the learning points of the reviews it draws on, when the page shows them, count as a view
+    of each review's case. Committed at once, like any page view's audit event, keeping what the page
+    has loaded."""
+    recipient = recipient_of(briefing, user) if briefing.is_sent else None
+    changed = False
+    if recipient is not None and recipient.read_at is None:
+        recipient.read_at = utcnow()
+        audit.record("briefing.read", record_id=briefing.id, actor=user)
+        changed = True
+    if sources_shown:
+        for review in briefing.reviews:
+            audit.record("briefing.sources_viewed", record_id=review.id, case_id=review.case_id, actor=user)
+            changed = True
+    if changed:
+        session = db.session()
+        expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire_on_commit
     return recipient
 
 

@@ -136,8 +136,8 @@ def briefing(briefing_id: int):
     """The briefing as its readers see it (for a draft, the preview), with, for those who trace
     briefings, what it draws on, whom it reached and the sessions that delivered it."""
     item = briefings.get_briefing_or_404(briefing_id, current_user)
-    mine = briefings.record_reading(item, current_user) if item.is_sent else None
     tracing = can(Permission.TRACE_BRIEFINGS)
+    mine = briefings.record_view(item, current_user, sources_shown=tracing and bool(item.reviews))
     roles, areas = briefings.audience(item) if item.is_sent else ([], [])
     return render_template(
         "learning/briefing.html",
@@ -183,7 +183,10 @@ def send_briefing(briefing_id: int):
             flash(str(MOVED_ON), "info")
             return redirect(url_for("learning.briefing", briefing_id=item.id))
         else:
-            flash(ngettext("Briefing sent to %(num)d person.", "Briefing sent to %(num)d people.", sent), "success")
+            flash(
+                ngettext("Briefing sent to %(num)d person.", "Briefing sent to %(num)d people.", sent),
+                "success",
+            )
             return redirect(url_for("learning.briefing", briefing_id=item.id))
     return render_template(
         "learning/briefing_send.html", title=_("Send the briefing"), form=form, briefing=item
