@@ -329,3 +329,29 @@ def test_welsh_pages(world, source, signed_in):
     pdt = signed_in(welsh(world["pdt"]))
     for path in ("/briefings", "/briefings/new", f"/briefings/{briefing.id}"):
         assert pdt.get(path).html.find("html")["lang"] == "cy"
+
+
+def test_the_pdt_seeing_a_briefings_sources_is_a_view_of_each_reviews_case(world, source, signed_in):
+    briefing = sent_briefing(world, source)
+    signed_in(world["outsider"]).get(f"/briefings/{briefing.id}")
+    assert events("briefing.sources_viewed") == 0
+    signed_in(world["slt"]).get(f"/briefings/{briefing.id}")
+    case_ids = db.session.execute(
+        select(AuditEvent.case_id).where(AuditEvent.event_type == "briefing.sources_viewed")
+    ).scalars()
+    assert list(case_ids) == [source.case_id]
+
+
+def test_the_demo_has_sent_briefings_read_acknowledged_delivered_and_a_draft(app):
+    from webapp import demo
+
+    demo.seed()
+    statuses = db.session.execute(select(Briefing.status).order_by(Briefing.id)).scalars().all()
+    assert statuses.count(BriefingStatus.SENT) == 3 and statuses.count(BriefingStatus.DRAFT) == 1
+    rows = db.session.execute(select(BriefingRecipient)).scalars().all()
+    assert any(r.acknowledged_at for r in rows) and any(r.read_at and not r.acknowledged_at for r in rows)
+    session = db.session.execute(select(BriefingSession)).scalar_one()
+    assert [u.email for u in session.attendees] == ["practitioner.north@example.org"]
+    # Nothing the demo's briefings say is a name or case number their reviews' cases hold.
+    for briefing in db.session.execute(select(Briefing)).scalars():
+        assert briefings.names_in(f"{briefing.title} {briefing.body}", [r.id for r in briefing.reviews]) == []

@@ -115,6 +115,20 @@ NOT_NAMES = frozenset(
         "miss",
         "dr",
         "neighbour",
+        "local",
+        "authority",
+        "agency",
+        "board",
+        "nhs",
+        "ambulance",
+        "paramedic",
+        "probation",
+        "housing",
+        "education",
+        "safeguarding",
+        "cafcass",
+        "cymru",
+        "demo",
         "friend",
         "unknown",
         "other",
@@ -323,7 +337,16 @@ def stored_names(review_ids: Iterable[int]) -> list[str]:
     ):
         names += [number, practitioner_name, manager_name]
     names += db.session.execute(select(Child.name).where(Child.case_id.in_(cases))).scalars()
-    names += db.session.execute(select(Incident.notified_by).where(Incident.case_id.in_(cases))).scalars()
+    # Who notified the incident is often an agency or a role ("Local authority social worker"), at
+    # times a person: its capitalised words that are not ordinary words are taken as names.
+    for notifier in db.session.execute(
+        select(Incident.notified_by).where(Incident.case_id.in_(cases))
+    ).scalars():
+        names += [
+            word
+            for word in _WORD.findall(notifier or "")
+            if word[:1].isupper() and word.casefold() not in NOT_NAMES
+        ]
     return [name for name in names if name and name.strip()]
 
 

@@ -14,7 +14,7 @@ from webapp.i18n import ngettext
 from webapp.learning import briefings, services
 from webapp.learning.briefing_forms import AcknowledgeForm, BriefingForm, SendForm, SessionForm
 from webapp.learning.routes.blueprint import bp
-from webapp.models import Briefing, OperationalArea, TagKind
+from webapp.models import Briefing, OperationalArea, Role, TagKind
 from webapp.permissions import Permission, can, permission_required
 from webapp.records import StaleEdit
 
@@ -103,6 +103,7 @@ def _write(briefing: Briefing | None):
         title=_("Change the draft briefing") if briefing else _("Write a learning briefing"),
         form=form,
         briefing=briefing,
+        record_name=briefing.title if briefing else None,
         review_items=_review_items(form, reviews),
     )
 
@@ -172,7 +173,7 @@ def send_briefing(briefing_id: int):
         try:
             sent = briefings.send(
                 item,
-                roles=[briefings.Role(value) for value in form.roles.data or []],
+                roles=[Role(value) for value in form.roles.data or []],
                 area_ids=form.areas.data or [],
                 actor=current_user,
                 expected_version=_int_or_none(form.version.data),
@@ -189,7 +190,11 @@ def send_briefing(briefing_id: int):
             )
             return redirect(url_for("learning.briefing", briefing_id=item.id))
     return render_template(
-        "learning/briefing_send.html", title=_("Send the briefing"), form=form, briefing=item
+        "learning/briefing_send.html",
+        title=_("Send the briefing"),
+        form=form,
+        briefing=item,
+        record_name=item.title,
     )
 
 
@@ -240,4 +245,5 @@ def new_briefing_session(briefing_id: int):
         title=_("Record a session that delivered this briefing"),
         form=form,
         briefing=item,
+        record_name=item.title,
     )
