@@ -13,6 +13,7 @@ from webapp.learning import briefings
 from webapp.models import (
     BriefingRecipient,
     LearningPoint,
+    OperationalArea,
     Review,
     ReviewState,
     Role,
@@ -60,7 +61,7 @@ BRIEFINGS: list[tuple[str, str, int, list[Role] | None, list[str]]] = [
 ]
 
 
-def seed_briefings(people: dict[str, User], areas: dict[str, object], *, today: date) -> int:
+def seed_briefings(people: dict[str, User], areas: dict[str, OperationalArea], *, today: date) -> int:
     """Write the demo's briefings from closed reviews with learning points; returns how many."""
     sources = list(
         db.session.execute(
@@ -84,7 +85,7 @@ def seed_briefings(people: dict[str, User], areas: dict[str, object], *, today: 
         made += 1
         if roles is None:
             continue
-        area_ids = [areas[name].id for name in area_names]  # type: ignore[attr-defined]
+        area_ids = [areas[name].id for name in area_names]
         briefings.send(briefing, roles=roles, area_ids=area_ids, actor=pdt)
         if made == 1:
             _read_and_acknowledge(briefing.id, people)

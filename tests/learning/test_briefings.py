@@ -321,14 +321,29 @@ def test_list_pages_send_the_same_statements_however_many_briefings_and_recipien
 def test_welsh_pages(world, source, signed_in):
     from tests.factories import welsh
 
-    briefing = sent_briefing(world, source)
-    outsider = signed_in(welsh(world["outsider"]))
+    welsh(world["outsider"])
+    briefing = sent_briefing(world, source, areas=("south", "north"))
+    note = db.session.execute(
+        select(Notification).where(
+            Notification.user_id == world["outsider"].id, Notification.kind == "briefing_sent"
+        )
+    ).scalar_one()
+    assert note.language == "cy" and note.detail.startswith("Mae briff dysgu wedi'i anfon atoch")
+    outsider = signed_in(world["outsider"])
     page = outsider.get(f"/briefings/{briefing.id}")
     assert page.html.find("html")["lang"] == "cy"
-    assert "I have read and understood this briefing" not in page.text()
+    assert "Rwyf wedi darllen a deall y briff hwn" in page.text()
+    assert "Briffiau dysgu" in outsider.get("/home").text()
+    draft, _ = briefings.save_draft(
+        None, title="Drafft", body=TEXT, review_ids=[source.id], tag_ids=[], actor=world["pdt"]
+    )
     pdt = signed_in(welsh(world["pdt"]))
-    for path in ("/briefings", "/briefings/new", f"/briefings/{briefing.id}"):
+    for path in ("/briefings", "/briefings/new", f"/briefings/{briefing.id}", f"/briefings/{draft.id}/send"):
         assert pdt.get(path).html.find("html")["lang"] == "cy"
+    assert (
+        "Cofnodi'r sesiwn"
+        in signed_in(welsh(world["pm"])).get(f"/briefings/{briefing.id}/sessions/new").text()
+    )
 
 
 def test_the_pdt_seeing_a_briefings_sources_is_a_view_of_each_reviews_case(world, source, signed_in):

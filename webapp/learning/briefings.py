@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import rules
 from webapp import audit
 from webapp.admin.policy import effective_policy
-from webapp.extensions import db
+from webapp.extensions import db, rows_matched
 from webapp.formatting import london
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
@@ -187,11 +187,12 @@ def all_briefings(*, with_drafts: bool) -> list[BriefingRow]:
             ).group_by(BriefingRecipient.briefing_id)
         )
     }
-    sessions = dict(
-        db.session.execute(
+    sessions: dict[int, int] = {
+        briefing_id: count
+        for briefing_id, count in db.session.execute(
             select(BriefingSession.briefing_id, func.count()).group_by(BriefingSession.briefing_id)
         ).all()
-    )
+    }
     rows = []
     for briefing in briefings:
         count = counts.get(briefing.id)
@@ -263,7 +264,7 @@ def record_view(briefing: Briefing, user: User, *, sources_shown: bool) -> Brief
 def acknowledge(briefing: Briefing, user: User) -> bool:
     """ "I have read and understood this briefing": recorded once; the reminders stop."""
     now = utcnow()
-    done = db.session.execute(
+    done = rows_matched(
         update(BriefingRecipient)
         .where(
             BriefingRecipient.briefing_id == briefing.id,
@@ -276,7 +277,7 @@ def acknowledge(briefing: Briefing, user: User) -> bool:
             next_reminder_on=None,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if done != 1:
         return False
     audit.record("briefing.acknowledged", record_id=briefing.id, actor=user)
@@ -474,7 +475,7 @@ def resolve_recipients(roles: Iterable[Role], area_ids: Iterable[int]) -> list[U
     none (CE, DCE, PDT, SLT). One statement."""
     chosen, areas = set(roles) - {Role.ADMINISTRATOR}, list(set(area_ids))
     free, in_area = chosen & AREA_FREE_ROLES, chosen - AREA_FREE_ROLES
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if free:
         clauses.append(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(free))))
     if in_area and areas:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.forms import validated
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
 from webapp.i18n import ngettext
@@ -229,7 +230,7 @@ def new_briefing_session(briefing_id: int):
         try:
             briefings.record_session(
                 item,
-                delivered_on=form.delivered_on.data,
+                delivered_on=validated(form.delivered_on.data),
                 area_id=form.area_id.data,
                 attendee_ids=form.attendees.data or [],
                 notes=form.notes.data or "",
