@@ -10,6 +10,7 @@ concurrently, and returns counts of what it did (for logs and `flask jobs run-on
 # so one command sends what it produced.
 JOBS: dict[str, str] = {
     "sweep": "jobs.sweep:run",
+    "briefing_reminders": "jobs.briefing_reminders:run",
     "support": "jobs.support:run",
     "digest": "jobs.digest:run",
     "audit_check": "jobs.audit_check:run",

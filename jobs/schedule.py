@@ -70,6 +70,15 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         CronTrigger(day_of_week="mon-fri", hour=7, minute=30, timezone=LONDON),
         "weekday digest to each AHoO of open reviews and overdue tasks",
     ),
+    # Hourly at :20 (off the sweep's even minutes and the dashboard's): acknowledgement of a learning
+    # briefing is days long and its ladder moves by the day, so an hour late is nothing; hourly rather
+    # than daily so a run missed while no scheduler led is made up within the hour. Reads only the
+    # recipients due (an indexed date), like the sweep.
+    ScheduledJob(
+        "briefing_reminders",
+        CronTrigger(minute=20, timezone=UTC),
+        "learning briefings: reminders and escalation for briefings not acknowledged",
+    ),
     # Every 5 minutes (at :01, :06, ... so it does not coincide with the sweep's even minutes): the
     # dashboard's figures are a snapshot, cleared whenever the learning data changes; this keeps the
     # overdue counts, which change with every task closed, at most a few minutes old.

@@ -71,6 +71,9 @@ TIMESCALES: Mapping[str, LazyString] = MappingProxyType(
         "slt_discussion": _l("Senior Leadership Team discusses the themes (from agreement)"),
         "agree_action_plan": _l("Action plan agreed (from the SLT discussion)"),
         "action_plan_progress_review": _l("Interval between Practice Development Team progress reviews"),
+        "acknowledge_briefing": _l(
+            "Each recipient acknowledges a learning briefing, then the escalation ladder (from sending)"
+        ),
         "action_due_maximum": _l(
             "Latest due date an improvement action may be given (from the day it is set)"
         ),

@@ -109,6 +109,14 @@ EVENT_TYPES: dict[str, EventType] = {
     "account_change.refused": EventType("account_change_request", needs_case=False),
     "area.created": EventType("operational_area", needs_case=False),
     "area.renamed": EventType("operational_area", needs_case=False, needs_fields=True),
+    "briefing.drafted": EventType("learning_briefing", needs_case=False),
+    "briefing.updated": EventType("learning_briefing", needs_case=False, needs_fields=True),
+    "briefing.sent": EventType("learning_briefing", needs_case=False),
+    "briefing.read": EventType("learning_briefing", needs_case=False),
+    "briefing.acknowledged": EventType("learning_briefing", needs_case=False),
+    # The briefing's page showed a source review's learning points and actions (one per review).
+    "briefing.sources_viewed": EventType("review", needs_case=True),
+    "briefing.delivered": EventType("learning_briefing_session", needs_case=False),
     "demo.seeded": EventType("system", needs_case=False),
 }
 
@@ -197,6 +205,13 @@ _LABELS: dict[str, LazyString] = {
     "account_change.refused": _l("Access change refused"),
     "area.created": _l("Operational area created"),
     "area.renamed": _l("Operational area renamed"),
+    "briefing.drafted": _l("Learning briefing drafted"),
+    "briefing.updated": _l("Learning briefing changed"),
+    "briefing.sent": _l("Learning briefing sent"),
+    "briefing.read": _l("Learning briefing read"),
+    "briefing.acknowledged": _l("Learning briefing acknowledged"),
+    "briefing.sources_viewed": _l("Review's learning seen on a learning briefing"),
+    "briefing.delivered": _l("Learning briefing session recorded"),
     "demo.seeded": _l("Demonstration data loaded"),
 }
 

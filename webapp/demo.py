@@ -14,6 +14,7 @@ import rules
 from webapp import audit
 from webapp.admin import services as admin
 from webapp.auth import mfa
+from webapp.demo_briefings import seed_briefings
 from webapp.demo_learning import WELSH_FIRST_NAMES, seed_closed_reviews
 from webapp.demo_report import seed_report_ready_to_share
 from webapp.extensions import db
@@ -201,6 +202,8 @@ def seed(*, today: date | None = None) -> bool:
     seed_report_ready_to_share(cases[5], ce=people["ce"], reviewer=people["hoo.southwest"], today=today)
     # At least 100 fictional closed reviews (cases DEMOL0001 on) for the learning dashboard.
     seed_closed_reviews(100, rng=rng, today=today)
+    # Learning briefings written from some of those closed reviews (webapp/demo_briefings.py).
+    seed_briefings(people, areas, today=today)
     audit.record("demo.seeded", record_id=None, actor_label="cli")
     db.session.commit()
     return True

@@ -40,10 +40,17 @@ class Permission(enum.StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     MANAGE_TAXONOMY = "manage_taxonomy"
     APPROVE_ACCOUNT_CHANGES = "approve_account_changes"  # two people for access to case data
+    # Learning briefings: read one that was sent (any member of staff: it is anonymised and meant
+    # to travel); see whom a briefing reached and which reviews' learning and actions it answers
+    # (the PDT, CE, DCE and SLT); record a session in which one was delivered (Practice Managers).
+    # Writing and sending one is MANAGE_LEARNING.
+    READ_BRIEFINGS = "read_briefings"
+    TRACE_BRIEFINGS = "trace_briefings"
+    DELIVER_BRIEFINGS = "deliver_briefings"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
-_CASE_WORK = {Permission.VIEW_CASES, Permission.VIEW_TASKS}
+_CASE_WORK = {Permission.VIEW_CASES, Permission.VIEW_TASKS, Permission.READ_BRIEFINGS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHIEF_EXECUTIVE: frozenset(
@@ -59,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
+            Permission.TRACE_BRIEFINGS,
         }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
@@ -75,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
+            Permission.TRACE_BRIEFINGS,
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
@@ -90,13 +99,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _CASE_WORK | {Permission.RECORD_INCIDENTS, Permission.CONDUCT_REVIEWS}
     ),
     Role.PRACTICE_MANAGER: frozenset(
-        _CASE_WORK | {Permission.EDIT_CASES, Permission.RECORD_INCIDENTS, Permission.VIEW_TEAM_TASKS}
+        _CASE_WORK
+        | {
+            Permission.EDIT_CASES,
+            Permission.RECORD_INCIDENTS,
+            Permission.VIEW_TEAM_TASKS,
+            Permission.DELIVER_BRIEFINGS,
+        }
     ),
     Role.PRACTITIONER: frozenset(_CASE_WORK | {Permission.RECORD_INCIDENTS}),
     Role.PRACTICE_DEVELOPMENT_TEAM: frozenset(
-        _CASE_WORK | {Permission.MANAGE_LEARNING, Permission.VIEW_DASHBOARD}
+        _CASE_WORK | {Permission.MANAGE_LEARNING, Permission.VIEW_DASHBOARD, Permission.TRACE_BRIEFINGS}
     ),
-    Role.SENIOR_LEADERSHIP_TEAM: frozenset(_CASE_WORK | {Permission.VIEW_DASHBOARD}),
+    Role.SENIOR_LEADERSHIP_TEAM: frozenset(
+        _CASE_WORK | {Permission.VIEW_DASHBOARD, Permission.TRACE_BRIEFINGS}
+    ),
     # Administrators run the system; they hold no case access by default (DESIGN.md section 1).
     Role.ADMINISTRATOR: frozenset(
         {

@@ -110,6 +110,7 @@ def test_next_fire_times_is_at_or_after_now():
         "digest": now,
         "dashboard": utc(2027, 1, 4, 7, 31),
         "audit_check": utc(2027, 1, 5, 2, 30),
+        "briefing_reminders": utc(2027, 1, 4, 8, 20),
     }
     with pytest.raises(ValueError):
         next_fire_times(datetime(2027, 1, 4, 7, 30))  # naive: refused

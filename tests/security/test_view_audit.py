@@ -25,6 +25,9 @@ from webapp.models import (
     ActionStatus,
     ApplicationType,
     AuditEvent,
+    Briefing,
+    BriefingRecipient,
+    BriefingStatus,
     Child,
     ChronologyEntry,
     CourtApplication,
@@ -36,6 +39,7 @@ from webapp.models import (
     ReviewState,
     Role,
     Task,
+    utcnow,
 )
 from webapp.notifications.services import notify
 
@@ -80,6 +84,9 @@ NO_CASE_DATA = {
     "learning.dashboard_csv": "aggregate counts (audited when exported: dashboard.exported)",
     "learning.closed_reviews_csv": "anonymised coded rows, no case named (audited: learning.exported)",
     "learning.closed_reviews_json": "anonymised coded rows, no case named (audited: learning.exported)",
+    "learning.list_briefings": "briefing titles and counts: anonymised, no case named",
+    "learning.send_briefing": "roles and areas to send a draft briefing to: no case named",
+    "learning.new_briefing_session": "a form for a session delivering a briefing: staff names, no case data",
 }
 # Lists name cases (case number, area, state) so that a person can open one; opening it is audited.
 LISTS = {
@@ -89,6 +96,8 @@ LISTS = {
     "reviews.team_tasks": "the team's tasks, to choose one; the task page is audited",
     "reviews.list_reviews": "case numbers, stages and next tasks, to choose a review; its page is audited",
     "learning.dashboard_reviews": "the reviews behind a figure, to choose one; the review page is audited",
+    "learning.new_briefing": "reviews with an agreed report and their learning points, to draw a briefing on",
+    "learning.edit_briefing": "reviews with an agreed report and their learning points, to choose from",
 }
 
 
@@ -136,6 +145,22 @@ def review_with_every_record():
         shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
     )
     db.session.commit()
+    # A briefing drawn on the review, sent to its practitioner: its page shows the review's learning.
+    briefing = Briefing(
+        title="Household checks",
+        body="Check who lives in the home.",
+        written_by_id=pdt.id,
+        status=BriefingStatus.SENT,
+        sent_at=utcnow(),
+        sent_by_id=pdt.id,
+    )
+    briefing.reviews = [review]
+    db.session.add(briefing)
+    db.session.flush()
+    db.session.add(
+        BriefingRecipient(briefing_id=briefing.id, user_id=shared.practitioner.id, due_on=london_today())
+    )
+    db.session.commit()
     # A task done on the generic task page (others redirect to their feature's page), chosen in id
     # order so the walk opens the same page on every database.
     generic = [
@@ -169,6 +194,7 @@ def review_with_every_record():
         "application_id": application.id,
         "version": shared.draft.version,
         "notification_id": notification.id,
+        "briefing_id": briefing.id,
         "tag_id": db.session.execute(select(LearningTag.id).order_by(LearningTag.id)).scalars().first(),
     }
     return review, ids, people

@@ -13,7 +13,7 @@ from tests.factories import make_user
 from tests.security.routes import id_arguments, methods, rules, url_for_rule
 from tests.security.test_view_audit import conditions, review_with_every_record, set_state
 from webapp.extensions import db
-from webapp.models import LearningTag, Role
+from webapp.models import Briefing, LearningTag, Role
 
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
@@ -63,6 +63,7 @@ def test_every_page_title_starts_with_its_h1_and_names_the_record(app):
                     "user_id": admin.name,
                     "area_id": review.case.area.name,
                     "tag_id": db.session.get(LearningTag, ids["tag_id"]).name,
+                    "briefing_id": db.session.get(Briefing, ids["briefing_id"]).title,
                 }
                 for argument in id_arguments(rule):
                     if names.get(argument, case_number) not in title and argument != "notification_id":

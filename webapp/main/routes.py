@@ -7,6 +7,7 @@ from webapp.permissions import Permission, can, permission_required, public
 bp = Blueprint("main", __name__)
 HOME_TASKS = 10
 HOME_NOTIFICATIONS = 10
+HOME_BRIEFINGS = 5
 
 
 @bp.route("/")
@@ -27,6 +28,7 @@ def home():
             return redirect(url_for("admin.list_users"))
         return redirect(url_for("main.no_access"))
     from webapp.formatting import today_in_london
+    from webapp.learning.briefings import for_home
     from webapp.notifications.services import unread_for
     from webapp.reviews import listing
     from webapp.tasks import titles
@@ -46,6 +48,7 @@ def home():
         attention=attention,
         next_tasks=listing.next_tasks(mine + (attention or [])),
         today=today,
+        briefings=for_home(current_user, limit=HOME_BRIEFINGS),
     )
 
 

@@ -1,6 +1,18 @@
 """The data model, split by business area. Import from here."""
 
 from webapp.models.audit import AuditEvent
+from webapp.models.briefings import (
+    Briefing,
+    BriefingRecipient,
+    BriefingReminder,
+    BriefingSession,
+    BriefingStatus,
+    briefing_areas,
+    briefing_attendees,
+    briefing_reviews,
+    briefing_roles,
+    briefing_tags,
+)
 from webapp.models.cases import (
     ApplicationType,
     Case,
@@ -27,7 +39,6 @@ from webapp.models.conduct import (
     GatheringSource,
     ReportDraft,
 )
-from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.learning import (
     ActionPlanItem,
     ActionProgressNote,
@@ -72,10 +83,6 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
-    "Briefing",
-    "BriefingStatus",
-    "briefing_reviews",
-    "briefing_tags",
     "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
@@ -87,6 +94,11 @@ __all__ = [
     "ActionStatus",
     "ApplicationType",
     "AuditEvent",
+    "Briefing",
+    "BriefingRecipient",
+    "BriefingReminder",
+    "BriefingSession",
+    "BriefingStatus",
     "Case",
     "Child",
     "ChronologyCategory",
@@ -133,6 +145,11 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "briefing_areas",
+    "briefing_attendees",
+    "briefing_reviews",
+    "briefing_roles",
+    "briefing_tags",
     "learning_point_actions",
     "learning_point_tags",
     "review_learning_tags",

@@ -123,6 +123,35 @@ KINDS: dict[str, Kind] = {
         _n("%(num)d change to your second factor", "%(num)d changes to your second factor"),
         at_once=True,
     ),
+    "briefing_sent": Kind(
+        _l("A learning briefing has been sent to you"),
+        _l("A learning briefing has been sent to you. Please sign in to read it."),
+        _n("%(num)d learning briefing sent to you", "%(num)d learning briefings sent to you"),
+    ),
+    "briefing_reminder": Kind(
+        _l("You have a learning briefing to read"),
+        _l("You have a learning briefing that you have not yet acknowledged. Please sign in to read it."),
+        _n("%(num)d learning briefing to read", "%(num)d learning briefings to read"),
+    ),
+    "briefing_unread_line_manager": Kind(
+        _l("Someone you manage has not acknowledged a learning briefing"),
+        _l("Someone you manage has not yet acknowledged a learning briefing sent to them."),
+        _n(
+            "%(num)d learning briefing not acknowledged in your team",
+            "%(num)d learning briefings not acknowledged in your team",
+        ),
+    ),
+    "briefing_unread_deputy_chief_executive": Kind(
+        _l("A learning briefing has not been acknowledged and has been escalated to you"),
+        _l(
+            "A learning briefing has not been acknowledged by someone it was sent to "
+            "and has been escalated to you."
+        ),
+        _n(
+            "%(num)d unacknowledged learning briefing escalated to you",
+            "%(num)d unacknowledged learning briefings escalated to you",
+        ),
+    ),
     "account_change_to_approve": Kind(
         _l("A change to someone's access is waiting for your approval"),
         _l("An administrator has asked for a change to someone's access that needs your approval."),
