@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, text_area, yes_no_field
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning.forms import TagChoiceField
 from webapp.models import (
     ApplicationType,
     IncidentCause,
@@ -209,3 +210,17 @@ def version_of(form) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
+
+
+class NewIncidentForm(IncidentForm):
+    """Recording an incident also notes the risk factors already known, so the earlier reviews that
+    share them can be shown at once (webapp/learning/past.py). Optional: often little is known yet."""
+
+    known_risk_factors = TagChoiceField(
+        _l("Risk factors already known (optional)"),
+        message=_l("Select risk factors from the list"),
+        description=_l(
+            "Select any that are known about the family now. Earlier reviews that share them are "
+            "shown with the incident, so what they learned can be used from the start."
+        ),
+    )

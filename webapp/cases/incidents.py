@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,8 +56,12 @@ def list_incidents(user: User, filters: IncidentFilters, page: int, per_page: in
     return paginate(query, page=page, per_page=min(per_page, 100))
 
 
-def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
-    """Record the notification and, in the same transaction, open its review (procedure step 2)."""
+def record_incident(
+    case: Case, values: dict, *, recorded_by: User, known_risk_factors: Iterable[int] = ()
+) -> Incident:
+    """Record the notification and, in the same transaction, open its review (procedure step 2),
+    noting on it the risk factors already known (for the relevant past learning it shows)."""
+    from webapp.learning.past import note_known_risk_factors
     from webapp.reviews.services import open_review
 
     with unit_of_work():
@@ -64,7 +69,8 @@ def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
         db.session.add(incident)
         db.session.flush()
         audit.record("incident.recorded", record_id=incident.id, case_id=case.id)
-        open_review(incident, actor=recorded_by)
+        review = open_review(incident, actor=recorded_by)
+        note_known_risk_factors(review, known_risk_factors)
     return incident
 
 

@@ -1,6 +1,7 @@
 """The data model, split by business area. Import from here."""
 
 from webapp.models.audit import AuditEvent
+from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.cases import (
     ApplicationType,
     Case,
@@ -27,7 +28,6 @@ from webapp.models.conduct import (
     GatheringSource,
     ReportDraft,
 )
-from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.learning import (
     ActionPlanItem,
     ActionProgressNote,
@@ -41,6 +41,7 @@ from webapp.models.learning import (
     TagKind,
     learning_point_actions,
     learning_point_tags,
+    review_known_risk_factors,
     review_learning_tags,
 )
 from webapp.models.notifications import (
@@ -72,10 +73,6 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
-    "Briefing",
-    "BriefingStatus",
-    "briefing_reviews",
-    "briefing_tags",
     "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
@@ -87,6 +84,8 @@ __all__ = [
     "ActionStatus",
     "ApplicationType",
     "AuditEvent",
+    "Briefing",
+    "BriefingStatus",
     "Case",
     "Child",
     "ChronologyCategory",
@@ -133,8 +132,11 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "briefing_reviews",
+    "briefing_tags",
     "learning_point_actions",
     "learning_point_tags",
+    "review_known_risk_factors",
     "review_learning_tags",
     "utcnow",
 ]

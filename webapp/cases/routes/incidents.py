@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp import audit
 from webapp.admin.services import list_areas
 from webapp.cases import incidents
-from webapp.cases.forms import IncidentForm, version_of
+from webapp.cases.forms import IncidentForm, NewIncidentForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
@@ -16,8 +16,10 @@ from webapp.formatting import format_date
 from webapp.forms import flash_saved
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning import past
+from webapp.learning.services import tags
 from webapp.limits import query_int
-from webapp.models import IncidentCause, IncidentKind, ReviewState
+from webapp.models import IncidentCause, IncidentKind, ReviewState, TagKind
 from webapp.permissions import Permission, permission_required
 
 # The version history's names for the fields, as the incident page labels them.
@@ -59,9 +61,17 @@ def list_incidents():
 @permission_required(Permission.RECORD_INCIDENTS)
 def new_incident(case_id: int):
     case = get_case_or_404(case_id)
-    form = IncidentForm()
+    form = NewIncidentForm()
+    form.known_risk_factors.choices = [
+        (tag.id, tag.display_name) for tag in tags(TagKind.RISK_FACTOR, active_only=True)
+    ]
     if form.validate_on_submit():
-        incident = incidents.record_incident(case, form.values(), recorded_by=current_user)
+        incident = incidents.record_incident(
+            case,
+            form.values(),
+            recorded_by=current_user,
+            known_risk_factors=form.known_risk_factors.data or [],
+        )
         flash(_("Incident recorded."), "success")
         return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
@@ -75,6 +85,7 @@ def new_incident(case_id: int):
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
     versions = incident.versions if incidents.may_read_versions(incident, current_user) else None
+    review = incident.review
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident.html",
@@ -84,6 +95,8 @@ def view_incident(incident_id: int):
         changes={v.id: [incidents.shown_change(c) for c in v.changes] for v in versions or []},
         may_change=incidents.may_change(incident, current_user),
         field_labels=FIELD_LABELS,
+        known_risk_factors=past.known_risk_factors(review) if review else [],
+        past=past.for_reviews(current_user, [review.id]) if review else None,
     )
 
 
