@@ -19,7 +19,9 @@ from tests.learning.helpers import d
 from webapp.extensions import db
 from webapp.learning import past
 from webapp.models import (
+    AuditEvent,
     IncidentCause,
+    IncidentVersion,
     LearningPoint,
     LearningTag,
     OperationalArea,
@@ -315,3 +317,47 @@ def test_the_demo_practitioner_sees_what_earlier_reviews_learned_about_neglect_a
     first = panel.select_one("#past-learning-points > li").get_text(" ", strip=True)
     # The page is in Welsh (she chose Cymraeg): the top point shares both risk factors and the cause.
     assert "Yn rhannu Cam-drin domestig, Esgeulustod, a'r un rheswm: Esgeulustod" in first, first
+
+
+def test_the_area_head_changes_the_known_risk_factors_later_kept_in_the_incidents_history(
+    fixture, world, signed_in
+):
+    review = fixture.current
+    incident = review.incident
+    ahoo = signed_in(world["ahoo"])
+    form = ahoo.get(f"/incidents/{incident.id}/edit")
+    checked = {box["value"] for box in form.html.select("input[name=known_risk_factors][checked]")}
+    assert checked == {str(tag("Neglect").id), str(tag("Domestic abuse").id)}
+    occurred = incident.occurred_on
+    ahoo.post(
+        f"/incidents/{incident.id}/edit",
+        {
+            "kind": incident.kind.value,
+            "occurred_on": d(occurred),
+            "cause": incident.cause.value,
+            "person_affected": incident.person_affected.value,
+            "linked_to_court_involvement": "yes",
+            "susr_known": "no",
+            "scr_known": "no",
+            "summary": incident.summary,
+            "notified_by": incident.notified_by,
+            "notified_on": d(incident.notified_on),
+            "known_risk_factors": [str(tag("Neglect").id), str(tag("Substance misuse").id)],
+            "version": str(incident.version),
+        },
+        status=302,
+    )
+    assert past.known_risk_factor_ids(review) == {tag("Neglect").id, tag("Substance misuse").id}
+    [event] = db.session.execute(
+        select(AuditEvent).where(AuditEvent.event_type == "incident.updated")
+    ).scalars()
+    assert event.changed_fields == ["known_risk_factors"]
+    [version] = db.session.execute(select(IncidentVersion)).scalars()
+    assert version.changes == [
+        {"field": "known_risk_factors", "old": "Domestic abuse, Neglect", "new": "Neglect, Substance misuse"}
+    ]
+    page = ahoo.get(f"/incidents/{incident.id}")
+    assert "Risk factors known when recorded" in page.text()
+    # Now P3 (Substance misuse, its review's Neglect) scores 2 like P1 (Neglect, the cause), and is
+    # more recent; P2 shares only Neglect.
+    assert texts(past.learning_points(world["ahoo"], [review.id]))[:3] == ["P3", "P1", "P2"]

@@ -174,6 +174,16 @@ class IncidentForm(FlaskForm):
         description=_l("Deadlines run from this date."),
         validators=[NotInFuture(_l("Date we were told must be today or in the past"))],
     )
+    # Noted on the review, so the earlier reviews that share them are shown from the start
+    # (webapp/learning/past.py). Optional: often little is known yet. Choices: the route's.
+    known_risk_factors = TagChoiceField(
+        _l("Risk factors already known (optional)"),
+        message=_l("Select risk factors from the list"),
+        description=_l(
+            "Select any that are known about the family now. Earlier reviews that share them are "
+            "shown with the incident, so what they learned can be used from the start."
+        ),
+    )
     correction_reason = text_area(
         _l("Why are you correcting the facts of a closed review?"),
         description=_l(
@@ -210,17 +220,3 @@ def version_of(form) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
-
-
-class NewIncidentForm(IncidentForm):
-    """Recording an incident also notes the risk factors already known, so the earlier reviews that
-    share them can be shown at once (webapp/learning/past.py). Optional: often little is known yet."""
-
-    known_risk_factors = TagChoiceField(
-        _l("Risk factors already known (optional)"),
-        message=_l("Select risk factors from the list"),
-        description=_l(
-            "Select any that are known about the family now. Earlier reviews that share them are "
-            "shown with the incident, so what they learned can be used from the start."
-        ),
-    )

@@ -140,10 +140,17 @@ def shown_change(change: dict) -> dict:
 
 
 def update_incident(
-    incident: Incident, values: dict, *, expected_version: int, actor: User, reason: str | None = None
+    incident: Incident,
+    values: dict,
+    *,
+    expected_version: int,
+    actor: User,
+    reason: str | None = None,
+    known_risk_factors: set[int] | None = None,
 ) -> list[str]:
     """Change the facts, keeping a version with the old and new values; a change to a fact the rules
     read re-runs them in the same transaction (webapp/reviews/reevaluation.py)."""
+    from webapp.learning.past import known_risk_factor_ids, replace_known_risk_factors
     from webapp.reviews.reevaluation import reevaluate
 
     if incident.version != expected_version:
@@ -159,10 +166,21 @@ def update_incident(
         for name, value in values.items()
         if getattr(incident, name) != value
     ]
+    # Read before the facts are applied, so no query flushes them outside the unit of work.
+    risks_changed = (
+        review is not None
+        and known_risk_factors is not None
+        and known_risk_factors != known_risk_factor_ids(review)
+    )
     changed = audit.apply_changes(incident, values)
-    if not changed:
+    if not changed and not risks_changed:
         return []
     with unit_of_work():
+        if risks_changed:
+            assert review is not None and known_risk_factors is not None
+            was, became = replace_known_risk_factors(review, known_risk_factors)
+            changes.append({"field": "known_risk_factors", "old": ", ".join(was), "new": ", ".join(became)})
+            changed = [*changed, "known_risk_factors"]
         db.session.flush()
         audit.record(
             "incident.corrected" if closed else "incident.updated",

@@ -35,6 +35,7 @@ from sqlalchemy import (
     Subquery,
     case,
     cast,
+    delete,
     exists,
     func,
     insert,
@@ -189,16 +190,21 @@ def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINT
     """Agreed learning points of reviews in ``user``'s scope sharing the most with ``review_ids``."""
     if not review_ids:
         return []
+    # Only the tags and causes the open reviews have: the indexes find those, not every point's.
+    wanted_tags = select(_subject_tags(review_ids).c.tag_id)
     point_tags = union(
-        select(learning_point_tags.c.learning_point_id.label("item_id"), learning_point_tags.c.tag_id),
-        select(LearningPoint.id, review_learning_tags.c.tag_id).join(
-            review_learning_tags, review_learning_tags.c.review_id == LearningPoint.review_id
+        select(learning_point_tags.c.learning_point_id.label("item_id"), learning_point_tags.c.tag_id).where(
+            learning_point_tags.c.tag_id.in_(wanted_tags)
         ),
+        select(LearningPoint.id, review_learning_tags.c.tag_id)
+        .join(review_learning_tags, review_learning_tags.c.review_id == LearningPoint.review_id)
+        .where(review_learning_tags.c.tag_id.in_(wanted_tags)),
     )
     point_causes = (
         select(LearningPoint.id.label("item_id"), Incident.cause.label("cause"))
         .join(Review, Review.id == LearningPoint.review_id)
         .join(Incident, Incident.id == Review.incident_id)
+        .where(Incident.cause.in_(select(_subject_causes(review_ids).c.cause)))
     )
     shared_tags, rows = _evidence(select(point_tags.subquery()), point_causes, review_ids)
 
@@ -238,11 +244,14 @@ def briefings(review_ids: Sequence[int], *, limit: int = BRIEFINGS_SHOWN) -> lis
     those reviews, whatever reviews they draw on (which are not named here)."""
     if not review_ids:
         return []
-    tagged = select(briefing_tags.c.briefing_id.label("item_id"), briefing_tags.c.tag_id)
+    tagged = select(briefing_tags.c.briefing_id.label("item_id"), briefing_tags.c.tag_id).where(
+        briefing_tags.c.tag_id.in_(select(_subject_tags(review_ids).c.tag_id))
+    )
     caused = (
         select(briefing_reviews.c.briefing_id.label("item_id"), Incident.cause.label("cause"))
         .join(Review, Review.id == briefing_reviews.c.review_id)
         .join(Incident, Incident.id == Review.incident_id)
+        .where(Incident.cause.in_(select(_subject_causes(review_ids).c.cause)))
         .distinct()
     )
     shared_tags, rows = _evidence(tagged, caused, review_ids)
@@ -278,6 +287,25 @@ def for_reviews(user: User, review_ids: Sequence[int]) -> PastLearning:
     """The most relevant past learning for reviews ``user`` may see (reached through their scope)."""
     ids = sorted(set(review_ids))
     return PastLearning(briefings=briefings(ids), points=learning_points(user, ids))
+
+
+def known_risk_factor_ids(review: Review) -> set[int]:
+    known = review_known_risk_factors.c
+    return set(db.session.execute(select(known.tag_id).where(known.review_id == review.id)).scalars())
+
+
+def replace_known_risk_factors(review: Review, tag_ids: Iterable[int]) -> tuple[list[str], list[str]]:
+    """Change the risk factors noted on the review; returns their names before and after (as kept,
+    in English, for the incident's history). The caller audits and commits."""
+    before, after = known_risk_factor_ids(review), set(tag_ids)
+    rows = db.session.execute(
+        select(LearningTag.id, LearningTag.name).where(LearningTag.id.in_(before | after))
+    )
+    names = {tag_id: name for tag_id, name in rows}
+    known = review_known_risk_factors.c
+    db.session.execute(delete(review_known_risk_factors).where(known.review_id == review.id))
+    note_known_risk_factors(review, after)
+    return sorted(names[t] for t in before), sorted(names[t] for t in after)
 
 
 def known_risk_factors(review: Review) -> list[LearningTag]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
 from webapp.admin.services import list_areas
 from webapp.cases import incidents
-from webapp.cases.forms import IncidentForm, NewIncidentForm, version_of
+from webapp.cases.forms import IncidentForm, version_of
 from webapp.cases.routes.blueprint import bp
 from webapp.cases.routes.cases import STALE_MESSAGE, choice_arg, page_number
 from webapp.cases.services import StaleEdit, get_case_or_404
@@ -34,7 +36,16 @@ FIELD_LABELS = {
     "summary": _l("Summary"),
     "notified_by": _l("Who told us"),
     "notified_on": _l("Date we were told"),
+    "known_risk_factors": _l("Risk factors known when recorded"),
 }
+
+
+def _risk_factor_choices(form: IncidentForm, kept: Iterable[int] = ()) -> None:
+    """The active risk factors, and any already noted that have since been retired."""
+    kept = set(kept)
+    form.known_risk_factors.choices = [
+        (tag.id, tag.display_name) for tag in tags(TagKind.RISK_FACTOR) if tag.active or tag.id in kept
+    ]
 
 
 @bp.route("/incidents")
@@ -61,10 +72,8 @@ def list_incidents():
 @permission_required(Permission.RECORD_INCIDENTS)
 def new_incident(case_id: int):
     case = get_case_or_404(case_id)
-    form = NewIncidentForm()
-    form.known_risk_factors.choices = [
-        (tag.id, tag.display_name) for tag in tags(TagKind.RISK_FACTOR, active_only=True)
-    ]
+    form = IncidentForm()
+    _risk_factor_choices(form)
     if form.validate_on_submit():
         incident = incidents.record_incident(
             case,
@@ -108,8 +117,11 @@ def edit_incident(incident_id: int):
         abort(403)
     closed = incident.review is not None and incident.review.state == ReviewState.CLOSED
     form = IncidentForm(obj=incident)
+    noted = past.known_risk_factor_ids(incident.review) if incident.review else set()
+    _risk_factor_choices(form, noted)
     if request.method == "GET":
         form.version.data = str(incident.version)
+        form.known_risk_factors.data = sorted(noted)
         for name in ("linked_to_court_involvement", "susr_known", "scr_known"):
             getattr(form, name).data = "yes" if getattr(incident, name) else "no"
     if form.validate_on_submit():
@@ -120,6 +132,7 @@ def edit_incident(incident_id: int):
                 expected_version=version_of(form) or -1,
                 actor=current_user,
                 reason=form.correction_reason.data if closed else None,
+                known_risk_factors=set(form.known_risk_factors.data or []),
             )
         except StaleEdit:
             form.form_errors.append(STALE_MESSAGE)
