@@ -274,7 +274,12 @@ def test_the_statements_do_not_grow_with_the_number_of_earlier_reviews(fixture, 
             event.remove(db.engine, "before_cursor_execute", seen)
         return count
 
-    urls = [f"/reviews/{fixture.current.id}", "/home", f"/incidents/{fixture.current.incident_id}"]
+    urls = [
+        f"/reviews/{fixture.current.id}",
+        f"/reviews/{fixture.current.id}/earlier-learning",
+        "/home",
+        f"/incidents/{fixture.current.incident_id}",
+    ]
     ids = {name: world[name].id for name in ("north", "practitioner", "pm")}
     few = [statements(url) for url in urls]
     north, practitioner = (
@@ -361,3 +366,36 @@ def test_the_area_head_changes_the_known_risk_factors_later_kept_in_the_incident
     # Now P3 (Substance misuse, its review's Neglect) scores 2 like P1 (Neglect, the cause), and is
     # more recent; P2 shares only Neglect.
     assert texts(past.learning_points(world["ahoo"], [review.id]))[:3] == ["P3", "P1", "P2"]
+
+
+def test_see_all_when_there_is_more_than_the_panel_shows(fixture, world, signed_in):
+    e1 = db.session.get(Review, fixture.points["P1"].review_id)
+    point(e1, "P7 a second neglect lesson.", ["Neglect"], days_ago=2)
+    point(e1, "P8 a third neglect lesson.", ["Neglect"], days_ago=3)
+    client = signed_in(fixture.practitioner)
+    review_page = client.get(f"/reviews/{fixture.current.id}")
+    shown = review_page.html.select("#past-learning-points > li")
+    assert len(shown) == past.POINTS_SHOWN
+    link = review_page.html.select_one("#past-learning-all")
+    assert link["href"] == f"/reviews/{fixture.current.id}/earlier-learning"
+
+    before = db.session.execute(select(AuditEvent.id)).all()
+    everything = client.get(link["href"])
+    # Scores: P1 3; P7 and P8 2 (Neglect, the cause), more recent than P2 (2); then P3, P4 (1).
+    listed = [
+        li.get_text(" ", strip=True).split()[0] for li in everything.html.select("#past-learning-points > li")
+    ]
+    assert listed == ["P1", "P7", "P8", "P2", "P3", "P4"]
+    assert "P5" not in everything.text() and fixture.south_case.case_number not in everything.text()
+    [viewed] = db.session.execute(
+        select(AuditEvent).where(AuditEvent.id.not_in([r[0] for r in before]))
+    ).scalars()
+    assert viewed.event_type == "review.viewed"  # one event for the page, none per item
+    # Outside the reviewer's scope the page is not there.
+    signed_in(world["outsider"]).get(link["href"], status=404)
+    all_welsh(signed_in(welsh(fixture.practitioner)).get(link["href"]))
+
+
+def test_no_see_all_link_when_the_panel_shows_everything(fixture, signed_in):
+    page = signed_in(fixture.practitioner).get(f"/reviews/{fixture.current.id}")
+    assert page.html.select_one("#past-learning-all") is None

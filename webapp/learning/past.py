@@ -67,8 +67,9 @@ from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, 
 WEIGHTS = {"tag": 1, "cause": 1}
 # Causes that say what happened; "other" and "not yet known" match by chance, not by kind.
 TELLING_CAUSES = (IncidentCause.VIOLENCE, IncidentCause.ABUSE, IncidentCause.NEGLECT, IncidentCause.SUICIDE)
-POINTS_SHOWN = 5
+POINTS_SHOWN = 5  # on a review, incident or home page; "see all" shows up to ALL_SHOWN
 BRIEFINGS_SHOWN = 3
+ALL_SHOWN = 50
 
 
 def briefing_url(briefing: Briefing) -> str | None:
@@ -109,6 +110,7 @@ class Match:
 class PastLearning:
     briefings: list[Match] = field(default_factory=list)
     points: list[Match] = field(default_factory=list)
+    more: bool = False  # there is more than is shown
 
     def __bool__(self) -> bool:
         return bool(self.briefings or self.points)
@@ -283,10 +285,23 @@ def briefings(review_ids: Sequence[int], *, limit: int = BRIEFINGS_SHOWN) -> lis
     ]
 
 
-def for_reviews(user: User, review_ids: Sequence[int]) -> PastLearning:
-    """The most relevant past learning for reviews ``user`` may see (reached through their scope)."""
+def for_reviews(
+    user: User,
+    review_ids: Sequence[int],
+    *,
+    points: int = POINTS_SHOWN,
+    briefings_shown: int = BRIEFINGS_SHOWN,
+) -> PastLearning:
+    """The most relevant past learning for reviews ``user`` may see (reached through their scope): one
+    more of each is asked for, to know whether there is more than is shown."""
     ids = sorted(set(review_ids))
-    return PastLearning(briefings=briefings(ids), points=learning_points(user, ids))
+    found_briefings = briefings(ids, limit=briefings_shown + 1)
+    found_points = learning_points(user, ids, limit=points + 1)
+    return PastLearning(
+        briefings=found_briefings[:briefings_shown],
+        points=found_points[:points],
+        more=len(found_briefings) > briefings_shown or len(found_points) > points,
+    )
 
 
 def known_risk_factor_ids(review: Review) -> set[int]:
