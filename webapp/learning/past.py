@@ -289,18 +289,18 @@ def for_reviews(
     user: User,
     review_ids: Sequence[int],
     *,
-    points: int = POINTS_SHOWN,
+    points_shown: int = POINTS_SHOWN,
     briefings_shown: int = BRIEFINGS_SHOWN,
 ) -> PastLearning:
     """The most relevant past learning for reviews ``user`` may see (reached through their scope): one
     more of each is asked for, to know whether there is more than is shown."""
     ids = sorted(set(review_ids))
     found_briefings = briefings(ids, limit=briefings_shown + 1)
-    found_points = learning_points(user, ids, limit=points + 1)
+    found_points = learning_points(user, ids, limit=points_shown + 1)
     return PastLearning(
         briefings=found_briefings[:briefings_shown],
-        points=found_points[:points],
-        more=len(found_briefings) > briefings_shown or len(found_points) > points,
+        points=found_points[:points_shown],
+        more=len(found_briefings) > briefings_shown or len(found_points) > points_shown,
     )
 
 

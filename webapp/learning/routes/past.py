@@ -17,7 +17,9 @@ from webapp.reviews.services import get_review_or_404
 @permission_required(Permission.VIEW_CASES)
 def earlier_learning(review_id: int):
     review = get_review_or_404(review_id)
-    found = past.for_reviews(current_user, [review.id], points=past.ALL_SHOWN, briefings_shown=past.ALL_SHOWN)
+    found = past.for_reviews(
+        current_user, [review.id], points_shown=past.ALL_SHOWN, briefings_shown=past.ALL_SHOWN
+    )
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
     return render_template(
         "learning/earlier.html",
