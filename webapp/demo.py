@@ -19,6 +19,7 @@ from webapp.demo_learning import WELSH_FIRST_NAMES, seed_closed_reviews
 from webapp.demo_report import seed_report_ready_to_share
 from webapp.extensions import db
 from webapp.formatting import today_in_london
+from webapp.learning.past import note_known_risk_factors
 from webapp.models import (
     ApplicationType,
     Case,
@@ -28,9 +29,11 @@ from webapp.models import (
     IncidentCause,
     IncidentKind,
     LawType,
+    LearningTag,
     PersonAffected,
     ProceedingsStatus,
     Role,
+    TagKind,
     User,
 )
 from webapp.reviews.services import open_review
@@ -177,6 +180,15 @@ def seed(*, today: date | None = None) -> bool:
             False,
         ),
     ]
+    # Risk factors known when the incident was recorded: the neglect case (South East Wales) also has
+    # domestic abuse, so its practitioner sees what earlier reviews learned about that combination.
+    known_risks = {1: ("Domestic abuse", "Parental mental health"), 2: ("Neglect", "Domestic abuse")}
+    risk_ids = {
+        tag.name: tag.id
+        for tag in db.session.execute(
+            select(LearningTag).where(LearningTag.kind == TagKind.RISK_FACTOR)
+        ).scalars()
+    }
     for offset, (case, kind, cause, person, linked, susr) in enumerate(incidents):
         incident = Incident(
             case=case,
@@ -195,6 +207,7 @@ def seed(*, today: date | None = None) -> bool:
         db.session.add(incident)
         db.session.flush()
         review = open_review(incident, actor=case.practice_manager)
+        note_known_risk_factors(review, [risk_ids[name] for name in known_risks.get(offset, ())])
         db.session.flush()
         _backdate(review, working_days=2 + 2 * offset)
     # A review whose report is written and ready to share (case 6: North Wales, proceedings closed),

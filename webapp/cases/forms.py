@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from webapp.forms import GovDateField, GovSelectField, NotInFuture, radio_field, text_area, yes_no_field
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning.forms import TagChoiceField
 from webapp.models import (
     ApplicationType,
     IncidentCause,
@@ -172,6 +173,16 @@ class IncidentForm(FlaskForm):
         missing_message=_l("Enter the date we were told"),
         description=_l("Deadlines run from this date."),
         validators=[NotInFuture(_l("Date we were told must be today or in the past"))],
+    )
+    # Noted on the review, so the earlier reviews that share them are shown from the start
+    # (webapp/learning/past.py). Optional: often little is known yet. Choices: the route's.
+    known_risk_factors = TagChoiceField(
+        _l("Risk factors already known (optional)"),
+        message=_l("Select risk factors from the list"),
+        description=_l(
+            "Select any that are known about the family now. Earlier reviews that share them are "
+            "shown with the incident, so what they learned can be used from the start."
+        ),
     )
     correction_reason = text_area(
         _l("Why are you correcting the facts of a closed review?"),

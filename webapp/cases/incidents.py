@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,8 +56,12 @@ def list_incidents(user: User, filters: IncidentFilters, page: int, per_page: in
     return paginate(query, page=page, per_page=min(per_page, 100))
 
 
-def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
-    """Record the notification and, in the same transaction, open its review (procedure step 2)."""
+def record_incident(
+    case: Case, values: dict, *, recorded_by: User, known_risk_factors: Iterable[int] = ()
+) -> Incident:
+    """Record the notification and, in the same transaction, open its review (procedure step 2),
+    noting on it the risk factors already known (for the relevant past learning it shows)."""
+    from webapp.learning.past import note_known_risk_factors
     from webapp.reviews.services import open_review
 
     with unit_of_work():
@@ -64,7 +69,8 @@ def record_incident(case: Case, values: dict, *, recorded_by: User) -> Incident:
         db.session.add(incident)
         db.session.flush()
         audit.record("incident.recorded", record_id=incident.id, case_id=case.id)
-        open_review(incident, actor=recorded_by)
+        review = open_review(incident, actor=recorded_by)
+        note_known_risk_factors(review, known_risk_factors)
     return incident
 
 
@@ -134,10 +140,17 @@ def shown_change(change: dict) -> dict:
 
 
 def update_incident(
-    incident: Incident, values: dict, *, expected_version: int, actor: User, reason: str | None = None
+    incident: Incident,
+    values: dict,
+    *,
+    expected_version: int,
+    actor: User,
+    reason: str | None = None,
+    known_risk_factors: set[int] | None = None,
 ) -> list[str]:
     """Change the facts, keeping a version with the old and new values; a change to a fact the rules
     read re-runs them in the same transaction (webapp/reviews/reevaluation.py)."""
+    from webapp.learning.past import known_risk_factor_ids, replace_known_risk_factors
     from webapp.reviews.reevaluation import reevaluate
 
     if incident.version != expected_version:
@@ -153,10 +166,21 @@ def update_incident(
         for name, value in values.items()
         if getattr(incident, name) != value
     ]
+    # Read before the facts are applied, so no query flushes them outside the unit of work.
+    risks_changed = (
+        review is not None
+        and known_risk_factors is not None
+        and known_risk_factors != known_risk_factor_ids(review)
+    )
     changed = audit.apply_changes(incident, values)
-    if not changed:
+    if not changed and not risks_changed:
         return []
     with unit_of_work():
+        if risks_changed:
+            assert review is not None and known_risk_factors is not None
+            was, became = replace_known_risk_factors(review, known_risk_factors)
+            changes.append({"field": "known_risk_factors", "old": ", ".join(was), "new": ", ".join(became)})
+            changed = [*changed, "known_risk_factors"]
         db.session.flush()
         audit.record(
             "incident.corrected" if closed else "incident.updated",

@@ -28,6 +28,7 @@ def home():
             return redirect(url_for("admin.list_users"))
         return redirect(url_for("main.no_access"))
     from webapp.formatting import today_in_london
+    from webapp.learning import past
     from webapp.learning.briefings import for_home
     from webapp.notifications.services import unread_for
     from webapp.reviews import listing
@@ -38,6 +39,9 @@ def home():
     tasks = my_tasks(current_user, page=1, per_page=HOME_TASKS)
     mine = listing.my_reviews(current_user)
     attention = listing.needing_attention(current_user, today)
+    # What earlier reviews learned about the open reviews on this page (those the person works on or
+    # oversees), each item saying which review it is for.
+    open_reviews = {review.id: review for review in mine + (attention or [])}
     return render_template(
         "main/home.html",
         title=gettext("Your work"),
@@ -47,6 +51,8 @@ def home():
         my_reviews=mine,
         attention=attention,
         next_tasks=listing.next_tasks(mine + (attention or [])),
+        open_reviews=open_reviews,
+        past=past.for_reviews(current_user, list(open_reviews)) if open_reviews else None,
         today=today,
         briefings=for_home(current_user, limit=HOME_BRIEFINGS),
     )

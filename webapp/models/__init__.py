@@ -52,6 +52,7 @@ from webapp.models.learning import (
     TagKind,
     learning_point_actions,
     learning_point_tags,
+    review_known_risk_factors,
     review_learning_tags,
 )
 from webapp.models.notifications import (
@@ -152,6 +153,7 @@ __all__ = [
     "briefing_tags",
     "learning_point_actions",
     "learning_point_tags",
+    "review_known_risk_factors",
     "review_learning_tags",
     "utcnow",
 ]

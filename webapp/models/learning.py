@@ -65,6 +65,16 @@ review_learning_tags = Table(
     Column("tag_id", ForeignKey("learning_tags.id"), primary_key=True),
 )
 
+# The risk factors known when the incident was recorded (before any learning is recorded): what the
+# review is about from the start, so relevant past learning can be shown at once (webapp/learning/past.py).
+# Kept apart from review_learning_tags, which hold what the review found and which the dashboard counts.
+review_known_risk_factors = Table(
+    "review_known_risk_factors",
+    db.metadata,
+    Column("review_id", ForeignKey("reviews.id"), primary_key=True),
+    Column("tag_id", ForeignKey("learning_tags.id"), primary_key=True, index=True),
+)
+
 
 class ReviewLearning(Model):
     __tablename__ = "review_learning"
@@ -214,6 +224,7 @@ __all__ = [
     "TagKind",
     "learning_point_actions",
     "learning_point_tags",
+    "review_known_risk_factors",
     "review_learning_tags",
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -16,8 +18,10 @@ from webapp.formatting import format_date
 from webapp.forms import flash_saved
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning import past
+from webapp.learning.services import tags
 from webapp.limits import query_int
-from webapp.models import IncidentCause, IncidentKind, ReviewState
+from webapp.models import IncidentCause, IncidentKind, ReviewState, TagKind
 from webapp.permissions import Permission, permission_required
 
 # The version history's names for the fields, as the incident page labels them.
@@ -32,7 +36,16 @@ FIELD_LABELS = {
     "summary": _l("Summary"),
     "notified_by": _l("Who told us"),
     "notified_on": _l("Date we were told"),
+    "known_risk_factors": _l("Risk factors known when recorded"),
 }
+
+
+def _risk_factor_choices(form: IncidentForm, kept: Iterable[int] = ()) -> None:
+    """The active risk factors, and any already noted that have since been retired."""
+    kept = set(kept)
+    form.known_risk_factors.choices = [
+        (tag.id, tag.display_name) for tag in tags(TagKind.RISK_FACTOR) if tag.active or tag.id in kept
+    ]
 
 
 @bp.route("/incidents")
@@ -60,8 +73,14 @@ def list_incidents():
 def new_incident(case_id: int):
     case = get_case_or_404(case_id)
     form = IncidentForm()
+    _risk_factor_choices(form)
     if form.validate_on_submit():
-        incident = incidents.record_incident(case, form.values(), recorded_by=current_user)
+        incident = incidents.record_incident(
+            case,
+            form.values(),
+            recorded_by=current_user,
+            known_risk_factors=form.known_risk_factors.data or [],
+        )
         flash(_("Incident recorded."), "success")
         return redirect(url_for("cases.view_incident", incident_id=incident.id))
     audit.record_page_view("case.viewed", record_id=case.id, case_id=case.id)
@@ -75,6 +94,7 @@ def new_incident(case_id: int):
 def view_incident(incident_id: int):
     incident = incidents.get_incident_or_404(incident_id)
     versions = incident.versions if incidents.may_read_versions(incident, current_user) else None
+    review = incident.review
     audit.record_page_view("incident.viewed", record_id=incident.id, case_id=incident.case_id)
     return render_template(
         "cases/incident.html",
@@ -84,6 +104,8 @@ def view_incident(incident_id: int):
         changes={v.id: [incidents.shown_change(c) for c in v.changes] for v in versions or []},
         may_change=incidents.may_change(incident, current_user),
         field_labels=FIELD_LABELS,
+        known_risk_factors=past.known_risk_factors(review) if review else [],
+        past=past.for_reviews(current_user, [review.id]) if review else None,
     )
 
 
@@ -95,8 +117,11 @@ def edit_incident(incident_id: int):
         abort(403)
     closed = incident.review is not None and incident.review.state == ReviewState.CLOSED
     form = IncidentForm(obj=incident)
+    noted = past.known_risk_factor_ids(incident.review) if incident.review else set()
+    _risk_factor_choices(form, noted)
     if request.method == "GET":
         form.version.data = str(incident.version)
+        form.known_risk_factors.data = sorted(noted)
         for name in ("linked_to_court_involvement", "susr_known", "scr_known"):
             getattr(form, name).data = "yes" if getattr(incident, name) else "no"
     if form.validate_on_submit():
@@ -107,6 +132,7 @@ def edit_incident(incident_id: int):
                 expected_version=version_of(form) or -1,
                 actor=current_user,
                 reason=form.correction_reason.data if closed else None,
+                known_risk_factors=set(form.known_risk_factors.data or []),
             )
         except StaleEdit:
             form.form_errors.append(STALE_MESSAGE)

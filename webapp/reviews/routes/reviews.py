@@ -13,6 +13,7 @@ from webapp.formatting import today_in_london
 from webapp.forms import on_incident
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning import past
 from webapp.learning import services as learning
 from webapp.limits import page_arg
 from webapp.models import Review, ReviewState, TaskKind, User
@@ -96,6 +97,8 @@ def _panels(review: Review) -> dict:
         "conduct": review_panel(review, current_user),
         "accuracy": accuracy.picture(review),
         "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
+        "past": past.for_reviews(current_user, [review.id]),
+        "known_risk_factors": past.known_risk_factors(review),
     }
 
 
