@@ -40,6 +40,8 @@ class Permission(enum.StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     MANAGE_TAXONOMY = "manage_taxonomy"
     APPROVE_ACCOUNT_CHANGES = "approve_account_changes"  # two people for access to case data
+    # Record our part in a SUSR or SCR/CSPR; per record: an AHoO of the case's own area only.
+    RECORD_SAFEGUARDING_REVIEWS = "record_safeguarding_reviews"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
@@ -75,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_LEARNING,
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
@@ -84,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_INCIDENTS,
             Permission.CHANGE_INCIDENTS,
             Permission.VIEW_TEAM_TASKS,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.HEAD_OF_OPERATIONS: frozenset(

@@ -1,6 +1,7 @@
 """The data model, split by business area. Import from here."""
 
 from webapp.models.audit import AuditEvent
+from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.cases import (
     ApplicationType,
     Case,
@@ -27,7 +28,6 @@ from webapp.models.conduct import (
     GatheringSource,
     ReportDraft,
 )
-from webapp.models.briefings import Briefing, BriefingStatus, briefing_reviews, briefing_tags
 from webapp.models.learning import (
     ActionPlanItem,
     ActionProgressNote,
@@ -60,6 +60,15 @@ from webapp.models.reviews import (
     TaskKind,
     TaskStatus,
 )
+from webapp.models.safeguarding import (
+    BoardDecision,
+    ExternalReview,
+    ExternalReviewChange,
+    ExternalReviewKind,
+    InformationRequest,
+    ReferredBy,
+    external_review_attendees,
+)
 from webapp.models.security import (
     AccountChangeKind,
     AccountChangeRequest,
@@ -72,10 +81,6 @@ from webapp.models.types import utcnow
 from webapp.models.users import ROLE_LABELS, OperationalArea, Role, User, UserRole
 
 __all__ = [
-    "Briefing",
-    "BriefingStatus",
-    "briefing_reviews",
-    "briefing_tags",
     "REPEATED_KINDS",
     "ROLE_LABELS",
     "AccountChangeKind",
@@ -87,6 +92,9 @@ __all__ = [
     "ActionStatus",
     "ApplicationType",
     "AuditEvent",
+    "BoardDecision",
+    "Briefing",
+    "BriefingStatus",
     "Case",
     "Child",
     "ChronologyCategory",
@@ -98,12 +106,16 @@ __all__ = [
     "Dispute",
     "DisputeOutcome",
     "DisputeStage",
+    "ExternalReview",
+    "ExternalReviewChange",
+    "ExternalReviewKind",
     "GatheringItem",
     "GatheringSource",
     "Incident",
     "IncidentCause",
     "IncidentKind",
     "IncidentVersion",
+    "InformationRequest",
     "LawType",
     "LearningPoint",
     "LearningTag",
@@ -115,6 +127,7 @@ __all__ = [
     "ProceedingsStatus",
     "ProgressReview",
     "RecoveryCode",
+    "ReferredBy",
     "ReportDraft",
     "Review",
     "ReviewLearning",
@@ -133,6 +146,9 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "briefing_reviews",
+    "briefing_tags",
+    "external_review_attendees",
     "learning_point_actions",
     "learning_point_tags",
     "review_learning_tags",

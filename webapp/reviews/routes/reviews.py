@@ -32,6 +32,7 @@ from webapp.reviews.forms import (
 from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
+from webapp.safeguarding import services as safeguarding
 from webapp.tasks import services as tasks
 from webapp.tasks import titles
 from webapp.tasks.escalation import STEP_LABELS
@@ -96,6 +97,7 @@ def _panels(review: Review) -> dict:
         "conduct": review_panel(review, current_user),
         "accuracy": accuracy.picture(review),
         "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
+        "safeguarding": safeguarding.panel(review, current_user),
     }
 
 
