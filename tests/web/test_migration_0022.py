@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from tests.clock import london_today
 from tests.factories import make_area, make_case, make_incident, make_user
 from webapp.extensions import db
-from webapp.models import Role, TaskKind
+from webapp.models import Role, TaskEscalation, TaskKind
 from webapp.reviews.services import open_review
 from webapp.safeguarding import services
 
@@ -34,6 +34,9 @@ def test_0022_down_and_up_with_data(app):
         deadline=london_today() + timedelta(days=5),
         actor=head,
     )
+    # Rows that refer to the tables the migration rebuilds (SQLite copies them): kept as they were.
+    db.session.add(TaskEscalation(task_id=susr.tasks[0].id, step="reminder", recipients=1))
+    db.session.commit()
     ids = {"susr": susr.id, "scr": scr.id, "neither": neither.id}
     kept = set(
         db.session.execute(text("SELECT id FROM tasks WHERE kind != 'answer_information_request'")).scalars()
@@ -55,6 +58,7 @@ def test_0022_down_and_up_with_data(app):
         (ids["scr"], "scr_cspr", True),
     ]
     assert ids["neither"] not in {r[0] for r in rows}
+    assert db.session.execute(text("SELECT count(*) FROM task_escalations")).scalar_one() == 1
     assert TaskKind.ANSWER_INFORMATION_REQUEST.value not in set(
         db.session.execute(text("SELECT kind FROM tasks")).scalars()
     )

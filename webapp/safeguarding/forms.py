@@ -179,7 +179,7 @@ class CancelRequestForm(FlaskForm):
     reason = text_area(
         _l("Why is the request no longer to be answered?"), _l("Enter why the request is cancelled")
     )
-    submit = SubmitField(_l("Cancel the request"), widget=GovSubmitInput(), render_kw={})
+    submit = SubmitField(_l("Cancel the request"), widget=GovSubmitInput())
 
 
 class ActionForm(FlaskForm):

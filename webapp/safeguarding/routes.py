@@ -122,15 +122,16 @@ def record_known(review_id: int):
 
 
 def _step(
-    review_id: int,
+    found: int | tuple[Review, ExternalReview],
     make_form: Callable[[Review, ExternalReview], FlaskForm],
     save: Callable[[Review, ExternalReview, FlaskForm], object],
     title: str | LazyString,
     saved: str | LazyString,
 ):
-    """One step's page: the form (filled with what is recorded), saved by the service, which may
-    refuse (its reason shown on the form, nothing saved)."""
-    review, participation = _to_record(review_id)
+    """One step's page (``found``: the review's id, or the review and record already reached): the
+    form, filled with what is recorded, saved by the service, which may refuse (its reason shown on
+    the form, nothing saved)."""
+    review, participation = _to_record(found) if isinstance(found, int) else found
     form = on_incident(make_form(review, participation), review.incident.occurred_on)
     if form.validate_on_submit():
         try:

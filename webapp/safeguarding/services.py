@@ -37,6 +37,7 @@ from webapp.models import (
     TaskKind,
     User,
     UserRole,
+    utcnow,
 )
 from webapp.records import unit_of_work
 from webapp.tasks.services import add_task, cancel_task, close_task
@@ -459,8 +460,6 @@ def cancel_request(
     """A request withdrawn by the external review, or recorded by mistake: kept, with why; its task
     is no longer needed (audited as task.cancelled)."""
     _still_open(request)
-    from webapp.models import utcnow
-
     request.cancelled_at = utcnow()
     request.cancel_reason = reason.strip()
     task = request_task(request)
