@@ -11,6 +11,8 @@ Create Date: 2026-12-02 13:10:00
 
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,13 +36,24 @@ def _enum(*values, name):
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=40)
 
 
+@contextmanager
 def _rebuilt(table: str):
-    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename) inside the
-    migration's transaction, where dropping the old copy defers the foreign key check to the commit,
-    by when the renamed copy answers every reference. (No PRAGMA in an autocommit block, as 0012 and
-    0013 do: on SQLite that left the later migrations of a downgrade running without a transaction,
-    so 0019's rebuild of notifications failed its check at once.)"""
-    return op.batch_alter_table(table, schema=None)
+    """Batch changes to a table others refer to: SQLite rebuilds it (copy, drop, rename). Inside a
+    transaction the drop's foreign key check waits for the commit, when the renamed copy answers every
+    reference; run without one (after an earlier migration's autocommit block, in a chain of them)
+    the check is immediate, so it is turned off for the rebuild. The PRAGMA is sent as it stands (no
+    autocommit block of our own, which would leave the migrations after this one without a
+    transaction); inside a transaction SQLite ignores it, and the deferred check does the work."""
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    if sqlite:
+        bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            yield batch_op
+    finally:
+        if sqlite:
+            bind.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def upgrade():
