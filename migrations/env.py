@@ -89,10 +89,26 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it, dropping the old one and renaming the copy; with
+            # foreign keys enforced, dropping a table other rows refer to fails. The check is off for
+            # the whole run (a PRAGMA that works only outside a transaction, so here, before any),
+            # and every reference is checked once at the end: the copies keep their rows' ids.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+        if sqlite and broken:
+            raise RuntimeError(f"The migrations left rows referring to missing rows: {broken[:10]}")
 
 
 if context.is_offline_mode():

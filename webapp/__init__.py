@@ -81,6 +81,7 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.main.routes import bp as main_bp
     from webapp.notifications.routes import bp as notifications_bp
     from webapp.reviews.routes import bp as reviews_bp
+    from webapp.safeguarding import routes as safeguarding_routes
 
     blueprints = (
         assets_bp,
@@ -93,6 +94,7 @@ def create_app(config_name: str | None = None) -> Flask:
         conduct_bp,
         accuracy_bp,
         learning_bp,
+        safeguarding_routes.bp,
         notifications_bp,
         admin_bp,
         admin_mail_bp,
@@ -109,6 +111,7 @@ def create_app(config_name: str | None = None) -> Flask:
         conduct.routes.conduct.TASK_PAGES,
         accuracy.routes.TASK_PAGES,
         learning.routes.learning.TASK_PAGES,
+        safeguarding_routes.TASK_PAGES,
     )
 
     from webapp.cli import register_cli

@@ -17,6 +17,7 @@ from webapp.auth import mfa
 from webapp.demo_briefings import seed_briefings
 from webapp.demo_learning import WELSH_FIRST_NAMES, seed_closed_reviews
 from webapp.demo_report import seed_report_ready_to_share
+from webapp.demo_susr import seed_susr_review
 from webapp.extensions import db
 from webapp.formatting import today_in_london
 from webapp.learning.past import note_known_risk_factors
@@ -213,6 +214,17 @@ def seed(*, today: date | None = None) -> bool:
     # A review whose report is written and ready to share (case 6: North Wales, proceedings closed),
     # reviewed by the Head of Operations from South West Wales.
     seed_report_ready_to_share(cases[5], ce=people["ce"], reviewer=people["hoo.southwest"], today=today)
+    # A review following a Single Unified Safeguarding Review, its steps recorded (North Wales).
+    seed_susr_review(
+        case_number=f"DEMO{today.year % 100:02d}C{26:05d}",
+        area=areas["North Wales"],
+        practitioner=people["practitioner.north"],
+        practice_manager=people["pm.north"],
+        ce=people["ce"],
+        area_head=people["ahoo.north"],
+        reviewer=people["hoo.southwest"],
+        today=today,
+    )
     # At least 100 fictional closed reviews (cases DEMOL0001 on) for the learning dashboard.
     seed_closed_reviews(100, rng=rng, today=today)
     # Learning briefings written from some of those closed reviews (webapp/demo_briefings.py).

@@ -47,6 +47,8 @@ class Permission(enum.StrEnum):
     READ_BRIEFINGS = "read_briefings"
     TRACE_BRIEFINGS = "trace_briefings"
     DELIVER_BRIEFINGS = "deliver_briefings"
+    # Record our part in a SUSR or SCR/CSPR; per record: an AHoO of the case's own area only.
+    RECORD_SAFEGUARDING_REVIEWS = "record_safeguarding_reviews"
     SIGNED_IN = "signed_in"  # any active account: home page, sign out
 
 
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
             Permission.TRACE_BRIEFINGS,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.DEPUTY_CHIEF_EXECUTIVE: frozenset(
@@ -84,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DASHBOARD,
             Permission.APPROVE_ACCOUNT_CHANGES,
             Permission.TRACE_BRIEFINGS,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.AREA_HEAD_OF_OPERATIONS: frozenset(
@@ -93,6 +97,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_INCIDENTS,
             Permission.CHANGE_INCIDENTS,
             Permission.VIEW_TEAM_TASKS,
+            Permission.RECORD_SAFEGUARDING_REVIEWS,
         }
     ),
     Role.HEAD_OF_OPERATIONS: frozenset(

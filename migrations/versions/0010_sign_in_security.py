@@ -20,20 +20,11 @@ depends_on = None
 
 @contextmanager
 def _users_rebuilt():
-    """Batch changes to users. SQLite rebuilds the table (copy, drop, rename), and every other table
-    refers to it: with rows in them, dropping the old table fails while foreign keys are on, so the
-    rebuild runs with them off (a PRAGMA that works only outside a transaction)."""
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute('PRAGMA foreign_keys=OFF')
-    try:
-        with op.batch_alter_table('users', schema=None) as batch_op:
-            yield batch_op
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute('PRAGMA foreign_keys=ON')
+    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename), which
+    migrations/env.py lets it do by running SQLite migrations with the foreign key check off (the
+    copy keeps every row's id; every reference is checked once at the end of the run)."""
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        yield batch_op
 
 
 def upgrade():

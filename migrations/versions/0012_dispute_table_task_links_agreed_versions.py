@@ -82,19 +82,11 @@ transitions = sa.table(
 
 @contextmanager
 def _rebuilt(table: str):
-    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename): with rows
-    referring to it, the drop fails while foreign keys are on, so the rebuild runs with them off."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            yield batch_op
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
+    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename), which
+    migrations/env.py lets it do by running SQLite migrations with the foreign key check off (the
+    copy keeps every row's id; every reference is checked once at the end of the run)."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        yield batch_op
 
 
 def _replace_check(batch_op, table: str, name: str, column: str, values: tuple[str, ...]) -> None:

@@ -31,20 +31,11 @@ def _status(values: tuple[str, ...]) -> sa.Enum:
 
 @contextmanager
 def _rebuilt(table: str, **kwargs):
-    """Batch changes to a table. SQLite rebuilds it (copy, drop, rename); other tables refer to
-    users, and with rows in them dropping the old table fails while foreign keys are on, so the
-    rebuild runs with them off (a PRAGMA that works only outside a transaction)."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        with op.batch_alter_table(table, schema=None, **kwargs) as batch_op:
-            yield batch_op
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
+    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename), which
+    migrations/env.py lets it do by running SQLite migrations with the foreign key check off (the
+    copy keeps every row's id; every reference is checked once at the end of the run)."""
+    with op.batch_alter_table(table, schema=None, **kwargs) as batch_op:
+        yield batch_op
 
 
 def _statuses(values: tuple[str, ...], before: tuple[str, ...]) -> None:

@@ -16,15 +16,6 @@ branch_labels = None
 depends_on = None
 
 
-def _foreign_keys(on: bool) -> None:
-    """SQLite rebuilds action_plan_items to add or drop a column with a foreign key: with foreign keys
-    enforced, dropping the old copy fails while progress notes refer to it. The check is off for the
-    rebuild only (the rows keep their ids, so every reference stays good)."""
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        bind.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-
-
 def upgrade():
     op.create_table(
         "chronology_entry_changes",
@@ -48,7 +39,6 @@ def upgrade():
     op.create_index(
         op.f("ix_chronology_entry_changes_review_id"), "chronology_entry_changes", ["review_id"], unique=False
     )
-    _foreign_keys(False)
     with op.batch_alter_table("action_plan_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_by_id", sa.Integer(), nullable=True))
@@ -56,16 +46,13 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f("fk_action_plan_items_withdrawn_by_id_users"), "users", ["withdrawn_by_id"], ["id"]
         )
-    _foreign_keys(True)
 
 
 def downgrade():
-    _foreign_keys(False)
     with op.batch_alter_table("action_plan_items", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_action_plan_items_withdrawn_by_id_users"), type_="foreignkey")
         batch_op.drop_column("withdrawn_reason")
         batch_op.drop_column("withdrawn_by_id")
         batch_op.drop_column("withdrawn_at")
-    _foreign_keys(True)
     op.drop_index(op.f("ix_chronology_entry_changes_review_id"), table_name="chronology_entry_changes")
     op.drop_table("chronology_entry_changes")

@@ -21,19 +21,11 @@ depends_on = None
 
 @contextmanager
 def _users_rebuilt():
-    """SQLite drops a column by rebuilding the table (copy, drop, rename); other tables refer to
-    users, so with rows in them the rebuild runs with foreign keys off (outside a transaction)."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        with op.batch_alter_table("users", schema=None) as batch_op:
-            yield batch_op
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
+    """Batch changes to a table others refer to. SQLite rebuilds it (copy, drop, rename), which
+    migrations/env.py lets it do by running SQLite migrations with the foreign key check off (the
+    copy keeps every row's id; every reference is checked once at the end of the run)."""
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        yield batch_op
 
 
 def upgrade():

@@ -120,6 +120,7 @@ HOLDERS = {
     TaskKind.AGREE_ACTION_PLAN: ("pdt",),
     TaskKind.COMPLETE_ACTION: ("owner",),  # the action's owner
     TaskKind.REVIEW_ACTION_PLAN_PROGRESS: ("pdt",),
+    TaskKind.ANSWER_INFORMATION_REQUEST: ("ahoo",),  # the case's AHoO answers the SUSR's request
 }
 
 

@@ -12,7 +12,7 @@ from tests.clock import london_today
 from tests.factories import make_user
 from tests.learning.helpers import agreed_review, d
 from webapp.extensions import db
-from webapp.learning import briefings
+from webapp.learning import anonymity, briefings
 from webapp.models import (
     ActionPlanItem,
     ActionStatus,
@@ -369,4 +369,4 @@ def test_the_demo_has_sent_briefings_read_acknowledged_delivered_and_a_draft(app
     assert [u.email for u in session.attendees] == ["practitioner.north@example.org"]
     # Nothing the demo's briefings say is a name or case number their reviews' cases hold.
     for briefing in db.session.execute(select(Briefing)).scalars():
-        assert briefings.names_in(f"{briefing.title} {briefing.body}", [r.id for r in briefing.reviews]) == []
+        assert anonymity.names_in(f"{briefing.title} {briefing.body}", [r.id for r in briefing.reviews]) == []

@@ -33,6 +33,9 @@ from webapp.models import (
     CourtApplication,
     Dispute,
     DisputeStage,
+    ExternalReview,
+    ExternalReviewKind,
+    InformationRequest,
     LearningPoint,
     LearningTag,
     Review,
@@ -42,6 +45,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.services import notify
+from webapp.safeguarding.services import participation_of
 
 # GET routes that show no case data, and why; everything else must audit its views.
 NO_CASE_DATA = {
@@ -141,6 +145,21 @@ def review_with_every_record():
         made_on=london_today() - timedelta(days=200),
     )
     db.session.add_all([dispute, item, entry, point, child, application])
+    # Our part in a SUSR, with an information request (its answer and cancel pages).
+    participation = participation_of(review) or ExternalReview(
+        review_id=review.id, kind=ExternalReviewKind.SUSR, known_from_outset=False
+    )
+    db.session.add(participation)
+    db.session.flush()
+    information_request = InformationRequest(
+        external_review_id=participation.id,
+        received_on=london_today(),
+        requested_by="Panel chair",
+        summary="Contact records.",
+        deadline=london_today() + timedelta(days=10),
+        recorded_by_id=shared.ce.id,
+    )
+    db.session.add(information_request)
     notification = notify(
         shared.ce, "task_due", link_path=f"/reviews/{review.id}", detail="x", dedupe_key="walk"
     )
@@ -195,6 +214,7 @@ def review_with_every_record():
         "version": shared.draft.version,
         "notification_id": notification.id,
         "briefing_id": briefing.id,
+        "request_id": information_request.id,
         "tag_id": db.session.execute(select(LearningTag.id).order_by(LearningTag.id)).scalars().first(),
     }
     return review, ids, people

@@ -18,6 +18,7 @@ from webapp.i18n import lazy_gettext as _l
 from webapp.models import Disclosure, ReportDraft, Review, TaskKind, User
 from webapp.records import unit_of_work
 from webapp.reviews.lifecycle import Work, require
+from webapp.safeguarding.services import participation_of
 from webapp.tasks.services import close_task
 
 EXTERNAL_REVIEWS = {
@@ -57,8 +58,11 @@ def record_disclosure(
         raise AccuracyRefused(_("The date the report was shared must be today or in the past"))
     with unit_of_work():
         task = review.task(TaskKind.SHARE_WITH_EXTERNAL_REVIEW)  # one per review, on agreement
+        # Shared with the external review the review tracks our part in: the log links to its record.
+        participation = participation_of(review)
         disclosure = Disclosure(
             review_id=review.id,
+            external_review_id=participation.id if participation is not None else None,
             draft_id=draft_id,
             external_review=external_review,
             recipient=recipient.strip(),

@@ -5,13 +5,12 @@ and cascaded at an early stage", shared "via a learning module which Practice Su
 deliver").
 
 A briefing travels to people who may not see the reviews it draws on, so it carries no names and no
-case numbers: ``names_in`` refuses any name or case number stored in those reviews' cases.
+case numbers: ``anonymity.names_in`` refuses any name or case number stored in those reviews' cases.
 Reminders for briefings not acknowledged climb the escalation ladder in jobs/briefing_reminders.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,14 +27,13 @@ from webapp.extensions import db, rows_matched
 from webapp.formatting import london
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
+from webapp.learning.anonymity import names_in
 from webapp.models import (
     Briefing,
     BriefingRecipient,
     BriefingSession,
     BriefingStatus,
     Case,
-    Child,
-    Incident,
     LearningPoint,
     LearningTag,
     OperationalArea,
@@ -66,74 +64,6 @@ AREA_FREE_ROLES = frozenset(
     }
 )
 AUDIENCE_ROLES = tuple(role for role in Role if role != Role.ADMINISTRATOR)
-# Words of a stored name shorter than this are not looked for on their own ("Jo", "Al", initials):
-# they would refuse ordinary words; the whole name is still looked for.
-SHORTEST_NAME_PART = 3
-# Words that a "notified by" entry holds beside a name ("Police", "Health visitor"): not names.
-NOT_NAMES = frozenset(
-    [
-        "police",
-        "officer",
-        "constable",
-        "health",
-        "visitor",
-        "school",
-        "teacher",
-        "nurse",
-        "doctor",
-        "hospital",
-        "gp",
-        "social",
-        "worker",
-        "services",
-        "service",
-        "council",
-        "team",
-        "department",
-        "court",
-        "family",
-        "mother",
-        "father",
-        "mum",
-        "dad",
-        "grandmother",
-        "grandfather",
-        "aunt",
-        "uncle",
-        "sister",
-        "brother",
-        "the",
-        "and",
-        "of",
-        "for",
-        "from",
-        "by",
-        "with",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "neighbour",
-        "local",
-        "authority",
-        "agency",
-        "board",
-        "nhs",
-        "ambulance",
-        "paramedic",
-        "probation",
-        "housing",
-        "education",
-        "safeguarding",
-        "cafcass",
-        "cymru",
-        "demo",
-        "friend",
-        "unknown",
-        "other",
-    ]
-)
 
 
 class BriefingRefused(Exception):
@@ -321,76 +251,8 @@ def tags_of_points(review_ids: Iterable[int]) -> set[int]:
     return {tag.id for points in points_by_review(review_ids).values() for p in points for tag in p.tags}
 
 
-def stored_names(review_ids: Iterable[int]) -> list[str]:
-    """Every name and case number the cases behind these reviews hold: the case number, the
-    children's names, who notified the incident, the case's practitioner and Practice Manager."""
-    ids = list(set(review_ids))
-    if not ids:
-        return []
-    cases = select(Review.case_id).where(Review.id.in_(ids))
-    practitioner, manager = User.__table__.alias("practitioner"), User.__table__.alias("manager")
-    names: list[str] = []
-    for number, practitioner_name, manager_name in db.session.execute(
-        select(Case.case_number, practitioner.c.name, manager.c.name)
-        .join(practitioner, practitioner.c.id == Case.practitioner_id)
-        .join(manager, manager.c.id == Case.practice_manager_id)
-        .where(Case.id.in_(cases))
-    ):
-        names += [number, practitioner_name, manager_name]
-    names += db.session.execute(select(Child.name).where(Child.case_id.in_(cases))).scalars()
-    # Who notified the incident is often an agency or a role ("Local authority social worker"), at
-    # times a person: its capitalised words that are not ordinary words are taken as names.
-    for notifier in db.session.execute(
-        select(Incident.notified_by).where(Incident.case_id.in_(cases))
-    ).scalars():
-        names += [
-            word
-            for word in _WORD.findall(notifier or "")
-            if word[:1].isupper() and word.casefold() not in NOT_NAMES
-        ]
-    return [name for name in names if name and name.strip()]
-
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-
-
-def _looked_for(stored: str) -> set[str]:
-    """What to look for from one stored value. A case number (it has digits) is looked for whole.
-    A name is looked for whole, and word by word (each part of a double-barrelled name too), leaving
-    out words too short to be a name on their own and ordinary words found beside names ("Police",
-    "health visitor" in who notified the incident)."""
-    value = " ".join(stored.split())
-    if any(ch.isdigit() for ch in value):
-        return {value}
-    words = {
-        part
-        for word in _WORD.findall(value)
-        for part in {word, *re.split(r"[-'’]", word)}
-        if len(part) >= SHORTEST_NAME_PART and part.casefold() not in NOT_NAMES
-    }
-    return words | {value} if words else set()
-
-
-def names_in(text: str, review_ids: Iterable[int]) -> list[str]:
-    """The stored names and case numbers that ``text`` contains as whole words, ignoring case, as
-    written in the text (each once, in the order they first appear)."""
-    found: dict[str, tuple[int, str]] = {}
-    for stored in stored_names(review_ids):
-        for wanted in _looked_for(stored):
-            pattern = re.compile(r"(?<![\w])" + re.escape(wanted) + r"(?![\w])", re.IGNORECASE)
-            for match in pattern.finditer(text):
-                key = match.group(0).casefold()
-                if key not in found or match.start() < found[key][0]:
-                    found[key] = (match.start(), match.group(0))
-    # A word inside a longer match found ("Smith" in "Jane Smith") is listed once, as the longer.
-    listed = sorted(found.values())
-    kept = [w for _, w in listed if not any(w != o and w.casefold() in o.casefold() for _, o in listed)]
-    return kept
-
-
 def check_anonymised(title: str, body: str, review_ids: Iterable[int]) -> None:
-    ids = list(review_ids)
-    found = names_in(f"{title}\n{body}", ids)
+    found = names_in(f"{title}\n{body}", list(review_ids))
     if found:
         raise BriefingRefused(
             _(

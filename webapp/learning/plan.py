@@ -147,13 +147,27 @@ def _cancel_task(item: ActionPlanItem) -> None:
 
 
 @unit_of_work()
-def add_action(review: Review, *, action: str, owner_id: int, due_on: date, actor: User) -> ActionPlanItem:
+def add_action(
+    review: Review,
+    *,
+    action: str,
+    owner_id: int,
+    due_on: date,
+    actor: User,
+    external_review_id: int | None = None,
+) -> ActionPlanItem:
+    """An action of the plan; ``external_review_id`` marks one a SUSR's (or SCR/CSPR's) report set."""
     require(review.state, Work.CHANGE_ACTIONS, LearningRefused)
     if due_on < today_in_london():
         raise LearningRefused(_("Due date must be today or in the future"))
     _check_owner(owner_id)
     item = ActionPlanItem(
-        review_id=review.id, action=action, owner_id=owner_id, due_on=due_on, status=ActionStatus.NOT_STARTED
+        review_id=review.id,
+        action=action,
+        owner_id=owner_id,
+        due_on=due_on,
+        status=ActionStatus.NOT_STARTED,
+        external_review_id=external_review_id,
     )
     db.session.add(item)
     db.session.flush()

@@ -232,6 +232,8 @@ class Disclosure(Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id"))
     external_review: Mapped[str] = mapped_column(String(40))  # susr | scr_cspr
+    # Our participation record in that external review, when the review has one.
+    external_review_id: Mapped[int | None] = mapped_column(ForeignKey("external_reviews.id"), index=True)
     recipient: Mapped[str] = mapped_column(String(200))
     shared_on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

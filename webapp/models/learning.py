@@ -135,6 +135,8 @@ class ActionPlanItem(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # An action the SUSR's (or SCR/CSPR's) report set for us: monitored in the same plan, marked so.
+    external_review_id: Mapped[int | None] = mapped_column(ForeignKey("external_reviews.id"), index=True)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])

@@ -79,6 +79,7 @@ class TaskKind(LabelledEnum):
     CONFIRM_CONCERN_RESOLVED = "confirm_concern_resolved"
     REVISE_REPORT = "revise_report"
     FOLLOW_GRIEVANCE = "follow_grievance"
+    ANSWER_INFORMATION_REQUEST = "answer_information_request"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -110,10 +111,12 @@ class TaskKind(LabelledEnum):
             cls.CONFIRM_CONCERN_RESOLVED: _l("Say whether the report author's answer resolves your concern"),
             cls.REVISE_REPORT: _l("Revise the report as the Deputy Chief Executive decided"),
             cls.FOLLOW_GRIEVANCE: _l("Record the outcome of the Welsh Government grievance"),
+            cls.ANSWER_INFORMATION_REQUEST: _l("Answer an information request from the safeguarding review"),
         }
 
 
-# Kinds a review holds many of: one per party and version, per dispute, per action, per grievance.
+# Kinds a review holds many of: one per party and version, per dispute, per action, per grievance,
+# per information request from a SUSR.
 REPEATED_KINDS = frozenset(
     {
         TaskKind.CHECK_REPORT_ACCURACY,
@@ -124,6 +127,7 @@ REPEATED_KINDS = frozenset(
         TaskKind.FOLLOW_GRIEVANCE,
         TaskKind.COMPLETE_ACTION,
         TaskKind.REVIEW_ACTION_PLAN_PROGRESS,
+        TaskKind.ANSWER_INFORMATION_REQUEST,
     }
 )
 
@@ -229,6 +233,9 @@ class Task(Model):
     # What the task is about, where a review holds many of its kind (REPEATED_KINDS).
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), index=True)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id"), index=True)
+    information_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("information_requests.id"), index=True
+    )
     party: Mapped[str | None] = mapped_column(
         String(40)
     )  # practitioner | practice_manager | head_of_operations

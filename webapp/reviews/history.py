@@ -14,6 +14,8 @@ from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
 from webapp.models import Review, TaskStatus
 from webapp.reviews.lifecycle import ACTION_LABELS
+from webapp.safeguarding import history as safeguarding
+from webapp.safeguarding.services import changes_of
 
 # What each answer stored in a task's outcome is called on the page.
 OUTCOME_LABELS = {
@@ -34,6 +36,7 @@ OUTCOME_LABELS = {
     "reviewer_id": None,  # shown as the reviewer on the review page
     "party": None,
     "draft_id": None,
+    "answered_on": _l("Answered on"),
 }
 # The words of the answers chosen from a list (stored as the choice's value).
 CHOICE_LABELS = {
@@ -48,7 +51,7 @@ CHOICE_LABELS = {
     },
     "full_review_recommended": {"yes": _l("Yes"), "no": _l("No")},
 }
-DATES = frozenset({"informed_on", "follow_up_on"})
+DATES = frozenset({"informed_on", "follow_up_on", "answered_on"})
 TIMES = frozenset({"first_meeting_at"})
 
 # The notes the service itself writes on a transition: kept in English, as records keep them, and
@@ -154,4 +157,14 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
         if version.correction_reason:
             details.append((_("Reason for the correction"), version.correction_reason))
         found.append(Step(version.changed_at, _("Incident facts changed"), version.changed_by.name, details))
+    # Our part in a SUSR (or SCR/CSPR): each step with the values entered.
+    for change in changes_of(review):
+        found.append(
+            Step(
+                change.changed_at,
+                safeguarding.change_label(change),
+                change.changed_by.name if change.changed_by else None,
+                safeguarding.change_details(change),
+            )
+        )
     return sorted(found, key=lambda step: step.at)

@@ -445,6 +445,15 @@ TASKS.update(
             "pool:practice_development",
             "Outcome: the PDT will monitor and review progress",
         ),
+        # Due on the deadline the external review set. The case's Area Head of Operations answers (this
+        # service's reading: the AHoO is notified of the incident, consulted, and does the rapid review
+        # when a SUSR is known); with none, the CE or DCE (tasks/pools.py FALLBACKS).
+        TaskKind.ANSWER_INFORMATION_REQUEST: TaskSpec(
+            None,
+            "pool:area_heads",
+            "Case Review Explained: if a Single Unified Safeguarding Review is taking place, we will "
+            "follow their process",
+        ),
     }
 )
 

@@ -19,6 +19,7 @@ from webapp.notifications.services import notify_all
 from webapp.reviews.history import EARLIER_DECISION_NOTE
 from webapp.reviews.lifecycle import TASKS_ON_NOTIFICATION_WITHIN
 from webapp.reviews.services import add_tasks_for, area_heads, incident_facts, tasks_for, transition
+from webapp.safeguarding.services import open_if_known
 from webapp.tasks.services import cancel_task
 
 DECISION_FIELDS = ("within_procedure", "circumstance", "rapid_review", "follow_susr_process")
@@ -45,6 +46,8 @@ def reevaluate(review: Review, *, actor: User) -> tuple[dict[str, Any], dict[str
     review.reasons = result["reasons"]
     after = snapshot(review)
     changed = [field for field in DECISION_FIELDS if before[field] != after[field]]
+    # A SUSR (or SCR/CSPR) known now that was not: its record exists from here (known later).
+    open_if_known(review, actor=actor, from_outset=False)
     if not changed:
         return before, after
     reason = _reason(before, after)

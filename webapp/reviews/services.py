@@ -40,6 +40,7 @@ from webapp.reviews.lifecycle import (
     next_state,
 )
 from webapp.reviews.participants import taking_part
+from webapp.safeguarding.services import open_if_known
 from webapp.tasks.services import add_task, close_task
 
 
@@ -146,6 +147,8 @@ def open_review(incident: Incident, *, actor: User) -> Review:
     case = incident.case
     add_task(review, TaskKind.ACKNOWLEDGE_INCIDENT, case, start=incident.notified_on)
     add_tasks_for(review, result, start=incident.notified_on)
+    # A SUSR (or SCR/CSPR) known from the outset: we follow its process, so our part in it is tracked.
+    open_if_known(review, actor=actor, from_outset=True)
     # The Area Heads hear of the incident through their acknowledgement task (tasks/services.py).
     return review
 

@@ -52,6 +52,7 @@ def add_task(
     dispute_id: int | None = None,
     draft_id: int | None = None,
     party: str | None = None,
+    information_request_id: int | None = None,
 ) -> Task:
     """Create a task as lifecycle.TASKS says; ``assignee_id``/``due_on`` where the spec needs them;
     the dispute, report version and party it is about, for kinds a review holds many of.
@@ -84,6 +85,7 @@ def add_task(
         dispute_id=dispute_id,
         draft_id=draft_id,
         party=party,
+        information_request_id=information_request_id,
     )
     if spec.assign_to == "given":
         if assignee_id is None:

@@ -223,6 +223,9 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
         kind.CONFIRM_SUPPORT_NEEDS: _l(
             "Confirm the support needs your Practice Manager recorded (case %(number)s)"
         ),
+        kind.ANSWER_INFORMATION_REQUEST: _l(
+            "Answer the safeguarding review's information request about case %(number)s"
+        ),
     }
     title = titles.get(task.kind)
     if title is None:

@@ -27,6 +27,7 @@ from webapp.reviews.facts import decision_facts
 from webapp.reviews.lifecycle import OPEN_DISPUTE_STAGES, Work, allows, dispute_allows
 from webapp.reviews.services import get_review_or_404
 from webapp.reviews.steps import review_step
+from webapp.safeguarding.services import participation_of
 from webapp.tasks.pages import TaskPages
 from webapp.tasks.services import TaskAlreadyDone
 
@@ -199,6 +200,9 @@ def record_disclosure(review_id: int):
     ]
     if request.method == "GET" and drafts:
         form.draft_id.data = drafts[0].id
+    participation = participation_of(review)
+    if request.method == "GET" and participation is not None:
+        form.external_review.data = participation.kind.value
     if form.validate_on_submit():
         try:
             disclosure.record_disclosure(

@@ -33,6 +33,7 @@ from webapp.reviews.forms import (
 from webapp.reviews.lifecycle import ACTION_LABELS, InvalidTransition, Work, allows
 from webapp.reviews.routes.blueprint import bp
 from webapp.reviews.steps import review_step
+from webapp.safeguarding import services as safeguarding
 from webapp.tasks import services as tasks
 from webapp.tasks import titles
 from webapp.tasks.escalation import STEP_LABELS
@@ -99,6 +100,7 @@ def _panels(review: Review) -> dict:
         "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
         "past": past.for_reviews(current_user, [review.id]),
         "known_risk_factors": past.known_risk_factors(review),
+        "safeguarding": safeguarding.panel(review, current_user),
     }
 
 
