@@ -44,7 +44,7 @@ from webapp.models import (
 )
 from webapp.notifications.combining import first_attempt
 from webapp.notifications.kinds import KINDS
-from webapp.tasks.escalation import STEPS, step_dates
+from webapp.tasks.escalation import steps_due
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +161,7 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
         taken[recipient_id].add(step)
     plans: dict[int, tuple[list[str], date | None]] = {}
     for row in rows:
-        dates = step_dates(row.due_on, policy)
-        due_now = [step for step in STEPS if step not in taken[row.id] and dates[step] <= today]
-        following = [dates[s] for s in STEPS if s not in taken[row.id] and dates[s] > today]
-        plans[row.id] = (due_now, min(following) if following else None)
+        plans[row.id] = steps_due(row.due_on, taken[row.id], policy, today)
     try:
         claimed = set(
             db.session.execute(

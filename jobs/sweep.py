@@ -45,7 +45,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.notifications.kinds import KINDS
-from webapp.tasks.escalation import STEP_KINDS, STEPS, step_dates
+from webapp.tasks.escalation import STEP_KINDS, steps_due
 from webapp.tasks.pools import POOLS, in_pool
 from webapp.tasks.titles import titles_of_ids
 
@@ -166,10 +166,7 @@ def _batch(today: date, limit: int) -> tuple[int, int, int]:
         taken[task_id].add(step)
     plans: dict[int, tuple[list[str], date | None]] = {}
     for task in tasks:
-        dates = step_dates(task.due_on, policy)
-        due_now = [step for step in STEPS if step not in taken[task.id] and dates[step] <= today]
-        following = [dates[s] for s in STEPS if s not in taken[task.id] and dates[s] > today]
-        plans[task.id] = (due_now, min(following) if following else None)
+        plans[task.id] = steps_due(task.due_on, taken[task.id], policy, today)
     try:
         # Claim first, conditional on the date read: of two racing sweeps, one moves each date and
         # takes its steps; the other gets fewer rows back (on PostgreSQL it skipped the locked rows).

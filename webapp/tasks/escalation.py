@@ -28,3 +28,14 @@ def step_dates(due_on: date, policy: rules.Policy) -> dict[str, date]:
         "line_manager": rules.add_working_days(due_on, ladder.line_manager_after),
         "deputy_chief_executive": rules.add_working_days(due_on, ladder.deputy_chief_executive_after),
     }
+
+
+def steps_due(
+    due_on: date, taken: set[str], policy: rules.Policy, today: date
+) -> tuple[list[str], date | None]:
+    """The steps not yet taken whose date has come, and the date the next one falls due (None once
+    every step is taken or due): the ladder's one rule, for tasks and briefings alike."""
+    dates = step_dates(due_on, policy)
+    due_now = [step for step in STEPS if step not in taken and dates[step] <= today]
+    following = [dates[step] for step in STEPS if step not in taken and dates[step] > today]
+    return due_now, min(following) if following else None
