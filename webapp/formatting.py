@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -37,7 +38,14 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = london(value)
-    return dates.format_date(value, "d MMMM y", locale=current_language())
+    return _day(value, current_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: date, language: str) -> str:
+    """A day in words: the same day comes many times on a page (a list's due dates), and Babel reads
+    its locale and pattern anew each call."""
+    return dates.format_date(value, "d MMMM y", locale=language)
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -46,7 +54,7 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = london(value)
     language = current_language()
-    day = dates.format_date(local, "d MMMM y", locale=language)
+    day = _day(local.date(), language)
     hour = local.strftime("%I").lstrip("0") or "12"
     period = pgettext("before noon", "am") if local.hour < 12 else pgettext("after noon", "pm")
     time = f"{hour}:{local:%M}{period}"

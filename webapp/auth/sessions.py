@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, session
 from flask_login import login_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -50,6 +50,19 @@ def start(user: User) -> UserSession:
     return record
 
 
+# Built once (every request runs it): its parameters are the token and the two limits' cut-offs.
+_OPEN_SESSION = (
+    select(UserSession)
+    .options(joinedload(UserSession.user).joinedload(User.role_rows))
+    .where(
+        UserSession.token == bindparam("token"),
+        UserSession.ended_at.is_(None),
+        UserSession.last_seen_at >= bindparam("idle_since"),
+        UserSession.created_at >= bindparam("started_since"),
+    )
+)
+
+
 def load(token: str) -> User | None:
     """The person for a session token, if the session is open, within its limits and they are active.
 
@@ -59,14 +72,8 @@ def load(token: str) -> User | None:
     now = utcnow()
     record = (
         db.session.execute(
-            select(UserSession)
-            .options(joinedload(UserSession.user).joinedload(User.role_rows))
-            .where(
-                UserSession.token == token,
-                UserSession.ended_at.is_(None),
-                UserSession.last_seen_at >= now - idle_limit(),
-                UserSession.created_at >= now - absolute_limit(),
-            )
+            _OPEN_SESSION,
+            {"token": token, "idle_since": now - idle_limit(), "started_since": now - absolute_limit()},
         )
         .unique()
         .scalar_one_or_none()

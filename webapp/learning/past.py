@@ -23,16 +23,19 @@ Nothing is drawn from the review itself. Each list costs two statements however 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from flask import url_for
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
     Subquery,
+    bindparam,
     case,
     cast,
     delete,
@@ -114,7 +117,7 @@ class PastLearning:
         return bool(self.briefings or self.points)
 
 
-def _subject_tags(review_ids: Sequence[int]) -> Subquery:
+def _subject_tags(review_ids: BindParameter) -> Subquery:
     """(rid, tag_id): what each open review is about, from its incident and its learning record."""
     known, found = review_known_risk_factors.c, review_learning_tags.c
     return union(
@@ -125,7 +128,7 @@ def _subject_tags(review_ids: Sequence[int]) -> Subquery:
     ).subquery("subject_tags")
 
 
-def _subject_causes(review_ids: Sequence[int]) -> Subquery:
+def _subject_causes(review_ids: BindParameter) -> Subquery:
     return (
         select(Review.id.label("rid"), Incident.cause.label("cause"))
         .join(Incident, Incident.id == Review.incident_id)
@@ -134,7 +137,7 @@ def _subject_causes(review_ids: Sequence[int]) -> Subquery:
     )
 
 
-def _evidence(item_tags: Select, item_causes: Select, review_ids: Sequence[int]) -> tuple[Subquery, Subquery]:
+def _evidence(item_tags: Select, item_causes: Select, review_ids: BindParameter) -> tuple[Subquery, Subquery]:
     """Each (item, open review) pair's shared tags, one row each, and its shared cause, as weighted rows."""
     subject, causes = _subject_tags(review_ids), _subject_causes(review_ids)
     tagged, caused = item_tags.subquery("item_tags"), item_causes.subquery("item_causes")
@@ -170,11 +173,14 @@ def _best(rows: Subquery, own: Callable[[ColumnElement, ColumnElement], ColumnEl
     return select(scored, rank.label("rank")).subquery("ranked")
 
 
-def _shared_tags(shared_tags: Subquery, item_ids: Iterable[int]) -> dict[tuple[int, int], list[LearningTag]]:
+def _shared_tags(
+    shared_tags: Subquery, item_ids: Iterable[int], ids: dict[str, list[int]]
+) -> dict[tuple[int, int], list[LearningTag]]:
     rows = db.session.execute(
         select(shared_tags.c.item_id, shared_tags.c.rid, LearningTag)
         .join(LearningTag, LearningTag.id == shared_tags.c.tag_id)
-        .where(shared_tags.c.item_id.in_(list(item_ids)))
+        .where(shared_tags.c.item_id.in_(list(item_ids))),
+        ids,
     ).all()
     by_pair: dict[tuple[int, int], list[LearningTag]] = defaultdict(list)
     for item_id, rid, tag in rows:
@@ -186,10 +192,19 @@ def _shared_tags(shared_tags: Subquery, item_ids: Iterable[int]) -> dict[tuple[i
     }
 
 
-def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINTS_SHOWN) -> list[Match]:
-    """Agreed learning points of reviews in ``user``'s scope sharing the most with ``review_ids``."""
-    if not review_ids:
-        return []
+# The review ids every statement below is for: the statements are built once, with this parameter
+# in place of the ids (building and keying them cost more than running them).
+REVIEW_IDS = "review_ids"
+
+
+def _review_ids() -> BindParameter:
+    return bindparam(REVIEW_IDS, expanding=True)
+
+
+@functools.cache
+def _ranked_points() -> tuple[Subquery, Subquery]:
+    """Each agreed learning point's best match among the open reviews, and the tags it shares."""
+    review_ids = _review_ids()
     # Only the tags and causes the open reviews have: the indexes find those, not every point's.
     wanted_tags = select(_subject_tags(review_ids).c.tag_id)
     point_tags = union(
@@ -211,7 +226,15 @@ def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINT
     def own(item_id: ColumnElement, rid: ColumnElement) -> ColumnElement[bool]:
         return exists().where(LearningPoint.id == item_id, LearningPoint.review_id == rid)
 
-    ranked = _best(rows, own)
+    return shared_tags, _best(rows, own)
+
+
+def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINTS_SHOWN) -> list[Match]:
+    """Agreed learning points of reviews in ``user``'s scope sharing the most with ``review_ids``."""
+    if not review_ids:
+        return []
+    shared_tags, ranked = _ranked_points()
+    ids = {REVIEW_IDS: sorted(set(review_ids))}
     found = db.session.execute(
         select(
             LearningPoint, Review, Case, Incident.cause, ranked.c.rid, ranked.c.score, ranked.c.cause_shared
@@ -222,9 +245,10 @@ def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINT
         .join(Incident, Incident.id == Review.incident_id)
         .where(ranked.c.rank == 1, case_scope(user))
         .order_by(ranked.c.score.desc(), LearningPoint.created_at.desc(), LearningPoint.id.desc())
-        .limit(limit)
+        .limit(limit),
+        ids,
     ).all()
-    tags = _shared_tags(shared_tags, [row[0].id for row in found]) if found else {}
+    tags = _shared_tags(shared_tags, [row[0].id for row in found], ids) if found else {}
     return [
         Match(
             score=int(score),
@@ -239,11 +263,11 @@ def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINT
     ]
 
 
-def briefings(review_ids: Sequence[int], *, limit: int = BRIEFINGS_SHOWN) -> list[Match]:
-    """Sent briefings sharing the most with ``review_ids``: anonymised, so shown to anyone who may see
-    those reviews, whatever reviews they draw on (which are not named here)."""
-    if not review_ids:
-        return []
+@functools.cache
+def _ranked_briefings() -> tuple[Subquery, Select]:
+    """The sent briefings best matching the open reviews (the number asked for is the ``limit``
+    parameter), and the tags each shares."""
+    review_ids = _review_ids()
     tagged = select(briefing_tags.c.briefing_id.label("item_id"), briefing_tags.c.tag_id).where(
         briefing_tags.c.tag_id.in_(select(_subject_tags(review_ids).c.tag_id))
     )
@@ -260,17 +284,28 @@ def briefings(review_ids: Sequence[int], *, limit: int = BRIEFINGS_SHOWN) -> lis
         return exists().where(briefing_reviews.c.briefing_id == item_id, briefing_reviews.c.review_id == rid)
 
     ranked, cause = _best(rows, own), _subject_causes(review_ids)
-    found = db.session.execute(
+    query = (
         select(Briefing, cause.c.cause, ranked.c.rid, ranked.c.score, ranked.c.cause_shared)
         .join(ranked, ranked.c.item_id == Briefing.id)
         .outerjoin(cause, cause.c.rid == ranked.c.rid)
         .where(ranked.c.rank == 1, Briefing.status == BriefingStatus.SENT)
         .order_by(ranked.c.score.desc(), Briefing.sent_at.desc(), Briefing.id.desc())
-        .limit(limit)
-    ).all()
+        .limit(bindparam("limit"))
+    )
+    return shared_tags, query
+
+
+def briefings(review_ids: Sequence[int], *, limit: int = BRIEFINGS_SHOWN) -> list[Match]:
+    """Sent briefings sharing the most with ``review_ids``: anonymised, so shown to anyone who may see
+    those reviews, whatever reviews they draw on (which are not named here)."""
+    if not review_ids:
+        return []
+    shared_tags, query = _ranked_briefings()
+    ids = {REVIEW_IDS: sorted(set(review_ids))}
+    found = db.session.execute(query, {**ids, "limit": limit}).all()
     if not found:
         return []
-    tags = _shared_tags(shared_tags, [row[0].id for row in found])
+    tags = _shared_tags(shared_tags, [row[0].id for row in found], ids)
     return [
         Match(
             score=int(score),

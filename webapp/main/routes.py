@@ -42,11 +42,13 @@ def home():
     # What earlier reviews learned about the open reviews on this page (those the person works on or
     # oversees), each item saying which review it is for.
     open_reviews = {review.id: review for review in mine + (attention or [])}
+    task_titles, task_cases = titles.listing(tasks.items)
     return render_template(
         "main/home.html",
         title=gettext("Your work"),
         tasks=tasks,
-        task_titles=titles.titles(tasks.items),
+        task_titles=task_titles,
+        task_cases=task_cases,
         new=unread_for(current_user, limit=HOME_NOTIFICATIONS),
         my_reviews=mine,
         attention=attention,

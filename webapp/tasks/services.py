@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 import rules
 from webapp import audit
@@ -318,10 +318,8 @@ def my_tasks(
         Task,
         branches,
         order_by=(Task.due_on, Task.id),
-        options=(
-            joinedload(Task.review, innerjoin=True).joinedload(Review.case, innerjoin=True),
-            selectinload(Task.waits_for),
-        ),
+        # The case numbers come with the titles (titles.listing), not by loading reviews and cases.
+        options=(selectinload(Task.waits_for),),
         page=page,
         per_page=per_page,
     )
@@ -334,11 +332,8 @@ def team_tasks(user: User, page: int, per_page: int):
         .join(Review, Task.review_id == Review.id)
         .join(Case, Review.case_id == Case.id)
         .where(Task.status == TaskStatus.OPEN, case_scope(user))
-        .options(
-            contains_eager(Task.review).contains_eager(Review.case),
-            joinedload(Task.assignee),
-            selectinload(Task.waits_for),
-        )
+        # The case numbers come with the titles (titles.listing); the joins are for the scope.
+        .options(joinedload(Task.assignee).lazyload(User.role_rows), selectinload(Task.waits_for))
         .order_by(Task.due_on, Task.id)
     )
     return paginate(query, page=page, per_page=per_page)

@@ -143,6 +143,43 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# The titles that name only the case and its people (the others are built in task_title).
+TITLES = {
+    TaskKind.CONSULT_AREA_HEAD: _l("Give your view on whether to initiate a review of case %(number)s"),
+    TaskKind.RAPID_REVIEW: _l("Complete the rapid review and timeline for case %(number)s"),
+    TaskKind.DECIDE: _l("Decide whether to initiate an internal case review of case %(number)s"),
+    TaskKind.INFORM_PRACTITIONER_AND_PM: _l(
+        "Inform %(practitioner)s and %(manager)s of the review of case %(number)s"
+    ),
+    TaskKind.OFFER_EAP_REFERRAL: _l("Offer %(practitioner)s an Employee Assistance Programme referral"),
+    TaskKind.ARRANGE_SUPPORT_MEETINGS: _l("Arrange regular support meetings with %(practitioner)s"),
+    TaskKind.AGREE_SUPPORT_NEEDS: _l("Agree support needs with %(practitioner)s"),
+    TaskKind.ALLOCATE_REVIEWER: _l(
+        "Allocate an independent Head of Operations to lead the review of case %(number)s"
+    ),
+    TaskKind.GATHER_INFORMATION: _l("Gather the information for the review of case %(number)s"),
+    TaskKind.DRAFT_REPORT: _l("Draft the review report for case %(number)s"),
+    TaskKind.SHARE_WITH_EXTERNAL_REVIEW: _l(
+        "Record sharing the report of case %(number)s with the external review"
+    ),
+    TaskKind.DISCUSS_AT_SLT: _l(
+        "Discuss the review themes at a Senior Leadership Team meeting (case %(number)s)"
+    ),
+    TaskKind.AGREE_ACTION_PLAN: _l("Agree the improvement action plan for case %(number)s"),
+    TaskKind.REVIEW_ACTION_PLAN_PROGRESS: _l("Review the action plan's progress for case %(number)s"),
+    TaskKind.CONFIRM_OUTSIDE_PROCEDURE: _l("%(task)s (case %(number)s)"),
+    TaskKind.FOLLOW_UP_EAP_REFERRAL: _l(
+        "Follow up the Employee Assistance Programme offer to %(practitioner)s"
+    ),
+    TaskKind.CONFIRM_SUPPORT_NEEDS: _l(
+        "Confirm the support needs your Practice Manager recorded (case %(number)s)"
+    ),
+    TaskKind.ANSWER_INFORMATION_REQUEST: _l(
+        "Answer the safeguarding review's information request about case %(number)s"
+    ),
+}
+
+
 def task_title(task: Task, subjects: Subjects | None = None) -> str:
     """The task's title, naming its subject, in the language of the moment (the reader's page, or a
     message put in its recipient's language); the kind's label when the subject cannot be found."""
@@ -193,41 +230,7 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
         if version:
             return _("Check the review report (version %(version)s) for accuracy", version=version)
         return _("Check the review report for accuracy")
-    titles = {
-        kind.CONSULT_AREA_HEAD: _l("Give your view on whether to initiate a review of case %(number)s"),
-        kind.RAPID_REVIEW: _l("Complete the rapid review and timeline for case %(number)s"),
-        kind.DECIDE: _l("Decide whether to initiate an internal case review of case %(number)s"),
-        kind.INFORM_PRACTITIONER_AND_PM: _l(
-            "Inform %(practitioner)s and %(manager)s of the review of case %(number)s"
-        ),
-        kind.OFFER_EAP_REFERRAL: _l("Offer %(practitioner)s an Employee Assistance Programme referral"),
-        kind.ARRANGE_SUPPORT_MEETINGS: _l("Arrange regular support meetings with %(practitioner)s"),
-        kind.AGREE_SUPPORT_NEEDS: _l("Agree support needs with %(practitioner)s"),
-        kind.ALLOCATE_REVIEWER: _l(
-            "Allocate an independent Head of Operations to lead the review of case %(number)s"
-        ),
-        kind.GATHER_INFORMATION: _l("Gather the information for the review of case %(number)s"),
-        kind.DRAFT_REPORT: _l("Draft the review report for case %(number)s"),
-        kind.SHARE_WITH_EXTERNAL_REVIEW: _l(
-            "Record sharing the report of case %(number)s with the external review"
-        ),
-        kind.DISCUSS_AT_SLT: _l(
-            "Discuss the review themes at a Senior Leadership Team meeting (case %(number)s)"
-        ),
-        kind.AGREE_ACTION_PLAN: _l("Agree the improvement action plan for case %(number)s"),
-        kind.REVIEW_ACTION_PLAN_PROGRESS: _l("Review the action plan's progress for case %(number)s"),
-        kind.CONFIRM_OUTSIDE_PROCEDURE: _l("%(task)s (case %(number)s)"),
-        kind.FOLLOW_UP_EAP_REFERRAL: _l(
-            "Follow up the Employee Assistance Programme offer to %(practitioner)s"
-        ),
-        kind.CONFIRM_SUPPORT_NEEDS: _l(
-            "Confirm the support needs your Practice Manager recorded (case %(number)s)"
-        ),
-        kind.ANSWER_INFORMATION_REQUEST: _l(
-            "Answer the safeguarding review's information request about case %(number)s"
-        ),
-    }
-    title = titles.get(task.kind)
+    title = TITLES.get(task.kind)
     if title is None:
         return task.kind.label
     # Each title takes the values it names (a lazy text formats only when read).
@@ -241,9 +244,20 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
 
 def titles(tasks: Iterable[Task]) -> dict[int, str]:
     """Each task's title by id, for a list of tasks."""
+    return listing(tasks)[0]
+
+
+def listing(tasks: Iterable[Task]) -> tuple[dict[int, str], dict[int, str]]:
+    """Each task's title and its case's number, by task id, for a task list: the subjects loaded
+    once serve both, so the list's own query need not load each task's review and case."""
     tasks = list(tasks)
     subjects = load_subjects(tasks)
-    return {task.id: task_title(task, subjects) for task in tasks}
+    numbers = {
+        task.id: subjects.cases[task.review_id].case_number
+        for task in tasks
+        if task.review_id in subjects.cases
+    }
+    return {task.id: task_title(task, subjects) for task in tasks}, numbers
 
 
 def support_meeting_title(with_person: str, starts_on: date) -> str:

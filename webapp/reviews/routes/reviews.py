@@ -145,11 +145,13 @@ def decide(review_id: int):
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
     pagination = tasks.my_tasks(current_user, page=page_arg())
+    task_titles, task_cases = titles.listing(pagination.items)
     return render_template(
         "reviews/my_tasks.html",
         title=_("My tasks"),
         pagination=pagination,
-        task_titles=titles.titles(pagination.items),
+        task_titles=task_titles,
+        task_cases=task_cases,
     )
 
 
@@ -157,11 +159,13 @@ def my_tasks():
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
     pagination = tasks.team_tasks(current_user, page_arg(), 50)
+    task_titles, task_cases = titles.listing(pagination.items)
     return render_template(
         "reviews/team_tasks.html",
         title=_("Team tasks"),
         pagination=pagination,
-        task_titles=titles.titles(pagination.items),
+        task_titles=task_titles,
+        task_cases=task_cases,
         openable={task.id for task in pagination.items if may_open(task, current_user)},
     )
 
