@@ -123,3 +123,45 @@ def db_cases_in_list_order() -> list[Case]:
     from webapp.extensions import db
 
     return list(db.session.execute(select(Case).order_by(Case.created_at.desc(), Case.id.desc())).scalars())
+
+
+def test_notifications_page_on_newest_first_and_none_is_out_of_reach(app, signed_in, monkeypatch):
+    """A person's notifications come a page at a time, newest first, with the count shown; paging
+    on from the last one shown reaches the oldest (the list used to stop at the newest 100)."""
+    from datetime import timedelta
+
+    from webapp.extensions import db
+    from webapp.models import Notification, NotificationStatus, utcnow
+    from webapp.notifications import services
+
+    person = make_user(roles=Role.PRACTICE_MANAGER)
+    other = make_user(roles=Role.PRACTICE_MANAGER)
+    start = utcnow() - timedelta(days=30)
+    for number in range(1, 8):
+        for whom in (person, other):
+            db.session.add(
+                Notification(
+                    user_id=whom.id,
+                    kind="task_assigned",
+                    dedupe_key=f"paging-{whom.id}-{number}",
+                    detail=f"Detail {number} for {whom.id}",
+                    link_path="/tasks",
+                    status=NotificationStatus.SENT,
+                    created_at=start + timedelta(hours=number),
+                )
+            )
+    db.session.commit()
+    monkeypatch.setattr(services, "PER_PAGE", 3)
+    monkeypatch.setattr(services.for_user, "__kwdefaults__", {"per_page": 3})
+    client = signed_in(person)
+    detail = "table.govuk-table tbody tr td:nth-of-type(2) p"
+    page = client.get("/notifications")
+    assert "Showing 3 of 7." in page.text()
+    seen = [_shown(page, detail)]
+    while page.html.select_one("nav.govuk-pagination a[rel=next]"):
+        key = "notifications.created_at, notifications.id"
+        page, seeks = _seeks(app, client, _link(page, rel="next"), key)
+        assert seeks, "a Next link seeks from the last notification shown"
+        seen.append(_shown(page, detail))
+    assert [d for shown in seen for d in shown] == [f"Detail {n} for {person.id}" for n in range(7, 0, -1)]
+    assert [len(shown) for shown in seen] == [3, 3, 1]

@@ -26,6 +26,7 @@ HOT = [
     ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
     ("ce", "/cases", "ORDER BY cases.created_at DESC", "ix_cases_created_at_id"),
     ("ce", "/tasks", "notifications.read_at IS NULL", "ix_notifications_unread"),
+    ("ce", "/notifications", "ORDER BY notifications.created_at DESC", "ix_notifications_user_created"),
     ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at_id"),
     # Keyset pages (a Next link): a seek from the row shown last, on the same index.
     ("ce", "/cases?page=2&after=1", "(cases.created_at, cases.id) <", "ix_cases_created_at_id"),
@@ -34,6 +35,12 @@ HOT = [
         "/admin/audit?page=2&after=1",
         "(audit_events.occurred_at, audit_events.id) <",
         "ix_audit_events_occurred_at_id",
+    ),
+    (
+        "ce",
+        "/notifications?page=2&after=1",
+        "(notifications.created_at, notifications.id) <",
+        "ix_notifications_user_created",
     ),
 ]
 

@@ -46,10 +46,12 @@ class Notification(Model):
         Index("ix_notifications_due", "status", "next_attempt_at"),
         # The unread count on every page: only the unread rows.
         Index("ix_notifications_unread", "user_id", postgresql_where=UNREAD, sqlite_where=UNREAD),
+        # The person's notifications page: theirs, newest first, a page at a time from a cursor.
+        Index("ix_notifications_user_created", "user_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(40))
     # One message per cause: a second write with the same key is a bug or a race, refused here.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)

@@ -10,6 +10,7 @@ from webapp.i18n import gettext as _
 from webapp.limits import page_arg
 from webapp.notifications import services
 from webapp.notifications.kinds import KINDS
+from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
 
 bp = Blueprint("notifications", __name__)
@@ -44,9 +45,8 @@ def _unread_this_request() -> int:
 @bp.route("/notifications")
 @permission_required(Permission.SIGNED_IN)
 def list_notifications():
-    return render_template(
-        "notifications/list.html", title=_("Notifications"), notifications=services.for_user(current_user)
-    )
+    pagination = services.for_user(current_user, page=page_arg(), cursor=Cursor.from_request())
+    return render_template("notifications/list.html", title=_("Notifications"), pagination=pagination)
 
 
 @bp.route("/notifications/<int:notification_id>")

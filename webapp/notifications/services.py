@@ -19,6 +19,7 @@ from webapp.i18n import in_language_of, language_of
 from webapp.models import Notification, NotificationStatus, User, utcnow
 from webapp.notifications.combining import first_attempt
 from webapp.notifications.kinds import KINDS
+from webapp.paging import Cursor, KeysetPagination, paginate_keyset
 from webapp.records import unit_of_work
 from webapp.scope import one_or_404
 
@@ -79,14 +80,19 @@ def notify_all(
     return sent
 
 
-def for_user(user: User, *, limit: int = 100) -> list[Notification]:
-    return list(
-        db.session.execute(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        ).scalars()
+PER_PAGE = 50  # the notifications page
+
+
+def for_user(user: User, *, page: int, cursor: Cursor, per_page: int = PER_PAGE) -> KeysetPagination:
+    """A page of the person's notifications, newest first (``ix_notifications_user_created``), found
+    from the neighbouring page's first or last row however far back it is."""
+    return paginate_keyset(
+        select(Notification).where(Notification.user_id == user.id),
+        entity=Notification,
+        order=(Notification.created_at, Notification.id),
+        cursor=cursor,
+        page=page,
+        per_page=per_page,
     )
 
 

@@ -1,0 +1,28 @@
+"""a person's notifications, newest first, from one index (the notifications page's keyset pages)
+
+Revision ID: 0024
+Revises: 0023
+Create Date: 2026-12-02 18:00:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0024'
+down_revision = '0023'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at', 'id'], unique=False)
+        # Its first column: the new index serves every lookup by person the old one did.
+        batch_op.drop_index('ix_notifications_user_id')
+
+
+def downgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_id', ['user_id'], unique=False)
+        batch_op.drop_index('ix_notifications_user_created')
