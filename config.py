@@ -152,7 +152,7 @@ class Config:
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
     MAIL_SUPPRESS_SEND = False  # Flask-Mail suppresses when TESTING; the tests use a real SMTP server
 
-    CASES_PER_PAGE = 25
+    LIST_PER_PAGE = 25
     POLICY_FILE = os.environ.get("CASE_REVIEW_POLICY")
 
 

@@ -141,7 +141,7 @@ def _deep_cases_page() -> str:
 
     from webapp.models import Case
 
-    per_page = current_app.config["CASES_PER_PAGE"]
+    per_page = current_app.config["LIST_PER_PAGE"]
     page = min(500, -(-_one(select(func.count()).select_from(Case)) // per_page))
     if page <= 1:
         return "/cases"

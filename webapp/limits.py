@@ -7,7 +7,7 @@ PostgreSQL; a bigger number cannot name a record or a page, so it is "not found"
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, current_app, request
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 DB_INT_MAX = 2**31 - 1
@@ -41,3 +41,9 @@ def query_int(name: str, default: int | None = None) -> int | None:
 def page_arg() -> int:
     """``?page=``: at least 1 (a missing, invalid or negative page is the first)."""
     return max(query_int("page", 1) or 1, 1)
+
+
+def per_page() -> int:
+    """How many rows a page of any list shows (``LIST_PER_PAGE``): one size, so that every list reads
+    alike and costs alike however long it grows."""
+    return current_app.config["LIST_PER_PAGE"]

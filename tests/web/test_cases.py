@@ -240,7 +240,7 @@ def test_search_filters_and_paging(team, signed_in, app):
         )
     client = signed_in(roles=Role.CHIEF_EXECUTIVE)
     first = client.get("/cases")
-    assert len(first.html.select("tbody tr")) == app.config["CASES_PER_PAGE"]
+    assert len(first.html.select("tbody tr")) == app.config["LIST_PER_PAGE"]
     assert "Showing 25 of 30" in first.text()
     second = client.get("/cases?page=2")
     assert len(second.html.select("tbody tr")) == 5

@@ -72,7 +72,7 @@ def test_cases_page_on_from_the_last_row_shown_not_by_offset(app, signed_in, mon
     area = make_area()
     for _ in range(11):
         make_case(area=area)
-    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 3)
+    monkeypatch.setitem(app.config, "LIST_PER_PAGE", 3)
     client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
     cell = "table.govuk-table tbody tr td:first-child"
     expected = [c.case_number for c in db_cases_in_list_order()]
@@ -99,14 +99,13 @@ def test_the_audit_trail_pages_on_from_the_last_event_shown(app, signed_in, monk
     """New events arrive at the top while someone pages (each view of the trail is one): paging on
     from the last event shown neither repeats nor skips one."""
     from webapp import audit
-    from webapp.admin import routes
     from webapp.extensions import db
 
     admin = signed_in(make_user(roles=Role.ADMINISTRATOR))
     for number in range(9001, 9010):
         audit.record("user.updated", record_id=number, changed_fields=["name"])
     db.session.commit()
-    monkeypatch.setattr(routes, "PER_PAGE", 4)
+    monkeypatch.setitem(app.config, "LIST_PER_PAGE", 4)
     page = admin.get("/admin/audit")
     record = "table.govuk-table tbody tr td:nth-of-type(4)"
     seen = _shown(page, record)
@@ -132,7 +131,6 @@ def test_notifications_page_on_newest_first_and_none_is_out_of_reach(app, signed
 
     from webapp.extensions import db
     from webapp.models import Notification, NotificationStatus, utcnow
-    from webapp.notifications import services
 
     person = make_user(roles=Role.PRACTICE_MANAGER)
     other = make_user(roles=Role.PRACTICE_MANAGER)
@@ -151,8 +149,7 @@ def test_notifications_page_on_newest_first_and_none_is_out_of_reach(app, signed
                 )
             )
     db.session.commit()
-    monkeypatch.setattr(services, "PER_PAGE", 3)
-    monkeypatch.setattr(services.for_user, "__kwdefaults__", {"per_page": 3})
+    monkeypatch.setitem(app.config, "LIST_PER_PAGE", 3)
     client = signed_in(person)
     detail = "table.govuk-table tbody tr td:nth-of-type(2) p"
     page = client.get("/notifications")

@@ -17,7 +17,7 @@ from webapp.extensions import db
 from webapp.forms import flash_saved
 from webapp.i18n import gettext as _
 from webapp.i18n import ngettext
-from webapp.limits import page_arg, query_int
+from webapp.limits import page_arg, per_page, query_int
 from webapp.paging import Cursor
 from webapp.permissions import Permission, can, permission_required
 
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from rules import PolicyError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-PER_PAGE = 50
-
 
 def _page() -> int:
     return page_arg()
@@ -51,7 +48,7 @@ def _user_form_choices(form: UserForm, user=None) -> None:
 @permission_required(Permission.MANAGE_USERS)
 def list_users():
     search = (request.args.get("q") or "").strip()[:100]
-    pagination = services.list_users(_page(), PER_PAGE, search)
+    pagination = services.list_users(_page(), per_page(), search)
     return render_template("admin/users.html", title=_("Users"), pagination=pagination, search=search)
 
 
@@ -331,7 +328,7 @@ def audit_trail():
     pagination = (
         None
         if errors
-        else services.audit_events(filters, page=_page(), per_page=PER_PAGE, cursor=Cursor.from_request())
+        else services.audit_events(filters, page=_page(), per_page=per_page(), cursor=Cursor.from_request())
     )
     audit.record_page_view("audit.viewed", record_id=filters.case_id, case_id=None)
     return render_template(

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp.i18n import gettext as _
-from webapp.limits import page_arg
+from webapp.limits import page_arg, per_page
 from webapp.notifications import services
 from webapp.notifications.kinds import KINDS
 from webapp.paging import Cursor
@@ -45,7 +45,9 @@ def _unread_this_request() -> int:
 @bp.route("/notifications")
 @permission_required(Permission.SIGNED_IN)
 def list_notifications():
-    pagination = services.for_user(current_user, page=page_arg(), cursor=Cursor.from_request())
+    pagination = services.for_user(
+        current_user, page=page_arg(), cursor=Cursor.from_request(), per_page=per_page()
+    )
     return render_template("notifications/list.html", title=_("Notifications"), pagination=pagination)
 
 

@@ -80,10 +80,7 @@ def notify_all(
     return sent
 
 
-PER_PAGE = 50  # the notifications page
-
-
-def for_user(user: User, *, page: int, cursor: Cursor, per_page: int = PER_PAGE) -> KeysetPagination:
+def for_user(user: User, *, page: int, cursor: Cursor, per_page: int) -> KeysetPagination:
     """A page of the person's notifications, newest first (``ix_notifications_user_created``), found
     from the neighbouring page's first or last row however far back it is."""
     return paginate_keyset(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit, users
@@ -15,7 +15,7 @@ from webapp.formatting import format_date
 from webapp.forms import ConfirmRemovalForm, flash_saved
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
-from webapp.limits import page_arg, query_int
+from webapp.limits import page_arg, per_page, query_int
 from webapp.models import ApplicationType, LawType, ProceedingsStatus, Role
 from webapp.paging import Cursor
 from webapp.permissions import Permission, permission_required
@@ -57,7 +57,7 @@ def list_cases():
         law_type=choice_arg("law", LawType),
     )
     pagination = services.list_cases(
-        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"], Cursor.from_request()
+        current_user, filters, page_number(), per_page(), Cursor.from_request()
     )
     return render_template(
         "cases/list.html",

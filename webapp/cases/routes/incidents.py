@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import audit
@@ -20,7 +20,7 @@ from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
 from webapp.learning import past
 from webapp.learning.services import tags
-from webapp.limits import query_int
+from webapp.limits import per_page, query_int
 from webapp.models import IncidentCause, IncidentKind, ReviewState, TagKind
 from webapp.permissions import Permission, permission_required
 
@@ -57,7 +57,7 @@ def list_incidents():
         area_id=query_int("area"),
     )
     pagination = incidents.list_incidents(
-        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"]
+        current_user, filters, page_number(), per_page()
     )
     return render_template(
         "cases/incidents.html",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from webapp import users
 from webapp.admin.services import list_areas
 from webapp.formatting import today_in_london
 from webapp.i18n import gettext as _
-from webapp.limits import page_arg, query_int
+from webapp.limits import page_arg, per_page, query_int
 from webapp.models import ReviewState, Role
 from webapp.permissions import Permission, permission_required
 from webapp.reviews import listing
@@ -37,8 +37,7 @@ def _filters() -> listing.ReviewFilters:
 def list_reviews():
     filters = _filters()
     today = today_in_london()
-    per_page = current_app.config["CASES_PER_PAGE"]
-    pagination = listing.list_reviews(current_user, filters, today, page=page_arg(), per_page=per_page)
+    pagination = listing.list_reviews(current_user, filters, today, page=page_arg(), per_page=per_page())
     return render_template(
         "reviews/list.html",
         title=_("Reviews"),

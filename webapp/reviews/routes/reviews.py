@@ -15,7 +15,7 @@ from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
 from webapp.learning import past
 from webapp.learning import services as learning
-from webapp.limits import page_arg
+from webapp.limits import page_arg, per_page
 from webapp.models import Review, ReviewState, TaskKind, User
 from webapp.permissions import Permission, permission_required
 from webapp.records import StaleEdit
@@ -144,7 +144,7 @@ def decide(review_id: int):
 @bp.route("/tasks")
 @permission_required(Permission.VIEW_TASKS)
 def my_tasks():
-    pagination = tasks.my_tasks(current_user, page=page_arg())
+    pagination = tasks.my_tasks(current_user, page=page_arg(), per_page=per_page())
     task_titles, task_cases = titles.listing(pagination.items)
     return render_template(
         "reviews/my_tasks.html",
@@ -158,7 +158,7 @@ def my_tasks():
 @bp.route("/tasks/team")
 @permission_required(Permission.VIEW_TEAM_TASKS)
 def team_tasks():
-    pagination = tasks.team_tasks(current_user, page_arg(), 50)
+    pagination = tasks.team_tasks(current_user, page_arg(), per_page())
     task_titles, task_cases = titles.listing(pagination.items)
     return render_template(
         "reviews/team_tasks.html",
