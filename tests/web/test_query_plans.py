@@ -26,6 +26,8 @@ HOT = [
     ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
     ("ce", "/cases", "ORDER BY cases.created_at DESC", "ix_cases_created_at_id"),
     ("ce", "/tasks", "notifications.read_at IS NULL", "ix_notifications_unread"),
+    # A Head of Operations' scope: the reviews they lead, looked up rather than read in full.
+    ("hoo.southwest", "/cases", "reviews.reviewer_id", "ix_reviews_reviewer_id"),
     ("ce", "/notifications", "ORDER BY notifications.created_at DESC", "ix_notifications_user_created"),
     ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at_id"),
     # Keyset pages (a Next link): a seek from the row shown last, on the same index.

@@ -163,7 +163,8 @@ class Review(Model):
     decision_override: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Indexed: the case scope of a Head of Operations looks up the reviews they lead (case_scope).
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

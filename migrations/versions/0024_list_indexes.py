@@ -1,4 +1,5 @@
-"""a person's notifications, newest first, from one index (the notifications page's keyset pages)
+"""indexes for lists at scale: a person's notifications newest first (the notifications page's keyset
+pages), and the reviews a Head of Operations leads (every case list's scope for them read all reviews)
 
 Revision ID: 0024
 Revises: 0023
@@ -20,9 +21,13 @@ def upgrade():
         batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at', 'id'], unique=False)
         # Its first column: the new index serves every lookup by person the old one did.
         batch_op.drop_index('ix_notifications_user_id')
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviews_reviewer_id'), ['reviewer_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_reviewer_id'))
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_id', ['user_id'], unique=False)
         batch_op.drop_index('ix_notifications_user_created')
