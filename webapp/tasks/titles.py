@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, literal, null, select, union_all
+from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
 from webapp.formatting import format_date
@@ -80,12 +81,16 @@ class Subjects:
 
 
 def load_subjects(tasks: Iterable[Task]) -> Subjects:
+    """What the tasks' titles name, in two statements whatever the list holds (so a page costs the
+    same statements at any size): the cases with their people and incidents, then the drafts,
+    disputes and actions the tasks are about."""
     tasks = list(tasks)
     subjects = Subjects()
     review_ids = {task.review_id for task in tasks}
     if not review_ids:
         return subjects
-    for review_id, *facts in db.session.execute(
+    practitioner, manager = aliased(User), aliased(User)
+    for review_id, *facts, practitioner_name, manager_name in db.session.execute(
         select(
             Review.id,
             Case.case_number,
@@ -93,41 +98,54 @@ def load_subjects(tasks: Iterable[Task]) -> Subjects:
             Case.practice_manager_id,
             Incident.kind,
             Incident.occurred_on,
+            practitioner.name,
+            manager.name,
         )
         .join(Case, Review.case_id == Case.id)
         .join(Incident, Review.incident_id == Incident.id)
+        .outerjoin(practitioner, practitioner.id == Case.practitioner_id)
+        .outerjoin(manager, manager.id == Case.practice_manager_id)
         .where(Review.id.in_(review_ids))
     ):
-        subjects.cases[review_id] = CaseFacts(*facts)
-    person_ids = {case.practitioner_id for case in subjects.cases.values()}
-    person_ids |= {case.practice_manager_id for case in subjects.cases.values()}
-    people = db.session.execute(select(User.id, User.name).where(User.id.in_(person_ids)))
-    subjects.people = {user_id: name for user_id, name in people}
-    # Every query runs whatever the list holds, so a page costs the same statements at any size.
+        case = subjects.cases[review_id] = CaseFacts(*facts)
+        named = ((case.practitioner_id, practitioner_name), (case.practice_manager_id, manager_name))
+        subjects.people.update((person_id, name) for person_id, name in named if name is not None)
     draft_ids = {d for d in map(draft_id_of, tasks) if d is not None}
-    drafts = db.session.execute(
-        select(ReportDraft.id, ReportDraft.version).where(ReportDraft.id.in_(draft_ids))
-    )
-    subjects.versions = {draft_id: version for draft_id, version in drafts}
     dispute_ids = {d for d in map(dispute_id_of, tasks) if d is not None}
-    for dispute_id, party, version in db.session.execute(
-        select(Dispute.id, AccuracyResponse.party, ReportDraft.version)
-        .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
-        .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
-        .where(Dispute.id.in_(dispute_ids))
-    ):
-        subjects.disputes[dispute_id] = (party, version)
     # Actions are numbered in the order they were added to their review's plan (withdrawn ones keep
     # their number, so the others' numbers never change).
-    numbers: dict[int, int] = {}
-    for review_id, task_id, action in db.session.execute(
-        select(ActionPlanItem.review_id, ActionPlanItem.task_id, ActionPlanItem.action)
+    numbered = (
+        select(
+            ActionPlanItem.task_id,
+            ActionPlanItem.action,
+            func.row_number()
+            .over(partition_by=ActionPlanItem.review_id, order_by=ActionPlanItem.id)
+            .label("number"),
+        )
         .where(ActionPlanItem.review_id.in_(review_ids))
-        .order_by(ActionPlanItem.review_id, ActionPlanItem.id)
+        .subquery()
+    )
+    # One row per subject: (what, its id, a text, a number).
+    for what, key, text, number in db.session.execute(
+        union_all(
+            select(literal("draft"), ReportDraft.id, cast(null(), String), ReportDraft.version).where(
+                ReportDraft.id.in_(draft_ids)
+            ),
+            select(literal("dispute"), Dispute.id, AccuracyResponse.party, ReportDraft.version)
+            .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
+            .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
+            .where(Dispute.id.in_(dispute_ids)),
+            select(literal("action"), numbered.c.task_id, numbered.c.action, numbered.c.number).where(
+                numbered.c.task_id.is_not(None)
+            ),
+        )
     ):
-        numbers[review_id] = numbers.get(review_id, 0) + 1
-        if task_id is not None:
-            subjects.actions[task_id] = (numbers[review_id], action)
+        if what == "draft":
+            subjects.versions[key] = number
+        elif what == "dispute":
+            subjects.disputes[key] = (text, number)
+        else:
+            subjects.actions[key] = (number, text)
     return subjects
 
 
