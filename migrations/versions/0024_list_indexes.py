@@ -1,5 +1,6 @@
 """indexes for lists at scale: a person's notifications newest first (the notifications page's keyset
-pages), and the reviews a Head of Operations leads (every case list's scope for them read all reviews)
+pages), the reviews a Head of Operations leads (every case list's scope for them read all reviews),
+and the action a "complete action" task is for
 
 Revision ID: 0024
 Revises: 0023
@@ -23,9 +24,13 @@ def upgrade():
         batch_op.drop_index('ix_notifications_user_id')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_reviewer_id'), ['reviewer_id'], unique=False)
+    with op.batch_alter_table('action_plan_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_plan_items_task_id'), ['task_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('action_plan_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_plan_items_task_id'))
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviews_reviewer_id'))
     with op.batch_alter_table('notifications', schema=None) as batch_op:

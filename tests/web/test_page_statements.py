@@ -3,6 +3,9 @@ loaded row by row. Measured on the benchmark's pages (bench/pages.py) at two siz
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from sqlalchemy import delete, event, func, select
 
 from bench.pages import PAGES
@@ -116,3 +119,50 @@ def test_the_unread_count_is_counted_once_per_request(app, signed_in):
         event.remove(db.engine, "before_cursor_execute", seen)
     assert len(page.html.select("input, select, textarea")) > 5
     assert len(counted) == 1
+
+
+def test_team_tasks_link_each_action_without_a_statement_per_row(app):
+    """A "complete action" task links to its action's page: the team list loads the actions with
+    the page of tasks, not one lookup per row (the same statements for one such task as for six)."""
+    from webapp.models import ActionPlanItem, ActionStatus, TaskKind
+
+    demo.seed()
+    scale(100, today=today_in_london())
+    in_review = select(func.min(Review.id)).where(Review.state == "in_review")
+    review_id = db.session.execute(in_review).scalar_one()
+    owner_id = db.session.execute(select(User.id).where(User.email == demo_email("pm.north"))).scalar_one()
+    client = app.test_client()
+    assert sign_in(client, demo_email("dce"), DEMO_PASSWORD).status_code == 302
+
+    def add_actions(count: int) -> None:
+        for number in range(count):
+            # Due long ago: first on the list, soonest due first.
+            task = Task(
+                review_id=review_id,
+                kind=TaskKind.COMPLETE_ACTION,
+                assignee_id=owner_id,
+                due_on=date(2000, 1, 1),
+                status=TaskStatus.OPEN,
+            )
+            db.session.add(task)
+            db.session.flush()
+            db.session.add(
+                ActionPlanItem(
+                    review_id=review_id,
+                    action=f"Action {number}",
+                    owner_id=owner_id,
+                    due_on=date(2000, 1, 1),
+                    status=ActionStatus.NOT_STARTED,
+                    task_id=task.id,
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+
+    add_actions(1)
+    before = statements(client, "/tasks/team")
+    add_actions(5)
+    page = client.get("/tasks/team")
+    links = re.findall(r'href="/tasks/\d+">Complete action', page.get_data(as_text=True))
+    assert len(links) == 6, "each action's task is listed, linked to its page"
+    assert statements(client, "/tasks/team") == before

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+
 def _page() -> int:
     return page_arg()
 

@@ -128,7 +128,8 @@ class ActionPlanItem(Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "action_status"))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    # Indexed: a "complete action" task finds its action (its page, the team task list).
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A withdrawn action stays in the plan's history with why; it no longer holds up closure.

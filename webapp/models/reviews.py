@@ -17,6 +17,7 @@ from webapp.models.users import OperationalArea, User
 
 if TYPE_CHECKING:
     from webapp.models.conduct import Dispute, ReportDraft
+    from webapp.models.learning import ActionPlanItem
 
 OPEN = text("status = 'open'")
 
@@ -259,6 +260,8 @@ class Task(Model):
     escalations: Mapped[list[TaskEscalation]] = relationship(order_by="TaskEscalation.id")
     dispute: Mapped[Dispute | None] = relationship()
     draft: Mapped[ReportDraft | None] = relationship()
+    # A "complete action" task's action (ActionPlanItem.task_id); None for any other task.
+    action_item: Mapped[ActionPlanItem | None] = relationship(viewonly=True, uselist=False)
 
     @property
     def is_open(self) -> bool:

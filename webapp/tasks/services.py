@@ -333,7 +333,11 @@ def team_tasks(user: User, page: int, per_page: int):
         .join(Case, Review.case_id == Case.id)
         .where(Task.status == TaskStatus.OPEN, case_scope(user))
         # The case numbers come with the titles (titles.listing); the joins are for the scope.
-        .options(joinedload(Task.assignee).lazyload(User.role_rows), selectinload(Task.waits_for))
+        .options(
+            joinedload(Task.assignee).lazyload(User.role_rows),
+            selectinload(Task.waits_for),
+            selectinload(Task.action_item),  # its page's link (tasks.pages.may_open)
+        )
         .order_by(Task.due_on, Task.id)
     )
     return paginate(query, page=page, per_page=per_page)

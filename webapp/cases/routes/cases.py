@@ -56,9 +56,7 @@ def list_cases():
         proceedings_status=choice_arg("status", ProceedingsStatus),
         law_type=choice_arg("law", LawType),
     )
-    pagination = services.list_cases(
-        current_user, filters, page_number(), per_page(), Cursor.from_request()
-    )
+    pagination = services.list_cases(current_user, filters, page_number(), per_page(), Cursor.from_request())
     return render_template(
         "cases/list.html",
         title=_("Cases"),

@@ -56,9 +56,7 @@ def list_incidents():
         cause=choice_arg("cause", IncidentCause),
         area_id=query_int("area"),
     )
-    pagination = incidents.list_incidents(
-        current_user, filters, page_number(), per_page()
-    )
+    pagination = incidents.list_incidents(current_user, filters, page_number(), per_page())
     return render_template(
         "cases/incidents.html",
         title=_("Incidents"),

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp import audit
-from webapp.extensions import db
 from webapp.forms import flash_saved, on_incident, validated
 from webapp.i18n import gettext as _
 from webapp.learning import plan, points, services
 from webapp.learning.forms import LearningForm, NoLearningForm, SltForm
 from webapp.learning.routes.blueprint import bp
-from webapp.models import ActionPlanItem, ReviewState, TagKind, Task, TaskKind
+from webapp.models import ReviewState, TagKind, Task, TaskKind
 from webapp.permissions import Permission, permission_required
 from webapp.reviews.lifecycle import Work, allows
 from webapp.reviews.services import get_review_or_404
@@ -25,12 +23,10 @@ from webapp.tasks.pages import TaskPages
 
 
 def _action_page(task: Task) -> str:
-    item_id = db.session.execute(
-        select(ActionPlanItem.id).where(ActionPlanItem.task_id == task.id)
-    ).scalar_one_or_none()
-    if item_id is None:
+    # The task's action_item: loaded with a list of tasks (team_tasks), not one by one.
+    if task.action_item is None:
         return url_for("learning.overview", review_id=task.review_id, _anchor="action-plan")
-    return url_for("learning.action_item", review_id=task.review_id, item_id=item_id)
+    return url_for("learning.action_item", review_id=task.review_id, item_id=task.action_item.id)
 
 
 TASK_PAGES: TaskPages = {
