@@ -7,11 +7,12 @@ Subjects are loaded for a whole list at once (a few statements, whatever its len
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, cast, func, literal, null, select, union_all
+from sqlalchemy import Select, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
@@ -80,17 +81,13 @@ class Subjects:
     actions: dict[int, tuple[int, str]] = field(default_factory=dict)  # task id -> (number, action)
 
 
-def load_subjects(tasks: Iterable[Task]) -> Subjects:
-    """What the tasks' titles name, in two statements whatever the list holds (so a page costs the
-    same statements at any size): the cases with their people and incidents, then the drafts,
-    disputes and actions the tasks are about."""
-    tasks = list(tasks)
-    subjects = Subjects()
-    review_ids = {task.review_id for task in tasks}
-    if not review_ids:
-        return subjects
+@functools.cache
+def _subject_statements() -> tuple[Select, Select]:
+    """The two statements ``load_subjects`` sends, built once with the ids as parameters (building
+    them, with their joins, aliases and window, cost more than running them)."""
+    review_ids = bindparam("review_ids", expanding=True)
     practitioner, manager = aliased(User), aliased(User)
-    for review_id, *facts, practitioner_name, manager_name in db.session.execute(
+    cases = (
         select(
             Review.id,
             Case.case_number,
@@ -106,12 +103,7 @@ def load_subjects(tasks: Iterable[Task]) -> Subjects:
         .outerjoin(practitioner, practitioner.id == Case.practitioner_id)
         .outerjoin(manager, manager.id == Case.practice_manager_id)
         .where(Review.id.in_(review_ids))
-    ):
-        case = subjects.cases[review_id] = CaseFacts(*facts)
-        named = ((case.practitioner_id, practitioner_name), (case.practice_manager_id, manager_name))
-        subjects.people.update((person_id, name) for person_id, name in named if name is not None)
-    draft_ids = {d for d in map(draft_id_of, tasks) if d is not None}
-    dispute_ids = {d for d in map(dispute_id_of, tasks) if d is not None}
+    )
     # Actions are numbered in the order they were added to their review's plan (withdrawn ones keep
     # their number, so the others' numbers never change).
     numbered = (
@@ -126,20 +118,43 @@ def load_subjects(tasks: Iterable[Task]) -> Subjects:
         .subquery()
     )
     # One row per subject: (what, its id, a text, a number).
-    for what, key, text, number in db.session.execute(
-        union_all(
-            select(literal("draft"), ReportDraft.id, cast(null(), String), ReportDraft.version).where(
-                ReportDraft.id.in_(draft_ids)
-            ),
-            select(literal("dispute"), Dispute.id, AccuracyResponse.party, ReportDraft.version)
-            .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
-            .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
-            .where(Dispute.id.in_(dispute_ids)),
-            select(literal("action"), numbered.c.task_id, numbered.c.action, numbered.c.number).where(
-                numbered.c.task_id.is_not(None)
-            ),
-        )
+    others = union_all(
+        select(literal("draft"), ReportDraft.id, cast(null(), String), ReportDraft.version).where(
+            ReportDraft.id.in_(bindparam("draft_ids", expanding=True))
+        ),
+        select(literal("dispute"), Dispute.id, AccuracyResponse.party, ReportDraft.version)
+        .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
+        .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
+        .where(Dispute.id.in_(bindparam("dispute_ids", expanding=True))),
+        select(literal("action"), numbered.c.task_id, numbered.c.action, numbered.c.number).where(
+            numbered.c.task_id.is_not(None)
+        ),
+    )
+    return cases, select(others.subquery())
+
+
+def load_subjects(tasks: Iterable[Task]) -> Subjects:
+    """What the tasks' titles name, in two statements whatever the list holds (so a page costs the
+    same statements at any size): the cases with their people and incidents, then the drafts,
+    disputes and actions the tasks are about."""
+    tasks = list(tasks)
+    subjects = Subjects()
+    review_ids = sorted({task.review_id for task in tasks})
+    if not review_ids:
+        return subjects
+    cases, others = _subject_statements()
+    for review_id, *facts, practitioner_name, manager_name in db.session.execute(
+        cases, {"review_ids": review_ids}
     ):
+        case = subjects.cases[review_id] = CaseFacts(*facts)
+        named = ((case.practitioner_id, practitioner_name), (case.practice_manager_id, manager_name))
+        subjects.people.update((person_id, name) for person_id, name in named if name is not None)
+    ids = {
+        "review_ids": review_ids,
+        "draft_ids": sorted({d for d in map(draft_id_of, tasks) if d is not None}),
+        "dispute_ids": sorted({d for d in map(dispute_id_of, tasks) if d is not None}),
+    }
+    for what, key, text, number in db.session.execute(others, ids):
         if what == "draft":
             subjects.versions[key] = number
         elif what == "dispute":
