@@ -194,9 +194,12 @@ def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: b
         .where(Review.id == review_id, case_scope(current_user))
     )
     if with_tasks:
+        # The holders and actors are shown by name: their roles are not loaded with them.
         query = query.options(
-            selectinload(Review.tasks).options(selectinload(Task.escalations), selectinload(Task.assignee)),
-            selectinload(Review.transitions).selectinload(ReviewTransition.actor),
+            selectinload(Review.tasks).options(
+                selectinload(Task.escalations), selectinload(Task.assignee).lazyload(User.role_rows)
+            ),
+            selectinload(Review.transitions).selectinload(ReviewTransition.actor).lazyload(User.role_rows),
         )
     if for_update:
         query = query.with_for_update(of=Review)
