@@ -78,11 +78,19 @@ class CappedPagination:
             previous = number
 
 
+def _capped_count(query: Select, cap: int) -> int:
+    """How many rows ``query`` (of one ORM entity) selects, counting no further than ``cap`` + 1:
+    over the entity's ids alone, so the count reads no more of each row than its joins and filters
+    need (an index may answer it)."""
+    entity = query.column_descriptions[0]["entity"]
+    ids = query.order_by(None).with_only_columns(entity.id, maintain_column_froms=True)
+    return db.session.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
+
+
 def paginate(query: Select, *, page: int, per_page: int, cap: int = COUNT_CAP) -> CappedPagination:
     """One page of ``query``'s rows (ORM entities) and their count up to ``cap``: two statements."""
     page = max(page, 1)
-    counted = select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())
-    total = db.session.execute(counted).scalar_one()
+    total = _capped_count(query, cap)
     items = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars())
     return CappedPagination(
         items=items, page=page, per_page=per_page, total=min(total, cap), capped=total > cap
@@ -195,8 +203,7 @@ def paginate_keyset(
     them serves, or by OFFSET when no cursor is given (page links from a keyset page carry one).
     ``skip`` is in rows. Two statements, as ``paginate``."""
     page = max(page, 1)
-    counted = select(func.count()).select_from(query.limit(cap + 1).subquery())
-    total = db.session.execute(counted).scalar_one()
+    total = _capped_count(query, cap)
     key = tuple_(*order)
     anchor_id = cursor.after if cursor.after is not None else cursor.before
     if anchor_id is None:

@@ -22,7 +22,7 @@ from webapp.learning import dashboard, dashboard_cache
 from webapp.learning.figure import Figure, for_viewer
 from webapp.learning.forms import PeriodForm
 from webapp.learning.routes.blueprint import bp
-from webapp.limits import page_arg, query_int
+from webapp.limits import page_arg, per_page, query_int
 from webapp.models import Case, Review
 from webapp.paging import paginate
 from webapp.permissions import Permission, can, permission_required
@@ -130,7 +130,7 @@ def dashboard_reviews():
         .where(case_scope(current_user))
         .options(selectinload(Review.case), selectinload(Review.incident)),
         page=page_arg(),
-        per_page=50,
+        per_page=per_page(),
     )
     return render_template(
         "learning/dashboard_reviews.html",
