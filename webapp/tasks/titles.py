@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, String, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import BindParameter, Select, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
@@ -85,7 +85,7 @@ class Subjects:
 def _subject_statements() -> tuple[Select, Select]:
     """The two statements ``load_subjects`` sends, built once with the ids as parameters (building
     them, with their joins, aliases and window, cost more than running them)."""
-    review_ids = bindparam("review_ids", expanding=True)
+    review_ids: BindParameter[list[int]] = bindparam("review_ids", expanding=True)
     practitioner, manager = aliased(User), aliased(User)
     cases = (
         select(
