@@ -17,10 +17,11 @@ import logging
 import smtplib
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.policy import compat32
+from typing import NamedTuple
 
 from flask import current_app
 from flask_mail import Connection
@@ -34,8 +35,7 @@ from webapp.notifications.email import WireWriter
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
-RECORD_EVERY = 50  # outcomes recorded per commit
+BATCH = 100  # claimed, sent and recorded together (one commit)
 # smtplib sends bytes as they are: serialise with the CRLF line ends SMTP requires.
 _WIRE = compat32.clone(linesep="\r\n")
 
@@ -234,14 +234,15 @@ def _release(ids: list[int], worker: str, now: datetime) -> int:
 @dataclass
 class _Run:
     """What one relay run shares: its worker id, the kinds rendered once, its SMTP connections
-    (``RELAY_CONNECTIONS``, each used by one thread at a time) and the threads that use them."""
+    (``RELAY_CONNECTIONS``) and a thread per connection that sends on it, in order."""
 
     worker: str
     now: datetime
     writer: WireWriter
     senders: list[_Sender]
-    pool: ThreadPoolExecutor
+    lanes: list[ThreadPoolExecutor]
     counts: dict[str, int]
+    reached: bool = False  # a message of this run has been sent (the server could be reached)
 
     @property
     def unreachable(self) -> bool:
@@ -264,90 +265,144 @@ def run(
         now=now,
         writer=WireWriter(_WIRE),
         senders=[_Sender() for _ in range(connections)],
-        pool=ThreadPoolExecutor(connections, thread_name_prefix="relay"),
+        lanes=[ThreadPoolExecutor(1, thread_name_prefix="relay") for _ in range(connections)],
         counts={"claimed": 0, "sent": 0, "pending": 0, "failed": 0, "released": 0},
     )
     # One email per person per cycle (webapp/notifications/combining.py decides what is sent):
     # once per run, since ``now`` is fixed for the run and nothing else becomes due during it.
     combine(now)
     try:
-        while True:
-            claimed = claim(now, state.worker, limit=BATCH)
-            if not claimed:
-                break
-            state.counts["claimed"] += len(claimed)
-            _send_batch(claimed, state)
-            if state.unreachable or time.monotonic() >= ends:
-                break
+        _claim_and_send(state, ends)
     finally:
-        state.pool.shutdown()
+        for lane in state.lanes:
+            lane.shutdown()
         for sender in state.senders:
             sender.close()
     return state.counts
 
 
-def _send_batch(claimed: list[int], state: _Run) -> None:
-    """Send one claimed batch, a group at a time; if the server is unreachable, give the untried
-    rest back."""
-    for start in range(0, len(claimed), RECORD_EVERY):
-        group = claimed[start : start + RECORD_EVERY]
-        untried = _send_group(_load(group), state)
-        # One commit per group, not per message: a commit is a disk flush, and one per message
-        # held the relay near 80 emails/s (bench/sweep.py). A relay that dies inside a group
-        # resends that group after the lease, with the same Message-IDs for receivers to drop.
-        db.session.commit()
-        if state.unreachable:
-            # At most one connection timeout per connection per run, so a claim never outlives its
-            # lease while the relay still holds it.
-            state.counts["released"] += _release(
-                untried + claimed[start + RECORD_EVERY :], state.worker, state.now
-            )
+class _Message(NamedTuple):
+    """A message ready to send. Its id is kept apart from the row: the sending threads must not
+    read the row, which a commit on the relay's thread may have expired (reading it would use the
+    session)."""
+
+    id: int
+    row: Notification
+    recipient: str
+    data: bytes
+
+
+@dataclass
+class _Flight:
+    """A batch's messages handed to the sending threads, and what became of each."""
+
+    outgoing: list[_Message]
+    results: dict[int, Exception | None]
+    futures: list[Future[None]]
+
+
+def _claim_and_send(state: _Run, ends: float) -> None:
+    """Claim a batch, build its messages and hand them to the sending threads; while they send,
+    record the last batch's outcomes and claim, load and build the next. If the server is
+    unreachable, give back what was not tried.
+
+    Each batch's outcomes are recorded with one commit, not one per message: a commit is a disk
+    flush, and one per message held the relay near 80 emails/s (bench/sweep.py). A relay that dies
+    mid-batch resends that batch after the lease, with the same Message-IDs for receivers to drop."""
+    flying: _Flight | None = None
+    untried: list[int] = []
+    while True:
+        claimed = claim(state.now, state.worker, limit=BATCH)
+        state.counts["claimed"] += len(claimed)
+        flight = _dispatch(_build(_load(claimed), state), state) if claimed else None
+        if flying is not None:
+            untried += _land(flying, state)
+        flying = flight
+        # On an unreachable server: at most one connection timeout per connection per run, so a
+        # claim never outlives its lease while the relay still holds it.
+        if flying is None or state.unreachable or time.monotonic() >= ends:
             break
+    if flying is not None:
+        untried += _land(flying, state)
+    state.counts["released"] += _release(untried, state.worker, state.now)
 
 
-def _send_group(rows: list[Notification], state: _Run) -> list[int]:
-    """Send a group's messages and record each outcome; returns the ids not tried.
-
-    The bytes are built here (the session is this thread's); the first message goes out on this
-    thread, so a server that cannot be reached costs one attempt, and the rest are shared out
-    between the connections, each sending its share on a thread of its own."""
-    outgoing: list[tuple[Notification, str, bytes]] = []
+def _build(rows: list[Notification], state: _Run) -> list[_Message]:
+    """The batch's messages as bytes (the session is this thread's); one that cannot be built
+    fails on its own."""
+    outgoing: list[_Message] = []
     carrying = carriers([row.id for row in rows])
     for row in rows:
         if not _ours(row, state.worker):
             continue
         try:
-            outgoing.append(
-                (row, row.user.email, state.writer.message_bytes(row, carries_others=row.id in carrying))
-            )
-        except Exception as error:  # a message that cannot be built fails on its own
+            data = state.writer.message_bytes(row, carries_others=row.id in carrying)
+            outgoing.append(_Message(row.id, row, row.user.email, data))
+        except Exception as error:
             _count(state, row, error)
+    return outgoing
+
+
+def _dispatch(outgoing: list[_Message], state: _Run) -> _Flight:
+    """Share a batch's messages out between the connections, each sending its share on its own
+    thread after what it was given before. Until the server has been reached once in this run,
+    the first message goes out on this thread, so a server that cannot be reached costs one
+    attempt."""
+    flight = _Flight(outgoing=outgoing, results={}, futures=[])
     if not outgoing:
-        return []
-    results: dict[int, Exception | None] = {}
-    first, *rest = outgoing
-    results[first[0].id] = state.senders[0].attempt(state.writer.sender_address, first[1], first[2])
-    if rest and not state.unreachable:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return flight
+    rest = outgoing
+    if not state.reached:
+        first = outgoing[0]
         address = state.writer.sender_address
-        lanes = len(state.senders)
+        flight.results[first.id] = state.senders[0].attempt(address, first.recipient, first.data)
+        state.reached = not state.unreachable
+        rest = outgoing[1:]
+    if not rest or state.unreachable:
+        return flight
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    address = state.writer.sender_address
+    count = len(state.senders)
 
-        def lane(index: int) -> None:
-            sender = state.senders[index]
-            with app.app_context():
-                for row, recipient, data in rest[index::lanes]:
-                    if sender.unreachable:
-                        return
-                    results[row.id] = sender.attempt(address, recipient, data)
+    def lane(index: int) -> None:
+        sender = state.senders[index]
+        with app.app_context():
+            for message in rest[index::count]:
+                if state.unreachable:
+                    return
+                flight.results[message.id] = sender.attempt(address, message.recipient, message.data)
 
-        for future in [state.pool.submit(lane, index) for index in range(lanes)]:
-            future.result()
-    untried = []
-    for row, _recipient, _data in outgoing:
-        if row.id in results:
-            _count(state, row, results[row.id])
+    flight.futures = [state.lanes[index].submit(lane, index) for index in range(count)]
+    return flight
+
+
+def _land(flight: _Flight, state: _Run) -> list[int]:
+    """Wait for a batch to be sent, record every outcome in one commit; return the ids not tried."""
+    for future in flight.futures:
+        future.result()
+    sent: list[int] = []
+    untried: list[int] = []
+    for message in flight.outgoing:
+        if message.id not in flight.results:
+            untried.append(message.id)
+        elif (error := flight.results[message.id]) is None:
+            sent.append(message.id)
         else:
-            untried.append(row.id)
+            _count(state, message.row, error)
+    if sent:
+        # One statement for the sent: the rows may have been expired by the last batch's commit,
+        # and setting them one by one would reload each.
+        state.counts["sent"] += rows_matched(
+            update(Notification)
+            .where(
+                Notification.id.in_(sent),
+                Notification.status == NotificationStatus.SENDING,
+                Notification.claimed_by == state.worker,
+            )
+            .values(status=NotificationStatus.SENT, sent_at=utcnow(), attempts=Notification.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
     return untried
 
 

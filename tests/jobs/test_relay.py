@@ -79,6 +79,47 @@ def test_server_down_then_back_delivers_each_message_exactly_once(smtp_server, a
     assert len(smtp_server.messages) == 3 and len(set(smtp_server.message_ids())) == 3
 
 
+def test_a_server_that_goes_away_mid_run_gets_the_rest_later_and_nothing_is_lost(
+    smtp_server, app, monkeypatch
+):
+    """Batches are sent while the next is claimed and built: when the server goes away during one,
+    the run stops claiming, gives back what it had not tried (no attempt counted), and a later run
+    sends everything."""
+    import asyncio
+    import threading
+
+    monkeypatch.setattr(relay, "BATCH", 10)
+    queue(90)
+    accept = smtp_server.handler.handle_DATA
+    accepted = []
+
+    async def go_away_after_twelve(server, session, envelope):
+        reply = await accept(server, session, envelope)
+        accepted.append(1)
+        if len(accepted) == 12:
+            # Stop once this reply is on its way, as a server shutting down would.
+            asyncio.get_running_loop().call_soon(threading.Thread(target=smtp_server.stop).start)
+        return reply
+
+    smtp_server.handler.handle_DATA = go_away_after_twelve
+    start = utcnow()
+    counts = relay.run(start)
+    assert counts["claimed"] < 90, "no more batches were claimed once the server was unreachable"
+    assert counts["sent"] >= 12 and counts["released"] >= 1
+    assert counts["sent"] + counts["pending"] + counts["failed"] + counts["released"] == counts["claimed"]
+    rows = db.session.execute(select(Notification).order_by(Notification.id)).scalars().all()
+    untried = [r for r in rows if r.status == NotificationStatus.PENDING and r.attempts == 0]
+    assert len(untried) == counts["released"] + 90 - counts["claimed"]
+    assert not [r for r in rows if r.status == NotificationStatus.SENDING], "no claim is left held"
+    smtp_server.handler.handle_DATA = accept
+    smtp_server.start()
+    backoff = app.config["RELAY_BACKOFF_SECONDS"]
+    relay.run(start + timedelta(seconds=backoff * 4))
+    db.session.expire_all()
+    assert set(statuses()) == {"sent"}
+    assert set(smtp_server.message_ids()) == {f"<notification-{r.id}@case-review.invalid>" for r in rows}
+
+
 def test_temporary_refusal_is_retried_with_growing_delays(smtp_server, app):
     [row] = queue()
     smtp_server.handler.reply = "451 4.3.0 Mailbox busy, try later"
