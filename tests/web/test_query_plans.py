@@ -24,6 +24,8 @@ HOT = [
     ("dce", "/tasks/team", "FROM tasks JOIN reviews", "ix_tasks_open_due"),
     ("ce", "/cases?q=owri", "cases.case_number ILIKE", "ix_cases_case_number_trgm"),
     ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
+    # The matches gathered into an array once, and their cases fetched by primary key.
+    ("ce", "/cases?q=owri", "cases.id = ANY (array(", "pk_cases"),
     ("ce", "/cases", "ORDER BY cases.created_at DESC", "ix_cases_created_at_id"),
     ("ce", "/tasks", "notifications.read_at IS NULL", "ix_notifications_unread"),
     # A Head of Operations' scope: the reviews they lead, looked up rather than read in full.

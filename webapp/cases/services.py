@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, func, or_, select, true, union
+from sqlalchemy import ColumnElement, any_, false, func, or_, select, true, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -99,7 +99,12 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int, curso
             select(Case.id).where(Case.case_number.ilike(pattern, escape="\\")),
             select(Child.case_id).where(Child.name.ilike(pattern, escape="\\")),
         )
-        query = query.where(Case.id.in_(matching))
+        if db.engine.dialect.name == "postgresql":
+            # The matches gathered once into an array, and the cases fetched by primary key: as
+            # IN (union), PostgreSQL hash-joined the matches against every case (20 ms at 100,000).
+            query = query.where(Case.id == any_(func.array(matching.scalar_subquery())))
+        else:
+            query = query.where(Case.id.in_(matching))
     if filters.area_id:
         query = query.where(Case.area_id == filters.area_id)
     if filters.proceedings_status:
