@@ -8,7 +8,7 @@ from datetime import date
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 import rules
 from webapp import audit, users
@@ -186,8 +186,9 @@ def area_heads(area_id: int) -> list[User]:
 
 
 def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: bool = False) -> Review:
-    """The review if the current user may see it; ``with_tasks`` loads its tasks with their holders
-    and escalations, and its transitions, in a few statements whatever their number."""
+    """The review if the current user may see it; ``with_tasks`` (the review page) loads its case and
+    area, incident and versions, reviewer and their area, tasks with their holders and escalations,
+    and transitions, in a few statements whatever their number."""
     query = (
         select(Review)
         .join(Case, Review.case_id == Case.id)
@@ -196,6 +197,9 @@ def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: b
     if with_tasks:
         # The holders and actors are shown by name: their roles are not loaded with them.
         query = query.options(
+            contains_eager(Review.case).joinedload(Case.area),
+            joinedload(Review.incident).selectinload(Incident.versions),
+            joinedload(Review.reviewer).options(joinedload(User.area), lazyload(User.role_rows)),
             selectinload(Review.tasks).options(
                 selectinload(Task.escalations), selectinload(Task.assignee).lazyload(User.role_rows)
             ),
