@@ -356,17 +356,16 @@ def _dispatch(outgoing: list[_Message], state: _Run) -> _Flight:
     flight = _Flight(outgoing=outgoing, results={}, futures=[])
     if not outgoing:
         return flight
+    address = state.writer.sender_address
     rest = outgoing
     if not state.reached:
         first = outgoing[0]
-        address = state.writer.sender_address
         flight.results[first.id] = state.senders[0].attempt(address, first.recipient, first.data)
         state.reached = not state.unreachable
         rest = outgoing[1:]
     if not rest or state.unreachable:
         return flight
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    address = state.writer.sender_address
     count = len(state.senders)
 
     def lane(index: int) -> None:
