@@ -166,6 +166,9 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     app.add_template_global(_error_summary, "error_summary")
+    from webapp.navigation import service_navigation
+
+    app.add_template_global(service_navigation, "service_navigation")
     from webapp.i18n import current_language
 
     # For imported macros, which do not see the context's ``current_language``.

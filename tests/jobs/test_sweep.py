@@ -156,13 +156,14 @@ def test_sweep_reads_only_what_is_due(ladder, app):
     assert TaskStatus.OPEN.value == "open"
 
 
-def test_the_sweep_sends_the_same_statements_per_batch_however_many_tasks_are_due(app):
+def test_the_sweep_sends_no_more_statements_per_batch_however_many_tasks_are_due(app):
     from datetime import timedelta
 
-    from sqlalchemy import event, update
+    from sqlalchemy import case, event, update
 
     from webapp import demo
     from webapp.demo_scale import scale
+    from webapp.models import TaskKind
 
     today = date(2027, 1, 20)
     demo.seed(today=today)
@@ -170,9 +171,19 @@ def test_the_sweep_sends_the_same_statements_per_batch_however_many_tasks_are_du
     db.session.execute(update(Task).where(Task.next_escalation_on <= today).values(next_escalation_on=None))
     db.session.commit()  # the demo's own overdue tasks: out of the way
 
+    # Tasks about a draft, a dispute or an action come first, so that the few name every kind of
+    # subject the data holds (titles.load_subjects reads only those a batch names): the many can
+    # then need no statement the few did not.
+    subject_first = case(
+        (Task.draft_id.is_not(None), 0),
+        (Task.dispute_id.is_not(None), 1),
+        (Task.kind == TaskKind.COMPLETE_ACTION, 2),
+        else_=3,
+    )
+
     def make_due(count: int) -> None:
         ids = select(Task.id).where(Task.status == TaskStatus.OPEN, Task.next_escalation_on.is_not(None))
-        ids = ids.order_by(Task.id).limit(count).scalar_subquery()
+        ids = ids.order_by(subject_first, Task.id).limit(count).scalar_subquery()
         db.session.execute(
             update(Task)
             .where(Task.id.in_(ids))
@@ -201,5 +212,5 @@ def test_the_sweep_sends_the_same_statements_per_batch_however_many_tasks_are_du
     make_due(60)
     many, counts = statements_of_a_sweep()
     assert counts == {"tasks_due": 60, "steps_taken": 180}
-    assert few == many
+    assert many <= few
     assert db.session.execute(select(func.count()).select_from(Notification)).scalar_one() > 60

@@ -31,6 +31,13 @@ HOT = [
     # A Head of Operations' scope: the reviews they lead, looked up rather than read in full.
     ("hoo.southwest", "/cases", "reviews.reviewer_id", "ix_reviews_reviewer_id"),
     ("ce", "/notifications", "ORDER BY notifications.created_at DESC", "ix_notifications_user_created"),
+    # An area's incidents: the area's case ids read in order from the index, not every case.
+    (
+        "ahoo.north",
+        "/incidents",
+        "FROM incidents JOIN cases ON cases.id = incidents.case_id",
+        "ix_cases_area_id_id",
+    ),
     ("admin", "/admin/audit", "ORDER BY audit_events.occurred_at DESC", "ix_audit_events_occurred_at_id"),
     # Keyset pages (a Next link): a seek from the row shown last, on the same index.
     ("ce", "/cases?page=2&after=1", "(cases.created_at, cases.id) <", "ix_cases_created_at_id"),

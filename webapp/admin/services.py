@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
 from webapp.auth import notices
@@ -211,7 +211,8 @@ def _london_midnight(day: date) -> datetime:
 
 def audit_events(filters: AuditFilters, *, page: int, per_page: int, cursor: Cursor = Cursor()):
     case_id, record_type, record_id = filters.case_id, filters.record_type, filters.record_id
-    query = select(AuditEvent).options(selectinload(AuditEvent.actor))
+    # Each event's actor by name only (not their roles), in the page's own statement.
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor).lazyload(User.role_rows))
     if filters.event_type:
         query = query.where(AuditEvent.event_type == filters.event_type)
     if filters.actor_id is not None:

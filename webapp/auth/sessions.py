@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app, session
 from flask_login import login_user
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.extensions import db
-from webapp.models import User, UserSession, utcnow
+from webapp.models import Notification, User, UserSession, utcnow
 
 # last_seen_at is written at most this often (load()).
 TOUCH_EVERY = timedelta(seconds=60)
@@ -51,8 +51,16 @@ def start(user: User) -> UserSession:
 
 
 # Built once (every request runs it): its parameters are the token and the two limits' cut-offs.
+# The person's unread notifications come with it (every signed-in page shows the count), counted on
+# ix_notifications_unread.
+_UNREAD = (
+    select(func.count())
+    .where(Notification.user_id == UserSession.user_id, Notification.read_at.is_(None))
+    .correlate(UserSession)
+    .scalar_subquery()
+)
 _OPEN_SESSION = (
-    select(UserSession)
+    select(UserSession, _UNREAD)
     .options(joinedload(UserSession.user).joinedload(User.role_rows))
     .where(
         UserSession.token == bindparam("token"),
@@ -66,19 +74,23 @@ _OPEN_SESSION = (
 def load(token: str) -> User | None:
     """The person for a session token, if the session is open, within its limits and they are active.
 
-    One statement reads the session, the person and their roles. ``last_seen_at`` is written only
+    One statement reads the session, the person, their roles and how many of their notifications
+    are unread. ``last_seen_at`` is written only
     when it is more than ``TOUCH_EVERY`` old: a page then costs no write and no commit of its own,
     and the idle limit ends at most that much earlier than the person's last request."""
     now = utcnow()
-    record = (
+    row = (
         db.session.execute(
             _OPEN_SESSION,
             {"token": token, "idle_since": now - idle_limit(), "started_since": now - absolute_limit()},
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
-    if record is None or not record.user.active:
+    if row is None:
+        return None
+    record, unread = row
+    if not record.user.active:
         return None
     if record.last_seen_at < now - TOUCH_EVERY:
         if not _touch(token, now):
@@ -86,6 +98,7 @@ def load(token: str) -> User | None:
         set_committed_value(record, "last_seen_at", now)
     user = record.user
     user.current_session = record
+    user.unread_at_load = unread
     return user
 
 

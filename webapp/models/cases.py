@@ -148,6 +148,9 @@ class Case(Model):
             name="closed_date_iff_closed",
         ),
         Index("ix_cases_created_at_id", "created_at", "id"),  # the case list's order
+        # An area's cases in id order: a Head of Operations' scope, joined by merge to what hangs
+        # off cases (incidents by case) without reading the cases themselves.
+        Index("ix_cases_area_id_id", "area_id", "id"),
         # Search by a fragment of the case number: trigrams on PostgreSQL; a plain index on SQLite,
         # where LIKE scans anyway (declared for both, so the models and the migrations agree).
         Index(
@@ -160,7 +163,7 @@ class Case(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("operational_areas.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("operational_areas.id"))
     proceedings_status: Mapped[ProceedingsStatus] = mapped_column(
         enum_column(ProceedingsStatus, "proceedings_status"), index=True
     )

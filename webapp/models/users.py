@@ -123,10 +123,14 @@ class User(Model):
 
     # The server-side session this request runs in (webapp/auth/sessions.py); not a column, so the
     # annotation is for the type checker only (the ORM maps every annotated attribute).
+    # With it, the person's unread notifications as the request began, read in the same statement
+    # (None when the person was loaded some other way).
     if TYPE_CHECKING:
         current_session: UserSession | None
+        unread_at_load: int | None
     else:
         current_session = None
+        unread_at_load = None
 
     def get_id(self) -> str:
         if self.current_session is None:

@@ -37,7 +37,9 @@ def _unread_this_request() -> int:
     this_request = request.environ  # one dict per request, the same object all through it
     cached = g.get("_unread_notifications")
     if cached is None or cached[0] is not this_request:
-        cached = (this_request, services.unread_count(current_user))
+        # Signing in by session token reads the count with the session (webapp/auth/sessions.py).
+        unread = current_user.unread_at_load
+        cached = (this_request, services.unread_count(current_user) if unread is None else unread)
         g._unread_notifications = cached
     return cached[1]
 

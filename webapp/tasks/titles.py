@@ -82,9 +82,11 @@ class Subjects:
 
 
 @functools.cache
-def _subject_statements() -> tuple[Select, Select]:
-    """The two statements ``load_subjects`` sends, built once with the ids as parameters (building
-    them, with their joins, aliases and window, cost more than running them)."""
+def _subject_statements(parts: frozenset[str]) -> tuple[Select, Select | None]:
+    """The statements ``load_subjects`` sends, built once per set of ``parts`` with the ids as
+    parameters (building them, with their joins, aliases and window, cost more than running them):
+    the cases, then one row per subject of the ``parts`` a list needs ("draft", "dispute", "action"),
+    or no second statement when it needs none."""
     review_ids: BindParameter[list[int]] = bindparam("review_ids", expanding=True)
     practitioner, manager = aliased(User), aliased(User)
     cases = (
@@ -104,56 +106,78 @@ def _subject_statements() -> tuple[Select, Select]:
         .outerjoin(manager, manager.id == Case.practice_manager_id)
         .where(Review.id.in_(review_ids))
     )
-    # Actions are numbered in the order they were added to their review's plan (withdrawn ones keep
-    # their number, so the others' numbers never change).
-    numbered = (
-        select(
-            ActionPlanItem.task_id,
-            ActionPlanItem.action,
-            func.row_number()
-            .over(partition_by=ActionPlanItem.review_id, order_by=ActionPlanItem.id)
-            .label("number"),
+    branches: list[Select] = []
+    if "draft" in parts:
+        branches.append(
+            select(literal("draft"), ReportDraft.id, cast(null(), String), ReportDraft.version).where(
+                ReportDraft.id.in_(bindparam("draft_ids", expanding=True))
+            )
         )
-        .where(ActionPlanItem.review_id.in_(review_ids))
-        .subquery()
-    )
+    if "dispute" in parts:
+        branches.append(
+            select(literal("dispute"), Dispute.id, AccuracyResponse.party, ReportDraft.version)
+            .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
+            .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
+            .where(Dispute.id.in_(bindparam("dispute_ids", expanding=True)))
+        )
+    if "action" in parts:
+        # Actions are numbered in the order they were added to their review's plan (withdrawn ones
+        # keep their number, so the others' numbers never change).
+        numbered = (
+            select(
+                ActionPlanItem.task_id,
+                ActionPlanItem.action,
+                func.row_number()
+                .over(partition_by=ActionPlanItem.review_id, order_by=ActionPlanItem.id)
+                .label("number"),
+            )
+            .where(ActionPlanItem.review_id.in_(review_ids))
+            .subquery()
+        )
+        branches.append(
+            select(literal("action"), numbered.c.task_id, numbered.c.action, numbered.c.number).where(
+                numbered.c.task_id.is_not(None)
+            )
+        )
+    if not branches:
+        return cases, None
     # One row per subject: (what, its id, a text, a number).
-    others = union_all(
-        select(literal("draft"), ReportDraft.id, cast(null(), String), ReportDraft.version).where(
-            ReportDraft.id.in_(bindparam("draft_ids", expanding=True))
-        ),
-        select(literal("dispute"), Dispute.id, AccuracyResponse.party, ReportDraft.version)
-        .join(AccuracyResponse, Dispute.response_id == AccuracyResponse.id)
-        .join(ReportDraft, AccuracyResponse.draft_id == ReportDraft.id)
-        .where(Dispute.id.in_(bindparam("dispute_ids", expanding=True))),
-        select(literal("action"), numbered.c.task_id, numbered.c.action, numbered.c.number).where(
-            numbered.c.task_id.is_not(None)
-        ),
-    )
-    return cases, select(others.subquery())
+    others = branches[0] if len(branches) == 1 else select(union_all(*branches).subquery())
+    return cases, others
 
 
 def load_subjects(tasks: Iterable[Task]) -> Subjects:
-    """What the tasks' titles name, in two statements whatever the list holds (so a page costs the
-    same statements at any size): the cases with their people and incidents, then the drafts,
-    disputes and actions the tasks are about."""
+    """What the tasks' titles name, in at most two statements whatever the list holds (so a page
+    costs the same statements at any size): the cases with their people and incidents, then the
+    drafts, disputes and actions the tasks are about (when any task is about one)."""
     tasks = list(tasks)
     subjects = Subjects()
     review_ids = sorted({task.review_id for task in tasks})
     if not review_ids:
         return subjects
-    cases, others = _subject_statements()
+    ids = {
+        "review_ids": review_ids,
+        "draft_ids": sorted({d for d in map(draft_id_of, tasks) if d is not None}),
+        "dispute_ids": sorted({d for d in map(dispute_id_of, tasks) if d is not None}),
+    }
+    parts = frozenset(
+        part
+        for part, needed in (
+            ("draft", ids["draft_ids"]),
+            ("dispute", ids["dispute_ids"]),
+            ("action", any(task.kind == TaskKind.COMPLETE_ACTION for task in tasks)),
+        )
+        if needed
+    )
+    cases, others = _subject_statements(parts)
     for review_id, *facts, practitioner_name, manager_name in db.session.execute(
         cases, {"review_ids": review_ids}
     ):
         case = subjects.cases[review_id] = CaseFacts(*facts)
         named = ((case.practitioner_id, practitioner_name), (case.practice_manager_id, manager_name))
         subjects.people.update((person_id, name) for person_id, name in named if name is not None)
-    ids = {
-        "review_ids": review_ids,
-        "draft_ids": sorted({d for d in map(draft_id_of, tasks) if d is not None}),
-        "dispute_ids": sorted({d for d in map(dispute_id_of, tasks) if d is not None}),
-    }
+    if others is None:
+        return subjects
     for what, key, text, number in db.session.execute(others, ids):
         if what == "draft":
             subjects.versions[key] = number
