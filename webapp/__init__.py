@@ -169,6 +169,9 @@ def _configure_templates(app: Flask) -> None:
     from webapp.navigation import service_navigation
 
     app.add_template_global(service_navigation, "service_navigation")
+    from webapp.tasks.rows import task_rows
+
+    app.add_template_global(task_rows, "task_rows")
     from webapp.i18n import current_language
 
     # For imported macros, which do not see the context's ``current_language``.

@@ -3,6 +3,7 @@ lists of tasks (mine, my team's)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from flask import abort
@@ -366,9 +367,16 @@ def standing(task: Task, today: date) -> str:
         return "overdue"
     if today == task.due_on:
         return "due_today"
-    if rules.working_days_between(today, task.due_on) <= 2:
+    if task.due_on < _first_day_not_soon(today):
         return "due_soon"
     return "open"
+
+
+@functools.lru_cache(maxsize=4)
+def _first_day_not_soon(today: date) -> date:
+    """The third working day after ``today``: a task due before it is due in two working days or
+    fewer (worked out once per day, not by counting the days to each task's deadline)."""
+    return rules.add_working_days(today, 3)
 
 
 TIMELINESS_WORDS = {
@@ -389,10 +397,14 @@ TIMELINESS_TAGS = {
 
 def timeliness(task: Task, today: date) -> str:
     """How a task stands against its deadline, in the words the task lists use."""
-    key = standing(task, today)
+    return standing_words(task, standing(task, today))
+
+
+def standing_words(task: Task, key: str) -> str:
+    """The words for ``key``, the task's ``standing``."""
     if key in TIMELINESS_WORDS:
         return str(TIMELINESS_WORDS[key])
-    return task.status.label
+    return str(task.status.label)
 
 
 def tasks_with_nobody(limit: int = 200) -> list[Task]:
