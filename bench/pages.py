@@ -7,7 +7,8 @@ For each size (the demo data alone, and the demo data plus ``flask demo scale --
 PostgreSQL database of its own gets its schema from the migrations and its rows from the same code
 the commands run; a gunicorn of its own serves it with two workers in the ``bench`` configuration,
 whose only difference is an ``X-SQL-Statements`` response header. The demo accounts sign in
-through the sign-in form. Then, round after round, 20 concurrent clients fetch each page for a
+through the sign-in form, and each page is fetched under load for half a second, unmeasured (both
+workers warm). Then, round after round, 20 concurrent clients fetch each page for a
 fixed time at one size and then at the other (which size goes first alternates by round), so that
 load from other processes on a shared machine falls on both sizes and every page alike. Per page: p50,
 p95 and p99 latency, requests per second, SQL statements per request, p95 as a multiple of the
@@ -74,6 +75,7 @@ SECONDS = 6.0
 QUICK_SECONDS = 1.5
 ROUNDS = 3
 QUICK_ROUNDS = 2
+WARM_SECONDS = 0.5
 TARGET_FLOOR = 3.0
 TARGET_FLOOR_DASHBOARD = 5.0
 TARGET_GROWTH = 1.5
@@ -420,12 +422,16 @@ class Served:
         accounts = dict.fromkeys(spec.account for spec in PAGES if spec.account)
         self.cookies = {account: sign_in(self.port, account) for account in accounts}
         self.results = {spec.label: PageResult(spec, self.paths[spec.label]) for spec in (FLOOR, *PAGES)}
-        for spec in (FLOOR, *PAGES):  # warm up: each page once
+        # Warm up, not measured: each page under the same load for a moment, so that both workers
+        # have compiled its templates and their database connections have prepared its statements
+        # before the first round (one request each left the first round's figures a cold start's).
+        for spec in (FLOOR, *PAGES):
             status, _, _ = _request(
                 self.port, "GET", self.paths[spec.label], cookie=self.cookies.get(spec.account)
             )
             if status != 200:
                 raise RuntimeError(f"{spec.label}: GET {self.paths[spec.label]} answered {status}")
+            drive(self.port, self.paths[spec.label], self.cookies.get(spec.account), CLIENTS, WARM_SECONDS)
 
     def measure(self, spec: PageSpec, options: argparse.Namespace) -> PageResult:
         path = self.paths[spec.label]
