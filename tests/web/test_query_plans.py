@@ -21,7 +21,9 @@ from webapp.formatting import today_in_london
 HOT = [
     ("ahoo.north", "/tasks", "tasks.assignee_pool", "ix_tasks_open_pool"),
     ("pm.north", "/tasks", "tasks.assignee_id = ", "ix_tasks_open_assignee"),
-    ("dce", "/tasks/team", "FROM tasks JOIN reviews", "ix_tasks_open_due"),
+    ("dce", "/tasks/team", "ORDER BY tasks.due_on, tasks.id", "ix_tasks_open_due"),
+    # Within an area: its open tasks in due order, each checked against the area's cases.
+    ("ahoo.north", "/tasks/team", "FROM tasks JOIN reviews", "ix_tasks_open_due"),
     ("ce", "/cases?q=owri", "cases.case_number ILIKE", "ix_cases_case_number_trgm"),
     ("ce", "/cases?q=owri", "children.name ILIKE", "ix_children_name_trgm"),
     # The matches gathered into an array once, and their cases fetched by primary key.
