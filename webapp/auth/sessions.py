@@ -55,7 +55,7 @@ def start(user: User) -> UserSession:
 # ix_notifications_unread.
 _UNREAD = (
     select(func.count())
-    .where(Notification.user_id == UserSession.user_id, Notification.read_at.is_(None))
+    .where(Notification.unread_of(UserSession.user_id))
     .correlate(UserSession)
     .scalar_subquery()
 )

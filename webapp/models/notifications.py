@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    SQLColumnExpression,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model
@@ -75,6 +87,12 @@ class Notification(Model):
     combined_into_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
 
     user: Mapped[User] = relationship()
+
+    @classmethod
+    def unread_of(cls, user_id: int | SQLColumnExpression[int]) -> ColumnElement[bool]:
+        """A person's unread notifications (``ix_notifications_unread`` serves it): ``user_id`` an id
+        or a column to correlate with."""
+        return and_(cls.user_id == user_id, cls.read_at.is_(None))
 
 
 class TaskEscalation(Model):

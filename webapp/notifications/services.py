@@ -98,7 +98,7 @@ def unread_for(user: User, *, limit: int) -> list[Notification]:
     return list(
         db.session.execute(
             select(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .where(Notification.unread_of(user.id))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         ).scalars()
@@ -107,9 +107,7 @@ def unread_for(user: User, *, limit: int) -> list[Notification]:
 
 def unread_count(user: User) -> int:
     return db.session.execute(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        select(func.count()).select_from(Notification).where(Notification.unread_of(user.id))
     ).scalar_one()
 
 

@@ -78,7 +78,7 @@ def task_rows(
                 due=due,
                 described=described,
                 standing=services.standing_words(task, standing),
-                tag=services.TIMELINESS_TAGS.get(standing, "govuk-tag--blue"),
+                tag=services.standing_tag(standing),
             )
         )
     return rows

@@ -389,7 +389,7 @@ TIMELINESS_WORDS = {
     "due_soon": _l("Due soon"),
     "open": _l("Open"),
 }
-# The tag colour of each standing on the task lists (blue for any other).
+# The tag colour of each standing on the task lists (blue for any other: standing_tag).
 TIMELINESS_TAGS = {
     "overdue": "govuk-tag--red",
     "due_today": "govuk-tag--orange",
@@ -408,6 +408,11 @@ def standing_words(task: Task, key: str) -> str:
     if key in TIMELINESS_WORDS:
         return str(TIMELINESS_WORDS[key])
     return str(task.status.label)
+
+
+def standing_tag(key: str) -> str:
+    """The tag colour class for a ``standing`` on the task lists."""
+    return TIMELINESS_TAGS.get(key, "govuk-tag--blue")
 
 
 def tasks_with_nobody(limit: int = 200) -> list[Task]:

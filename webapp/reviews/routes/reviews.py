@@ -63,9 +63,7 @@ TASK_PAGES: TaskPages = {
 def _task_helpers():
     return {
         "timeliness": lambda task: tasks.timeliness(task, today_in_london()),
-        "timeliness_tag": lambda task: tasks.TIMELINESS_TAGS.get(
-            tasks.standing(task, today_in_london()), "govuk-tag--blue"
-        ),
+        "timeliness_tag": lambda task: tasks.standing_tag(tasks.standing(task, today_in_london())),
         "pool_label": POOL_LABELS.get,
         "action_label": ACTION_LABELS.get,
         "escalation_label": STEP_LABELS.get,
