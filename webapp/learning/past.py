@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 from sqlalchemy import (
+    CTE,
     BindParameter,
     ColumnElement,
     Integer,
@@ -117,35 +118,41 @@ class PastLearning:
         return bool(self.briefings or self.points)
 
 
-def _subject_tags(review_ids: BindParameter) -> Subquery:
-    """(rid, tag_id): what each open review is about, from its incident and its learning record."""
-    known, found = review_known_risk_factors.c, review_learning_tags.c
-    return union(
-        select(known.review_id.label("rid"), known.tag_id.label("tag_id")).where(
-            known.review_id.in_(review_ids)
-        ),
-        select(found.review_id, found.tag_id).where(found.review_id.in_(review_ids)),
-    ).subquery("subject_tags")
+@dataclass(frozen=True)
+class _Subject:
+    """What the open reviews are about, each said once in a statement (a WITH query: the database
+    plans and reads it once, however many parts of the statement use it)."""
+
+    tags: CTE  # (rid, tag_id): from each review's incident and its learning record
+    causes: CTE  # (rid, cause): each review's incident's cause, when it says what happened
+
+    @classmethod
+    def of(cls, review_ids: BindParameter) -> _Subject:
+        known, found = review_known_risk_factors.c, review_learning_tags.c
+        tags = union(
+            select(known.review_id.label("rid"), known.tag_id.label("tag_id")).where(
+                known.review_id.in_(review_ids)
+            ),
+            select(found.review_id, found.tag_id).where(found.review_id.in_(review_ids)),
+        ).cte("subject_tags")
+        causes = (
+            select(Review.id.label("rid"), Incident.cause.label("cause"))
+            .join(Incident, Incident.id == Review.incident_id)
+            .where(Review.id.in_(review_ids), Incident.cause.in_(TELLING_CAUSES))
+            .cte("subject_causes")
+        )
+        return cls(tags, causes)
 
 
-def _subject_causes(review_ids: BindParameter) -> Subquery:
-    return (
-        select(Review.id.label("rid"), Incident.cause.label("cause"))
-        .join(Incident, Incident.id == Review.incident_id)
-        .where(Review.id.in_(review_ids), Incident.cause.in_(TELLING_CAUSES))
-        .subquery("subject_causes")
-    )
-
-
-def _evidence(item_tags: Select, item_causes: Select, review_ids: BindParameter) -> tuple[Subquery, Subquery]:
+def _evidence(item_tags: Select, item_causes: Select, subject: _Subject) -> tuple[Subquery, Subquery]:
     """Each (item, open review) pair's shared tags, one row each, and its shared cause, as weighted rows."""
-    subject, causes = _subject_tags(review_ids), _subject_causes(review_ids)
     tagged, caused = item_tags.subquery("item_tags"), item_causes.subquery("item_causes")
     shared_tags = (
-        select(tagged.c.item_id, subject.c.rid, tagged.c.tag_id, literal(WEIGHTS["tag"]).label("weight"))
-        .join(subject, subject.c.tag_id == tagged.c.tag_id)
+        select(tagged.c.item_id, subject.tags.c.rid, tagged.c.tag_id, literal(WEIGHTS["tag"]).label("weight"))
+        .join(subject.tags, subject.tags.c.tag_id == tagged.c.tag_id)
         .subquery("shared_tags")
     )
+    causes = subject.causes
     shared_cause = select(
         caused.c.item_id, causes.c.rid, cast(null(), Integer).label("tag_id"), literal(WEIGHTS["cause"])
     ).join(causes, causes.c.cause == caused.c.cause)
@@ -204,9 +211,9 @@ def _review_ids() -> BindParameter:
 @functools.cache
 def _ranked_points() -> tuple[Subquery, Subquery]:
     """Each agreed learning point's best match among the open reviews, and the tags it shares."""
-    review_ids = _review_ids()
+    subject = _Subject.of(_review_ids())
     # Only the tags and causes the open reviews have: the indexes find those, not every point's.
-    wanted_tags = select(_subject_tags(review_ids).c.tag_id)
+    wanted_tags = select(subject.tags.c.tag_id)
     point_tags = union(
         select(learning_point_tags.c.learning_point_id.label("item_id"), learning_point_tags.c.tag_id).where(
             learning_point_tags.c.tag_id.in_(wanted_tags)
@@ -219,9 +226,9 @@ def _ranked_points() -> tuple[Subquery, Subquery]:
         select(LearningPoint.id.label("item_id"), Incident.cause.label("cause"))
         .join(Review, Review.id == LearningPoint.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(Incident.cause.in_(select(_subject_causes(review_ids).c.cause)))
+        .where(Incident.cause.in_(select(subject.causes.c.cause)))
     )
-    shared_tags, rows = _evidence(select(point_tags.subquery()), point_causes, review_ids)
+    shared_tags, rows = _evidence(select(point_tags.subquery()), point_causes, subject)
 
     def own(item_id: ColumnElement, rid: ColumnElement) -> ColumnElement[bool]:
         return exists().where(LearningPoint.id == item_id, LearningPoint.review_id == rid)
@@ -267,23 +274,23 @@ def learning_points(user: User, review_ids: Sequence[int], *, limit: int = POINT
 def _ranked_briefings() -> tuple[Subquery, Select]:
     """The sent briefings best matching the open reviews (the number asked for is the ``limit``
     parameter), and the tags each shares."""
-    review_ids = _review_ids()
+    subject = _Subject.of(_review_ids())
     tagged = select(briefing_tags.c.briefing_id.label("item_id"), briefing_tags.c.tag_id).where(
-        briefing_tags.c.tag_id.in_(select(_subject_tags(review_ids).c.tag_id))
+        briefing_tags.c.tag_id.in_(select(subject.tags.c.tag_id))
     )
     caused = (
         select(briefing_reviews.c.briefing_id.label("item_id"), Incident.cause.label("cause"))
         .join(Review, Review.id == briefing_reviews.c.review_id)
         .join(Incident, Incident.id == Review.incident_id)
-        .where(Incident.cause.in_(select(_subject_causes(review_ids).c.cause)))
+        .where(Incident.cause.in_(select(subject.causes.c.cause)))
         .distinct()
     )
-    shared_tags, rows = _evidence(tagged, caused, review_ids)
+    shared_tags, rows = _evidence(tagged, caused, subject)
 
     def own(item_id: ColumnElement, rid: ColumnElement) -> ColumnElement[bool]:
         return exists().where(briefing_reviews.c.briefing_id == item_id, briefing_reviews.c.review_id == rid)
 
-    ranked, cause = _best(rows, own), _subject_causes(review_ids)
+    ranked, cause = _best(rows, own), subject.causes
     query = (
         select(Briefing, cause.c.cause, ranked.c.rid, ranked.c.score, ranked.c.cause_shared)
         .join(ranked, ranked.c.item_id == Briefing.id)
