@@ -44,6 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=3, help="slowest statements to explain")
     parser.add_argument("--postgresql-url", default=POSTGRESQL_URL)
     parser.add_argument("--verbose", action="store_true", help="list every statement of every page")
+    parser.add_argument(
+        "--planning",
+        action="store_true",
+        help="each read's planning and execution time, the most planned first (a statement the "
+        "database plans anew on every view can cost more to plan than to run)",
+    )
     options = parser.parse_args(argv)
     app = make_app("explain", options.postgresql_url, Bench)
     app.config["WTF_CSRF_ENABLED"] = False  # signing in through the test client
@@ -95,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with app.app_context(), db.engine.connect() as connection:
         # Reads only: EXPLAIN ANALYZE runs the statement (an audit INSERT would be written again).
         reads = [s for s in seen if s.sql.lstrip().upper().startswith("SELECT")]
+        if options.planning:
+            print_planning(connection, reads)
         for statement in sorted(reads, key=lambda s: s.seconds, reverse=True)[: options.top]:
             print(f"--- {statement.page}: {statement.seconds * 1000:.1f} ms")
             print(statement.sql)
@@ -105,6 +113,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("    " + row[0])
             print()
     return 0
+
+
+def print_planning(connection, reads: list[Statement]) -> None:
+    timed = []
+    for statement in reads:
+        rows = connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) {statement.sql}", statement.parameters
+        )
+        summary = rows.scalar_one()[0]
+        timed.append((summary["Planning Time"], summary["Execution Time"], statement))
+    print(f"{'page':38} {'planning':>9} {'execution':>10}  statement")
+    for planning, execution, statement in sorted(timed, key=lambda t: t[0], reverse=True):
+        sql = " ".join(statement.sql.split())[:90]
+        print(f"{statement.page:38} {planning:6.2f} ms {execution:7.2f} ms  {sql}")
+    print()
 
 
 if __name__ == "__main__":
