@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     with app.app_context(), db.engine.connect() as connection:
         # Reads only: EXPLAIN ANALYZE runs the statement (an audit INSERT would be written again).
-        reads = [s for s in seen if s.sql.lstrip().upper().startswith("SELECT")]
+        reads = [s for s in seen if s.sql.lstrip().upper().startswith(("SELECT", "WITH"))]
         if options.planning:
             print_planning(connection, reads)
         for statement in sorted(reads, key=lambda s: s.seconds, reverse=True)[: options.top]:
