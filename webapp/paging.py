@@ -78,20 +78,35 @@ class CappedPagination:
             previous = number
 
 
-def _capped_count(query: Select, cap: int) -> int:
+def _capped_count_query(query: Select, cap: int) -> Select:
     """How many rows ``query`` (of one ORM entity) selects, counting no further than ``cap`` + 1:
     over the entity's ids alone, so the count reads no more of each row than its joins and filters
     need (an index may answer it)."""
     entity = query.column_descriptions[0]["entity"]
     ids = query.order_by(None).with_only_columns(entity.id, maintain_column_froms=True)
-    return db.session.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
+    return select(func.count()).select_from(ids.limit(cap + 1).subquery())
+
+
+def _capped_count(query: Select, cap: int) -> int:
+    return db.session.execute(_capped_count_query(query, cap)).scalar_one()
+
+
+def _page_and_count(rows: Select, query: Select, cap: int) -> tuple[list[Any], int]:
+    """The entities ``rows`` (a page of ``query``) selects, and ``query``'s capped count, in one
+    statement: the count rides on each row as one more column, which the database works out once
+    (and a WITH query the list is filtered by is read once for both). An empty page carries no
+    count, so then it is counted on its own."""
+    found = db.session.execute(rows.add_columns(_capped_count_query(query, cap).scalar_subquery())).all()
+    if not found:
+        return [], _capped_count(query, cap)
+    return [row[0] for row in found], found[0][-1]
 
 
 def paginate(query: Select, *, page: int, per_page: int, cap: int = COUNT_CAP) -> CappedPagination:
-    """One page of ``query``'s rows (ORM entities) and their count up to ``cap``: two statements."""
+    """One page of ``query``'s rows (ORM entities) and their count up to ``cap``: one statement
+    (two when the page is empty)."""
     page = max(page, 1)
-    total = _capped_count(query, cap)
-    items = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars())
+    items, total = _page_and_count(query.limit(per_page).offset((page - 1) * per_page), query, cap)
     return CappedPagination(
         items=items, page=page, per_page=per_page, total=min(total, cap), capped=total > cap
     )
@@ -201,14 +216,12 @@ def paginate_keyset(
     """One page of ``query`` (no ORDER BY of its own) in ``order``, descending (its last column the
     id): after or before the cursor's row by comparing rows of those columns, which an index on
     them serves, or by OFFSET when no cursor is given (page links from a keyset page carry one).
-    ``skip`` is in rows. Two statements, as ``paginate``."""
+    ``skip`` is in rows. One statement, as ``paginate``."""
     page = max(page, 1)
-    total = _capped_count(query, cap)
     key = tuple_(*order)
     anchor_id = cursor.after if cursor.after is not None else cursor.before
     if anchor_id is None:
         rows = query.order_by(*(c.desc() for c in order)).limit(per_page).offset((page - 1) * per_page)
-        items = list(db.session.execute(rows).scalars())
     else:
         # The anchor row's values, looked up within the same list (its scope and filters).
         mark = tuple_(
@@ -222,9 +235,9 @@ def paginate_keyset(
         rows = rows.limit(per_page)
         if cursor.skip:
             rows = rows.offset(cursor.skip)
-        items = list(db.session.execute(rows).scalars())
-        if cursor.before is not None:
-            items.reverse()
+    items, total = _page_and_count(rows, query, cap)
+    if cursor.before is not None:
+        items.reverse()
     return KeysetPagination(
         items=items,
         page=page,

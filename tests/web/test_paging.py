@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from sqlalchemy import select
 
 from tests.factories import make_area, make_case, make_user
@@ -45,9 +48,8 @@ def _shown(page, selector: str) -> list[str]:
     return [cell.get_text(strip=True) for cell in page.html.select(selector)]
 
 
-def _seeks(app, client, url: str, key: str):
-    """The page at ``url`` and whether its rows were found by comparing ``key`` (a keyset seek)
-    rather than by counting rows off from the start (SQLite writes an OFFSET of 0 either way)."""
+def _sent(client, url: str):
+    """The page at ``url`` and the SQL statements it sent."""
     from sqlalchemy import event
 
     from webapp.extensions import db
@@ -62,6 +64,13 @@ def _seeks(app, client, url: str, key: str):
         page = client.get(url)
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
+    return page, seen
+
+
+def _seeks(app, client, url: str, key: str):
+    """The page at ``url`` and whether its rows were found by comparing ``key`` (a keyset seek)
+    rather than by counting rows off from the start (SQLite writes an OFFSET of 0 either way)."""
+    page, seen = _sent(client, url)
     return page, any(f"({key}) <" in s or f"({key}) >" in s for s in seen)
 
 
@@ -162,3 +171,30 @@ def test_notifications_page_on_newest_first_and_none_is_out_of_reach(app, signed
         seen.append(_shown(page, detail))
     assert [d for shown in seen for d in shown] == [f"Detail {n} for {person.id}" for n in range(7, 0, -1)]
     assert [len(shown) for shown in seen] == [3, 3, 1]
+
+
+def test_a_search_is_run_once_for_its_page_and_its_count(app, signed_in, monkeypatch):
+    """The page and its count come in one statement, so the name search (a trigram index read on
+    PostgreSQL) runs once per view; a page past the last still says how many match."""
+    area = make_area()
+    born = date(2020, 1, 1)
+    for number in range(5):
+        make_case(area=area, children=[(f"Rowan Tester {number}", born)])
+    make_case(area=area, children=[("Someone Else", born)])
+    monkeypatch.setitem(app.config, "LIST_PER_PAGE", 2)
+    client = signed_in(make_user(roles=Role.CHIEF_EXECUTIVE))
+
+    page, searched = _searched(client, "/cases?q=owan+Test")
+    assert len(_shown(page, "table.govuk-table tbody tr")) == 2
+    assert "Showing 2 of 5." in page.text()
+    assert searched == 1, f"the names were searched {searched} times"
+
+    past_the_end, _ = _searched(client, "/cases?q=owan+Test&page=4")
+    assert not _shown(past_the_end, "table.govuk-table tbody tr")
+    assert "Showing 0 of 5." in past_the_end.text(), "an empty page still counts what matches"
+
+
+def _searched(client, url: str):
+    """The page at ``url`` and how many times its statements search the children's names."""
+    page, seen = _sent(client, url)
+    return page, sum(len(re.findall(r"children\.name\)? I?LIKE", s, re.IGNORECASE)) for s in seen)

@@ -104,16 +104,17 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int, curso
         pattern = f"%{_escape_like(filters.search.strip())}%"
         # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
         # which no index can serve.
+        # A WITH query: the page and its count, one statement, search once.
         matching = union(
             select(Case.id).where(Case.case_number.ilike(pattern, escape="\\")),
             select(Child.case_id).where(Child.name.ilike(pattern, escape="\\")),
-        )
+        ).cte("matching")
         if db.engine.dialect.name == "postgresql":
             # The matches gathered once into an array, and the cases fetched by primary key: as
             # IN (union), PostgreSQL hash-joined the matches against every case (20 ms at 100,000).
-            query = query.where(Case.id == any_(func.array(matching.scalar_subquery())))
+            query = query.where(Case.id == any_(func.array(select(matching.c.id).scalar_subquery())))
         else:
-            query = query.where(Case.id.in_(matching))
+            query = query.where(Case.id.in_(select(matching.c.id)))
     if filters.area_id:
         query = query.where(Case.area_id == filters.area_id)
     if filters.proceedings_status:
