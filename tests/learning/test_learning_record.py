@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from tests.clock import london_today
 from tests.factories import make_user
 from tests.learning.helpers import agreed_review
 from webapp.extensions import db
+from webapp.formatting import format_date
 from webapp.learning import services
 from webapp.models import (
+    ActionPlanItem,
+    ActionStatus,
     AuditEvent,
     IncidentKind,
     LearningTag,
     ProceedingsStatus,
+    ProgressReview,
     ReviewLearning,
     ReviewState,
     Role,
+    SltMeeting,
+    utcnow,
 )
 
 
@@ -203,6 +212,54 @@ def test_who_may_not_record_the_learning(world, signed_in, key):
     client.get(f"/reviews/{review.id}/learning/edit", status=403)
     client.post(f"/reviews/{review.id}/learning/edit", answers(), status=403)
     assert learning_of(review) is None
+
+
+def test_the_learning_panel_shows_what_is_recorded(world, signed_in):
+    """Once the learning, the SLT discussion, the action plan and its progress reviews are recorded,
+    the review page's panel says so: the record's tags, the latest SLT meeting, the live actions
+    (a withdrawn one is not counted) with those done, and the progress reviews."""
+    review = agreed_review(world)
+    signed_in(world["pdt"]).post(f"/reviews/{review.id}/learning/edit", answers(), status=302)
+    today = london_today()
+    for met_on in (today - timedelta(days=9), today - timedelta(days=2)):
+        db.session.add(
+            SltMeeting(review_id=review.id, met_on=met_on, notes="Met.", recorded_by_id=world["ce"].id)
+        )
+    for status, withdrawn in (
+        (ActionStatus.DONE, False),
+        (ActionStatus.IN_PROGRESS, False),
+        (ActionStatus.DONE, True),
+    ):
+        db.session.add(
+            ActionPlanItem(
+                review_id=review.id,
+                action="An action.",
+                owner_id=world["pm"].id,
+                due_on=today + timedelta(days=30),
+                status=status,
+                withdrawn_at=utcnow() if withdrawn else None,
+                withdrawn_by_id=world["ce"].id if withdrawn else None,
+                withdrawn_reason="No longer needed." if withdrawn else None,
+            )
+        )
+    db.session.add(
+        ProgressReview(
+            review_id=review.id, reviewed_on=today, notes="On track.", reviewed_by_id=world["ce"].id
+        )
+    )
+    db.session.commit()
+
+    page = signed_in(world["practitioner"]).get(f"/reviews/{review.id}")
+    rows = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(" ", strip=True)
+        for row in page.html.find(id="learning").find_next("dl").select(".govuk-summary-list__row")
+    }
+    assert rows == {
+        "Learning": "Recorded, 3 risk factors and themes",
+        "Senior Leadership Team": f"Discussed on {format_date(today - timedelta(days=2))}",
+        "Action plan": "1 of 2 actions done",
+        "Progress reviews": "1",
+    }
 
 
 def test_the_review_page_shows_the_learning_panel(world, signed_in):

@@ -11,13 +11,14 @@ def review_panel(review: Review, user: User) -> dict:
     if not started and not review.rapid_review:
         return {"shown": False}
     draft = report.latest_draft(review) if started else None
+    entries, gathered = services.progress_counts(review)
     return {
         "shown": True,
         "started": started,
-        "entries": services.chronology_count(review),
+        "entries": entries,
         "may_build": services.may_build_chronology(review, user),
         "rapid_review_open": services.open_rapid_review_task(review) is not None,
-        "gathered": services.gathering_done_count(review) if started else 0,
+        "gathered": gathered if started else 0,
         "sources": len(GatheringSource),
         "report_status": report.status_label(review, draft),
     }

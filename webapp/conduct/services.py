@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
@@ -82,8 +82,18 @@ def gathering_checklist(review: Review) -> list[tuple[GatheringSource, Gathering
     return [(source, items.get(source)) for source in GatheringSource]
 
 
+def _gathered(review: Review) -> ScalarSelect:
+    """How many of the sources have been gathered (saved with the date they were done)."""
+    return (
+        select(func.count())
+        .select_from(GatheringItem)
+        .where(GatheringItem.review_id == review.id, GatheringItem.done_on.is_not(None))
+        .scalar_subquery()
+    )
+
+
 def gathering_done_count(review: Review) -> int:
-    return sum(1 for _source, item in gathering_checklist(review) if item and item.done_on)
+    return db.session.execute(select(_gathered(review))).scalar_one()
 
 
 def save_gathering(
@@ -153,10 +163,23 @@ def chronology(review: Review) -> list[ChronologyEntry]:
     )
 
 
+def _entries(review: Review) -> ScalarSelect:
+    return (
+        select(func.count())
+        .select_from(ChronologyEntry)
+        .where(ChronologyEntry.review_id == review.id)
+        .scalar_subquery()
+    )
+
+
 def chronology_count(review: Review) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(ChronologyEntry).where(ChronologyEntry.review_id == review.id)
-    ).scalar_one()
+    return db.session.execute(select(_entries(review))).scalar_one()
+
+
+def progress_counts(review: Review) -> tuple[int, int]:
+    """The chronology's entries and the sources gathered, in one statement (the review page)."""
+    entries, gathered = db.session.execute(select(_entries(review), _gathered(review))).one()
+    return entries, gathered
 
 
 def category_labels(values: list[str]) -> list[str]:

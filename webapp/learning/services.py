@@ -5,10 +5,11 @@ learning-from-97-serious-case-reviews.txt)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
@@ -32,6 +33,7 @@ from webapp.models import (
     TaskKind,
     TaskStatus,
     User,
+    review_learning_tags,
     utcnow,
 )
 from webapp.records import unit_of_work
@@ -302,28 +304,39 @@ def close_without_learning(review: Review, *, rationale: str, actor: User) -> No
     mark_closed(review, actor)
 
 
-def summary(review: Review) -> dict:
-    """What the review page's learning panel shows, in four small queries, whatever the review's size."""
-    counts: dict[ActionStatus, int] = dict(
-        db.session.execute(
-            select(ActionPlanItem.status, func.count())
-            .where(ActionPlanItem.review_id == review.id, ActionPlanItem.withdrawn_at.is_(None))
-            .group_by(ActionPlanItem.status)
-        )
-        .tuples()
-        .all()
-    )
-    return {
-        "learning": learning_for(review),
-        "slt": db.session.execute(
-            select(SltMeeting)
-            .where(SltMeeting.review_id == review.id)
+@dataclass(frozen=True)
+class LearningSummary:
+    """What the review page's learning panel shows (learning/_review_panel.html)."""
+
+    recorded: bool  # the review's learning is recorded
+    tags: int  # its risk factors and practice themes
+    slt_met_on: date | None  # the latest SLT discussion
+    actions: int  # action-plan items, withdrawn ones left out
+    done: int
+    progress_reviews: int
+
+
+def summary(review: Review) -> LearningSummary:
+    """The learning panel's figures in one statement, whatever the review's size."""
+    rid = review.id
+
+    def counted(table, *where) -> ScalarSelect:
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
+
+    live = (ActionPlanItem.review_id == rid, ActionPlanItem.withdrawn_at.is_(None))
+    row = db.session.execute(
+        select(
+            exists().where(ReviewLearning.review_id == rid),
+            counted(review_learning_tags, review_learning_tags.c.review_id == rid),
+            select(SltMeeting.met_on)
+            .where(SltMeeting.review_id == rid)
             .order_by(SltMeeting.id.desc())
             .limit(1)
-        ).scalar_one_or_none(),
-        "actions": sum(counts.values()),
-        "done": counts.get(ActionStatus.DONE, 0),
-        "progress_reviews": db.session.execute(
-            select(func.count()).select_from(ProgressReview).where(ProgressReview.review_id == review.id)
-        ).scalar_one(),
-    }
+            .scalar_subquery(),
+            counted(ActionPlanItem, *live),
+            counted(ActionPlanItem, *live, ActionPlanItem.status == ActionStatus.DONE),
+            counted(ProgressReview, ProgressReview.review_id == rid),
+        )
+    ).one()
+    recorded, *figures = row
+    return LearningSummary(bool(recorded), *figures)
