@@ -87,18 +87,14 @@ def _capped_count_query(query: Select, cap: int) -> Select:
     return select(func.count()).select_from(ids.limit(cap + 1).subquery())
 
 
-def _capped_count(query: Select, cap: int) -> int:
-    return db.session.execute(_capped_count_query(query, cap)).scalar_one()
-
-
-def _page_and_count(rows: Select, query: Select, cap: int) -> tuple[list[Any], int]:
-    """The entities ``rows`` (a page of ``query``) selects, and ``query``'s capped count, in one
-    statement: the count rides on each row as one more column, which the database works out once
-    (and a WITH query the list is filtered by is read once for both). An empty page carries no
-    count, so then it is counted on its own."""
-    found = db.session.execute(rows.add_columns(_capped_count_query(query, cap).scalar_subquery())).all()
+def _page_and_count(rows: Select, count: Select) -> tuple[list[Any], int]:
+    """The entities ``rows`` (a page) selects, and the list's ``count``, in one statement: the count
+    rides on each row as one more column, which the database works out once (and a WITH query the
+    list is filtered by is read once for both). An empty page carries no count, so then it is
+    counted on its own."""
+    found = db.session.execute(rows.add_columns(count.scalar_subquery())).all()
     if not found:
-        return [], _capped_count(query, cap)
+        return [], db.session.execute(count).scalar_one()
     return [row[0] for row in found], found[0][-1]
 
 
@@ -106,7 +102,8 @@ def paginate(query: Select, *, page: int, per_page: int, cap: int = COUNT_CAP) -
     """One page of ``query``'s rows (ORM entities) and their count up to ``cap``: one statement
     (two when the page is empty)."""
     page = max(page, 1)
-    items, total = _page_and_count(query.limit(per_page).offset((page - 1) * per_page), query, cap)
+    rows = query.limit(per_page).offset((page - 1) * per_page)
+    items, total = _page_and_count(rows, _capped_count_query(query, cap))
     return CappedPagination(
         items=items, page=page, per_page=per_page, total=min(total, cap), capped=total > cap
     )
@@ -126,7 +123,7 @@ def paginate_union(
     indexes: each branch (``select(entity.id).where(...).order_by(...)``, one index range read in
     the index's order, which must give ``order_by``'s order within the branch) is read on its own
     no further than the page or the cap needs, and the union is counted and ordered by
-    ``order_by``. Two statements, however many rows match."""
+    ``order_by``. One statement, as ``paginate``, however many rows match."""
     page = max(page, 1)
     id_column = entity.id
 
@@ -137,10 +134,9 @@ def paginate_union(
             parts.append(select(inner.c.id))
         return union(*parts).subquery()
 
-    capped_ids = limited(cap + 1, ordered=False)
-    total = db.session.execute(select(func.count()).select_from(capped_ids)).scalar_one()
+    count = select(func.count()).select_from(limited(cap + 1, ordered=False))
     page_ids = limited(page * per_page, ordered=True)
-    query = (
+    rows = (
         select(entity)
         .where(id_column.in_(select(page_ids.c.id)))
         .options(*options)
@@ -148,7 +144,7 @@ def paginate_union(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    items = list(db.session.execute(query).scalars())
+    items, total = _page_and_count(rows, count)
     return CappedPagination(
         items=items, page=page, per_page=per_page, total=min(total, cap), capped=total > cap
     )
@@ -235,7 +231,7 @@ def paginate_keyset(
         rows = rows.limit(per_page)
         if cursor.skip:
             rows = rows.offset(cursor.skip)
-    items, total = _page_and_count(rows, query, cap)
+    items, total = _page_and_count(rows, _capped_count_query(query, cap))
     if cursor.before is not None:
         items.reverse()
     return KeysetPagination(
