@@ -318,3 +318,21 @@ def test_review_task_is_not_ambiguous_for_kinds_held_many_times(shared):
     with pytest.raises(ValueError, match="many"):
         review.task(TaskKind.CHECK_REPORT_ACCURACY)
     assert review.task(TaskKind.ALLOCATE_REVIEWER).status == TaskStatus.DONE
+
+
+def test_the_review_page_shows_the_latest_version_and_the_one_shared_for_accuracy(shared, signed_in):
+    """While a revision is saved but not shared, the conduct panel speaks of the new version and the
+    accuracy panel of the one the parties were asked about; once shared, both of the new one."""
+    review = shared.review
+    concern(signed_in, shared, "practice_manager", "The summary misses the visit of 3 March.")
+    v2 = save_version(shared, incident_summary="A serious incident after the visit of 3 March.")
+    page = signed_in(shared.reviewer).get(f"/reviews/{review.id}")
+    assert "Version 2, a revision not yet shared" in page.text()
+    accuracy = page.html.find(id="accuracy-panel").get_text(" ", strip=True)
+    assert "Version 1 was shared for accuracy" in accuracy
+
+    share_revision(signed_in, shared, v2)
+    page = signed_in(shared.reviewer).get(f"/reviews/{review.id}")
+    assert "Version 2 shared for accuracy." in page.text()
+    accuracy = page.html.find(id="accuracy-panel").get_text(" ", strip=True)
+    assert "Version 2 was shared for accuracy" in accuracy

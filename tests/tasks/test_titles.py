@@ -90,6 +90,20 @@ def test_task_links_on_the_review_page_are_distinct_for_screen_readers(signed_in
     assert len(checks) == 3
 
 
+def test_the_review_page_names_its_tasks_from_its_own_review_as_every_list_does(signed_in):
+    """The review page builds its tasks' titles from the review it loaded (its case, incident and
+    people) rather than reading them again: the titles are those any list gives."""
+    shared = shared_review()
+    review = shared.review
+    expected = titles(review.tasks)
+    assert titles(review.tasks, review=review) == expected
+    html = signed_in(shared.ce).get(f"/reviews/{review.id}").response.get_data(as_text=True)
+    shown = link_texts(html)
+    assert set(shown) == set(expected)
+    assert all(shown[task_id].startswith(title) for task_id, title in expected.items()), (shown, expected)
+    assert "Pat Practitioner" in expected[review.task(TaskKind.AGREE_SUPPORT_NEEDS).id]
+
+
 def test_the_team_view_links_only_to_tasks_its_reader_can_open(signed_in):
     shared = shared_review()
     case = make_case(

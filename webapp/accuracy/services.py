@@ -112,7 +112,11 @@ class AccuracyPicture:
 
 
 def picture(review: Review) -> AccuracyPicture:
-    draft = shared_draft(review)
+    return picture_of(review, shared_draft(review))
+
+
+def picture_of(review: Review, draft: ReportDraft | None) -> AccuracyPicture:
+    """The accuracy picture of ``draft``, the latest version shared for accuracy (or none)."""
     disclosures = disclosure.disclosures_of(review)
     raised = disputes_of(review)
     if draft is None:

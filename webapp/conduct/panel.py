@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from webapp.conduct import report, services
-from webapp.models import GatheringSource, Review, User
+from webapp.models import GatheringSource, ReportDraft, Review, User
 
 
-def review_panel(review: Review, user: User) -> dict:
+def review_panel(review: Review, user: User, latest: ReportDraft | None) -> dict:
+    """``latest``: the report's latest version (``report.latest_and_shared``)."""
     started = review.reviewer_id is not None
     if not started and not review.rapid_review:
         return {"shown": False}
-    draft = report.latest_draft(review) if started else None
+    draft = latest if started else None
     entries, gathered = services.progress_counts(review)
     return {
         "shown": True,

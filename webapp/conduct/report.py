@@ -149,6 +149,15 @@ def shared_draft(review: Review) -> ReportDraft | None:
     ).scalar_one_or_none()
 
 
+def latest_and_shared(review: Review) -> tuple[ReportDraft | None, ReportDraft | None]:
+    """The latest version and the latest shared for accuracy (the review page shows both): when the
+    latest is shared, or there is none, the two are one, found in one statement."""
+    latest = latest_draft(review)
+    if latest is None or latest.shared_at is not None:
+        return latest, latest
+    return latest, shared_draft(review)
+
+
 def get_version_or_404(review: Review, version: int) -> ReportDraft:
     """A version of the review's report, reached by its number under the review."""
     return one_or_404(ReportDraft, ReportDraft.version == version, ReportDraft.review_id == review.id)

@@ -186,9 +186,10 @@ def area_heads(area_id: int) -> list[User]:
 
 
 def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: bool = False) -> Review:
-    """The review if the current user may see it; ``with_tasks`` (the review page) loads its case and
-    area, incident and versions, reviewer and their area, tasks with their holders and escalations,
-    and transitions, in a few statements whatever their number."""
+    """The review if the current user may see it; ``with_tasks`` (the review page) loads its case with
+    its area, practitioner and Practice Manager, incident and versions, reviewer and their area,
+    tasks with their holders and escalations, and transitions, in a few statements whatever their
+    number."""
     query = (
         select(Review)
         .join(Case, Review.case_id == Case.id)
@@ -197,7 +198,12 @@ def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: b
     if with_tasks:
         # The holders and actors are shown by name: their roles are not loaded with them.
         query = query.options(
-            contains_eager(Review.case).joinedload(Case.area),
+            contains_eager(Review.case).options(
+                joinedload(Case.area),
+                # Named in the tasks' titles (titles.load_subjects(review=...)).
+                joinedload(Case.practitioner).lazyload(User.role_rows),
+                joinedload(Case.practice_manager).lazyload(User.role_rows),
+            ),
             joinedload(Review.incident).selectinload(Incident.versions),
             joinedload(Review.reviewer).options(joinedload(User.area), lazyload(User.role_rows)),
             selectinload(Review.tasks).options(

@@ -146,15 +146,31 @@ def _subject_statements(parts: frozenset[str]) -> tuple[Select, Select | None]:
     return cases, others
 
 
-def load_subjects(tasks: Iterable[Task]) -> Subjects:
+def _facts_of(review: Review, subjects: Subjects) -> None:
+    """A review's case facts and people from the review itself, as loaded with its case, incident,
+    practitioner and Practice Manager (the review page)."""
+    case, incident = review.case, review.incident
+    subjects.cases[review.id] = CaseFacts(
+        case.case_number, case.practitioner_id, case.practice_manager_id, incident.kind, incident.occurred_on
+    )
+    for person in (case.practitioner, case.practice_manager):
+        if person is not None:
+            subjects.people[person.id] = person.name
+
+
+def load_subjects(tasks: Iterable[Task], *, review: Review | None = None) -> Subjects:
     """What the tasks' titles name, in at most two statements whatever the list holds (so a page
     costs the same statements at any size): the cases with their people and incidents, then the
-    drafts, disputes and actions the tasks are about (when any task is about one)."""
+    drafts, disputes and actions the tasks are about (when any task is about one). ``review``: the
+    one review all the tasks belong to, loaded with what its titles name, so the first is not sent."""
     tasks = list(tasks)
     subjects = Subjects()
     review_ids = sorted({task.review_id for task in tasks})
     if not review_ids:
         return subjects
+    if review is not None and review_ids == [review.id]:
+        _facts_of(review, subjects)
+        review_ids = []
     ids = {
         "review_ids": review_ids,
         "draft_ids": sorted({d for d in map(draft_id_of, tasks) if d is not None}),
@@ -170,8 +186,8 @@ def load_subjects(tasks: Iterable[Task]) -> Subjects:
         if needed
     )
     cases, others = _subject_statements(parts)
-    for review_id, *facts, practitioner_name, manager_name in db.session.execute(
-        cases, {"review_ids": review_ids}
+    for review_id, *facts, practitioner_name, manager_name in (
+        db.session.execute(cases, {"review_ids": review_ids}) if review_ids else ()
     ):
         case = subjects.cases[review_id] = CaseFacts(*facts)
         named = ((case.practitioner_id, practitioner_name), (case.practice_manager_id, manager_name))
@@ -299,16 +315,16 @@ def task_title(task: Task, subjects: Subjects | None = None) -> str:
     }
 
 
-def titles(tasks: Iterable[Task]) -> dict[int, str]:
-    """Each task's title by id, for a list of tasks."""
-    return listing(tasks)[0]
+def titles(tasks: Iterable[Task], *, review: Review | None = None) -> dict[int, str]:
+    """Each task's title by id, for a list of tasks (``review``: as ``load_subjects``)."""
+    return listing(tasks, review=review)[0]
 
 
-def listing(tasks: Iterable[Task]) -> tuple[dict[int, str], dict[int, str]]:
+def listing(tasks: Iterable[Task], *, review: Review | None = None) -> tuple[dict[int, str], dict[int, str]]:
     """Each task's title and its case's number, by task id, for a task list: the subjects loaded
     once serve both, so the list's own query need not load each task's review and case."""
     tasks = list(tasks)
-    subjects = load_subjects(tasks)
+    subjects = load_subjects(tasks, review=review)
     numbers = {
         task.id: subjects.cases[task.review_id].case_number
         for task in tasks

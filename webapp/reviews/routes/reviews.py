@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp import audit
 from webapp.accuracy import services as accuracy
+from webapp.conduct import report
 from webapp.conduct.panel import review_panel
 from webapp.extensions import db
 from webapp.formatting import today_in_london
@@ -80,7 +81,7 @@ def view_review(review_id: int):
         "reviews/view.html",
         title=_("Review: %(stage)s", stage=review.state.label),
         review=review,
-        task_titles=titles.titles(review.tasks),
+        task_titles=titles.titles(review.tasks, review=review),
         blockers=services.decision_blockers(review),
         panels=_panels(review),
         reevaluations=[v for v in review.incident.versions if v.outcome_changed],
@@ -92,9 +93,10 @@ def view_review(review_id: int):
 
 def _panels(review: Review) -> dict:
     """What the review page's panels from the other areas show (their _review_panel.html)."""
+    latest, shared = report.latest_and_shared(review)
     return {
-        "conduct": review_panel(review, current_user),
-        "accuracy": accuracy.picture(review),
+        "conduct": review_panel(review, current_user, latest),
+        "accuracy": accuracy.picture_of(review, shared),
         "learning": learning.summary(review) if allows(review.state, Work.RECORD_LEARNING) else None,
         "past": past.for_reviews(current_user, [review.id]),
         "known_risk_factors": past.known_risk_factors(review),
