@@ -103,8 +103,8 @@ def list_cases(user: User, filters: CaseFilters, page: int, per_page: int, curso
     if filters.search:
         pattern = f"%{_escape_like(filters.search.strip())}%"
         # A union of two indexed lookups (trigram indexes on PostgreSQL), not an OR across tables,
-        # which no index can serve.
-        # A WITH query: the page and its count, one statement, search once.
+        # which no index can serve; as a WITH query, so the page and its count (one statement,
+        # paging._page_and_count) read the matches found once.
         matching = union(
             select(Case.id).where(Case.case_number.ilike(pattern, escape="\\")),
             select(Child.case_id).where(Child.name.ilike(pattern, escape="\\")),
