@@ -362,6 +362,35 @@ def test_cancelling_a_request_cancels_its_task_with_the_reason(world, signed_in)
     assert "The panel withdrew it." in ce.get(f"/reviews/{review.id}").text()
 
 
+def test_the_review_page_counts_the_requests_still_waiting_for_an_answer(world, signed_in):
+    review = new_review(world, susr=True)
+    ce = signed_in(world["ce"])
+    url = base(review)
+    for asked in ("Supervision notes.", "Contact records.", "The chronology."):
+        ce.post(
+            f"{url}/requests/new",
+            {
+                "received_on": d(london_today()),
+                "requested_by": "Panel",
+                "summary": asked,
+                "deadline": d(london_today() + timedelta(days=7)),
+            },
+            status=302,
+        )
+
+    def waiting() -> str:
+        section = ce.get(f"/reviews/{review.id}").html.find(id="safeguarding-review").find_next("p")
+        return " ".join(section.get_text().split())
+
+    assert "3 information requests waiting for an answer." in waiting()
+    answered, cancelled, _open = db.session.execute(
+        select(InformationRequest.id).order_by(InformationRequest.id)
+    ).scalars()
+    ce.post(f"{url}/requests/{answered}/answer", {"answered_on": d(london_today())}, status=302)
+    ce.post(f"{url}/requests/{cancelled}/cancel", {"reason": "The panel withdrew it."}, status=302)
+    assert "1 information request waiting for an answer." in waiting()
+
+
 def test_a_request_of_another_review_is_not_found(world, signed_in):
     review, other = new_review(world, susr=True), new_review(world, susr=True)
     ce = signed_in(world["ce"])

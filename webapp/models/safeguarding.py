@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ColumnElement, Date, ForeignKey, String, Table, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import Model, db
@@ -110,9 +111,14 @@ class InformationRequest(Model):
 
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
-    @property
+    @hybrid_property
     def is_open(self) -> bool:
         return self.answered_on is None and self.cancelled_at is None
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_in_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.answered_on.is_(None), cls.cancelled_at.is_(None))
 
 
 class ExternalReviewChange(Model):

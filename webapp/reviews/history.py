@@ -12,7 +12,7 @@ from rules.clauses import N_
 from webapp.formatting import format_date, format_datetime
 from webapp.i18n import gettext as _
 from webapp.i18n import lazy_gettext as _l
-from webapp.models import Review, TaskStatus
+from webapp.models import ExternalReview, Review, TaskStatus
 from webapp.reviews.lifecycle import ACTION_LABELS
 from webapp.safeguarding import history as safeguarding
 from webapp.safeguarding.services import changes_of
@@ -118,9 +118,12 @@ def outcome_details(outcome: dict) -> list[tuple[str, str]]:
     return details
 
 
-def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
+def steps(
+    review: Review, *, external_review: ExternalReview | None, hidden: frozenset = frozenset()
+) -> list[Step]:
     """Every step in order; the answers of tasks whose kind is in ``hidden`` are left out (the
-    support answers, for people who may not see the support page)."""
+    support answers, for people who may not see the support page). ``external_review``: the
+    review's part in a safeguarding review, as the page found it (its steps are in the History)."""
     found = [
         Step(
             t.occurred_at,
@@ -158,7 +161,7 @@ def steps(review: Review, *, hidden: frozenset = frozenset()) -> list[Step]:
             details.append((_("Reason for the correction"), version.correction_reason))
         found.append(Step(version.changed_at, _("Incident facts changed"), version.changed_by.name, details))
     # Our part in a SUSR (or SCR/CSPR): each step with the values entered.
-    for change in changes_of(review):
+    for change in changes_of(external_review):
         found.append(
             Step(
                 change.changed_at,

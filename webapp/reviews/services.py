@@ -206,8 +206,9 @@ def get_review_or_404(review_id: int, *, for_update: bool = False, with_tasks: b
             ),
             joinedload(Review.incident).selectinload(Incident.versions),
             joinedload(Review.reviewer).options(joinedload(User.area), lazyload(User.role_rows)),
+            # The tasks with their escalations and holders in one statement (joined to the tasks).
             selectinload(Review.tasks).options(
-                selectinload(Task.escalations), selectinload(Task.assignee).lazyload(User.role_rows)
+                joinedload(Task.escalations), joinedload(Task.assignee).lazyload(User.role_rows)
             ),
             selectinload(Review.transitions).selectinload(ReviewTransition.actor).lazyload(User.role_rows),
         )

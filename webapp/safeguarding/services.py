@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
@@ -490,13 +490,15 @@ def add_action(
         raise SafeguardingRefused(str(refused)) from refused
 
 
-def changes_of(review: Review) -> list[ExternalReviewChange]:
+def changes_of(participation: ExternalReview | None) -> list[ExternalReviewChange]:
+    """Each step recorded on the record (none without one), with who recorded it (by name)."""
+    if participation is None:
+        return []
     return list(
         db.session.execute(
             select(ExternalReviewChange)
-            .join(ExternalReview, ExternalReviewChange.external_review_id == ExternalReview.id)
-            .where(ExternalReview.review_id == review.id)
-            .options(selectinload(ExternalReviewChange.changed_by))
+            .where(ExternalReviewChange.external_review_id == participation.id)
+            .options(selectinload(ExternalReviewChange.changed_by).lazyload(User.role_rows))
             .order_by(ExternalReviewChange.changed_at, ExternalReviewChange.id)
         ).scalars()
     )
@@ -513,8 +515,17 @@ class Panel:
 
 
 def panel(review: Review, user: User) -> Panel:
-    participation = participation_of(review)
-    if participation is None:
+    """The record, if any, and how many of its information requests wait for an answer: one
+    statement."""
+    waiting = (
+        select(func.count(InformationRequest.id))
+        .where(InformationRequest.external_review_id == ExternalReview.id, InformationRequest.is_open)
+        .scalar_subquery()
+    )
+    found = db.session.execute(
+        select(ExternalReview, waiting).where(ExternalReview.review_id == review.id)
+    ).one_or_none()
+    if found is None:
         return Panel(None, None, 0, may_record(review, user))
-    open_requests = sum(1 for r in requests_of(participation) if r.is_open)
+    participation, open_requests = found
     return Panel(participation, stage_label(participation), open_requests, may_record(review, user))

@@ -77,16 +77,19 @@ def _task_helpers():
 def view_review(review_id: int):
     review = services.get_review_or_404(review_id, with_tasks=True)
     audit.record_page_view("review.viewed", record_id=review.id, case_id=review.case_id)
+    panels = _panels(review)
     return render_template(
         "reviews/view.html",
         title=_("Review: %(stage)s", stage=review.state.label),
         review=review,
         task_titles=titles.titles(review.tasks, review=review),
         blockers=services.decision_blockers(review),
-        panels=_panels(review),
+        panels=panels,
         reevaluations=[v for v in review.incident.versions if v.outcome_changed],
         history=history.steps(
-            review, hidden=frozenset() if support.may_see(review, current_user) else support.SUPPORT_TASKS
+            review,
+            external_review=panels["safeguarding"].participation,
+            hidden=frozenset() if support.may_see(review, current_user) else support.SUPPORT_TASKS,
         ),
     )
 
