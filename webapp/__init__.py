@@ -47,6 +47,9 @@ def create_app(config_name: str | None = None) -> Flask:
     from webapp.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
+    from webapp import transactions
+
+    transactions.install(app, db)  # after db.init_app: its teardown runs before the session's closing
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
