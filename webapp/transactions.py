@@ -16,6 +16,7 @@ unsaved by a view is ever committed here.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Flask
@@ -33,7 +34,9 @@ _NOT_A_READ = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_read(statement: str) -> bool:
+    """Kept per statement text: SQLAlchemy sends the same few hundred texts again and again."""
     return bool(_READ_START.match(statement)) and not _NOT_A_READ.search(statement)
 
 
