@@ -29,6 +29,7 @@ from bench.pages import FLOOR, PAGES, POSTGRESQL_URL  # noqa: E402
 from config import Bench  # noqa: E402
 from webapp.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from webapp.transactions import is_read  # noqa: E402
 
 
 @dataclass
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     with app.app_context(), db.engine.connect() as connection:
         # Reads only: EXPLAIN ANALYZE runs the statement (an audit INSERT would be written again).
-        reads = [s for s in seen if s.sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+        reads = [s for s in seen if is_read(s.sql)]
         if options.planning:
             print_planning(connection, reads)
         for statement in sorted(reads, key=lambda s: s.seconds, reverse=True)[: options.top]:
