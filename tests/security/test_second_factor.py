@@ -79,10 +79,16 @@ def test_sign_in_with_a_code_and_a_wrong_code(app):
     code = current_code(dce)
     assert client.post("/sign-in/code", data={"code": code}).headers["Location"] == "/home"
     assert client.get("/cases").status_code == 200
-    # The same code a second time (someone watching over a shoulder) is refused.
+    # The same code a second time (someone watching over a shoulder) is refused, and the form says
+    # to wait for the app's next code rather than to type it again.
     again = app.test_client()
     _password(again, dce)
-    assert "Enter a correct code" in again.post("/sign-in/code", data={"code": code}).get_data(as_text=True)
+    refused = again.post("/sign-in/code", data={"code": code})
+    assert refused.status_code == 200 and again.get("/cases").status_code == 302
+    page = refused.get_data(as_text=True)
+    assert "That code has already been used. Wait for your app to show a new code, then enter it" in page
+    assert "Enter a correct code" not in page
+    assert len(events("user.second_factor_failed")) == 2
 
 
 def test_a_recovery_code_works_once(app):

@@ -97,7 +97,8 @@ def set_up_second_factor():
     session["account_totp_secret"] = secret
     form = SetUpCodeForm()
     if form.validate_on_submit():
-        if mfa.verify_code(current_user, form.code.data, secret=secret):
+        check = mfa.check_code(current_user, form.code.data, secret=secret)
+        if check is mfa.Check.ACCEPTED:
             codes = mfa.enrol(current_user, secret)
             audit.record("user.second_factor_enrolled", record_id=current_user.id)
             notices.account_changed(current_user, "account_second_factor_changed")
@@ -109,7 +110,7 @@ def set_up_second_factor():
                 codes=codes,
                 continue_url=url_for("account.overview"),
             )
-        form.code.errors.append(gettext("Enter a correct code"))
+        form.code.errors.append(mfa.refusal(check))
     return render_template(
         "auth/set_up_second_factor.html",
         title=gettext("Set up your authenticator app"),

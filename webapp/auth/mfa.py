@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
@@ -51,12 +52,22 @@ def _clean(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def verify_code(user: User, code: str, secret: str | None = None) -> bool:
-    """True once for a current code; the same code (or an older one) is refused after that."""
+class Check(enum.Enum):
+    """What a code typed on a second-factor form turned out to be."""
+
+    ACCEPTED = "accepted"
+    # A code the app showed, but its time (or a later one) has already been used to sign in: it
+    # cannot be used again, and the person should wait for the app's next code.
+    SPENT = "spent"
+    WRONG = "wrong"
+
+
+def check_code(user: User, code: str, secret: str | None = None) -> Check:
+    """ACCEPTED once for a current code; the same code (or an older one) is SPENT after that."""
     secret = secret or user.totp_secret
     code = _clean(code)
     if not secret or not code.isdigit() or len(code) != 6:
-        return False
+        return Check.WRONG
     totp = pyotp.TOTP(secret)
     now_step = int(time.time()) // totp.interval
     for step in (now_step - 1, now_step, now_step + 1):  # one step either side for clock drift
@@ -71,9 +82,18 @@ def verify_code(user: User, code: str, secret: str | None = None) -> bool:
         )
         if taken == 1:
             user.totp_last_step = step
-            return True
-        return False
-    return False
+            return Check.ACCEPTED
+        return Check.SPENT
+    return Check.WRONG
+
+
+def refusal(check: Check) -> str:
+    """What the form says when a code is refused. A spent code was typed correctly: saying so (and
+    to wait) spares the person retyping the same code; it tells someone who watched it typed only
+    that it is of no more use to them."""
+    if check is Check.SPENT:
+        return gettext("That code has already been used. Wait for your app to show a new code, then enter it")
+    return gettext("Enter a correct code")
 
 
 def _hash(code: str) -> str:

@@ -103,7 +103,7 @@ def second_factor():
             db.session.commit()
             form.code.errors.append(throttle.too_many_message())
             status = 429
-        elif mfa.verify_code(user, form.code.data):
+        elif (check := mfa.check_code(user, form.code.data)) is mfa.Check.ACCEPTED:
             pending["factor"] = True
             return _advance(user, pending)
         elif mfa.use_recovery_code(user, form.code.data):
@@ -114,7 +114,7 @@ def second_factor():
         else:
             audit.record("user.second_factor_failed", record_id=user.id, actor_label="anonymous")
             db.session.commit()
-            form.code.errors.append(gettext("Enter a correct code"))
+            form.code.errors.append(mfa.refusal(check))
     return render_template("auth/second_factor.html", title=gettext("Enter your code"), form=form), status
 
 
@@ -132,7 +132,7 @@ def set_up_second_factor():
     if form.validate_on_submit():
         if not throttle.allow_attempt(user.email, request.remote_addr):
             form.code.errors.append(throttle.too_many_message())
-        elif mfa.verify_code(user, form.code.data, secret=secret):
+        elif (check := mfa.check_code(user, form.code.data, secret=secret)) is mfa.Check.ACCEPTED:
             codes = mfa.enrol(user, secret)
             audit.record("user.second_factor_enrolled", record_id=user.id, actor=user)
             notices.account_changed(user, "account_second_factor_changed")
@@ -147,7 +147,7 @@ def set_up_second_factor():
                 continue_url=url_for("auth.continue_sign_in"),
             )
         else:
-            form.code.errors.append(gettext("Enter a correct code"))
+            form.code.errors.append(mfa.refusal(check))
     return render_template(
         "auth/set_up_second_factor.html",
         title=gettext("Set up your authenticator app"),
